@@ -1,0 +1,148 @@
+package model
+
+// Inputs of the activities in package activities. Every activity takes exactly one of
+// these and returns one value plus an error, so adding a field never breaks a running
+// workflow's history.
+
+// DescribeRecoveryPointInput names one recovery point in one Region's vault.
+type DescribeRecoveryPointInput struct {
+	Region           string
+	BackupVaultName  string
+	RecoveryPointArn string
+}
+
+// DescribeBackupVaultInput names one vault, by ARN (preferred) or by Region and name.
+type DescribeBackupVaultInput struct {
+	Region          string `json:",omitempty"`
+	BackupVaultName string `json:",omitempty"`
+	BackupVaultArn  string `json:",omitempty"`
+}
+
+// StartCopyJobInput starts one copy job in SourceRegion. IdempotencyToken is computed by
+// the workflow from its identity, never left empty: AWS returns the same job for a
+// repeated token, so a retried or replayed start never makes a second job.
+type StartCopyJobInput struct {
+	SourceRegion              string
+	RecoveryPointArn          string
+	SourceBackupVaultName     string
+	DestinationBackupVaultArn string
+	IamRoleArn                string
+	Lifecycle                 Lifecycle
+	IdempotencyToken          string
+}
+
+// StartCopyJobOutput is AWS's answer to StartCopyJob.
+type StartCopyJobOutput struct {
+	CopyJobId string
+}
+
+// PollCopyJobInput asks for the state of one copy job. The poll activity returns only
+// when the job has ended (COMPLETED, FAILED, PARTIAL, ...); while it runs the activity
+// fails with a retryable error whose NextRetryDelay grows with the job's age.
+type PollCopyJobInput struct {
+	Region    string
+	CopyJobId string
+}
+
+// UpdateLifecycleInput changes one recovery point's lifecycle.
+type UpdateLifecycleInput struct {
+	Region           string
+	BackupVaultName  string
+	RecoveryPointArn string
+	Lifecycle        Lifecycle
+}
+
+// DeleteRecoveryPointInput deletes one recovery point and verifies it is gone.
+type DeleteRecoveryPointInput struct {
+	Region           string
+	BackupVaultName  string
+	RecoveryPointArn string
+}
+
+// DeleteRecoveryPointOutput says whether the point was deleted now or was already gone.
+type DeleteRecoveryPointOutput struct {
+	AlreadyGone bool
+}
+
+// ListRecoveryPointsInput lists the recovery points of a vault, optionally for one resource.
+type ListRecoveryPointsInput struct {
+	Region          string
+	BackupVaultName string
+	ResourceArn     string `json:",omitempty"`
+}
+
+// StartBackupJobInput starts one backup job (used by plan runs).
+type StartBackupJobInput struct {
+	Region                string
+	BackupVaultName       string
+	ResourceArn           string
+	IamRoleArn            string
+	Lifecycle             Lifecycle
+	StartWindowMinutes    int64
+	CompleteWindowMinutes int64
+	IdempotencyToken      string
+}
+
+// StartBackupJobOutput is AWS's answer to StartBackupJob.
+type StartBackupJobOutput struct {
+	BackupJobId      string
+	RecoveryPointArn string
+}
+
+// PollBackupJobInput asks for the state of one backup job; like PollCopyJob it returns
+// only once the job has ended.
+type PollBackupJobInput struct {
+	Region      string
+	BackupJobId string
+}
+
+// Error types carried by activity errors (temporal.ApplicationError Type). Retryable
+// ones are retried by the activity retry policy; the others end the activity at once
+// and carry AWS's message.
+const (
+	ErrThrottled        = "Throttled"        // ThrottlingException, LimitExceededException, 429: retry
+	ErrServiceFault     = "ServiceFault"     // 5xx, ServiceUnavailable, DependencyFailure, network: retry
+	ErrJobNotFinished   = "JobNotFinished"   // poll activities: the job is still CREATED/RUNNING: retry
+	ErrAccessDenied     = "AccessDenied"     // do not retry
+	ErrInvalidParameter = "InvalidParameter" // InvalidParameterValue, MissingParameterValue, InvalidRequest: do not retry
+	ErrNotFound         = "NotFound"         // ResourceNotFound (vault, recovery point, job): do not retry
+	ErrInvalidState     = "InvalidState"     // InvalidResourceStateException: do not retry
+	ErrConflict         = "Conflict"         // ConflictException, AlreadyExists: do not retry
+	ErrUnclassified     = "Unclassified"     // anything else from AWS: do not retry, keep the message
+)
+
+// NonRetryableErrorTypes lists the error types an activity retry policy must not retry.
+var NonRetryableErrorTypes = []string{ErrAccessDenied, ErrInvalidParameter, ErrNotFound, ErrInvalidState, ErrConflict, ErrUnclassified}
+
+// Activity names. Workflows call activities by these names so that package workflows
+// never imports package activities (and with it the AWS SDK); the worker registers the
+// methods of activities.Backup and activities.Chains under exactly these names, and a
+// test in package activities checks that every name here is registered.
+const (
+	ActDescribeRecoveryPoint        = "DescribeRecoveryPoint"        // DescribeRecoveryPointInput -> RecoveryPoint
+	ActDescribeBackupVault          = "DescribeBackupVault"          // DescribeBackupVaultInput -> BackupVault
+	ActStartCopyJob                 = "StartCopyJob"                 // StartCopyJobInput -> StartCopyJobOutput
+	ActPollCopyJob                  = "PollCopyJob"                  // PollCopyJobInput -> CopyJob (only once ended)
+	ActDescribeCopyJob              = "DescribeCopyJob"              // PollCopyJobInput -> CopyJob (any state)
+	ActUpdateRecoveryPointLifecycle = "UpdateRecoveryPointLifecycle" // UpdateLifecycleInput -> RecoveryPoint
+	ActDeleteRecoveryPoint          = "DeleteRecoveryPoint"          // DeleteRecoveryPointInput -> DeleteRecoveryPointOutput
+	ActListRecoveryPoints           = "ListRecoveryPoints"           // ListRecoveryPointsInput -> []RecoveryPoint
+	ActStartBackupJob               = "StartBackupJob"               // StartBackupJobInput -> StartBackupJobOutput
+	ActPollBackupJob                = "PollBackupJob"                // PollBackupJobInput -> BackupJob (only once ended)
+	ActEnqueueCopy                  = "EnqueueCopy"                  // EnqueueCopyInput -> EnqueueCopyOutput (Temporal signal-with-start)
+)
+
+// EnqueueCopyInput hands one order to the chain of Key, starting the chain if needed
+// (signal-with-start), so a workflow can feed an entity workflow it does not own.
+type EnqueueCopyInput struct {
+	Key       ChainKey
+	Order     CopyOrder
+	TaskQueue string
+	TimeScale float64 `json:",omitempty"`
+}
+
+// EnqueueCopyOutput names the chain that took the order.
+type EnqueueCopyOutput struct {
+	ChainWorkflowId string
+	RunId           string
+}

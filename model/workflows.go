@@ -1,0 +1,173 @@
+package model
+
+import (
+	"strings"
+	"time"
+)
+
+// Workflow, signal, query and update names. They are part of the contract with running
+// workflows and with the CLI: never rename one without a versioned migration.
+const (
+	WorkflowCopyRecoveryPoint = "CopyRecoveryPoint" // on-demand copy of one recovery point to N destinations
+	WorkflowCopyChain         = "CopyChain"         // one per (resource, destination Region, destination vault)
+
+	SignalCopy       = "copy"        // CopyOrder sent to a chain (signal-with-start)
+	SignalCopyResult = "copy-result" // DestinationResult sent by a chain back to the requester
+
+	QueryStatus = "status" // chain: ChainStatus; request: RequestStatus
+	QueryCopies = "copies" // chain: []CopyRecord
+
+	UpdateSetLifecycle = "set-lifecycle" // chain: SetLifecycleRequest -> CopyRecord
+)
+
+// DefaultTaskQueue is the task queue the worker polls unless configured otherwise.
+const DefaultTaskQueue = "regioncopy"
+
+// Destination is one place a recovery point is copied to.
+type Destination struct {
+	BackupVaultArn string
+	Lifecycle      Lifecycle `json:",omitempty"`
+}
+
+// CopyRequest is the input of the CopyRecoveryPoint workflow (`regioncopy copy`).
+type CopyRequest struct {
+	SourceRegion          string
+	RecoveryPointArn      string
+	SourceBackupVaultName string
+	Destinations          []Destination
+	IamRoleArn            string
+	// Coalesce lets a chain with a backlog copy only the newest recovery point.
+	Coalesce bool `json:",omitempty"`
+	// Plan names the plan that asked for this copy, if any (search attribute Plan).
+	Plan string `json:",omitempty"`
+	// CompletionWindow ends a copy job that has not finished in time; zero means the default.
+	CompletionWindow time.Duration `json:",omitempty"`
+	// TimeScale > 1 means AWS's clock runs that many times faster than Temporal's (the
+	// emulator's --time-scale): durations taken from AWS timestamps are divided by it.
+	TimeScale float64 `json:",omitempty"`
+}
+
+// CopyKind says whether a copy transferred the whole resource or only the change.
+type CopyKind string
+
+const (
+	CopyFull        CopyKind = "FULL"
+	CopyIncremental CopyKind = "INCREMENTAL"
+)
+
+// CopyRecord is the proof of one copy: what was copied, where, how, when, and what
+// became of it. Chains keep these and return them from QueryCopies.
+type CopyRecord struct {
+	SourceRecoveryPointArn      string
+	SourceCreationDate          time.Time
+	ResourceArn                 string
+	ResourceType                string
+	SourceRegion                string
+	DestinationRegion           string
+	DestinationBackupVaultArn   string
+	DestinationRecoveryPointArn string `json:",omitempty"`
+	EncryptionKeyArn            string `json:",omitempty"`
+	CopyJobId                   string `json:",omitempty"`
+	Kind                        CopyKind
+	State                       string // COMPLETED, FAILED, SUPERSEDED, EXPIRED (deleted at expiry)
+	StatusMessage               string `json:",omitempty"`
+	BackupSizeInBytes           int64
+	Attempts                    int
+	RequestedAt                 time.Time
+	StartedAt                   time.Time `json:",omitempty"`
+	CompletedAt                 time.Time `json:",omitempty"`
+	Lifecycle                   Lifecycle `json:",omitempty"`
+	MoveToColdStorageAt         time.Time `json:",omitempty"`
+	DeleteAt                    time.Time `json:",omitempty"`
+	// ExtendedUntil is set when the newest-copy guard pushed DeleteAt back because no
+	// newer copy had landed yet.
+	ExtendedUntil time.Time `json:",omitempty"`
+	DeletedAt     time.Time `json:",omitempty"`
+}
+
+// Copy record states beyond the AWS job states.
+const (
+	RecordSuperseded = "SUPERSEDED" // coalesced away: a newer recovery point was copied instead
+	RecordDeleted    = "DELETED"    // removed at expiry and verified absent
+)
+
+// CopyOrder asks a chain to copy one recovery point (the SignalCopy payload).
+type CopyOrder struct {
+	SourceRecoveryPointArn string
+	SourceBackupVaultName  string
+	SourceCreationDate     time.Time
+	IamRoleArn             string
+	Lifecycle              Lifecycle     `json:",omitempty"`
+	Coalesce               bool          `json:",omitempty"`
+	Plan                   string        `json:",omitempty"`
+	CompletionWindow       time.Duration `json:",omitempty"`
+	// RequesterWorkflowId, when set, receives a SignalCopyResult once this order ends.
+	RequesterWorkflowId string `json:",omitempty"`
+}
+
+// DestinationResult is what a chain reports for one order.
+type DestinationResult struct {
+	Destination     Destination
+	ChainWorkflowId string
+	Record          *CopyRecord `json:",omitempty"`
+	Error           string      `json:",omitempty"`
+}
+
+// CopyRequestResult is the result of the CopyRecoveryPoint workflow.
+type CopyRequestResult struct {
+	RecoveryPoint RecoveryPoint
+	Results       []DestinationResult
+}
+
+// ChainKey identifies a copy chain: one per source resource, destination Region and
+// destination vault, so copies of one resource into one vault are serialized and only
+// the first is full.
+type ChainKey struct {
+	ResourceArn               string
+	ResourceType              string
+	SourceRegion              string
+	DestinationRegion         string
+	DestinationBackupVaultArn string
+}
+
+// ChainWorkflowID is the chain's workflow id: chain/<resource ARN>/<Region>/<vault name>.
+func ChainWorkflowID(k ChainKey) string {
+	return "chain/" + k.ResourceArn + "/" + k.DestinationRegion + "/" + VaultNameFromArn(k.DestinationBackupVaultArn)
+}
+
+// VaultNameFromArn returns the name part of arn:aws:backup:<region>:<acct>:backup-vault:<name>.
+func VaultNameFromArn(arn string) string {
+	if i := strings.LastIndex(arn, ":backup-vault:"); i >= 0 {
+		return arn[i+len(":backup-vault:"):]
+	}
+	return arn
+}
+
+// RegionFromArn returns the Region field of an ARN, or "" when it has none.
+func RegionFromArn(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[3]
+}
+
+// SetLifecycleRequest changes the lifecycle of one copy held by a chain.
+type SetLifecycleRequest struct {
+	DestinationRecoveryPointArn string
+	Lifecycle                   Lifecycle
+}
+
+// ChainStatus is the answer to QueryStatus on a chain.
+type ChainStatus struct {
+	Key         ChainKey
+	State       string      // IDLE, COPYING, WAITING (job queued by AWS), FAILED
+	Current     *CopyRecord `json:",omitempty"`
+	Pending     []CopyOrder
+	LastCopyAt  time.Time `json:",omitempty"`
+	NextExpiry  time.Time `json:",omitempty"`
+	LiveCopies  int
+	CopiesTotal int
+	FullCopies  int
+	BytesTotal  int64
+}
