@@ -64,7 +64,7 @@ func (r *Rules) CheckPlan(p PlanCheck) error {
 	var crossAccounts []crossAccount
 	for _, rule := range p.Rules {
 		vs.addErr(r.CheckWindows(rule.StartWindowMinutes, rule.CompletionWindowMinutes, rule.Field))
-		r.checkPlanLifecycle(&vs, p, rule.Lifecycle, nil, join(rule.Field, "Lifecycle"))
+		r.checkPlanLifecycle(&vs, p, rule.Lifecycle, p.ResourceTypes, join(rule.Field, "Lifecycle"))
 		vs.addErr(r.CheckCopyActionCount(len(rule.CopyActions), join(rule.Field, "CopyActions")))
 		var seen []string
 		for _, ca := range rule.CopyActions {
@@ -86,7 +86,7 @@ func (r *Rules) CheckPlan(p PlanCheck) error {
 						t, p.ResourceTypesField, t)
 				}
 			}
-			r.checkPlanLifecycle(&vs, p, ca.Lifecycle, ca.ResourceTypes, join(ca.Field, "Lifecycle"))
+			r.checkPlanLifecycle(&vs, p, ca.Lifecycle, covered, join(ca.Field, "Lifecycle"))
 		}
 	}
 
@@ -148,18 +148,15 @@ func (r *Rules) checkActionTypes(vs *violations, p PlanCheck, ca PlanCopyAction)
 	return covered
 }
 
-// checkPlanLifecycle checks a rule's or a copy action's lifecycle. The arithmetic always
-// applies; a cold transition is refused only when the plan is known to copy no type that
-// supports cold storage (AWS applies one lifecycle to every selected type and ignores the
-// cold transition for the others, so a mixed plan is legitimate).
-func (r *Rules) checkPlanLifecycle(vs *violations, p PlanCheck, l model.Lifecycle, filter []string, field string) {
+// checkPlanLifecycle checks a rule's or a copy action's lifecycle, which applies to
+// types. The arithmetic always applies; a cold transition is refused only when the plan
+// is known to copy no type that supports cold storage (AWS applies one lifecycle to every
+// selected type and ignores the cold transition for the others, so a mixed plan is
+// legitimate).
+func (r *Rules) checkPlanLifecycle(vs *violations, p PlanCheck, l model.Lifecycle, types []string, field string) {
 	vs.addErr(r.CheckLifecycleArithmetic(l, field))
 	if l.MoveToColdStorageAfterDays <= 0 || !p.ResourceTypesComplete {
 		return
-	}
-	types := p.ResourceTypes
-	if len(filter) > 0 {
-		types = filter
 	}
 	for _, t := range types {
 		if r.SupportsColdStorage(t) {

@@ -122,3 +122,16 @@ func TestCheckPlanRuleLevel(t *testing.T) {
 	assertViolations(t, Default().CheckPlan(mixed), want{"Rules[0].CopyActions[0].DestinationBackupVaultArn", RuleMixedCrossRegionAndAcct})
 	assertViolations(t, relaxed.CheckPlan(mixed))
 }
+
+func TestCheckPlanColdFollowsCoveredTypes(t *testing.T) {
+	cold := model.Lifecycle{MoveToColdStorageAfterDays: 30, DeleteAfterDays: 120}
+	west := "arn:aws:backup:us-west-2:111111111111:backup-vault:dr"
+	// EBS-only filter, EBS-only selection: nothing can go cold.
+	assertViolations(t, Default().CheckPlan(planWith([]string{TypeEBS, TypeDynamoDB}, true,
+		PlanCopyAction{DestinationBackupVaultArn: west, ResourceTypes: []string{TypeEBS}, Lifecycle: cold})),
+		want{"Rules[0].CopyActions[0].Lifecycle.MoveToColdStorageAfterDays", RuleColdStorageUnsupported})
+	// A filter that tries to leave EFS out still copies EFS, so cold storage applies.
+	assertViolations(t, Default().CheckPlan(planWith([]string{TypeEBS, TypeEFS}, true,
+		PlanCopyAction{DestinationBackupVaultArn: west, ResourceTypes: []string{TypeEBS}, Lifecycle: cold})),
+		want{"Rules[0].CopyActions[0].ResourceTypes", RuleWholePlanCopy})
+}
