@@ -1,0 +1,78 @@
+package activities
+
+import (
+	"context"
+	"fmt"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/regioncopy/regioncopy/model"
+)
+
+// Chains holds the activity that feeds copy chains. A chain is an entity workflow, one
+// per (resource, destination Region, destination vault); workflows hand it orders
+// through this activity because a workflow cannot signal-with-start another workflow.
+type Chains struct {
+	Client client.Client
+}
+
+// EnqueueCopy signals the order to the chain of in.Key, starting the chain if it is not
+// running. Signal-with-start is atomic on the server and uses the running chain when
+// there is one, so a retried EnqueueCopy never makes a second chain; the chain itself
+// ignores an order it already holds.
+func (c *Chains) EnqueueCopy(ctx context.Context, in model.EnqueueCopyInput) (model.EnqueueCopyOutput, error) {
+	if err := requireFields(model.ActEnqueueCopy,
+		field{"Key.ResourceArn", in.Key.ResourceArn}, field{"Key.SourceRegion", in.Key.SourceRegion},
+		field{"Key.DestinationRegion", in.Key.DestinationRegion}, field{"Key.DestinationBackupVaultArn", in.Key.DestinationBackupVaultArn},
+		field{"Order.SourceRecoveryPointArn", in.Order.SourceRecoveryPointArn}); err != nil {
+		return model.EnqueueCopyOutput{}, err
+	}
+	if in.TimeScale < 0 {
+		return model.EnqueueCopyOutput{}, invalidInput(model.ActEnqueueCopy, "TimeScale", "must not be negative")
+	}
+	taskQueue := in.TaskQueue
+	if taskQueue == "" {
+		taskQueue = model.DefaultTaskQueue
+	}
+	id := model.ChainWorkflowID(in.Key)
+	opts := client.StartWorkflowOptions{
+		ID:                       id,
+		TaskQueue:                taskQueue,
+		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		TypedSearchAttributes:    chainSearchAttributes(in.Key),
+		StaticSummary:            ChainSummary(in.Key),
+	}
+	start := model.ChainStart{Key: in.Key, TimeScale: in.TimeScale, TaskQueue: taskQueue}
+	run, err := c.Client.SignalWithStartWorkflow(ctx, id, model.SignalCopy, in.Order, opts, model.WorkflowCopyChain, start)
+	if err != nil {
+		return model.EnqueueCopyOutput{}, temporal.NewApplicationErrorWithCause(
+			fmt.Sprintf("signal-with-start of chain %s: %v", id, err), model.ErrServiceFault, err)
+	}
+	return model.EnqueueCopyOutput{ChainWorkflowId: run.GetID(), RunId: run.GetRunID()}, nil
+}
+
+func chainSearchAttributes(k model.ChainKey) temporal.SearchAttributes {
+	updates := []temporal.SearchAttributeUpdate{
+		AttrResourceArn.ValueSet(k.ResourceArn),
+		AttrSourceRegion.ValueSet(k.SourceRegion),
+		AttrDestinationRegion.ValueSet(k.DestinationRegion),
+		AttrDestinationVault.ValueSet(model.VaultNameFromArn(k.DestinationBackupVaultArn)),
+	}
+	if k.ResourceType != "" {
+		updates = append(updates, AttrResourceType.ValueSet(k.ResourceType))
+	}
+	return temporal.NewSearchAttributes(updates...)
+}
+
+// ChainSummary is the chain's StaticSummary in the Temporal UI: one sentence saying what
+// the chain does.
+func ChainSummary(k model.ChainKey) string {
+	what := "resource"
+	if k.ResourceType != "" {
+		what = k.ResourceType + " resource"
+	}
+	return fmt.Sprintf("Copies recovery points of %s %s from %s to vault %s in %s, one at a time so that only the first copy is full.",
+		what, k.ResourceArn, k.SourceRegion, model.VaultNameFromArn(k.DestinationBackupVaultArn), k.DestinationRegion)
+}

@@ -1,0 +1,191 @@
+package activities
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+
+	"github.com/aws/smithy-go"
+	smithyhttp "github.com/aws/smithy-go/transport/http"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/regioncopy/regioncopy/model"
+)
+
+// awsCall names the AWS call an error came from, for messages a human can act on.
+type awsCall struct {
+	Operation string // AWS Backup operation, e.g. "StartCopyJob"
+	Region    string
+}
+
+// errorClass is where an AWS error goes: a model.Err* type and whether to retry it.
+type errorClass struct {
+	Type      string
+	Retryable bool
+}
+
+// errorCodeClasses maps AWS error codes (smithy APIError.ErrorCode) to classes. Codes
+// not listed fall back to the HTTP status (429 and 5xx retry) and then to Unclassified.
+var errorCodeClasses = map[string]errorClass{
+	"ThrottlingException":             {model.ErrThrottled, true},
+	"ThrottledException":              {model.ErrThrottled, true},
+	"TooManyRequestsException":        {model.ErrThrottled, true},
+	"RequestLimitExceeded":            {model.ErrThrottled, true},
+	"LimitExceededException":          {model.ErrThrottled, true},
+	"ServiceUnavailableException":     {model.ErrServiceFault, true},
+	"ServiceUnavailable":              {model.ErrServiceFault, true},
+	"DependencyFailureException":      {model.ErrServiceFault, true},
+	"InternalFailure":                 {model.ErrServiceFault, true},
+	"InternalServerError":             {model.ErrServiceFault, true},
+	"InternalServerException":         {model.ErrServiceFault, true},
+	"RequestTimeout":                  {model.ErrServiceFault, true},
+	"RequestTimeoutException":         {model.ErrServiceFault, true},
+	"AccessDeniedException":           {model.ErrAccessDenied, false},
+	"AccessDenied":                    {model.ErrAccessDenied, false},
+	"UnrecognizedClientException":     {model.ErrAccessDenied, false},
+	"InvalidSignatureException":       {model.ErrAccessDenied, false},
+	"ExpiredTokenException":           {model.ErrAccessDenied, false},
+	"InvalidParameterValueException":  {model.ErrInvalidParameter, false},
+	"MissingParameterValueException":  {model.ErrInvalidParameter, false},
+	"InvalidRequestException":         {model.ErrInvalidParameter, false},
+	"ValidationException":             {model.ErrInvalidParameter, false},
+	"SerializationException":          {model.ErrInvalidParameter, false},
+	"ResourceNotFoundException":       {model.ErrNotFound, false},
+	"InvalidResourceStateException":   {model.ErrInvalidState, false},
+	"ConflictException":               {model.ErrConflict, false},
+	"AlreadyExistsException":          {model.ErrConflict, false},
+	"UnknownOperationException":       {model.ErrUnclassified, false},
+	"InvalidClientTokenId":            {model.ErrAccessDenied, false},
+	"IncompleteSignature":             {model.ErrAccessDenied, false},
+	"MissingAuthenticationToken":      {model.ErrAccessDenied, false},
+	"SignatureDoesNotMatch":           {model.ErrAccessDenied, false},
+	"MissingAuthenticationTokenError": {model.ErrAccessDenied, false},
+}
+
+// httpStatus is implemented by the SDK's response errors (smithyhttp.ResponseError and
+// awshttp.ResponseError, which wraps it).
+type httpStatus interface {
+	error
+	HTTPStatusCode() int
+}
+
+// requestID is implemented by awshttp.ResponseError.
+type requestID interface {
+	error
+	ServiceRequestID() string
+}
+
+// classify turns an error from an AWS SDK call into the temporal.ApplicationError the
+// activity returns. It is the only place that decides what is retried: workflows and
+// retry policies see only the model.Err* types. The message keeps AWS's error code and
+// message verbatim, because that is what an operator pastes into a search box.
+func classify(ctx context.Context, call awsCall, err error) error {
+	if err == nil {
+		return nil
+	}
+	class, detail := classOf(err)
+	// The activity's own context ended (worker shutting down, StartToClose reached): the
+	// call may not have failed at all, so it is a retryable fault, never a verdict on the
+	// request.
+	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		class, detail = errorClass{model.ErrServiceFault, true}, "call interrupted: "+ctx.Err().Error()
+	}
+	msg := fmt.Sprintf("%s in %s: %s", call.Operation, regionOrUnknown(call.Region), detail)
+	if class.Retryable {
+		return temporal.NewApplicationErrorWithOptions(msg, class.Type, temporal.ApplicationErrorOptions{})
+	}
+	return temporal.NewNonRetryableApplicationError(msg, class.Type, nil)
+}
+
+// classOf returns the class of err and a one-line description carrying AWS's code,
+// message, HTTP status and request id when there are any.
+func classOf(err error) (errorClass, string) {
+	status := 0
+	if hs, ok := errors.AsType[httpStatus](err); ok {
+		status = hs.HTTPStatusCode()
+	}
+	reqID := ""
+	if ri, ok := errors.AsType[requestID](err); ok {
+		reqID = ri.ServiceRequestID()
+	}
+
+	if apiErr, ok := errors.AsType[smithy.APIError](err); ok {
+		code := apiErr.ErrorCode()
+		detail := code + ": " + apiErr.ErrorMessage() + responseSuffix(status, reqID)
+		if c, known := errorCodeClasses[code]; known {
+			return c, detail
+		}
+		return classOfStatus(status, apiErr.ErrorFault()), detail
+	}
+
+	// The SDK validates required members before sending; nothing was sent.
+	if ip, ok := errors.AsType[*smithy.InvalidParamsError](err); ok {
+		return errorClass{model.ErrInvalidParameter, false}, "invalid request: " + ip.Error()
+	}
+	if status != 0 {
+		return classOfStatus(status, smithy.FaultUnknown), err.Error()
+	}
+	if isNetworkError(err) {
+		return errorClass{model.ErrServiceFault, true}, "network error: " + err.Error()
+	}
+	return errorClass{model.ErrUnclassified, false}, err.Error()
+}
+
+// classOfStatus classifies by HTTP status when the error code is unknown.
+func classOfStatus(status int, fault smithy.ErrorFault) errorClass {
+	switch {
+	case status == http.StatusTooManyRequests:
+		return errorClass{model.ErrThrottled, true}
+	case status >= 500 || (status == 0 && fault == smithy.FaultServer):
+		return errorClass{model.ErrServiceFault, true}
+	case status == http.StatusForbidden || status == http.StatusUnauthorized:
+		return errorClass{model.ErrAccessDenied, false}
+	case status == http.StatusNotFound:
+		return errorClass{model.ErrNotFound, false}
+	case status == http.StatusConflict:
+		return errorClass{model.ErrConflict, false}
+	default:
+		return errorClass{model.ErrUnclassified, false}
+	}
+}
+
+// isNetworkError reports errors of the transport: refused or reset connections, DNS,
+// timeouts, truncated responses. The request may or may not have reached AWS, which is
+// why every start call carries an idempotency token.
+func isNetworkError(err error) bool {
+	if _, ok := errors.AsType[net.Error](err); ok {
+		return true
+	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	// The request could not be sent or its response could not be read.
+	_, ok := errors.AsType[*smithyhttp.RequestSendError](err)
+	return ok
+}
+
+func responseSuffix(status int, reqID string) string {
+	switch {
+	case status != 0 && reqID != "":
+		return fmt.Sprintf(" (HTTP %d, request id %s)", status, reqID)
+	case status != 0:
+		return fmt.Sprintf(" (HTTP %d)", status)
+	default:
+		return ""
+	}
+}
+
+func regionOrUnknown(r string) string {
+	if r == "" {
+		return "an unnamed Region"
+	}
+	return r
+}
+
+// errEmptyAnswer is an AWS answer missing the member the call exists for.
+type errEmptyAnswer string
+
+func (e errEmptyAnswer) Error() string { return "AWS answered without " + string(e) }
