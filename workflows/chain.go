@@ -1,0 +1,338 @@
+package workflows
+
+import (
+	"fmt"
+	"sort"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/regioncopy/regioncopy/model"
+)
+
+// Chain bounds. A chain lives for years; it continues as new (only between copies) after
+// maxCopiesPerRun copies or when the server suggests it, carrying its state.
+const (
+	maxCopiesPerRun = 50
+	// maxFinishedRecords bounds the finished (failed, superseded, deleted) records a chain
+	// keeps; live copies are always kept.
+	maxFinishedRecords = 50
+)
+
+// CopyChain is the entity workflow of one chain: one source resource copied into one
+// destination vault (model.ChainKey, workflow id model.ChainWorkflowID). Orders arrive by
+// the model.SignalCopy signal (usually signal-with-start from the EnqueueCopy activity).
+//
+// The chain runs one copy job at a time, oldest source recovery point first, so the first
+// copy into the vault is full and every later one incremental against the newest copy
+// still there. Duplicate orders for one recovery point are merged; orders marked Coalesce
+// are skipped (reported SUPERSEDED) when a newer recovery point is waiting. Every copy is
+// recorded, and every requester gets a model.SignalCopyResult when its order ends.
+//
+// Live copies have durable timers for their cold transition and expiry; at expiry the
+// chain deletes the copy and verifies it is gone. The newest completed copy is never
+// allowed to expire before a newer copy has landed: shortly before its DeleteAt the chain
+// extends its lifecycle in AWS and records ExtendedUntil.
+func CopyChain(ctx workflow.Context, in ChainInput) error {
+	c := newChain(ctx, in)
+	if err := c.setup(ctx); err != nil {
+		return err
+	}
+	return c.run(ctx)
+}
+
+// chain holds one run's state; ChainState is the part carried across continue-as-new.
+type chain struct {
+	ChainState
+	start model.ChainStart
+	id    string
+
+	orders workflow.ReceiveChannel
+	// wake is poked by the copy goroutine and the update handler so the main loop
+	// recomputes status and re-arms its lifecycle timer.
+	wake workflow.Channel
+	// lifecycleLock serializes lifecycle changes of the main loop and the update handler.
+	lifecycleLock workflow.Mutex
+
+	current       *inflightCopy
+	copiesThisRun int
+
+	timer       workflow.Future
+	timerAt     time.Time
+	timerCancel workflow.CancelFunc
+
+	published publishedStatus
+}
+
+// inflightCopy is the order being copied now; its record is filled in as the copy runs
+// and its requesters grow when duplicate orders arrive meanwhile.
+type inflightCopy struct {
+	PendingOrder
+	record model.CopyRecord
+	done   workflow.Future
+}
+
+func newChain(ctx workflow.Context, in ChainInput) *chain {
+	c := &chain{start: in.ChainStart, id: workflow.GetInfo(ctx).WorkflowExecution.ID}
+	if in.State != nil {
+		c.ChainState = *in.State
+	}
+	c.orders = workflow.GetSignalChannel(ctx, model.SignalCopy)
+	c.wake = workflow.NewBufferedChannel(ctx, 1)
+	c.lifecycleLock = workflow.NewMutex(ctx)
+	return c
+}
+
+func (c *chain) setup(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, model.QueryStatus, func() (model.ChainStatus, error) {
+		return c.status(workflow.Now(ctx)), nil
+	}); err != nil {
+		return err
+	}
+	if err := workflow.SetQueryHandler(ctx, model.QueryCopies, func() ([]model.CopyRecord, error) {
+		return c.records(), nil
+	}); err != nil {
+		return err
+	}
+	if err := workflow.SetUpdateHandlerWithOptions(ctx, model.UpdateSetLifecycle, c.setLifecycle,
+		workflow.UpdateHandlerOptions{
+			Validator:   c.validateSetLifecycle,
+			Description: "change the lifecycle of one copy held by this chain; its timers follow",
+		}); err != nil {
+		return err
+	}
+	c.updateStatus(ctx)
+	return nil
+}
+
+func (c *chain) run(ctx workflow.Context) error {
+	for {
+		if c.current == nil {
+			if c.shouldContinueAsNew(ctx) {
+				return c.continueAsNew(ctx)
+			}
+			c.supersedeBacklog(ctx)
+			if len(c.Pending) > 0 {
+				c.startCopy(ctx)
+			}
+		}
+		c.updateStatus(ctx)
+
+		timerFired := false
+		sel := workflow.NewSelector(ctx)
+		sel.AddReceive(c.orders, func(ch workflow.ReceiveChannel, _ bool) {
+			var o model.CopyOrder
+			ch.Receive(ctx, &o)
+			c.accept(ctx, o)
+		})
+		sel.AddReceive(c.wake, func(ch workflow.ReceiveChannel, _ bool) { ch.Receive(ctx, nil) })
+		if c.current != nil {
+			sel.AddFuture(c.current.done, func(workflow.Future) { c.finishCopy(ctx) })
+		}
+		switch scheduled, due := c.armTimer(ctx); {
+		case due:
+			timerFired = true
+		case scheduled:
+			sel.AddFuture(c.timer, func(workflow.Future) { timerFired = true })
+		}
+		canceled := false
+		sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) { canceled = true })
+		if !timerFired {
+			sel.Select(ctx)
+		}
+		if canceled {
+			// An operator canceled the chain: its records stay queryable in the closed
+			// run, and AWS's lifecycle (the backstop) still expires its copies.
+			return ctx.Err()
+		}
+		if timerFired {
+			c.timer, c.timerAt, c.timerCancel = nil, time.Time{}, nil
+			c.runDueLifecycle(ctx)
+		}
+	}
+}
+
+// accept takes one order: a duplicate of the copy in flight or of a waiting order joins
+// it; an order for a recovery point already copied is answered at once with its record;
+// anything else waits its turn.
+func (c *chain) accept(ctx workflow.Context, o model.CopyOrder) {
+	logger := workflow.GetLogger(ctx)
+	if o.Plan != "" {
+		c.Plan = o.Plan
+	}
+	if c.current != nil && c.current.Order.SourceRecoveryPointArn == o.SourceRecoveryPointArn {
+		c.current.Requesters = appendRequester(c.current.Requesters, o.RequesterWorkflowId)
+		logger.Info("Order joins the copy in flight", "RecoveryPointArn", o.SourceRecoveryPointArn)
+		return
+	}
+	for i := range c.Pending {
+		if c.Pending[i].Order.SourceRecoveryPointArn == o.SourceRecoveryPointArn {
+			c.Pending[i].Requesters = appendRequester(c.Pending[i].Requesters, o.RequesterWorkflowId)
+			// Coalescing may skip the point only if every requester allows it.
+			c.Pending[i].Order.Coalesce = c.Pending[i].Order.Coalesce && o.Coalesce
+			logger.Info("Order merged with a waiting order", "RecoveryPointArn", o.SourceRecoveryPointArn)
+			return
+		}
+	}
+	prior := 0
+	for i := len(c.Copies) - 1; i >= 0; i-- {
+		r := c.Copies[i].Record
+		if r.SourceRecoveryPointArn != o.SourceRecoveryPointArn {
+			continue
+		}
+		if r.State == model.JobCompleted || r.State == model.RecordDeleted {
+			logger.Info("Recovery point already copied; answering with its record",
+				"RecoveryPointArn", o.SourceRecoveryPointArn, "DestinationRecoveryPointArn", r.DestinationRecoveryPointArn)
+			c.notify(ctx, []string{o.RequesterWorkflowId}, o, r)
+			return
+		}
+		prior = max(prior, r.Attempts)
+	}
+	c.Pending = append(c.Pending, PendingOrder{
+		Order:         o,
+		Requesters:    appendRequester(nil, o.RequesterWorkflowId),
+		ReceivedAt:    workflow.Now(ctx),
+		PriorAttempts: prior,
+	})
+	// Oldest source recovery point first; the ARN breaks ties so the order never depends
+	// on arrival order alone.
+	sort.SliceStable(c.Pending, func(i, j int) bool {
+		a, b := c.Pending[i].Order, c.Pending[j].Order
+		if !a.SourceCreationDate.Equal(b.SourceCreationDate) {
+			return a.SourceCreationDate.Before(b.SourceCreationDate)
+		}
+		return a.SourceRecoveryPointArn < b.SourceRecoveryPointArn
+	})
+}
+
+func appendRequester(list []string, id string) []string {
+	if id == "" {
+		return list
+	}
+	for _, r := range list {
+		if r == id {
+			return list
+		}
+	}
+	return append(list, id)
+}
+
+// supersedeBacklog skips every waiting order marked Coalesce that has a newer recovery
+// point waiting behind it, and reports it SUPERSEDED to its requesters.
+func (c *chain) supersedeBacklog(ctx workflow.Context) {
+	if len(c.Pending) < 2 {
+		return
+	}
+	newest := c.Pending[len(c.Pending)-1].Order
+	kept := c.Pending[:0:0]
+	for i, p := range c.Pending {
+		if i == len(c.Pending)-1 || !p.Order.Coalesce {
+			kept = append(kept, p)
+			continue
+		}
+		rec := c.newRecord(ctx, p)
+		rec.State = model.RecordSuperseded
+		rec.StatusMessage = fmt.Sprintf("coalesced: newer recovery point %s (created %s) is copied instead",
+			newest.SourceRecoveryPointArn, newest.SourceCreationDate.UTC().Format(time.RFC3339))
+		workflow.GetLogger(ctx).Info("Order superseded by a newer recovery point",
+			"RecoveryPointArn", p.Order.SourceRecoveryPointArn, "NewerRecoveryPointArn", newest.SourceRecoveryPointArn)
+		c.addRecord(TrackedCopy{Record: rec})
+		c.notify(ctx, p.Requesters, p.Order, rec)
+	}
+	c.Pending = kept
+}
+
+// newRecord starts the record of one order.
+func (c *chain) newRecord(ctx workflow.Context, p PendingOrder) model.CopyRecord {
+	k := c.start.Key
+	return model.CopyRecord{
+		SourceRecoveryPointArn:    p.Order.SourceRecoveryPointArn,
+		SourceCreationDate:        p.Order.SourceCreationDate,
+		ResourceArn:               k.ResourceArn,
+		ResourceType:              k.ResourceType,
+		SourceRegion:              k.SourceRegion,
+		DestinationRegion:         k.DestinationRegion,
+		DestinationBackupVaultArn: k.DestinationBackupVaultArn,
+		Lifecycle:                 p.Order.Lifecycle,
+		RequestedAt:               p.ReceivedAt,
+		Attempts:                  p.PriorAttempts,
+	}
+}
+
+// addRecord appends a record and drops the oldest finished ones beyond the bound; live
+// copies are never dropped.
+func (c *chain) addRecord(t TrackedCopy) {
+	c.Copies = append(c.Copies, t)
+	finished := 0
+	for i := range c.Copies {
+		if !c.Copies[i].live() {
+			finished++
+		}
+	}
+	if finished <= maxFinishedRecords {
+		return
+	}
+	drop := finished - maxFinishedRecords
+	kept := c.Copies[:0:0]
+	for _, t := range c.Copies {
+		if drop > 0 && !t.live() {
+			drop--
+			continue
+		}
+		kept = append(kept, t)
+	}
+	c.Copies = kept
+}
+
+// notify sends the outcome of an order to each requester. A requester that no longer
+// exists is logged, not fatal: the record stays in the chain for `regioncopy status`.
+func (c *chain) notify(ctx workflow.Context, requesters []string, o model.CopyOrder, rec model.CopyRecord) {
+	result := model.DestinationResult{
+		Destination:     model.Destination{BackupVaultArn: c.start.Key.DestinationBackupVaultArn, Lifecycle: o.Lifecycle},
+		ChainWorkflowId: c.id,
+		Record:          &rec,
+	}
+	if rec.State == model.JobFailed {
+		result.Error = rec.StatusMessage
+		if result.Error == "" {
+			result.Error = "copy failed"
+		}
+	}
+	for _, id := range requesters {
+		if err := workflow.SignalExternalWorkflow(ctx, id, "", model.SignalCopyResult, result).Get(ctx, nil); err != nil {
+			workflow.GetLogger(ctx).Warn("Could not report a copy result to its requester",
+				"Requester", id, "RecoveryPointArn", rec.SourceRecoveryPointArn, "Error", err)
+		}
+	}
+}
+
+// shouldContinueAsNew is asked only between copies.
+func (c *chain) shouldContinueAsNew(ctx workflow.Context) bool {
+	return c.copiesThisRun >= maxCopiesPerRun || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
+}
+
+// continueAsNew drains the orders already delivered into the carried state, lets running
+// update handlers finish, and starts the next run with the same key and options.
+func (c *chain) continueAsNew(ctx workflow.Context) error {
+	drain := func() {
+		for {
+			var o model.CopyOrder
+			if !c.orders.ReceiveAsync(&o) {
+				return
+			}
+			c.accept(ctx, o)
+		}
+	}
+	drain()
+	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+		return err
+	}
+	drain()
+	if c.timerCancel != nil {
+		c.timerCancel()
+	}
+	workflow.GetLogger(ctx).Info("Continuing as new", "CopiesThisRun", c.copiesThisRun,
+		"Pending", len(c.Pending), "Copies", len(c.Copies))
+	state := c.ChainState
+	return workflow.NewContinueAsNewError(ctx, model.WorkflowCopyChain, ChainInput{ChainStart: c.start, State: &state})
+}

@@ -1,0 +1,207 @@
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/regioncopy/regioncopy/model"
+)
+
+// Change ids for workflow.GetVersion. A chain lives for years, so any change to how it
+// derives tokens or retries copies must be gated so running chains replay unchanged.
+const versionCopyAttempts = "copy-attempts"
+
+// startCopy takes the oldest waiting order and copies it in its own coroutine, so the
+// main loop keeps taking orders and running lifecycle timers (the newest-copy guard must
+// be able to act while a long copy job runs).
+func (c *chain) startCopy(ctx workflow.Context) {
+	p := c.Pending[0]
+	c.Pending = c.Pending[1:]
+	cur := &inflightCopy{PendingOrder: p}
+	cur.record = c.newRecord(ctx, p)
+	cur.record.State = model.JobCreated
+	done, settle := workflow.NewFuture(ctx)
+	cur.done = done
+	c.current = cur
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		c.copyOne(ctx, cur)
+		settle.Set(nil, nil)
+	})
+}
+
+// copyOne runs the copy jobs of one order until one completes, the attempts are used up,
+// or an error that retrying cannot fix ends it. It leaves the outcome in cur.record.
+func (c *chain) copyOne(ctx workflow.Context, cur *inflightCopy) {
+	logger := workflow.GetLogger(ctx)
+	k, o, rec := c.start.Key, cur.Order, &cur.record
+	workflow.GetVersion(ctx, versionCopyAttempts, workflow.DefaultVersion, 1)
+
+	window := o.CompletionWindow
+	if window <= 0 {
+		window = DefaultCompletionWindow
+	}
+	backoff := CopyRetryBackoff
+	for i := 1; i <= CopyAttempts; i++ {
+		attempt := cur.PriorAttempts + i
+		rec.Attempts = attempt
+		rec.Kind = c.nextKind()
+		rec.State = model.JobCreated
+		rec.CopyJobId = ""
+		c.poke()
+
+		var started model.StartCopyJobOutput
+		err := workflow.ExecuteActivity(withCall(ctx, fmt.Sprintf("start %s copy %d/%d to %s", rec.Kind, i, CopyAttempts, model.VaultNameFromArn(k.DestinationBackupVaultArn))),
+			model.ActStartCopyJob, model.StartCopyJobInput{
+				SourceRegion:              k.SourceRegion,
+				RecoveryPointArn:          o.SourceRecoveryPointArn,
+				SourceBackupVaultName:     o.SourceBackupVaultName,
+				DestinationBackupVaultArn: k.DestinationBackupVaultArn,
+				IamRoleArn:                o.IamRoleArn,
+				Lifecycle:                 o.Lifecycle,
+				IdempotencyToken:          idempotencyToken(c.id, o.SourceRecoveryPointArn, attempt),
+			}).Get(ctx, &started)
+		if err != nil {
+			c.failCopy(ctx, rec, "StartCopyJob failed: "+errorMessage(err))
+			return
+		}
+		rec.CopyJobId = started.CopyJobId
+		rec.State = model.JobRunning
+		c.poke()
+
+		var job model.CopyJob
+		pollCtx := workflow.WithActivityOptions(ctx, pollOptions(scaled(window, c.start.TimeScale),
+			"follow copy job "+started.CopyJobId))
+		err = workflow.ExecuteActivity(pollCtx, model.ActPollCopyJob,
+			model.PollCopyJobInput{Region: k.SourceRegion, CopyJobId: started.CopyJobId}).Get(ctx, &job)
+		if err != nil {
+			if windowExceeded(err) {
+				c.failCopy(ctx, rec, fmt.Sprintf("completion window of %s exceeded: copy job %s had not finished (%s)",
+					window, started.CopyJobId, errorMessage(err)))
+				return
+			}
+			c.failCopy(ctx, rec, "following copy job "+started.CopyJobId+" failed: "+errorMessage(err))
+			return
+		}
+		rec.StartedAt = job.CreationDate
+		rec.StatusMessage = job.StatusMessage
+		if job.State == model.JobCompleted {
+			c.completeCopy(ctx, cur, job)
+			return
+		}
+		logger.Warn("Copy job ended without a copy", "CopyJobId", job.CopyJobId, "State", job.State,
+			"StatusMessage", job.StatusMessage, "Attempt", i)
+		if i == CopyAttempts {
+			c.failCopy(ctx, rec, fmt.Sprintf("copy job %s ended %s after %d attempts: %s",
+				job.CopyJobId, job.State, CopyAttempts, job.StatusMessage))
+			return
+		}
+		rec.State = job.State
+		c.poke()
+		if err := workflow.NewTimerWithOptions(ctx, scaled(backoff, c.start.TimeScale),
+			workflow.TimerOptions{Summary: "wait before copy attempt " + fmt.Sprint(i+1)}).Get(ctx, nil); err != nil {
+			c.failCopy(ctx, rec, "interrupted while waiting to retry: "+err.Error())
+			return
+		}
+		backoff *= 2
+	}
+}
+
+func (c *chain) failCopy(ctx workflow.Context, rec *model.CopyRecord, msg string) {
+	rec.State = model.JobFailed
+	rec.StatusMessage = msg
+	workflow.GetLogger(ctx).Error("Copy failed", "RecoveryPointArn", rec.SourceRecoveryPointArn,
+		"CopyJobId", rec.CopyJobId, "Attempts", rec.Attempts, "Reason", msg)
+}
+
+// completeCopy fills the record of a completed job from the destination recovery point
+// (size, encryption key, AWS's calculated lifecycle).
+func (c *chain) completeCopy(ctx workflow.Context, cur *inflightCopy, job model.CopyJob) {
+	k, rec := c.start.Key, &cur.record
+	rec.State = model.JobCompleted
+	rec.DestinationRecoveryPointArn = job.DestinationRecoveryPointArn
+	rec.EncryptionKeyArn = job.DestinationEncryptionKeyArn
+	rec.BackupSizeInBytes = job.BackupSizeInBytes
+	rec.CompletedAt = job.CompletionDate
+	var rp model.RecoveryPoint
+	err := workflow.ExecuteActivity(withCall(ctx, "describe copy "+job.DestinationRecoveryPointArn),
+		model.ActDescribeRecoveryPoint, model.DescribeRecoveryPointInput{
+			Region:           k.DestinationRegion,
+			BackupVaultName:  model.VaultNameFromArn(k.DestinationBackupVaultArn),
+			RecoveryPointArn: job.DestinationRecoveryPointArn,
+		}).Get(ctx, &rp)
+	if err != nil {
+		// The copy exists (the job says so); without AWS's calculated lifecycle the chain
+		// computes it as AWS does, from the source creation date.
+		workflow.GetLogger(ctx).Warn("Could not describe the new copy", "Error", err)
+		rec.StatusMessage = "copy completed; describing it failed: " + errorMessage(err)
+		if d := rec.Lifecycle.MoveToColdStorageAfterDays; d > 0 {
+			rec.MoveToColdStorageAt = rec.SourceCreationDate.Add(time.Duration(d) * 24 * time.Hour)
+		}
+		if d := rec.Lifecycle.DeleteAfterDays; d > 0 {
+			rec.DeleteAt = rec.SourceCreationDate.Add(time.Duration(d) * 24 * time.Hour)
+		}
+		return
+	}
+	if rp.BackupSizeInBytes > 0 {
+		rec.BackupSizeInBytes = rp.BackupSizeInBytes
+	}
+	if rp.EncryptionKeyArn != "" {
+		rec.EncryptionKeyArn = rp.EncryptionKeyArn
+	}
+	if !rp.Lifecycle.IsZero() {
+		rec.Lifecycle = rp.Lifecycle
+	}
+	rec.MoveToColdStorageAt = rp.CalculatedLifecycle.MoveToColdStorageAt
+	rec.DeleteAt = rp.CalculatedLifecycle.DeleteAt
+}
+
+// nextKind says whether the next copy job will be full or incremental: incremental only
+// while an earlier copy of this chain still exists in the vault.
+func (c *chain) nextKind() model.CopyKind {
+	for i := range c.Copies {
+		if c.Copies[i].live() {
+			return model.CopyIncremental
+		}
+	}
+	return model.CopyFull
+}
+
+// poke wakes the main loop so status and timers follow the copy's progress.
+func (c *chain) poke() { c.wake.SendAsync(struct{}{}) }
+
+// finishCopy runs in the main loop once the copy coroutine has ended: it records the
+// outcome, releases guard extensions that a newer copy makes unnecessary, and reports to
+// every requester.
+func (c *chain) finishCopy(ctx workflow.Context) {
+	cur := c.current
+	c.current = nil
+	c.copiesThisRun++
+	rec := cur.record
+	t := TrackedCopy{Record: rec}
+	if rec.State == model.JobCompleted {
+		t.AnchorAWS, t.AnchorTemporal = rec.CompletedAt, workflow.Now(ctx)
+		c.CopiesTotal++
+		if rec.Kind == model.CopyFull {
+			c.FullCopies++
+		}
+		c.BytesTotal += rec.BackupSizeInBytes
+		c.LastCopyAt = rec.CompletedAt
+		if c.LastCopyAt.IsZero() {
+			c.LastCopyAt = workflow.Now(ctx)
+		}
+		c.LastFailed = false
+		workflow.GetLogger(ctx).Info("Copy completed", "RecoveryPointArn", rec.SourceRecoveryPointArn,
+			"DestinationRecoveryPointArn", rec.DestinationRecoveryPointArn, "Kind", rec.Kind,
+			"Bytes", rec.BackupSizeInBytes, "CopyJobId", rec.CopyJobId)
+	} else {
+		c.LastFailed = true
+	}
+	c.addRecord(t)
+	if rec.State == model.JobCompleted {
+		c.releaseGuard(ctx)
+	}
+	c.notify(ctx, cur.Requesters, cur.Order, rec)
+	c.updateStatus(ctx)
+}

@@ -1,0 +1,191 @@
+package workflows
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/regioncopy/regioncopy/model"
+)
+
+// publishedStatus is what the chain last showed the UI, so updateStatus upserts search
+// attributes only when they change: a copy then costs a fixed, small number of
+// UpsertWorkflowSearchAttributes events however often the status is refreshed.
+type publishedStatus struct {
+	keysSet    bool
+	state      string
+	plan       string
+	lastCopyAt time.Time
+	nextExpiry time.Time
+	copyCount  int
+}
+
+// status builds the answer to QueryStatus.
+func (c *chain) status(now time.Time) model.ChainStatus {
+	s := model.ChainStatus{
+		Key:         c.start.Key,
+		State:       c.state(),
+		LastCopyAt:  c.LastCopyAt,
+		NextExpiry:  c.nextExpiry(),
+		CopiesTotal: c.CopiesTotal,
+		FullCopies:  c.FullCopies,
+		BytesTotal:  c.BytesTotal,
+		Pending:     []model.CopyOrder{},
+	}
+	if c.current != nil {
+		rec := c.current.record
+		s.Current = &rec
+	}
+	for _, p := range c.Pending {
+		s.Pending = append(s.Pending, p.Order)
+	}
+	for i := range c.Copies {
+		if c.Copies[i].live() {
+			s.LiveCopies++
+		}
+	}
+	return s
+}
+
+// records is the answer to QueryCopies: every kept record, oldest first, with the copy
+// in flight last.
+func (c *chain) records() []model.CopyRecord {
+	out := make([]model.CopyRecord, 0, len(c.Copies)+1)
+	for _, t := range c.Copies {
+		out = append(out, t.Record)
+	}
+	if c.current != nil {
+		out = append(out, c.current.record)
+	}
+	return out
+}
+
+func (c *chain) state() string {
+	switch {
+	case c.current != nil:
+		return model.ChainCopying
+	case c.LastFailed:
+		return model.ChainFailed
+	default:
+		return model.ChainIdle
+	}
+}
+
+// nextExpiry is the AWS instant the first live copy is deleted at.
+func (c *chain) nextExpiry() time.Time {
+	var next time.Time
+	for i := range c.Copies {
+		t := &c.Copies[i]
+		if d := t.effectiveDeleteAt(); t.live() && !d.IsZero() && (next.IsZero() || d.Before(next)) {
+			next = d
+		}
+	}
+	return next
+}
+
+// updateStatus is the one place the chain publishes its state: search attributes (only
+// those that changed) and the current details shown on the workflow page.
+func (c *chain) updateStatus(ctx workflow.Context) {
+	k, p := c.start.Key, &c.published
+	var updates []temporal.SearchAttributeUpdate
+	if !p.keysSet {
+		updates = append(updates,
+			ResourceArnKey.ValueSet(k.ResourceArn),
+			ResourceTypeKey.ValueSet(k.ResourceType),
+			SourceRegionKey.ValueSet(k.SourceRegion),
+			DestinationRegionKey.ValueSet(k.DestinationRegion),
+			DestinationVaultKey.ValueSet(model.VaultNameFromArn(k.DestinationBackupVaultArn)))
+		p.keysSet = true
+	}
+	if st := c.state(); st != p.state {
+		updates = append(updates, CopyStateKey.ValueSet(st))
+		p.state = st
+	}
+	if c.Plan != "" && c.Plan != p.plan {
+		updates = append(updates, PlanKey.ValueSet(c.Plan))
+		p.plan = c.Plan
+	}
+	if !c.LastCopyAt.IsZero() && !c.LastCopyAt.Equal(p.lastCopyAt) {
+		updates = append(updates, LastCopyAtKey.ValueSet(c.LastCopyAt))
+		p.lastCopyAt = c.LastCopyAt
+	}
+	if next := c.nextExpiry(); !next.Equal(p.nextExpiry) {
+		if next.IsZero() {
+			updates = append(updates, NextExpiryKey.ValueUnset())
+		} else {
+			updates = append(updates, NextExpiryKey.ValueSet(next))
+		}
+		p.nextExpiry = next
+	}
+	if c.CopiesTotal != p.copyCount {
+		updates = append(updates, CopyCountKey.ValueSet(int64(c.CopiesTotal)))
+		p.copyCount = c.CopiesTotal
+	}
+	if len(updates) > 0 {
+		if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
+			workflow.GetLogger(ctx).Warn("Could not update search attributes", "Error", err)
+		}
+	}
+	workflow.SetCurrentDetails(ctx, c.details())
+}
+
+// details renders the chain as markdown for the workflow page.
+func (c *chain) details() string {
+	k := c.start.Key
+	var b strings.Builder
+	fmt.Fprintf(&b, "### %s → %s (%s)\n\n", k.ResourceArn, model.VaultNameFromArn(k.DestinationBackupVaultArn), k.DestinationRegion)
+	fmt.Fprintf(&b, "**State:** %s · **copies:** %d (%d full) · **bytes copied:** %d\n\n", c.state(), c.CopiesTotal, c.FullCopies, c.BytesTotal)
+	if cur := c.current; cur != nil {
+		r := cur.record
+		fmt.Fprintf(&b, "**Copying** `%s` (%s, attempt %d, job %s, %s)\n\n", r.SourceRecoveryPointArn, r.Kind, r.Attempts, orDash(r.CopyJobId), r.State)
+	}
+	if len(c.Pending) > 0 {
+		fmt.Fprintf(&b, "**Waiting:** %d order(s), oldest `%s`\n\n", len(c.Pending), c.Pending[0].Order.SourceRecoveryPointArn)
+	}
+	live := 0
+	for i := range c.Copies {
+		t := &c.Copies[i]
+		if !t.live() {
+			continue
+		}
+		live++
+		line := fmt.Sprintf("- `%s` %s, %d bytes, deletes %s", t.Record.DestinationRecoveryPointArn, t.Record.Kind,
+			t.Record.BackupSizeInBytes, formatTime(t.Record.DeleteAt))
+		if !t.Record.ExtendedUntil.IsZero() {
+			line += fmt.Sprintf(" — **extended until %s** (newest copy, no newer copy yet)", formatTime(t.Record.ExtendedUntil))
+		}
+		if t.Cold {
+			line += " — cold"
+		}
+		b.WriteString(line + "\n")
+	}
+	if live == 0 {
+		b.WriteString("No live copies.\n")
+	}
+	if c.LastFailed {
+		for i := len(c.Copies) - 1; i >= 0; i-- {
+			if r := c.Copies[i].Record; r.State == model.JobFailed {
+				fmt.Fprintf(&b, "\n**Last copy failed:** %s\n", r.StatusMessage)
+				break
+			}
+		}
+	}
+	return b.String()
+}
+
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.UTC().Format(time.RFC3339)
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}

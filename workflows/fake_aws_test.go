@@ -1,0 +1,287 @@
+package workflows
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/regioncopy/regioncopy/model"
+)
+
+// Test fixtures: an EBS volume in us-east-1 copied to a vault in eu-west-1.
+const (
+	account      = "123456789012"
+	srcRegion    = "us-east-1"
+	dstRegion    = "eu-west-1"
+	volumeArn    = "arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0"
+	srcVault     = "primary"
+	srcVaultArn  = "arn:aws:backup:us-east-1:123456789012:backup-vault:primary"
+	dstVaultArn  = "arn:aws:backup:eu-west-1:123456789012:backup-vault:dr"
+	dst2VaultArn = "arn:aws:backup:us-west-2:123456789012:backup-vault:dr2"
+	roleArn      = "arn:aws:iam::123456789012:role/backup"
+	day          = 24 * time.Hour
+)
+
+func snapshotArn(n int) string {
+	return fmt.Sprintf("arn:aws:ec2:us-east-1::snapshot/snap-%017x", n)
+}
+
+// fakeAWS stands in for AWS Backup behind the activity names: the SDK testsuite mocks
+// each activity (env.OnActivity) with a method of this struct, which keeps just enough
+// state (recovery points, vaults, jobs, idempotency tokens) for the workflows' decisions
+// to be observable. Mock callbacks run on their own goroutines, hence the mutex.
+type fakeAWS struct {
+	mu  sync.Mutex
+	now func() time.Time
+
+	points map[string]model.RecoveryPoint
+	vaults map[string]model.BackupVault
+	jobs   map[string]*fakeJob
+	tokens map[string]string
+
+	jobDuration time.Duration
+	// outcomes scripts the end state of successive new jobs (default COMPLETED).
+	outcomes []string
+	// startErrs scripts errors of successive StartCopyJob calls (nil entries succeed).
+	startErrs []error
+	// pollErr, when set, is returned by every PollCopyJob call.
+	pollErr error
+
+	starts    []model.StartCopyJobInput
+	updates   []model.UpdateLifecycleInput
+	deletes   []model.DeleteRecoveryPointInput
+	enqueued  []model.EnqueueCopyInput
+	pollCalls int
+	nextJob   int
+	nextPoint int
+}
+
+type fakeJob struct {
+	job   model.CopyJob
+	endAt time.Time
+	end   string
+	lc    model.Lifecycle
+	src   model.RecoveryPoint
+}
+
+func newFakeAWS() *fakeAWS {
+	f := &fakeAWS{
+		points:      map[string]model.RecoveryPoint{},
+		vaults:      map[string]model.BackupVault{},
+		jobs:        map[string]*fakeJob{},
+		tokens:      map[string]string{},
+		jobDuration: 2 * time.Hour,
+	}
+	for _, arn := range []string{srcVaultArn, dstVaultArn, dst2VaultArn} {
+		f.vaults[arn] = model.BackupVault{Region: model.RegionFromArn(arn), BackupVaultName: model.VaultNameFromArn(arn), BackupVaultArn: arn}
+	}
+	return f
+}
+
+// addSource adds a COMPLETED EBS snapshot n of the volume, created at created.
+func (f *fakeAWS) addSource(n int, created time.Time) string {
+	arn := snapshotArn(n)
+	f.points[arn] = model.RecoveryPoint{
+		Region: srcRegion, BackupVaultName: srcVault, BackupVaultArn: srcVaultArn,
+		RecoveryPointArn: arn, ResourceArn: volumeArn, ResourceType: "EBS",
+		Status: "COMPLETED", StorageClass: "WARM", BackupSizeInBytes: 100 << 30,
+		CreationDate: created, CompletionDate: created.Add(time.Hour),
+	}
+	return arn
+}
+
+func notFound(what string) error {
+	return temporal.NewNonRetryableApplicationError(what+" not found", model.ErrNotFound, nil)
+}
+
+func calculated(created time.Time, l model.Lifecycle) model.CalculatedLifecycle {
+	var c model.CalculatedLifecycle
+	if l.MoveToColdStorageAfterDays > 0 {
+		c.MoveToColdStorageAt = created.Add(time.Duration(l.MoveToColdStorageAfterDays) * day)
+	}
+	if l.DeleteAfterDays > 0 {
+		c.DeleteAt = created.Add(time.Duration(l.DeleteAfterDays) * day)
+	}
+	return c
+}
+
+func (f *fakeAWS) DescribeRecoveryPoint(_ context.Context, in model.DescribeRecoveryPointInput) (model.RecoveryPoint, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	rp, ok := f.points[in.RecoveryPointArn]
+	if !ok || rp.Region != in.Region {
+		return model.RecoveryPoint{}, notFound("recovery point " + in.RecoveryPointArn)
+	}
+	return rp, nil
+}
+
+func (f *fakeAWS) DescribeBackupVault(_ context.Context, in model.DescribeBackupVaultInput) (model.BackupVault, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	v, ok := f.vaults[in.BackupVaultArn]
+	if !ok {
+		return model.BackupVault{}, notFound("Backup vault " + in.BackupVaultName)
+	}
+	return v, nil
+}
+
+func (f *fakeAWS) StartCopyJob(_ context.Context, in model.StartCopyJobInput) (model.StartCopyJobOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.starts = append(f.starts, in)
+	if len(f.startErrs) > 0 {
+		err := f.startErrs[0]
+		f.startErrs = f.startErrs[1:]
+		if err != nil {
+			return model.StartCopyJobOutput{}, err
+		}
+	}
+	if in.IdempotencyToken == "" {
+		return model.StartCopyJobOutput{}, temporal.NewNonRetryableApplicationError("empty token", model.ErrInvalidParameter, nil)
+	}
+	if id, ok := f.tokens[in.IdempotencyToken]; ok {
+		return model.StartCopyJobOutput{CopyJobId: id}, nil
+	}
+	src, ok := f.points[in.RecoveryPointArn]
+	if !ok {
+		return model.StartCopyJobOutput{}, notFound("recovery point " + in.RecoveryPointArn)
+	}
+	f.nextJob++
+	id := fmt.Sprintf("job-%d", f.nextJob)
+	end := model.JobCompleted
+	if len(f.outcomes) > 0 {
+		end, f.outcomes = f.outcomes[0], f.outcomes[1:]
+	}
+	now := f.now()
+	f.jobs[id] = &fakeJob{
+		job: model.CopyJob{Region: in.SourceRegion, CopyJobId: id, State: model.JobCreated,
+			SourceRecoveryPointArn: in.RecoveryPointArn, DestinationBackupVaultArn: in.DestinationBackupVaultArn,
+			ResourceArn: src.ResourceArn, ResourceType: src.ResourceType, CreationDate: now},
+		endAt: now.Add(f.jobDuration), end: end, lc: in.Lifecycle, src: src,
+	}
+	f.tokens[in.IdempotencyToken] = id
+	return model.StartCopyJobOutput{CopyJobId: id}, nil
+}
+
+func (f *fakeAWS) PollCopyJob(_ context.Context, in model.PollCopyJobInput) (model.CopyJob, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.pollCalls++
+	if f.pollErr != nil {
+		return model.CopyJob{}, f.pollErr
+	}
+	j, ok := f.jobs[in.CopyJobId]
+	if !ok {
+		return model.CopyJob{}, notFound("copy job " + in.CopyJobId)
+	}
+	now := f.now()
+	if now.Before(j.endAt) {
+		return model.CopyJob{}, temporal.NewApplicationErrorWithOptions("copy job "+in.CopyJobId+" is RUNNING",
+			model.ErrJobNotFinished, temporal.ApplicationErrorOptions{NextRetryDelay: j.endAt.Sub(now)})
+	}
+	if j.job.State != j.end {
+		j.job.State, j.job.CompletionDate = j.end, j.endAt
+		if j.end == model.JobCompleted {
+			f.nextPoint++
+			dest := fmt.Sprintf("arn:aws:ec2:eu-west-1::snapshot/snap-%017x", 0xc0000+f.nextPoint)
+			j.job.DestinationRecoveryPointArn = dest
+			j.job.BackupSizeInBytes = j.src.BackupSizeInBytes
+			vault := j.job.DestinationBackupVaultArn
+			f.points[dest] = model.RecoveryPoint{
+				Region: model.RegionFromArn(vault), BackupVaultName: model.VaultNameFromArn(vault), BackupVaultArn: vault,
+				RecoveryPointArn: dest, ResourceArn: j.src.ResourceArn, ResourceType: j.src.ResourceType,
+				Status: "COMPLETED", StorageClass: "WARM", BackupSizeInBytes: j.src.BackupSizeInBytes,
+				EncryptionKeyArn: "arn:aws:kms:eu-west-1:123456789012:key/dr",
+				CreationDate:     j.src.CreationDate, CompletionDate: j.endAt,
+				Lifecycle: j.lc, CalculatedLifecycle: calculated(j.src.CreationDate, j.lc),
+				SourceBackupVaultArn: j.src.BackupVaultArn,
+			}
+		} else {
+			j.job.StatusMessage = "Insufficient privileges to perform this action on the KMS key"
+		}
+	}
+	return j.job, nil
+}
+
+func (f *fakeAWS) UpdateRecoveryPointLifecycle(_ context.Context, in model.UpdateLifecycleInput) (model.RecoveryPoint, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.updates = append(f.updates, in)
+	rp, ok := f.points[in.RecoveryPointArn]
+	if !ok {
+		return model.RecoveryPoint{}, notFound("recovery point " + in.RecoveryPointArn)
+	}
+	rp.Lifecycle = in.Lifecycle
+	rp.CalculatedLifecycle = calculated(rp.CreationDate, in.Lifecycle)
+	f.points[in.RecoveryPointArn] = rp
+	return rp, nil
+}
+
+func (f *fakeAWS) DeleteRecoveryPoint(_ context.Context, in model.DeleteRecoveryPointInput) (model.DeleteRecoveryPointOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.deletes = append(f.deletes, in)
+	if _, ok := f.points[in.RecoveryPointArn]; !ok {
+		return model.DeleteRecoveryPointOutput{AlreadyGone: true}, nil
+	}
+	delete(f.points, in.RecoveryPointArn)
+	return model.DeleteRecoveryPointOutput{}, nil
+}
+
+func (f *fakeAWS) EnqueueCopy(_ context.Context, in model.EnqueueCopyInput) (model.EnqueueCopyOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.enqueued = append(f.enqueued, in)
+	return model.EnqueueCopyOutput{ChainWorkflowId: model.ChainWorkflowID(in.Key), RunId: "run"}, nil
+}
+
+// install registers every activity name the workflows use and mocks each with f.
+func (f *fakeAWS) install(env *testsuite.TestWorkflowEnvironment) {
+	f.now = env.Now
+	acts := map[string]any{
+		model.ActDescribeRecoveryPoint:        f.DescribeRecoveryPoint,
+		model.ActDescribeBackupVault:          f.DescribeBackupVault,
+		model.ActStartCopyJob:                 f.StartCopyJob,
+		model.ActPollCopyJob:                  f.PollCopyJob,
+		model.ActUpdateRecoveryPointLifecycle: f.UpdateRecoveryPointLifecycle,
+		model.ActDeleteRecoveryPoint:          f.DeleteRecoveryPoint,
+		model.ActEnqueueCopy:                  f.EnqueueCopy,
+	}
+	names := []string{model.ActDescribeRecoveryPoint, model.ActDescribeBackupVault, model.ActStartCopyJob,
+		model.ActPollCopyJob, model.ActUpdateRecoveryPointLifecycle, model.ActDeleteRecoveryPoint, model.ActEnqueueCopy}
+	for _, name := range names {
+		env.RegisterActivityWithOptions(acts[name], activity.RegisterOptions{Name: name})
+	}
+	for _, name := range names {
+		env.OnActivity(name, mock.Anything, mock.Anything).Return(acts[name])
+	}
+}
+
+// fakeCalls is a copy of what the workflows asked of AWS, safe to inspect after a run.
+type fakeCalls struct {
+	starts    []model.StartCopyJobInput
+	updates   []model.UpdateLifecycleInput
+	deletes   []model.DeleteRecoveryPointInput
+	enqueued  []model.EnqueueCopyInput
+	pollCalls int
+	jobs      int
+}
+
+func (f *fakeAWS) calls() fakeCalls {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return fakeCalls{
+		starts:    append([]model.StartCopyJobInput(nil), f.starts...),
+		updates:   append([]model.UpdateLifecycleInput(nil), f.updates...),
+		deletes:   append([]model.DeleteRecoveryPointInput(nil), f.deletes...),
+		enqueued:  append([]model.EnqueueCopyInput(nil), f.enqueued...),
+		pollCalls: f.pollCalls,
+		jobs:      f.nextJob,
+	}
+}

@@ -1,0 +1,99 @@
+package workflows
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/regioncopy/regioncopy/model"
+)
+
+// Timing policy. Durations on AWS's clock (windows, lifecycle margins) are divided by the
+// time scale before they become Temporal timers or timeouts; durations that only bound
+// our own calls (StartToClose, retry intervals of single calls) are not.
+const (
+	// DefaultCompletionWindow ends a copy job that has not finished in this long (AWS time).
+	// AWS copies take minutes to many hours and may sit in CREATED for hours; a week is
+	// generous enough for any healthy job and short enough to surface a stuck one.
+	DefaultCompletionWindow = 7 * 24 * time.Hour
+	// CopyAttempts is how many copy jobs a chain starts for one order when jobs end FAILED
+	// or PARTIAL; each attempt has its own idempotency token.
+	CopyAttempts = 3
+	// CopyRetryBackoff is the wait (AWS time) before the second attempt; it doubles after.
+	CopyRetryBackoff = 10 * time.Minute
+	// GuardMargin is how long (AWS time) before the newest copy's DeleteAt the chain extends
+	// it when no newer copy has landed.
+	GuardMargin = 24 * time.Hour
+	// GuardExtensionDays is how far each extension pushes DeleteAfterDays.
+	GuardExtensionDays = 7
+	// DeleteRetryDelay is the wait (AWS time) before retrying a deletion that failed
+	// without a retryable cause (for example a job still using the point).
+	DeleteRetryDelay = time.Hour
+	// callWindow bounds the retries (throttling, 5xx) of one short AWS call.
+	callWindow = 30 * time.Minute
+	// enqueueWindow bounds the retries of handing an order to a chain (Temporal itself).
+	enqueueWindow = 10 * time.Minute
+)
+
+// scaled divides an AWS-clock duration by the time scale (>1 only with the emulator's
+// --time-scale), never returning less than a second so timers stay meaningful.
+func scaled(d time.Duration, timeScale float64) time.Duration {
+	if timeScale > 1 {
+		d = time.Duration(float64(d) / timeScale)
+	}
+	if d < time.Second {
+		d = time.Second
+	}
+	return d
+}
+
+// awsCallOptions are the options of one short AWS call (describe, update, delete): a minute
+// per attempt; throttling and service faults retried with exponential backoff for up to
+// callWindow; the non-retryable classes end the call at once with AWS's message.
+func awsCallOptions(summary string) workflow.ActivityOptions {
+	return workflow.ActivityOptions{
+		StartToCloseTimeout:    time.Minute,
+		ScheduleToCloseTimeout: callWindow,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        2 * time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        2 * time.Minute,
+			NonRetryableErrorTypes: model.NonRetryableErrorTypes,
+		},
+		Summary: summary,
+	}
+}
+
+// pollOptions are the options of PollCopyJob. The activity makes one DescribeCopyJob call
+// per attempt and fails with the retryable ErrJobNotFinished, choosing NextRetryDelay from
+// the job's age, while the job runs; retries add no history events, so following a job
+// costs the same few events whether it takes a minute or a day. ScheduleToClose is the
+// completion window: when it passes the activity times out and the copy ends with that
+// reason. The retry intervals here only apply to errors that carry no NextRetryDelay
+// (throttling, 5xx); attempts are unlimited within the window.
+func pollOptions(window time.Duration, summary string) workflow.ActivityOptions {
+	return workflow.ActivityOptions{
+		StartToCloseTimeout:    time.Minute,
+		ScheduleToCloseTimeout: window,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        5 * time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        5 * time.Minute,
+			NonRetryableErrorTypes: model.NonRetryableErrorTypes,
+		},
+		Summary: summary,
+	}
+}
+
+// withCall returns ctx with awsCallOptions(summary), and for Temporal-only calls
+// (EnqueueCopy) a shorter window.
+func withCall(ctx workflow.Context, summary string) workflow.Context {
+	return workflow.WithActivityOptions(ctx, awsCallOptions(summary))
+}
+
+func withEnqueue(ctx workflow.Context, summary string) workflow.Context {
+	o := awsCallOptions(summary)
+	o.ScheduleToCloseTimeout = enqueueWindow
+	return workflow.WithActivityOptions(ctx, o)
+}

@@ -1,0 +1,263 @@
+package workflows
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strings"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/regioncopy/regioncopy/model"
+	"github.com/regioncopy/regioncopy/policy"
+)
+
+// RequestWorkflowID is the workflow id of a CopyRecoveryPoint request:
+// copy/<recovery point ARN>/<hash of the sorted destination vault ARNs>. The same request
+// made twice has the same id, and the CLI starts it with the ID conflict policy "use
+// existing", so asking twice follows one workflow and one set of copy jobs.
+func RequestWorkflowID(req model.CopyRequest) string {
+	vaults := make([]string, 0, len(req.Destinations))
+	for _, d := range req.Destinations {
+		vaults = append(vaults, d.BackupVaultArn)
+	}
+	sort.Strings(vaults)
+	vaults = compactStrings(vaults)
+	sum := sha256.Sum256([]byte(strings.Join(vaults, "\n")))
+	return "copy/" + req.RecoveryPointArn + "/" + hex.EncodeToString(sum[:6])
+}
+
+func compactStrings(sorted []string) []string {
+	out := sorted[:0]
+	for i, s := range sorted {
+		if i == 0 || s != sorted[i-1] {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// CopyRecoveryPoint copies one recovery point to one or more destination vaults in other
+// Regions (`regioncopy copy`). Everything is checked before anything starts: the request's
+// fields, the recovery point (exists, COMPLETED, not in cold storage), the cross-Region
+// rules for every destination and the existence of every destination vault. Any problem
+// fails the workflow with a non-retryable model.ErrRequestRejected error listing every
+// problem, and no copy is started.
+//
+// Then each destination's order goes to its chain (model.ChainWorkflowID) through the
+// EnqueueCopy activity, and the workflow waits for one model.SignalCopyResult per
+// destination. It returns the results when every destination holds a copy, and fails
+// with model.ErrCopyFailed (details: the model.CopyRequestResult) when any did not.
+func CopyRecoveryPoint(ctx workflow.Context, req model.CopyRequest) (model.CopyRequestResult, error) {
+	r := &request{req: req}
+	if err := r.setup(ctx); err != nil {
+		return model.CopyRequestResult{}, err
+	}
+	return r.run(ctx)
+}
+
+// request holds the state of one CopyRecoveryPoint run.
+type request struct {
+	req          model.CopyRequest
+	state        string
+	rp           *model.RecoveryPoint
+	destinations []model.DestinationProgress
+	problems     []policy.Violation
+	published    string
+}
+
+func (r *request) setup(ctx workflow.Context) error {
+	for _, d := range r.req.Destinations {
+		r.destinations = append(r.destinations, model.DestinationProgress{Destination: d})
+	}
+	if err := workflow.SetQueryHandler(ctx, model.QueryStatus, func() (model.RequestStatus, error) {
+		s := model.RequestStatus{State: r.state, RecoveryPoint: r.rp, Destinations: r.destinations}
+		for _, p := range r.problems {
+			s.Problems = append(s.Problems, p.Error())
+		}
+		return s, nil
+	}); err != nil {
+		return err
+	}
+	updates := []temporal.SearchAttributeUpdate{SourceRegionKey.ValueSet(r.req.SourceRegion)}
+	if r.req.Plan != "" {
+		updates = append(updates, PlanKey.ValueSet(r.req.Plan))
+	}
+	if len(r.req.Destinations) == 1 {
+		vault := r.req.Destinations[0].BackupVaultArn
+		updates = append(updates,
+			DestinationRegionKey.ValueSet(model.RegionFromArn(vault)),
+			DestinationVaultKey.ValueSet(model.VaultNameFromArn(vault)))
+	}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
+		return err
+	}
+	r.updateStatus(ctx, model.RequestValidating)
+	return nil
+}
+
+func (r *request) run(ctx workflow.Context) (model.CopyRequestResult, error) {
+	if problems := r.checkFields(); len(problems) > 0 {
+		return model.CopyRequestResult{}, r.reject(ctx, problems)
+	}
+	if problems := r.checkInAWS(ctx); len(problems) > 0 {
+		return model.CopyRequestResult{}, r.reject(ctx, problems)
+	}
+	r.updateStatus(ctx, model.RequestCopying)
+	r.enqueue(ctx)
+	r.awaitResults(ctx)
+
+	result := model.CopyRequestResult{RecoveryPoint: *r.rp}
+	var failed []string
+	for _, d := range r.destinations {
+		result.Results = append(result.Results, *d.Result)
+		if d.Result.Error != "" {
+			failed = append(failed, d.Destination.BackupVaultArn+": "+d.Result.Error)
+		}
+	}
+	if len(failed) > 0 {
+		r.updateStatus(ctx, model.RequestFailed)
+		return result, temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("%d of %d copies failed:\n- %s", len(failed), len(r.destinations), strings.Join(failed, "\n- ")),
+			model.ErrCopyFailed, nil, result)
+	}
+	r.updateStatus(ctx, model.RequestCompleted)
+	return result, nil
+}
+
+// enqueue hands each destination's order to its chain. An order that cannot be handed
+// over is that destination's failure; the others go ahead.
+func (r *request) enqueue(ctx workflow.Context) {
+	info := workflow.GetInfo(ctx)
+	futures := make([]workflow.Future, len(r.destinations))
+	for i, d := range r.destinations {
+		key := model.ChainKey{
+			ResourceArn:               r.rp.ResourceArn,
+			ResourceType:              r.rp.ResourceType,
+			SourceRegion:              r.req.SourceRegion,
+			DestinationRegion:         model.RegionFromArn(d.Destination.BackupVaultArn),
+			DestinationBackupVaultArn: d.Destination.BackupVaultArn,
+		}
+		r.destinations[i].ChainWorkflowId = model.ChainWorkflowID(key)
+		futures[i] = workflow.ExecuteActivity(withEnqueue(ctx, "hand order to "+r.destinations[i].ChainWorkflowId),
+			model.ActEnqueueCopy, model.EnqueueCopyInput{
+				Key: key,
+				Order: model.CopyOrder{
+					SourceRecoveryPointArn: r.req.RecoveryPointArn,
+					SourceBackupVaultName:  r.req.SourceBackupVaultName,
+					SourceCreationDate:     r.rp.CreationDate,
+					IamRoleArn:             r.req.IamRoleArn,
+					Lifecycle:              d.Destination.Lifecycle,
+					Coalesce:               r.req.Coalesce,
+					Plan:                   r.req.Plan,
+					CompletionWindow:       r.req.CompletionWindow,
+					RequesterWorkflowId:    info.WorkflowExecution.ID,
+				},
+				TaskQueue: info.TaskQueueName,
+				TimeScale: r.req.TimeScale,
+			})
+	}
+	for i, f := range futures {
+		var out model.EnqueueCopyOutput
+		if err := f.Get(ctx, &out); err != nil {
+			r.destinations[i].Result = &model.DestinationResult{
+				Destination:     r.destinations[i].Destination,
+				ChainWorkflowId: r.destinations[i].ChainWorkflowId,
+				Error:           "could not hand the order to its chain: " + errorMessage(err),
+			}
+			continue
+		}
+		if out.ChainWorkflowId != "" {
+			r.destinations[i].ChainWorkflowId = out.ChainWorkflowId
+		}
+	}
+	r.updateStatus(ctx, model.RequestCopying)
+}
+
+// awaitResults receives the chains' results until every destination has one. Chains
+// answer every order they take (completed, failed or superseded), so there is no timeout
+// here; the chains' completion windows bound each copy.
+func (r *request) awaitResults(ctx workflow.Context) {
+	ch := workflow.GetSignalChannel(ctx, model.SignalCopyResult)
+	for !r.allResolved() {
+		var res model.DestinationResult
+		ch.Receive(ctx, &res)
+		matched := false
+		for i := range r.destinations {
+			d := &r.destinations[i]
+			if d.Result == nil && d.Destination.BackupVaultArn == res.Destination.BackupVaultArn {
+				res.Destination = d.Destination
+				d.Result, matched = &res, true
+				break
+			}
+		}
+		if !matched {
+			workflow.GetLogger(ctx).Warn("Ignoring a result for no waiting destination",
+				"Vault", res.Destination.BackupVaultArn, "Chain", res.ChainWorkflowId)
+		}
+		r.updateStatus(ctx, model.RequestCopying)
+	}
+}
+
+func (r *request) allResolved() bool {
+	for _, d := range r.destinations {
+		if d.Result == nil {
+			return false
+		}
+	}
+	return true
+}
+
+// reject fails the request with every problem listed; nothing has been started.
+func (r *request) reject(ctx workflow.Context, problems []policy.Violation) error {
+	r.problems = problems
+	r.updateStatus(ctx, model.RequestRejected)
+	lines := make([]string, len(problems))
+	for i, p := range problems {
+		lines[i] = p.Error()
+	}
+	workflow.GetLogger(ctx).Warn("Copy request rejected", "Problems", lines)
+	return temporal.NewNonRetryableApplicationError(
+		"copy request rejected, nothing was started:\n- "+strings.Join(lines, "\n- "),
+		model.ErrRequestRejected, nil, problems)
+}
+
+// updateStatus is the one place the request publishes its state: the CopyState search
+// attribute (when it changes) and the current details.
+func (r *request) updateStatus(ctx workflow.Context, state string) {
+	r.state = state
+	if state != r.published {
+		updates := []temporal.SearchAttributeUpdate{CopyStateKey.ValueSet(state)}
+		if r.rp != nil && r.published == model.RequestValidating {
+			updates = append(updates, ResourceArnKey.ValueSet(r.rp.ResourceArn), ResourceTypeKey.ValueSet(r.rp.ResourceType))
+		}
+		if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
+			workflow.GetLogger(ctx).Warn("Could not update search attributes", "Error", err)
+		}
+		r.published = state
+	}
+	workflow.SetCurrentDetails(ctx, r.details())
+}
+
+func (r *request) details() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "### Copy `%s` (%s)\n\n**State:** %s\n\n", r.req.RecoveryPointArn, r.req.SourceRegion, r.state)
+	for _, p := range r.problems {
+		fmt.Fprintf(&b, "- ✗ %s\n", p.Error())
+	}
+	for _, d := range r.destinations {
+		switch {
+		case d.Result == nil:
+			fmt.Fprintf(&b, "- %s: waiting for chain `%s`\n", d.Destination.BackupVaultArn, orDash(d.ChainWorkflowId))
+		case d.Result.Error != "":
+			fmt.Fprintf(&b, "- %s: **failed**: %s\n", d.Destination.BackupVaultArn, d.Result.Error)
+		case d.Result.Record != nil:
+			rec := d.Result.Record
+			fmt.Fprintf(&b, "- %s: %s %s copy `%s` (%d bytes)\n", d.Destination.BackupVaultArn, rec.State, rec.Kind,
+				orDash(rec.DestinationRecoveryPointArn), rec.BackupSizeInBytes)
+		}
+	}
+	return b.String()
+}

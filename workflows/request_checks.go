@@ -1,0 +1,146 @@
+package workflows
+
+import (
+	"fmt"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/regioncopy/regioncopy/model"
+	"github.com/regioncopy/regioncopy/policy"
+)
+
+// Rules of the request's checks against AWS, in the style of policy's rule identifiers.
+const (
+	RuleRecoveryPointNotFound     = "recovery-point-not-found"
+	RuleRecoveryPointNotCompleted = "recovery-point-not-completed"
+	RuleRecoveryPointCold         = "recovery-point-in-cold-storage"
+	RuleVaultNotFound             = "backup-vault-not-found"
+	RuleAWSRefused                = "aws-refused-check"
+)
+
+// checkFields checks the request's own fields, without calling AWS: ARNs, Regions, the
+// routes (not the source Region, not a Region without cross-Region copy), duplicate
+// destinations and the lifecycle arithmetic. The resource type is not known yet, so the
+// type-dependent rules wait for checkInAWS.
+func (r *request) checkFields() []policy.Violation {
+	var errs []error
+	req, rules := r.req, policy.Default()
+	if err := policy.CheckRegion(req.SourceRegion, "SourceRegion"); err != nil {
+		errs = append(errs, err)
+	}
+	if a, err := policy.ParseRecoveryPointARN(req.RecoveryPointArn, "RecoveryPointArn"); err != nil {
+		errs = append(errs, err)
+	} else if a.Region != "" && policy.ValidRegion(req.SourceRegion) && a.Region != req.SourceRegion {
+		errs = append(errs, &policy.Violation{Field: "RecoveryPointArn", Rule: policy.RuleRegionMismatch,
+			Message: fmt.Sprintf("the recovery point is in %s but SourceRegion is %s", a.Region, req.SourceRegion)})
+	}
+	if req.SourceBackupVaultName == "" {
+		errs = append(errs, &policy.Violation{Field: "SourceBackupVaultName", Rule: policy.RuleRequired,
+			Message: "the name of the vault holding the recovery point is required"})
+	}
+	if _, err := policy.ParseRoleARN(req.IamRoleArn, "IamRoleArn"); err != nil {
+		errs = append(errs, err)
+	}
+	if len(req.Destinations) == 0 {
+		errs = append(errs, &policy.Violation{Field: "Destinations", Rule: policy.RuleRequired,
+			Message: "at least one destination vault is required"})
+	}
+	seen := map[string]int{}
+	for i, d := range req.Destinations {
+		field := fmt.Sprintf("Destinations[%d]", i)
+		if j, dup := seen[d.BackupVaultArn]; dup && d.BackupVaultArn != "" {
+			errs = append(errs, &policy.Violation{Field: field + ".BackupVaultArn", Rule: policy.RuleDuplicateDestination,
+				Message: fmt.Sprintf("the same vault as Destinations[%d]", j)})
+			continue
+		}
+		seen[d.BackupVaultArn] = i
+		if d.BackupVaultArn == "" {
+			errs = append(errs, &policy.Violation{Field: field + ".BackupVaultArn", Rule: policy.RuleRequired,
+				Message: "the destination vault ARN is required"})
+		} else if err := rules.CheckRoute(req.SourceRegion, "", d.BackupVaultArn, field); err != nil {
+			errs = append(errs, err)
+		}
+		if err := rules.CheckLifecycleArithmetic(d.Lifecycle, field+".Lifecycle"); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if req.CompletionWindow < 0 {
+		errs = append(errs, &policy.Violation{Field: "CompletionWindow", Rule: policy.RuleWindowNonNegative,
+			Message: "must not be negative (zero means the default of " + DefaultCompletionWindow.String() + ")"})
+	}
+	return flatten(errs)
+}
+
+// checkInAWS describes the recovery point and every destination vault (all at once) and
+// applies the type-dependent rules. Every problem is collected; none stops the others
+// from being found.
+func (r *request) checkInAWS(ctx workflow.Context) []policy.Violation {
+	rpFuture := workflow.ExecuteActivity(withCall(ctx, "check recovery point "+r.req.RecoveryPointArn),
+		model.ActDescribeRecoveryPoint, model.DescribeRecoveryPointInput{
+			Region:           r.req.SourceRegion,
+			BackupVaultName:  r.req.SourceBackupVaultName,
+			RecoveryPointArn: r.req.RecoveryPointArn,
+		})
+	vaultFutures := make([]workflow.Future, len(r.req.Destinations))
+	for i, d := range r.req.Destinations {
+		vaultFutures[i] = workflow.ExecuteActivity(withCall(ctx, "check vault "+d.BackupVaultArn),
+			model.ActDescribeBackupVault, model.DescribeBackupVaultInput{
+				Region:          model.RegionFromArn(d.BackupVaultArn),
+				BackupVaultName: model.VaultNameFromArn(d.BackupVaultArn),
+				BackupVaultArn:  d.BackupVaultArn,
+			})
+	}
+
+	var errs []error
+	var rp model.RecoveryPoint
+	if err := rpFuture.Get(ctx, &rp); err != nil {
+		errs = append(errs, awsProblem("RecoveryPointArn", RuleRecoveryPointNotFound, err))
+	} else {
+		r.rp = &rp
+		if rp.Status != model.JobCompleted {
+			errs = append(errs, &policy.Violation{Field: "RecoveryPointArn", Rule: RuleRecoveryPointNotCompleted,
+				Message: fmt.Sprintf("the recovery point is %s; only COMPLETED recovery points can be copied", rp.Status)})
+		}
+		if rp.StorageClass == "COLD" {
+			errs = append(errs, &policy.Violation{Field: "RecoveryPointArn", Rule: RuleRecoveryPointCold,
+				Message: "the recovery point is in cold storage, which AWS Backup cannot copy"})
+		}
+		for i, d := range r.req.Destinations {
+			errs = append(errs, policy.Default().CheckCopy(policy.CopyCheck{
+				ResourceType:        rp.ResourceType,
+				SourceRegion:        r.req.SourceRegion,
+				DestinationVaultArn: d.BackupVaultArn,
+				Lifecycle:           d.Lifecycle,
+				Field:               fmt.Sprintf("Destinations[%d]", i),
+			}))
+		}
+	}
+	for i, f := range vaultFutures {
+		var v model.BackupVault
+		if err := f.Get(ctx, &v); err != nil {
+			errs = append(errs, awsProblem(fmt.Sprintf("Destinations[%d].BackupVaultArn", i), RuleVaultNotFound, err))
+		}
+	}
+	return flatten(errs)
+}
+
+// awsProblem turns a failed describe into a violation: notFoundRule when AWS says the
+// thing does not exist, RuleAWSRefused with AWS's message otherwise.
+func awsProblem(field, notFoundRule string, err error) error {
+	rule := RuleAWSRefused
+	if errorType(err) == model.ErrNotFound {
+		rule = notFoundRule
+	}
+	return &policy.Violation{Field: field, Rule: rule, Message: errorMessage(err)}
+}
+
+// flatten lists every *policy.Violation in errs, in order.
+func flatten(errs []error) []policy.Violation {
+	var out []policy.Violation
+	for _, err := range errs {
+		for _, v := range policy.Violations(err) {
+			out = append(out, *v)
+		}
+	}
+	return out
+}

@@ -1,0 +1,33 @@
+package workflows
+
+import "go.temporal.io/sdk/temporal"
+
+// Typed search attribute keys: the Temporal UI's list view filters and sorts chains and
+// requests by them, for example
+//
+//	WorkflowType = "CopyChain" AND DestinationRegion = "eu-west-1" AND CopyState = "FAILED"
+//
+// Each workflow upserts them from one method (updateStatus), so the UI never disagrees
+// with the workflow's state.
+var (
+	ResourceArnKey       = temporal.NewSearchAttributeKeyKeyword("ResourceArn")
+	ResourceTypeKey      = temporal.NewSearchAttributeKeyKeyword("ResourceType")
+	SourceRegionKey      = temporal.NewSearchAttributeKeyKeyword("SourceRegion")
+	DestinationRegionKey = temporal.NewSearchAttributeKeyKeyword("DestinationRegion")
+	// DestinationVaultKey holds the vault's name; with DestinationRegion it names the vault.
+	DestinationVaultKey = temporal.NewSearchAttributeKeyKeyword("DestinationVault")
+	CopyStateKey        = temporal.NewSearchAttributeKeyKeyword("CopyState")
+	PlanKey             = temporal.NewSearchAttributeKeyKeyword("Plan")
+	LastCopyAtKey       = temporal.NewSearchAttributeKeyTime("LastCopyAt")
+	// NextExpiryKey is the AWS DeleteAt of the chain's live copy that expires first.
+	NextExpiryKey = temporal.NewSearchAttributeKeyTime("NextExpiry")
+	// CopyCountKey counts the chain's completed copies over its whole life.
+	CopyCountKey = temporal.NewSearchAttributeKeyInt64("CopyCount")
+)
+
+// SearchAttributes lists every custom key the workflows set, for registration on the
+// Temporal server (regioncopy setup, the worker on a dev server).
+var SearchAttributes = []temporal.SearchAttributeKey{
+	ResourceArnKey, ResourceTypeKey, SourceRegionKey, DestinationRegionKey, DestinationVaultKey,
+	CopyStateKey, PlanKey, LastCopyAtKey, NextExpiryKey, CopyCountKey,
+}
