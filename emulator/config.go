@@ -1,0 +1,154 @@
+package emulator
+
+import (
+	"fmt"
+	"regexp"
+	"time"
+)
+
+// Config describes one emulated AWS account across every Region. The zero value is usable:
+// New fills every unset field with the default documented on it.
+type Config struct {
+	// AccountID is the one account every Region belongs to. Default "123456789012".
+	AccountID string
+	// TimeScale makes the emulator clock run TimeScale times faster than the wall clock, so
+	// hours of copying and days of lifecycle pass in seconds. Default 1.
+	TimeScale float64
+	// StartTime is the emulator clock's initial reading. Default: the wall clock at New.
+	StartTime time.Time
+	// Seed seeds the fault-injection random source and the generated ids, so a run is
+	// reproducible given the same requests in the same order.
+	Seed int64
+	// StateFile, when set, is loaded at New (if it exists) and rewritten atomically after
+	// every change and at Close, so a restarted emulator has lost nothing.
+	StateFile string
+
+	// DefaultResourceSize is the size in bytes of a resource created on first use. Default 8 GiB.
+	DefaultResourceSize int64
+	// DefaultDailyWriteRate is the fraction of a resource's size written per day (rewrites
+	// included) for resources created on first use. Default 0.05.
+	DefaultDailyWriteRate float64
+	// HotSetFraction is the share of a resource's blocks that receive HotWriteShare of its
+	// writes. Default 0.1.
+	HotSetFraction float64
+	// HotWriteShare is the share of writes that land on the hot set. Default 0.9.
+	HotWriteShare float64
+
+	// CopyBandwidth is the default copy throughput in bytes per emulated second for any Region
+	// pair not listed in PairBandwidth. Default 100 MiB/s.
+	CopyBandwidth float64
+	// PairBandwidth overrides CopyBandwidth per "source>destination" Region pair, for example
+	// "us-east-1>eu-west-1".
+	PairBandwidth map[string]float64
+	// BackupBandwidth is the backup throughput in bytes per emulated second. Default 200 MiB/s.
+	BackupBandwidth float64
+	// JobOverhead is emulated time every job spends RUNNING on top of its transfer. Default 0.
+	JobOverhead time.Duration
+
+	// CopyQuota is the number of copy jobs that may run at once per destination Region;
+	// the rest wait in CREATED. Default 100.
+	CopyQuota int
+	// ColdStorageTypes are the resource types whose lifecycle may move to cold storage; for
+	// the others the cold-storage setting is ignored. Default: EFS.
+	ColdStorageTypes []string
+	// NoCrossRegionTypes are resource types that cannot be copied to another Region.
+	// Default: DynamoDB.
+	NoCrossRegionTypes []string
+	// NoCrossRegionRegions are Regions that take part in no cross-Region copy.
+	// Default: ap-east-1, me-south-1, eu-south-1, af-south-1.
+	NoCrossRegionRegions []string
+
+	// Resources seeds protected resources with their sizes and write rates.
+	Resources []ResourceSeed
+	// Faults are the faults injected from the start (the admin API can change them).
+	Faults Faults
+	// Credentials, when not empty, turns on SigV4 verification: every request must be signed
+	// with one of these access key ids and its secret, within 15 minutes of the wall clock.
+	Credentials map[string]string
+}
+
+// ResourceSeed declares one protected resource.
+type ResourceSeed struct {
+	ResourceArn string
+	// SizeBytes is the resource's size; BackupSizeInBytes of each of its recovery points.
+	SizeBytes int64
+	// DailyWriteRate is the fraction of SizeBytes written per day, rewrites included.
+	DailyWriteRate float64
+}
+
+const (
+	gib = 1 << 30
+	mib = 1 << 20
+)
+
+var accountIDPattern = regexp.MustCompile(`^[0-9]{12}$`)
+
+func (c Config) withDefaults() (Config, error) {
+	if c.AccountID == "" {
+		c.AccountID = "123456789012"
+	}
+	if !accountIDPattern.MatchString(c.AccountID) {
+		return c, fmt.Errorf("emulator config: AccountID %q must be 12 digits", c.AccountID)
+	}
+	if c.TimeScale == 0 {
+		c.TimeScale = 1
+	}
+	if c.TimeScale < 0 {
+		return c, fmt.Errorf("emulator config: TimeScale %v must be positive", c.TimeScale)
+	}
+	if c.DefaultResourceSize == 0 {
+		c.DefaultResourceSize = 8 * gib
+	}
+	if c.DefaultDailyWriteRate == 0 {
+		c.DefaultDailyWriteRate = 0.05
+	}
+	if c.HotSetFraction == 0 {
+		c.HotSetFraction = 0.1
+	}
+	if c.HotWriteShare == 0 {
+		c.HotWriteShare = 0.9
+	}
+	if c.CopyBandwidth == 0 {
+		c.CopyBandwidth = 100 * mib
+	}
+	if c.BackupBandwidth == 0 {
+		c.BackupBandwidth = 200 * mib
+	}
+	if c.CopyQuota == 0 {
+		c.CopyQuota = 100
+	}
+	if c.ColdStorageTypes == nil {
+		c.ColdStorageTypes = []string{"EFS"}
+	}
+	if c.NoCrossRegionTypes == nil {
+		c.NoCrossRegionTypes = []string{"DynamoDB"}
+	}
+	if c.NoCrossRegionRegions == nil {
+		c.NoCrossRegionRegions = []string{"ap-east-1", "me-south-1", "eu-south-1", "af-south-1"}
+	}
+	switch {
+	case c.DefaultResourceSize < 0:
+		return c, fmt.Errorf("emulator config: DefaultResourceSize %d must be positive", c.DefaultResourceSize)
+	case c.DefaultDailyWriteRate < 0:
+		return c, fmt.Errorf("emulator config: DefaultDailyWriteRate %v must not be negative", c.DefaultDailyWriteRate)
+	case c.HotSetFraction <= 0 || c.HotSetFraction >= 1:
+		return c, fmt.Errorf("emulator config: HotSetFraction %v must be between 0 and 1", c.HotSetFraction)
+	case c.HotWriteShare <= 0 || c.HotWriteShare > 1:
+		return c, fmt.Errorf("emulator config: HotWriteShare %v must be in (0, 1]", c.HotWriteShare)
+	case c.CopyBandwidth < 0 || c.BackupBandwidth < 0:
+		return c, fmt.Errorf("emulator config: CopyBandwidth and BackupBandwidth must be positive")
+	case c.CopyQuota < 0:
+		return c, fmt.Errorf("emulator config: CopyQuota %d must be positive", c.CopyQuota)
+	case c.JobOverhead < 0:
+		return c, fmt.Errorf("emulator config: JobOverhead %v must not be negative", c.JobOverhead)
+	}
+	for pair, bw := range c.PairBandwidth {
+		if _, _, ok := splitPair(pair); !ok || bw <= 0 {
+			return c, fmt.Errorf("emulator config: PairBandwidth[%q] needs a \"source>destination\" key and a positive rate", pair)
+		}
+	}
+	if err := c.Faults.validate(); err != nil {
+		return c, fmt.Errorf("emulator config: %w", err)
+	}
+	return c, nil
+}
