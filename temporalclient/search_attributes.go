@@ -1,0 +1,81 @@
+package temporalclient
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/operatorservice/v1"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+)
+
+// EnsureSearchAttributes creates the custom search attributes among keys that the
+// namespace lacks, through the operator service. It is idempotent: existing attributes
+// of the right type are left alone, and a concurrent creation by another process counts
+// as success. An attribute that exists with a different type is an error naming it,
+// since Temporal cannot change an attribute's type.
+func EnsureSearchAttributes(ctx context.Context, c client.Client, namespace string, keys []temporal.SearchAttributeKey) error {
+	if namespace == "" {
+		namespace = client.DefaultNamespace
+	}
+	missing, err := missingSearchAttributes(ctx, c, namespace, keys)
+	if err != nil || len(missing) == 0 {
+		return err
+	}
+	_, err = c.OperatorService().AddSearchAttributes(ctx, &operatorservice.AddSearchAttributesRequest{
+		Namespace:        namespace,
+		SearchAttributes: missing,
+	})
+	if _, exists := errors.AsType[*serviceerror.AlreadyExists](err); exists {
+		// Another worker or `regioncopy setup` created them meanwhile: check the types.
+		_, err = missingSearchAttributes(ctx, c, namespace, keys)
+		return err
+	}
+	if err != nil {
+		return fmt.Errorf("create search attributes %s in namespace %s: %w (on Temporal Cloud create them with tcld or the UI)",
+			names(missing), namespace, err)
+	}
+	return nil
+}
+
+// missingSearchAttributes returns the keys the namespace lacks, or an error when one
+// exists with another type.
+func missingSearchAttributes(ctx context.Context, c client.Client, namespace string, keys []temporal.SearchAttributeKey) (map[string]enumspb.IndexedValueType, error) {
+	resp, err := c.OperatorService().ListSearchAttributes(ctx, &operatorservice.ListSearchAttributesRequest{Namespace: namespace})
+	if err != nil {
+		return nil, fmt.Errorf("list search attributes of namespace %s: %w", namespace, err)
+	}
+	missing := map[string]enumspb.IndexedValueType{}
+	var conflicts []string
+	for _, k := range keys {
+		want := k.GetValueType()
+		have, ok := resp.GetCustomAttributes()[k.GetName()]
+		if !ok {
+			have, ok = resp.GetSystemAttributes()[k.GetName()]
+		}
+		switch {
+		case !ok:
+			missing[k.GetName()] = want
+		case have != want:
+			conflicts = append(conflicts, fmt.Sprintf("%s is %s, regioncopy needs %s", k.GetName(), have, want))
+		}
+	}
+	if len(conflicts) > 0 {
+		return nil, fmt.Errorf("search attributes of namespace %s have the wrong type: %s", namespace, strings.Join(conflicts, "; "))
+	}
+	return missing, nil
+}
+
+func names(m map[string]enumspb.IndexedValueType) string {
+	out := make([]string, 0, len(m))
+	for n := range m {
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return strings.Join(out, ", ")
+}
