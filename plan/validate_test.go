@@ -1,0 +1,120 @@
+package plan
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/regioncopy/regioncopy/policy"
+)
+
+// edit returns minimal with each old string replaced by its new one; it fails the test
+// when an old string is missing, so a test never silently checks the unedited file.
+func edit(t *testing.T, pairs ...string) []byte {
+	t.Helper()
+	doc := minimal
+	for i := 0; i < len(pairs); i += 2 {
+		if !strings.Contains(doc, pairs[i]) {
+			t.Fatalf("minimal has no %q", pairs[i])
+		}
+		doc = strings.Replace(doc, pairs[i], pairs[i+1], 1)
+	}
+	return []byte(doc)
+}
+
+const (
+	ruleHead = `"RuleName": "r",`
+	copyHead = `"CopyActions": [{"DestinationBackupVaultArn": "arn:aws:backup:us-west-2:123456789012:backup-vault:dst"}]`
+	resource = `"Resources": ["arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0"]`
+	region   = `"RegionCopy": {"SourceRegion": "us-east-1"}`
+	dst      = "arn:aws:backup:us-west-2:123456789012:backup-vault:dst"
+)
+
+func TestValidate(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		doc   []byte
+		opts  Options
+		wants []want
+	}{
+		{"minimal", edit(t), opts(), nil},
+		{"Region from the options", edit(t, region, `"RegionCopy": {}`), Options{DefaultRegion: "us-east-1"}, nil},
+		{"no Region anywhere", edit(t, region, `"RegionCopy": {}`), opts(),
+			[]want{{"RegionCopy.SourceRegion", policy.RuleRequired, 0, 0}}},
+		{"names", edit(t, `"BackupPlanName": "p"`, `"BackupPlanName": ""`, ruleHead, `"RuleName": "has space",`, `"TargetBackupVaultName": "src"`, `"TargetBackupVaultName": "x"`, `"SelectionName": "s"`, `"SelectionName": "`+strings.Repeat("s", 51)+`"`), opts(),
+			[]want{{"BackupPlan.BackupPlanName", policy.RuleRequired, 0, 0}, {"BackupPlan.Rules[0].RuleName", RuleNameSyntax, 0, 0},
+				{"BackupPlan.Rules[0].TargetBackupVaultName", RuleNameSyntax, 0, 0}, {"BackupSelection.SelectionName", RuleNameSyntax, 0, 0}}},
+		{"time zone", edit(t, ruleHead, ruleHead+` "ScheduleExpressionTimezone": "Local",`), opts(),
+			[]want{{"BackupPlan.Rules[0].ScheduleExpressionTimezone", RuleTimezone, 0, 0}}},
+		{"time zone accepted", edit(t, ruleHead, ruleHead+` "ScheduleExpressionTimezone": "Asia/Tokyo",`), opts(), nil},
+		{"windows", edit(t, ruleHead, ruleHead+` "StartWindowMinutes": 59, "CompletionWindowMinutes": 100,`), opts(),
+			[]want{{"BackupPlan.Rules[0].StartWindowMinutes", policy.RuleStartWindowMin, 0, 0}, {"BackupPlan.Rules[0].CompletionWindowMinutes", policy.RuleCompletionWindowMin, 0, 0}}},
+		{"rule lifecycle", edit(t, ruleHead, ruleHead+` "Lifecycle": {"MoveToColdStorageAfterDays": 10, "DeleteAfterDays": 36501, "DeleteAfterEvent": "DELETE_AFTER_COPY"},`), opts(),
+			[]want{{"BackupPlan.Rules[0].Lifecycle.MoveToColdStorageAfterDays", policy.RuleColdStorageUnsupported, 0, 0},
+				{"BackupPlan.Rules[0].Lifecycle.DeleteAfterDays", policy.RuleLifecycleMax, 0, 0},
+				{"BackupPlan.Rules[0].Lifecycle.DeleteAfterEvent", RuleNotValidAsInput, 0, 0}}},
+		{"unsupported AWS members", edit(t, ruleHead, ruleHead+` "EnableContinuousBackup": true, "IndexActions": [{"ResourceTypes": ["EBS"]}], "ScanActions": [{"MalwareScanner": "GUARDDUTY"}], "TargetLogicallyAirGappedBackupVaultArn": "arn:aws:backup:us-east-1:123456789012:backup-vault:lag",`,
+			`"BackupPlanName": "p"`, `"BackupPlanName": "p", "AdvancedBackupSettings": [{"ResourceType": "EC2", "BackupOptions": {"WindowsVSS": "enabled"}}]`), opts(),
+			[]want{{"BackupPlan.AdvancedBackupSettings", RuleUnsupported, 0, 0}, {"BackupPlan.Rules[0].EnableContinuousBackup", RuleUnsupported, 0, 0},
+				{"BackupPlan.Rules[0].IndexActions", RuleUnsupported, 0, 0}, {"BackupPlan.Rules[0].ScanActions", RuleUnsupported, 0, 0},
+				{"BackupPlan.Rules[0].TargetLogicallyAirGappedBackupVaultArn", RuleUnsupported, 0, 0}}},
+		{"too many rules", func() []byte {
+			rules := make([]string, 11)
+			for i := range rules {
+				rules[i] = `{"RuleName": "r` + string(rune('a'+i)) + `", "TargetBackupVaultName": "src"}`
+			}
+			return edit(t, `"Rules": [{`, `"Rules": [`+strings.Join(rules, ",")+`, {`, ruleHead, `"RuleName": "last",`)
+		}(), opts(), []want{{"BackupPlan.Rules", policy.RuleRulesPerPlan, 0, 0}}},
+		{"no rules", []byte(`{"BackupPlan": {"BackupPlanName": "p", "Rules": [], "X": 1}, "BackupSelection": {"SelectionName": "s",
+			"IamRoleArn": "arn:aws:iam::123456789012:role/backup", "Resources": ["arn:aws:s3:::b"]}, "RegionCopy": {"SourceRegion": "us-east-1"}}`), opts(),
+			[]want{{"BackupPlan.Rules", policy.RuleRequired, 1, 49}, {"BackupPlan.X", RuleUnknownMember, 1, 53}}},
+		{"selection missing", edit(t, `"BackupSelection": {`, `"Selection": {`), opts(),
+			[]want{{"BackupSelection", policy.RuleRequired, 1, 1}, {"Selection", RuleUnknownMember, 10, 3}}},
+		{"selection details", edit(t, `"IamRoleArn": "arn:aws:iam::123456789012:role/backup"`, `"IamRoleArn": "arn:aws:iam::123456789012:user/backup"`,
+			resource, `"Resources": ["arn:aws:ec2:us-west-2:123456789012:volume/vol-0123456789abcdef0", "arn:aws:s3:::*-logs"],
+			"ListOfTags": [{"ConditionType": "StringEquals", "ConditionKey": "", "ConditionValue": "x"}],
+			"Conditions": {"StringLike": [{"ConditionKey": "backup", "ConditionValue": "d*"}]}`), opts(),
+			[]want{{"BackupSelection.IamRoleArn", policy.RuleARNSyntax, 0, 0},
+				{"BackupSelection.Resources[0]", RuleResourceNotRegion, 0, 0}, {"BackupSelection.Resources[1]", policy.RuleARNSyntax, 0, 0},
+				{"BackupSelection.ListOfTags[0].ConditionType", RuleConditionType, 0, 0}, {"BackupSelection.ListOfTags[0].ConditionKey", policy.RuleRequired, 0, 0},
+				{"BackupSelection.Conditions.StringLike[0].ConditionKey", RuleConditionKey, 0, 0}}},
+		{"too many wildcard ARNs", edit(t, resource, `"Resources": [`+strings.TrimSuffix(strings.Repeat(`"arn:aws:ec2:*:*:volume/*",`, 31), ",")+`]`), opts(),
+			[]want{{"BackupSelection.Resources", RuleSelectionLimit, 0, 0}}},
+		{"DynamoDB selected", edit(t, resource, `"Resources": ["arn:aws:dynamodb:us-east-1:123456789012:table/orders"]`), opts(),
+			[]want{{"BackupPlan.Rules[0].CopyActions[0]", policy.RuleTypeNotCopyable, 0, 0}}},
+		{"DynamoDB left out by a destination's ResourceTypes", edit(t, resource, `"Resources": ["arn:aws:dynamodb:us-east-1:123456789012:table/orders", "arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0"]`,
+			region, `"RegionCopy": {"SourceRegion": "us-east-1", "Destinations": [{"DestinationBackupVaultArn": "`+dst+`", "ResourceTypes": ["EBS"]}]}`), opts(), nil},
+		{"RDS cross-Region and cross-account", edit(t, resource, `"Resources": ["arn:aws:rds:us-east-1:123456789012:db:orders"]`,
+			copyHead, `"CopyActions": [{"DestinationBackupVaultArn": "arn:aws:backup:us-west-2:999999999999:backup-vault:dst"}]`), opts(),
+			[]want{{"BackupPlan.Rules[0].CopyActions[0].DestinationBackupVaultArn", policy.RuleMixedCrossRegionAndAcct, 0, 0}}},
+		{"destination settings", edit(t, region, `"RegionCopy": {"SourceRegion": "us-east-1", "Destinations": [
+			{"DestinationBackupVaultArn": "`+dst+`", "RpoMinutes": -5},
+			{"DestinationBackupVaultArn": "`+dst+`"},
+			{"DestinationBackupVaultArn": "arn:aws:backup:eu-west-1:123456789012:backup-vault:other"},
+			{"DestinationBackupVaultArn": "dst"}]}`), opts(),
+			[]want{{"RegionCopy.Destinations[0].RpoMinutes", RuleRPO, 0, 0}, {"RegionCopy.Destinations[1].DestinationBackupVaultArn", policy.RuleDuplicateDestination, 0, 0},
+				{"RegionCopy.Destinations[2].DestinationBackupVaultArn", RuleUnknownDest, 0, 0}, {"RegionCopy.Destinations[3].DestinationBackupVaultArn", policy.RuleARNSyntax, 0, 0}}},
+		{"copy-only without selection needs a role", edit(t, `"BackupSelection": {`, `"BackupSelectionX": {`, region, `"RegionCopy": {"SourceRegion": "us-east-1", "CopyOnly": true}`), opts(),
+			[]want{{"BackupSelectionX", RuleUnknownMember, 0, 0}, {"RegionCopy.IamRoleArn", policy.RuleRequired, 0, 0}}},
+		{"copy-only rule without copy actions", edit(t, `,
+      `+copyHead, ``, region, `"RegionCopy": {"SourceRegion": "us-east-1", "CopyOnly": true}`), opts(),
+			[]want{{"BackupPlan.Rules[0].CopyActions", policy.RuleRequired, 0, 0}}},
+		{"schedule checked through the hook", edit(t, ruleHead, ruleHead+` "ScheduleExpression": "every hour",`),
+			Options{CheckSchedule: func(expr string) error {
+				if strings.HasPrefix(expr, "cron(") || strings.HasPrefix(expr, "rate(") {
+					return nil
+				}
+				return &policy.Violation{Message: "not cron() or rate()"}
+			}},
+			[]want{{"BackupPlan.Rules[0].ScheduleExpression", RuleScheduleSyntax, 0, 0}}},
+		{"updated rules are honoured", edit(t, resource, `"Resources": ["arn:aws:dynamodb:us-east-1:123456789012:table/orders"]`),
+			Options{Rules: func() *policy.Rules { r := policy.Default(); r.NotCopyableCrossRegion = nil; return r }()}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f, err := Parse("f.json", tc.doc, tc.opts)
+			assertProblems(t, err, tc.wants...)
+			if (f == nil) == (err == nil) {
+				t.Fatalf("Parse must return a plan or an error, got %v and %v", f, err)
+			}
+		})
+	}
+}
