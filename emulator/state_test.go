@@ -1,0 +1,100 @@
+package emulator_test
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/backup"
+	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+
+	"github.com/regioncopy/regioncopy/emulator"
+)
+
+// TestRestartFromTheStateFile: the state is saved after every call, so a second emulator
+// started from the file (even while the first never closed, as after a crash) has
+// everything: vaults, points, jobs mid-flight, tokens, counters, clock and fault sequence.
+func TestRestartFromTheStateFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "state.json")
+	cfg := emulator.Config{StateFile: file, Seed: 3, CopyBandwidth: 64 << 20,
+		Faults: emulator.Faults{ThrottleRate: 0.5, Operations: []string{"GetSupportedResourceTypes"}}}
+	first := start(t, cfg)
+	src := first.Client(east)
+	mustVault(t, src, "src", "")
+	dstArn := mustVault(t, first.Client(west), "dst", "")
+	b := completedBackup(t, first, src, "src", volume)
+	tok := func(in *backup.StartCopyJobInput) { in.IdempotencyToken = aws.String("restart-token") }
+	id := mustCopy(t, src, aws.ToString(b.RecoveryPointArn), "src", dstArn, tok)
+	first.Emulator.Advance(60 * time.Second) // the 128 s copy is half done
+	clockBefore := first.Emulator.Now()
+
+	probe := func(c *backup.Client) (out []bool) {
+		for range 8 {
+			_, err := c.GetSupportedResourceTypes(ctx(t), &backup.GetSupportedResourceTypesInput{})
+			out = append(out, err != nil)
+		}
+		return out
+	}
+	// What the first emulator would answer next, had it gone on...
+	if _, err := os.Stat(file); err != nil {
+		t.Fatalf("no state file after calls: %v", err)
+	}
+	saved, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFaults := probe(first.Client(east, noRetry))
+	// ...is what a restarted one answers.
+	if err := os.WriteFile(file, saved, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	second := start(t, cfg)
+	if gotFaults := probe(second.Client(east, noRetry)); !equalBools(gotFaults, wantFaults) {
+		t.Errorf("fault sequence after restart %v, want %v", gotFaults, wantFaults)
+	}
+	if now := second.Emulator.Now(); now.Before(clockBefore) || now.Sub(clockBefore) > time.Minute {
+		t.Errorf("restarted clock %v, saved %v", now, clockBefore)
+	}
+	c2 := second.Client(east)
+	j := copyJob(t, c2, &id)
+	if j.State != types.CopyJobStateRunning {
+		t.Fatalf("copy after restart is %s, want RUNNING", j.State)
+	}
+	if again := mustCopy(t, c2, aws.ToString(b.RecoveryPointArn), "src", dstArn, tok); again != id {
+		t.Fatalf("idempotency token forgotten across restart: %s vs %s", again, id)
+	}
+	second.Emulator.Advance(70 * time.Second)
+	if j := copyJob(t, c2, &id); j.State != types.CopyJobStateCompleted {
+		t.Fatalf("copy did not finish after restart: %s", j.State)
+	}
+	c := second.Emulator.Counters()
+	if c.BackupJobs != 1 || c.CopyJobs != 1 || c.BytesTransferred[east+">"+west] != fullSize || c.StartCopyJobCalls["restart-token"] != 2 {
+		t.Fatalf("counters after restart: %+v", c)
+	}
+	if _, err := second.Client(west).DescribeBackupVault(ctx(t), &backup.DescribeBackupVaultInput{BackupVaultName: aws.String("dst")}); err != nil {
+		t.Fatalf("vault lost: %v", err)
+	}
+
+	// A torn or foreign file is refused with a clear error, not silently replaced.
+	bad := filepath.Join(t.TempDir(), "bad.json")
+	if err := os.WriteFile(bad, []byte(`{"Vaults": [`), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := emulator.New(emulator.Config{StateFile: bad}); err == nil {
+		t.Fatal("a corrupt state file was accepted")
+	}
+}
+
+func equalBools(a, b []bool) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}
