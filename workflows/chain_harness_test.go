@@ -36,12 +36,15 @@ type chainHarness struct {
 	status model.ChainStatus
 }
 
-func newChainHarness(t *testing.T) *chainHarness {
+func newChainHarness(t *testing.T) *chainHarness { return newChainHarnessOn(t, newFakeAWS()) }
+
+// newChainHarnessOn runs the chain against an existing fake, as a later run would find AWS.
+func newChainHarnessOn(t *testing.T, aws *fakeAWS) *chainHarness {
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestWorkflowEnvironment()
 	env.SetStartTime(t0)
 	Register(env)
-	h := &chainHarness{t: t, env: env, aws: newFakeAWS(), id: model.ChainWorkflowID(chainKey),
+	h := &chainHarness{t: t, env: env, aws: aws, id: model.ChainWorkflowID(chainKey),
 		results: map[string][]model.DestinationResult{}}
 	h.aws.install(env)
 	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: h.id, TaskQueue: model.DefaultTaskQueue})

@@ -182,8 +182,11 @@ func (f *fakeAWS) PollCopyJob(_ context.Context, in model.PollCopyJobInput) (mod
 	}
 	now := f.now()
 	if now.Before(j.endAt) {
+		// Like the real poller the activity picks the next look, here when the job should
+		// end, at most a day ahead. (The testsuite allows an activity 10 attempts when its
+		// retry policy sets no maximum, so a long job needs coarse polls here.)
 		return model.CopyJob{}, temporal.NewApplicationErrorWithOptions("copy job "+in.CopyJobId+" is RUNNING",
-			model.ErrJobNotFinished, temporal.ApplicationErrorOptions{NextRetryDelay: j.endAt.Sub(now)})
+			model.ErrJobNotFinished, temporal.ApplicationErrorOptions{NextRetryDelay: min(j.endAt.Sub(now), day)})
 	}
 	if j.job.State != j.end {
 		j.job.State, j.job.CompletionDate = j.end, j.endAt
