@@ -25,10 +25,6 @@ const (
 	maxSelectionWildcardARNs = 30
 )
 
-// minRPOMinutes: AWS Backup schedules backups at most hourly, so a shorter RPO can never
-// be met by a plan.
-const minRPOMinutes = 60
-
 // conditionKeyPrefix: Conditions keys name tags as aws:ResourceTag/<key> (botocore's
 // ConditionParameter documentation).
 const conditionKeyPrefix = "aws:ResourceTag/"
@@ -49,7 +45,7 @@ func (r *report) validate(f *File, opts Options) {
 
 	r.validatePlan(&f.BackupPlan, rc.CopyOnly, checkSchedule)
 	types, complete, account := r.validateSelection(f.BackupSelection, rc, opts.DefaultRegion)
-	dests := r.validateRegionCopy(f, rc, &account)
+	dests := r.validateRegionCopy(f, rc, &account, rules)
 
 	source := rc.SourceRegion
 	if source == "" {
@@ -259,7 +255,7 @@ func (r *report) validateSelection(s *BackupSelection, rc *RegionCopy, defaultRe
 
 // validateRegionCopy checks regioncopy's own settings and returns the destination options
 // that are usable for the plan check.
-func (r *report) validateRegionCopy(f *File, rc *RegionCopy, account *string) []DestinationOptions {
+func (r *report) validateRegionCopy(f *File, rc *RegionCopy, account *string, rules *policy.Rules) []DestinationOptions {
 	if rc.IamRoleArn != "" {
 		role, err := policy.ParseRoleARN(rc.IamRoleArn, "RegionCopy.IamRoleArn")
 		if err != nil {
@@ -293,8 +289,10 @@ func (r *report) validateRegionCopy(f *File, rc *RegionCopy, account *string) []
 			r.add(vaultField, RuleUnknownDest, "no copy action in BackupPlan.Rules copies to this vault; settings must name a copy action's DestinationBackupVaultArn")
 		}
 		seen = append(seen, d.DestinationBackupVaultArn)
-		if d.RpoMinutes < 0 || (d.RpoMinutes > 0 && d.RpoMinutes < minRPOMinutes) {
-			r.add(field+".RpoMinutes", RuleRPO, "%d: an RPO is at least %d minutes (AWS Backup schedules backups at most hourly), or 0 for none", d.RpoMinutes, minRPOMinutes)
+		// Backups run at most every MinScheduleIntervalMinutes, so a shorter RPO can never
+		// be met.
+		if minRPO := rules.MinScheduleIntervalMinutes; d.RpoMinutes < 0 || (d.RpoMinutes > 0 && d.RpoMinutes < minRPO) {
+			r.add(field+".RpoMinutes", RuleRPO, "%d: an RPO is at least %d minutes (AWS Backup schedules backups at most that often), or 0 for none", d.RpoMinutes, minRPO)
 		}
 		out = append(out, d)
 	}

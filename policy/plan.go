@@ -232,3 +232,14 @@ func (r *Rules) CheckWindows(start, completion int64, field string) error {
 	}
 	return vs.err()
 }
+
+// CheckScheduleInterval checks the shortest gap, in minutes, between two runs of a rule's
+// schedule (computed by the caller from the parsed expression).
+func (r *Rules) CheckScheduleInterval(gapMinutes int64, field string) error {
+	r = r.orDefault()
+	if gapMinutes < r.MinScheduleIntervalMinutes {
+		return &Violation{Field: field, Rule: RuleScheduleInterval,
+			Message: fmt.Sprintf("runs %d minutes apart; AWS Backup schedules snapshot backups at most every %d minutes", gapMinutes, r.MinScheduleIntervalMinutes)}
+	}
+	return nil
+}

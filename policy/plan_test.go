@@ -135,3 +135,8 @@ func TestCheckPlanColdFollowsCoveredTypes(t *testing.T) {
 		PlanCopyAction{DestinationBackupVaultArn: west, ResourceTypes: []string{TypeEBS}, Lifecycle: cold})),
 		want{"Rules[0].CopyActions[0].ResourceTypes", RuleWholePlanCopy})
 }
+
+func TestCheckScheduleInterval(t *testing.T) {
+	assertViolations(t, Default().CheckScheduleInterval(60, "ScheduleExpression"))
+	assertViolations(t, Default().CheckScheduleInterval(15, "ScheduleExpression"), want{"ScheduleExpression", RuleScheduleInterval})
+}

@@ -26,4 +26,5 @@ const (
 	RuleDuplicateDestination      = "duplicate-destination"
 	RuleRulesDocument             = "rules-document"
 	RuleUnknownResourceTypeInRule = "unknown-resource-type"
+	RuleScheduleInterval          = "min-schedule-interval"
 )

@@ -47,6 +47,9 @@ type Rules struct {
 	// DefaultStartWindowMinutes is the start window AWS applies when a rule sets none; a
 	// completion window alone is compared with it.
 	DefaultStartWindowMinutes int64
+	// MinScheduleIntervalMinutes is the shortest time between two scheduled backups of a
+	// rule (AWS schedules snapshot backups at most hourly); it also bounds an RPO from below.
+	MinScheduleIntervalMinutes int64
 }
 
 // Default returns the rules regioncopy was seeded with. Each call returns a fresh copy,
@@ -67,6 +70,8 @@ type Rules struct {
 //     at least 60 minutes longer than the start window.
 //   - DefaultStartWindowMinutes 480: StartBackupJob's StartWindowMinutes ("the default is
 //     8 hours").
+//   - MinScheduleIntervalMinutes 60: the Developer Guide's "Backup plan options and
+//     configuration" ("you can schedule snapshot backups as frequently as hourly").
 //   - MaxCopyActionsPerRule 5 and MaxRulesPerPlan 10: the AWS Backup quotas page.
 //
 // AWS has since relaxed several seed rules (RDS-family and DynamoDB copies, the Region
@@ -86,6 +91,7 @@ func Default() *Rules {
 		MinCompletionAfterStartMinutes:    60,
 		MaxWindowMinutes:                  52_560_000,
 		DefaultStartWindowMinutes:         480,
+		MinScheduleIntervalMinutes:        60,
 	}
 }
 
@@ -170,6 +176,7 @@ func (r *Rules) Validate() error {
 		{"MinStartWindowMinutes", r.MinStartWindowMinutes},
 		{"MinCompletionAfterStartMinutes", r.MinCompletionAfterStartMinutes},
 		{"DefaultStartWindowMinutes", r.DefaultStartWindowMinutes},
+		{"MinScheduleIntervalMinutes", r.MinScheduleIntervalMinutes},
 	}
 	for _, p := range nonNegative {
 		if p.v < 0 {
