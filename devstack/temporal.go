@@ -1,0 +1,262 @@
+package devstack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+)
+
+// TemporalOptions configure the Temporal dev server.
+type TemporalOptions struct {
+	// Binary is the Temporal CLI; "" means TemporalBinary().
+	Binary string
+	// IP the server binds; "" means 127.0.0.1.
+	IP string
+	// Port is the frontend gRPC port, UIPort the web UI's; 0 picks a free port.
+	Port, UIPort int
+	// Headless disables the web UI (tests).
+	Headless bool
+	// DBFile keeps the server's state in a SQLite file so that a restart keeps every
+	// workflow's history; "" keeps it in memory.
+	DBFile string
+	// SearchAttributes are registered at start, so nothing is configured by hand.
+	SearchAttributes []temporal.SearchAttributeKey
+	// Log receives the server's output; nil discards it.
+	Log io.Writer
+	// StartTimeout bounds the wait for the server to answer; 0 means one minute.
+	StartTimeout time.Duration
+}
+
+// TemporalServer is a running dev server process.
+type TemporalServer struct {
+	// Address is the frontend's host:port for client.Options.HostPort.
+	Address string
+	// UIURL is the web UI's address ("" when headless).
+	UIURL string
+
+	cmd      *exec.Cmd
+	exited   chan struct{}
+	waitErr  error
+	stopOnce sync.Once
+	stopErr  error
+}
+
+// StartTemporal runs `temporal server start-dev` directly (not through `go tool`, whose
+// child process would outlive a signal to the parent) in its own process group, and
+// returns once the frontend answers a health check.
+func StartTemporal(ctx context.Context, o TemporalOptions) (*TemporalServer, error) {
+	bin := o.Binary
+	if bin == "" {
+		var err error
+		if bin, err = TemporalBinary(ctx); err != nil {
+			return nil, err
+		}
+	}
+	ip := o.IP
+	if ip == "" {
+		ip = "127.0.0.1"
+	}
+	port, err := portOrFree(ip, o.Port)
+	if err != nil {
+		return nil, err
+	}
+	args := []string{"server", "start-dev", "--ip", ip, "--port", strconv.Itoa(port), "--log-level", "warn"}
+	uiURL := ""
+	if o.Headless {
+		args = append(args, "--headless")
+	} else {
+		uiPort, err := portOrFree(ip, o.UIPort)
+		if err != nil {
+			return nil, err
+		}
+		args = append(args, "--ui-port", strconv.Itoa(uiPort))
+		uiURL = fmt.Sprintf("http://localhost:%d", uiPort)
+	}
+	if o.DBFile != "" {
+		if err := os.MkdirAll(filepath.Dir(o.DBFile), 0o755); err != nil {
+			return nil, fmt.Errorf("temporal dev server: %w", err)
+		}
+		args = append(args, "--db-filename", o.DBFile)
+	}
+	for _, k := range o.SearchAttributes {
+		t, err := searchAttributeTypeName(k.GetValueType())
+		if err != nil {
+			return nil, fmt.Errorf("search attribute %s: %w", k.GetName(), err)
+		}
+		args = append(args, "--search-attribute", k.GetName()+"="+t)
+	}
+	cmd := exec.Command(bin, args...)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	log := o.Log
+	if log == nil {
+		log = io.Discard
+	}
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		return nil, fmt.Errorf("start %s: %w", bin, err)
+	}
+	s := &TemporalServer{Address: net.JoinHostPort(ip, strconv.Itoa(port)), UIURL: uiURL, cmd: cmd, exited: make(chan struct{})}
+	go func() {
+		s.waitErr = cmd.Wait()
+		close(s.exited)
+	}()
+	timeout := o.StartTimeout
+	if timeout == 0 {
+		timeout = time.Minute
+	}
+	if err := s.waitReady(ctx, timeout); err != nil {
+		_ = s.Stop()
+		return nil, err
+	}
+	return s, nil
+}
+
+// waitReady polls the frontend until it answers a health check.
+func (s *TemporalServer) waitReady(ctx context.Context, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	var last error
+	for time.Now().Before(deadline) {
+		select {
+		case <-s.exited:
+			return fmt.Errorf("temporal dev server exited before it was ready: %v", s.waitErr)
+		case <-ctx.Done():
+			return ctx.Err()
+		default:
+		}
+		dctx, cancel := context.WithTimeout(ctx, 2*time.Second)
+		c, err := client.DialContext(dctx, client.Options{HostPort: s.Address, Logger: quietLogger{}})
+		if err == nil {
+			_, err = c.CheckHealth(dctx, &client.CheckHealthRequest{})
+			c.Close()
+		}
+		cancel()
+		if err == nil {
+			return nil
+		}
+		last = err
+		time.Sleep(200 * time.Millisecond)
+	}
+	return fmt.Errorf("temporal dev server at %s not ready after %s: %v", s.Address, timeout, last)
+}
+
+// Stop ends the server: SIGTERM to its process group, SIGKILL if it has not exited
+// within 15 seconds. It is safe to call more than once.
+func (s *TemporalServer) Stop() error {
+	s.stopOnce.Do(func() {
+		pgid := s.cmd.Process.Pid
+		_ = syscall.Kill(-pgid, syscall.SIGTERM)
+		select {
+		case <-s.exited:
+		case <-time.After(15 * time.Second):
+			_ = syscall.Kill(-pgid, syscall.SIGKILL)
+			<-s.exited
+			s.stopErr = errors.New("temporal dev server did not stop within 15s of SIGTERM; killed")
+		}
+	})
+	return s.stopErr
+}
+
+// Exited is closed when the server process has ended.
+func (s *TemporalServer) Exited() <-chan struct{} { return s.exited }
+
+// TemporalBinary finds the pinned Temporal CLI: $REGIONCOPY_TEMPORAL_BIN, else
+// bin/temporal in the module root when it is newer than tools/go.sum, else it builds
+// it there with `go build -modfile=tools/go.mod`.
+func TemporalBinary(ctx context.Context) (string, error) {
+	if b := os.Getenv("REGIONCOPY_TEMPORAL_BIN"); b != "" {
+		if _, err := os.Stat(b); err != nil {
+			return "", fmt.Errorf("REGIONCOPY_TEMPORAL_BIN=%s: %w", b, err)
+		}
+		return b, nil
+	}
+	root, err := ModuleRoot()
+	if err != nil {
+		return "", fmt.Errorf("cannot find the Temporal CLI: set REGIONCOPY_TEMPORAL_BIN, or run from the regioncopy checkout (%v)", err)
+	}
+	bin := filepath.Join(root, "bin", "temporal")
+	if fresh(bin, filepath.Join(root, "tools", "go.sum")) {
+		return bin, nil
+	}
+	build := exec.CommandContext(ctx, "go", "build", "-modfile=tools/go.mod", "-o", bin, "github.com/temporalio/cli/cmd/temporal")
+	build.Dir = root
+	if out, err := build.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("build the Temporal CLI (go build -modfile=tools/go.mod): %v\n%s", err, out)
+	}
+	return bin, nil
+}
+
+// fresh reports whether file exists and is newer than dep.
+func fresh(file, dep string) bool {
+	fi, err := os.Stat(file)
+	if err != nil {
+		return false
+	}
+	di, err := os.Stat(dep)
+	return err == nil && fi.ModTime().After(di.ModTime())
+}
+
+// ModuleRoot finds the regioncopy module root by walking up from the working directory.
+func ModuleRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		data, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+		if err == nil && strings.Contains(string(data), "module github.com/regioncopy/regioncopy\n") {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod of github.com/regioncopy/regioncopy above the working directory")
+		}
+		dir = parent
+	}
+}
+
+func searchAttributeTypeName(t enumspb.IndexedValueType) (string, error) {
+	switch t {
+	case enumspb.INDEXED_VALUE_TYPE_KEYWORD:
+		return "Keyword", nil
+	case enumspb.INDEXED_VALUE_TYPE_TEXT:
+		return "Text", nil
+	case enumspb.INDEXED_VALUE_TYPE_INT:
+		return "Int", nil
+	case enumspb.INDEXED_VALUE_TYPE_DOUBLE:
+		return "Double", nil
+	case enumspb.INDEXED_VALUE_TYPE_BOOL:
+		return "Bool", nil
+	case enumspb.INDEXED_VALUE_TYPE_DATETIME:
+		return "Datetime", nil
+	case enumspb.INDEXED_VALUE_TYPE_KEYWORD_LIST:
+		return "KeywordList", nil
+	}
+	return "", fmt.Errorf("unsupported search attribute type %v", t)
+}
+
+// portOrFree returns port, or a free port on ip when port is 0.
+func portOrFree(ip string, port int) (int, error) {
+	if port != 0 {
+		return port, nil
+	}
+	l, err := net.Listen("tcp", net.JoinHostPort(ip, "0"))
+	if err != nil {
+		return 0, fmt.Errorf("find a free port: %w", err)
+	}
+	defer l.Close()
+	return l.Addr().(*net.TCPAddr).Port, nil
+}

@@ -1,0 +1,165 @@
+// Package cli implements the regioncopy command line. Each command parses and validates
+// its flags, then hands the work to Temporal (workflows started by name from package
+// model) or to package devstack; no copy logic lives here.
+//
+// The command tree is built with cobra: it is what most Go CLIs (kubectl, gh, the
+// Temporal CLI itself) use, so `--help` on every command, flag errors and shell
+// completion behave as users expect, and pflag gives the GNU flag syntax and repeatable
+// flags (--destination-backup-vault-arn twice) that the standard flag package lacks.
+package cli
+
+import (
+	"context"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/spf13/cobra"
+	"go.temporal.io/sdk/client"
+)
+
+// Env is what a command may touch outside its arguments. Tests supply their own writers,
+// environment and Temporal dialer; DefaultEnv uses the process's.
+type Env struct {
+	Stdout io.Writer
+	Stderr io.Writer
+	// Getenv reads an environment variable (AWS_REGION, TEMPORAL_ADDRESS, ...).
+	Getenv func(string) string
+	// Dial connects to Temporal. Nil means temporalclient.Dial with the app's
+	// --address, --namespace and --profile over the standard configuration.
+	Dial func(ctx context.Context, app *App) (client.Client, error)
+}
+
+// DefaultEnv is the environment of the running process.
+func DefaultEnv() *Env {
+	return &Env{Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}
+}
+
+// App is the state shared by the commands of one invocation.
+type App struct {
+	Env *Env
+	// Output is the --output format, "text" or "json".
+	Output string
+	// Address, Namespace and Profile override the standard Temporal configuration.
+	Address, Namespace, Profile string
+}
+
+// CommandBuilder builds a subcommand of the root command. Packages that add commands
+// (for example `regioncopy plan ...`) register one with RegisterCommand from an init
+// function and are imported by package main.
+type CommandBuilder func(app *App) *cobra.Command
+
+var (
+	extraMu       sync.Mutex
+	extraCommands []CommandBuilder
+)
+
+// RegisterCommand adds a subcommand to every root command built afterwards. Errors its
+// RunE returns are classified like those of the built-in commands (see ExitCode); use
+// UsageError for invalid input so that scripts see exit code 2.
+func RegisterCommand(b CommandBuilder) {
+	extraMu.Lock()
+	defer extraMu.Unlock()
+	extraCommands = append(extraCommands, b)
+}
+
+// Run executes one command line and returns its exit code. Errors are printed to
+// env.Stderr as "regioncopy: <message>".
+func Run(ctx context.Context, args []string, env *Env) int {
+	app := &App{Env: env}
+	root := NewRootCommand(app)
+	root.SetArgs(args)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	err := root.ExecuteContext(ctx)
+	if err != nil {
+		printError(env.Stderr, err)
+	}
+	return ExitCode(err)
+}
+
+// NewRootCommand builds the whole command tree for app.
+func NewRootCommand(app *App) *cobra.Command {
+	root := &cobra.Command{
+		Use:   "regioncopy",
+		Short: "Durable, provable cross-Region copies of AWS Backup recovery points",
+		Long: `regioncopy copies AWS Backup recovery points across Regions as Temporal workflows:
+the first copy of a resource into a destination vault is full and every later one
+incremental, copy jobs are followed to their end, and every copy's expiry is a durable
+timer.
+
+Temporal is reached with the standard client configuration: TEMPORAL_ADDRESS,
+TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* and profiles in temporal.toml
+(TEMPORAL_PROFILE), as for the Temporal CLI.
+
+Exit codes:
+  0  success
+  1  the operation failed (a copy failed, a workflow was not found, ...)
+  2  usage error: an invalid flag or argument; nothing was started
+  3  Temporal could not be reached`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		// Without this, an unknown subcommand would print help and exit 0.
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			return validateOutput(app.Output)
+		},
+	}
+	pf := root.PersistentFlags()
+	pf.StringVarP(&app.Output, "output", "o", outputText, "output format: text or json")
+	pf.StringVar(&app.Address, "address", "", "Temporal frontend host:port (default: TEMPORAL_ADDRESS, the profile, or localhost:7233)")
+	pf.StringVarP(&app.Namespace, "namespace", "n", "", "Temporal namespace (default: TEMPORAL_NAMESPACE, the profile, or default)")
+	pf.StringVar(&app.Profile, "profile", "", "temporal.toml profile (default: TEMPORAL_PROFILE or default)")
+	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
+		return usageErrorf("%v (see '%s --help')", err, cmd.CommandPath())
+	})
+
+	root.AddCommand(
+		newCopyCommand(app),
+		newStatusCommand(app),
+		newListCommand(app),
+		newCopiesCommand(app),
+		newSetupCommand(app),
+		newDevCommand(app),
+	)
+	extraMu.Lock()
+	for _, b := range extraCommands {
+		root.AddCommand(b(app))
+	}
+	extraMu.Unlock()
+	classifyCommandErrors(root)
+	return root
+}
+
+// classifyCommandErrors wraps every RunE in the tree so that errors from inside a command
+// carry an exit code; only cobra's own parsing errors stay unclassified (usage).
+func classifyCommandErrors(cmd *cobra.Command) {
+	if run := cmd.RunE; run != nil {
+		cmd.RunE = func(c *cobra.Command, args []string) error {
+			return classifyRunError(run(c, args))
+		}
+	}
+	if pre := cmd.PersistentPreRunE; pre != nil {
+		cmd.PersistentPreRunE = func(c *cobra.Command, args []string) error {
+			return classifyRunError(pre(c, args))
+		}
+	}
+	for _, sub := range cmd.Commands() {
+		classifyCommandErrors(sub)
+	}
+}
+
+// UsageError marks err as a usage error (exit code 2), for commands registered from
+// other packages.
+func UsageError(err error) error { return usageError(err) }
+
+// argsUsage makes cobra's positional-argument checks usage errors.
+func argsUsage(check cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(cmd *cobra.Command, args []string) error {
+		if err := check(cmd, args); err != nil {
+			return usageErrorf("%v (see '%s --help')", err, cmd.CommandPath())
+		}
+		return nil
+	}
+}

@@ -1,0 +1,142 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+
+	"github.com/spf13/cobra"
+	"go.uber.org/zap"
+
+	"github.com/regioncopy/regioncopy/devstack"
+)
+
+// devInfo is `dev --output json`'s document, printed once the stack is ready.
+type devInfo struct {
+	TemporalAddress string
+	UIURL           string
+	EmulatorURL     string
+	DataDir         string
+	TimeScale       float64
+	Sample          devstack.Sample
+	CopyCommand     []string
+	WorkerEnv       []string
+}
+
+func newDevCommand(app *App) *cobra.Command {
+	var (
+		o      devstack.Options
+		port   int
+		uiPort int
+		fresh  bool
+	)
+	cmd := &cobra.Command{
+		Use:   "dev",
+		Short: "Run the whole system locally: Temporal dev server, AWS Backup emulator, worker, sample data",
+		Long: `Run regioncopy on this machine with nothing to configure: the Temporal dev server
+(the pinned Temporal CLI: REGIONCOPY_TEMPORAL_BIN, or bin/temporal built from
+tools/go.mod), the AWS Backup emulator, the regioncopy worker pointed at the emulator,
+and a sample: vaults named regioncopy-sample in us-east-1, eu-west-1 and us-west-2 and an
+EBS volume in us-east-1 with a completed backup. It prints the Temporal UI's address and
+a 'regioncopy copy' command that copies the sample to both Regions, then runs until
+Ctrl-C, when it stops everything.
+
+State (Temporal's database and the emulator's) is kept in --data-dir, so a restart
+keeps every workflow and recovery point; --fresh starts from nothing.`,
+		Args: argsUsage(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if o.TimeScale < 1 {
+				return usageErrorf("--time-scale: must be at least 1, got %g", o.TimeScale)
+			}
+			if fresh && o.DataDir != "" {
+				if err := os.RemoveAll(o.DataDir); err != nil {
+					return err
+				}
+			}
+			o.Temporal.Port, o.Temporal.UIPort = port, uiPort
+			logger := zap.NewNop()
+			if !app.JSON() {
+				fmt.Fprintln(app.Env.Stderr, "Starting the Temporal dev server, the AWS Backup emulator and the worker...")
+			}
+			o.Logger = logger
+			ctx := cmd.Context()
+			st, err := devstack.Start(ctx, o)
+			if err != nil {
+				return err
+			}
+			info := devInfo{
+				TemporalAddress: st.Temporal.Address,
+				UIURL:           st.Temporal.UIURL,
+				EmulatorURL:     st.Emulator.URL,
+				DataDir:         o.DataDir,
+				TimeScale:       st.TimeScale,
+				Sample:          st.Sample,
+				CopyCommand:     append([]string{"regioncopy"}, st.CopyArgs()...),
+				WorkerEnv:       st.WorkerEnv(),
+			}
+			if app.JSON() {
+				err = printJSON(app.Env.Stdout, info)
+			} else {
+				printDevInfo(app, st, info)
+			}
+			if err == nil {
+				<-ctx.Done()
+			}
+			if !app.JSON() {
+				fmt.Fprintln(app.Env.Stderr, "\nStopping...")
+			}
+			if stopErr := st.Stop(); stopErr != nil {
+				return stopErr
+			}
+			return err
+		},
+	}
+	defaultDir := ".regioncopy-dev"
+	if d, err := os.UserCacheDir(); err == nil {
+		defaultDir = filepath.Join(d, "regioncopy", "dev")
+	}
+	fl := cmd.Flags()
+	fl.StringVar(&o.DataDir, "data-dir", defaultDir, "where Temporal's and the emulator's state are kept")
+	fl.BoolVar(&fresh, "fresh", false, "delete --data-dir first")
+	fl.IntVar(&port, "port", 7233, "Temporal frontend port")
+	fl.IntVar(&uiPort, "ui-port", 8233, "Temporal UI port")
+	fl.StringVar(&o.EmulatorListen, "emulator-listen", "127.0.0.1:4566", "the emulator's address")
+	fl.Float64Var(&o.TimeScale, "time-scale", 1, "emulator clock speed: 60 makes an emulated hour pass in a minute")
+	return cmd
+}
+
+func printDevInfo(app *App, st *devstack.Stack, info devInfo) {
+	w := app.Env.Stdout
+	fmt.Fprintf(w, `
+regioncopy is running.
+
+  Temporal UI:       %s
+  Temporal address:  %s
+  AWS Backup emulator: %s (clock speed %gx)
+  State:             %s
+
+Sample: EBS volume %s
+  backed up in %s vault %s: %s
+
+Copy it to %s and %s, following progress:
+
+%s --wait
+
+Then look at the chains:
+
+  regioncopy list --address %s
+  regioncopy status <workflow id> --address %s
+
+Point the AWS CLI at the emulator to see the copies:
+
+  AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s aws backup list-recovery-points-by-backup-vault \
+    --endpoint-url %s --region eu-west-1 --backup-vault-name %s
+
+Press Ctrl-C to stop everything.
+`, info.UIURL, info.TemporalAddress, info.EmulatorURL, info.TimeScale, orDash(info.DataDir),
+		info.Sample.VolumeArn, info.Sample.SourceRegion, info.Sample.VaultName, info.Sample.RecoveryPointArns[len(info.Sample.RecoveryPointArns)-1],
+		info.Sample.DestinationRegions[0], info.Sample.DestinationRegions[1],
+		devstack.ShellCommand("regioncopy", st.CopyArgs()),
+		info.TemporalAddress, info.TemporalAddress,
+		devstack.AccessKeyID, devstack.SecretAccessKey, info.EmulatorURL, info.Sample.VaultName)
+}

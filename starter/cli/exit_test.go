@@ -1,0 +1,126 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"net"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+// runCLI runs one command line in-process with only the given environment.
+func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	e := &Env{Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
+	code = Run(context.Background(), args, e)
+	return code, out.String(), errOut.String()
+}
+
+// closedAddress is a Temporal address nothing listens on: a command that tries to
+// connect fails with ExitUnavailable, so a usage error proves nothing was contacted.
+func closedAddress(t *testing.T) string {
+	t.Helper()
+	return "--address=127.0.0.1:" + strconv.Itoa(closedPort(t))
+}
+
+// closedPort returns a port nothing listens on.
+func closedPort(t *testing.T) int {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	l.Close()
+	return port
+}
+
+func TestHelpOnEveryCommandExitsZero(t *testing.T) {
+	for _, args := range [][]string{
+		{"--help"}, {"copy", "--help"}, {"status", "--help"}, {"list", "--help"},
+		{"copies", "--help"}, {"setup", "--help"}, {"dev", "--help"}, {},
+	} {
+		code, out, errOut := runCLI(t, nil, args...)
+		if code != ExitOK {
+			t.Errorf("regioncopy %v exit %d, stderr %s", args, code, errOut)
+		}
+		if !strings.Contains(out, "Usage:") {
+			t.Errorf("regioncopy %v printed no usage:\n%s", args, out)
+		}
+	}
+	_, out, _ := runCLI(t, nil, "copy", "--help")
+	for _, flag := range []string{"--recovery-point-arn", "--source-backup-vault-name", "--destination-backup-vault-arn", "--iam-role-arn", "--lifecycle", "--region", "--coalesce", "--wait", "--output"} {
+		if !strings.Contains(out, flag) {
+			t.Errorf("copy --help does not mention %s", flag)
+		}
+	}
+}
+
+func TestUsageErrorsExitTwoWithoutContactingTemporal(t *testing.T) {
+	valid := []string{"copy", "--region", "us-east-1", "--recovery-point-arn", testRP, "--source-backup-vault-name", "Default",
+		"--destination-backup-vault-arn", testVaultEU, "--iam-role-arn", testRole}
+	for _, tc := range []struct {
+		args    []string
+		wantErr string
+	}{
+		{[]string{"bogus"}, "unknown command"},
+		{[]string{"list", "--bogus"}, "unknown flag: --bogus"},
+		{[]string{"--output", "yaml", "list"}, "--output"},
+		{[]string{"status"}, "accepts 1 arg"},
+		{[]string{"copies", "a", "b"}, "accepts 1 arg"},
+		{[]string{"list", "--type", "planet"}, "--type"},
+		{[]string{"list", "--status", "Sleeping"}, "--status"},
+		{[]string{"list", "--limit", "0"}, "--limit"},
+		{[]string{"copy"}, "--recovery-point-arn"},
+		{append(valid, "--lifecycle", "DeleteAfterDays=zero"), "--lifecycle"},
+		{append(valid, "--lifecycle", "MoveToColdStorageAfterDays=10,DeleteAfterDays=20"), "--lifecycle.MoveToColdStorageAfterDays"},
+		{append(valid, "--destination-backup-vault-arn", "arn:aws:backup:af-south-1:123456789012:backup-vault:Default"), "region-without-cross-region-copy"},
+		{append(valid[:len(valid):len(valid)], "--wait=maybe"), "--wait"},
+	} {
+		code, out, errOut := runCLI(t, nil, append(tc.args, closedAddress(t))...)
+		if code != ExitUsage {
+			t.Errorf("regioncopy %v: exit %d, want %d (stdout %q, stderr %q)", tc.args, code, ExitUsage, out, errOut)
+			continue
+		}
+		if !strings.Contains(errOut, tc.wantErr) {
+			t.Errorf("regioncopy %v: stderr %q does not mention %q", tc.args, errOut, tc.wantErr)
+		}
+	}
+}
+
+func TestCopyUsesRegionFromEnvironment(t *testing.T) {
+	// With AWS_REGION naming another Region than the recovery point's, validation must
+	// fail on the mismatch: proof that the environment's Region was used.
+	env := map[string]string{"AWS_REGION": "eu-central-1", "AWS_CONFIG_FILE": "/nonexistent"}
+	code, _, errOut := runCLI(t, env, closedAddress(t), "copy", "--recovery-point-arn", testRP, "--source-backup-vault-name", "Default",
+		"--destination-backup-vault-arn", testVaultEU, "--iam-role-arn", testRole)
+	if code != ExitUsage || !strings.Contains(errOut, "region-mismatch") {
+		t.Errorf("exit %d, stderr %q; want a region-mismatch usage error", code, errOut)
+	}
+}
+
+func TestCannotConnectExitsThree(t *testing.T) {
+	for _, args := range [][]string{{"list"}, {"status", "some-id"}, {"setup"}} {
+		code, _, errOut := runCLI(t, nil, append(args, closedAddress(t))...)
+		if code != ExitUnavailable {
+			t.Errorf("regioncopy %v: exit %d, want %d (stderr %q)", args, code, ExitUnavailable, errOut)
+		}
+		if !strings.Contains(errOut, "cannot connect to Temporal") {
+			t.Errorf("regioncopy %v: stderr %q does not say it cannot connect", args, errOut)
+		}
+	}
+}
+
+func TestExitCodeClassification(t *testing.T) {
+	if got := ExitCode(nil); got != ExitOK {
+		t.Errorf("ExitCode(nil) = %d", got)
+	}
+	if got := ExitCode(classifyRunError(context.Canceled)); got != ExitFailure {
+		t.Errorf("an unclassified error from a command = %d, want %d", got, ExitFailure)
+	}
+	if got := ExitCode(classifyRunError(usageErrorf("x"))); got != ExitUsage {
+		t.Errorf("a usage error from a command = %d, want %d", got, ExitUsage)
+	}
+}

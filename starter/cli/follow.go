@@ -1,0 +1,253 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/regioncopy/regioncopy/model"
+)
+
+// followInterval is how often `copy --wait` asks the workflow for its status. The query
+// is answered by a worker from the workflow's state and adds nothing to its history.
+const followInterval = time.Second
+
+// followOutcome is `copy --wait --output json`'s document.
+type followOutcome struct {
+	startedCopy
+	Status *model.RequestStatus     `json:",omitempty"`
+	Result *model.CopyRequestResult `json:",omitempty"`
+	Error  string                   `json:",omitempty"`
+	// Problems lists every rule a rejected request broke.
+	Problems []string `json:",omitempty"`
+}
+
+// follow prints the request's progress until its workflow ends and turns the ending into
+// an exit code: 0 every destination copied, 1 a copy failed, 2 the request was rejected.
+func (a *App) follow(ctx context.Context, c client.Client, s startedCopy) error {
+	run := c.GetWorkflow(ctx, s.WorkflowId, s.RunId)
+	done := make(chan error, 1)
+	var result model.CopyRequestResult
+	go func() { done <- run.Get(ctx, &result) }()
+
+	p := &progressPrinter{app: a, c: c, seen: map[string]string{}}
+	ticker := time.NewTicker(followInterval)
+	defer ticker.Stop()
+	p.poll(ctx, s)
+	for {
+		select {
+		case err := <-done:
+			p.poll(ctx, s) // a last look, so the final state changes are printed too
+			return a.finish(s, p.last, result, err)
+		case <-ticker.C:
+			p.poll(ctx, s)
+		case <-ctx.Done():
+			return failuref("stopped following %s; the copy goes on (regioncopy status %s)", s.WorkflowId, quoteArg(s.WorkflowId))
+		}
+	}
+}
+
+// finish prints the outcome and classifies it.
+func (a *App) finish(s startedCopy, last *model.RequestStatus, result model.CopyRequestResult, runErr error) error {
+	out := followOutcome{startedCopy: s, Status: last}
+	var code error
+	if runErr == nil {
+		out.Result = &result
+	} else {
+		out.Error = runErr.Error()
+		var appErr *temporal.ApplicationError
+		switch {
+		case errors.As(runErr, &appErr) && appErr.Type() == model.ErrRequestRejected:
+			out.Problems = rejectionProblems(appErr, last)
+			code = usageError(fmt.Errorf("the request was rejected, no copy job was started:\n  %s", strings.Join(out.Problems, "\n  ")))
+		case errors.As(runErr, &appErr) && appErr.Type() == model.ErrCopyFailed:
+			if appErr.HasDetails() {
+				var failed model.CopyRequestResult
+				if appErr.Details(&failed) == nil {
+					out.Result = &failed
+				}
+			}
+			code = failuref("the copy failed: %s", summarizeFailures(out.Result, appErr))
+		default:
+			code = failuref("workflow %s ended without a result: %v", s.WorkflowId, runErr)
+		}
+	}
+	if a.JSON() {
+		if err := printJSON(a.Env.Stdout, out); err != nil {
+			return err
+		}
+		return code
+	}
+	if out.Result != nil {
+		printResultTable(a, *out.Result)
+	}
+	return code
+}
+
+// rejectionProblems lists the rules a rejected request broke: from the error's details
+// when the workflow put them there, else from the last status.
+func rejectionProblems(appErr *temporal.ApplicationError, last *model.RequestStatus) []string {
+	if appErr.HasDetails() {
+		var vs []struct{ Field, Rule, Message string }
+		if appErr.Details(&vs) == nil && len(vs) > 0 {
+			out := make([]string, 0, len(vs))
+			for _, v := range vs {
+				out = append(out, fmt.Sprintf("%s: %s (rule %s)", v.Field, v.Message, v.Rule))
+			}
+			return out
+		}
+	}
+	if last != nil && len(last.Problems) > 0 {
+		return last.Problems
+	}
+	return []string{appErr.Message()}
+}
+
+func summarizeFailures(res *model.CopyRequestResult, appErr *temporal.ApplicationError) string {
+	if res == nil {
+		return appErr.Message()
+	}
+	var parts []string
+	for _, r := range res.Results {
+		if r.Error != "" {
+			parts = append(parts, fmt.Sprintf("%s: %s", r.Destination.BackupVaultArn, r.Error))
+		}
+	}
+	if len(parts) == 0 {
+		return appErr.Message()
+	}
+	return strings.Join(parts, "; ")
+}
+
+func printResultTable(a *App, res model.CopyRequestResult) {
+	t := newTable(a.Env.Stdout)
+	fmt.Fprintln(t, "DESTINATION\tSTATE\tKIND\tBYTES\tCOPY\tERROR")
+	for _, r := range res.Results {
+		state, kind, bytes, copyArn := "-", "-", "-", "-"
+		if r.Record != nil {
+			state, kind = r.Record.State, string(r.Record.Kind)
+			bytes = formatBytes(r.Record.BackupSizeInBytes)
+			copyArn = orDash(r.Record.DestinationRecoveryPointArn)
+		}
+		if r.Error != "" && state == "-" {
+			state = model.JobFailed
+		}
+		fmt.Fprintf(t, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Destination.BackupVaultArn, state, kind, bytes, copyArn, orDash(r.Error))
+	}
+	t.Flush()
+}
+
+// progressPrinter prints a line for every change it sees in the request's status and in
+// its chains' current copy jobs.
+type progressPrinter struct {
+	app  *App
+	c    client.Client
+	seen map[string]string // what was last printed per subject
+	last *model.RequestStatus
+	// queryFailing is set while status queries fail (no worker running), so the
+	// message is printed once rather than every second.
+	queryFailing bool
+}
+
+func (p *progressPrinter) poll(ctx context.Context, s startedCopy) {
+	qctx, cancel := context.WithTimeout(ctx, pollTimeout)
+	defer cancel()
+	var st model.RequestStatus
+	if err := queryInto(qctx, p.c, s.WorkflowId, s.RunId, model.QueryStatus, &st); err != nil {
+		if !p.queryFailing && ctx.Err() == nil {
+			p.line("status", fmt.Sprintf("status not available yet (is a regioncopy worker running on the task queue?): %v", err))
+		}
+		p.queryFailing = true
+		return
+	}
+	p.queryFailing = false
+	p.last = &st
+	request := st.State
+	if st.RecoveryPoint != nil && st.RecoveryPoint.ResourceArn != "" {
+		request += fmt.Sprintf("  %s %s (%s)", st.RecoveryPoint.ResourceType, st.RecoveryPoint.ResourceArn, formatBytes(st.RecoveryPoint.BackupSizeInBytes))
+	}
+	p.change("request", request)
+	for _, problem := range st.Problems {
+		p.change("problem "+problem, "REJECTED  "+problem)
+	}
+	for _, d := range st.Destinations {
+		subject := model.RegionFromArn(d.Destination.BackupVaultArn) + "/" + model.VaultNameFromArn(d.Destination.BackupVaultArn)
+		p.change(subject, subject+"  "+p.destinationState(qctx, d))
+	}
+}
+
+// destinationState describes one destination: its result when it has one, else what its
+// chain is doing (copy job id and state), which the request's own status does not know.
+func (p *progressPrinter) destinationState(ctx context.Context, d model.DestinationProgress) string {
+	if r := d.Result; r != nil {
+		if r.Error != "" {
+			return "FAILED  " + r.Error
+		}
+		if rec := r.Record; rec != nil {
+			return fmt.Sprintf("%s  %s copy of %s  %s", rec.State, rec.Kind, formatBytes(rec.BackupSizeInBytes), orDash(rec.DestinationRecoveryPointArn))
+		}
+	}
+	if d.ChainWorkflowId == "" {
+		return "PENDING"
+	}
+	var cs model.ChainStatus
+	if err := queryInto(ctx, p.c, d.ChainWorkflowId, "", model.QueryStatus, &cs); err != nil || cs.Current == nil {
+		return "QUEUED in chain " + d.ChainWorkflowId
+	}
+	job := orDash(cs.Current.CopyJobId)
+	return fmt.Sprintf("%s  copy job %s (%s)", cs.State, job, orDash(cs.Current.State))
+}
+
+func (p *progressPrinter) change(subject, text string) {
+	if p.seen[subject] == text {
+		return
+	}
+	p.seen[subject] = text
+	p.line(subject, text)
+}
+
+func (p *progressPrinter) line(_ string, text string) {
+	if p.app.JSON() {
+		return // one JSON document at the end; no progress lines mixed into it
+	}
+	fmt.Fprintf(p.app.Env.Stdout, "%s  %s\n", time.Now().UTC().Format("15:04:05"), text)
+}
+
+// queryInto runs a query and decodes its JSON answer into v.
+func queryInto(ctx context.Context, c client.Client, workflowID, runID, query string, v any) error {
+	resp, err := c.QueryWorkflow(ctx, workflowID, runID, query)
+	if err != nil {
+		return err
+	}
+	return resp.Get(v)
+}
+
+// queryRaw runs a query and returns its answer as JSON, for --output json of a type the
+// CLI does not need to understand.
+func queryRaw(ctx context.Context, c client.Client, workflowID, runID, query string) (json.RawMessage, error) {
+	var v any
+	if err := queryInto(ctx, c, workflowID, runID, query, &v); err != nil {
+		return nil, err
+	}
+	return json.Marshal(v)
+}
+
+// formatBytes prints a byte count in binary units.
+func formatBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}

@@ -1,0 +1,187 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/spf13/cobra"
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+
+	"github.com/regioncopy/regioncopy/model"
+)
+
+// workflowStatus is `status`'s document: the execution as Temporal sees it plus the
+// workflow's own answer to the status query.
+type workflowStatus struct {
+	WorkflowId       string
+	RunId            string
+	Type             string
+	ExecutionStatus  string
+	StartTime        time.Time
+	CloseTime        time.Time `json:",omitempty"`
+	SearchAttributes map[string]any
+	UIURL            string
+	Status           json.RawMessage `json:",omitempty"`
+	// StatusError says why the status query had no answer (for example no worker).
+	StatusError string `json:",omitempty"`
+}
+
+func newStatusCommand(app *App) *cobra.Command {
+	var runID string
+	cmd := &cobra.Command{
+		Use:   "status <workflow-id>",
+		Short: "Show the status of a copy request or a copy chain",
+		Long: `Show one workflow: a copy request (the id 'regioncopy copy' printed) or a copy chain
+(chain/<resource ARN>/<Region>/<vault>). It prints the execution's state and search
+attributes and the workflow's answer to its 'status' query: for a request, each
+destination's progress and result; for a chain, its current copy, queue and totals.`,
+		Example: `  regioncopy status chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-0abc/eu-west-1/Default
+  regioncopy status <request-id> --output json`,
+		Args: argsUsage(cobra.ExactArgs(1)),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			c, err := app.dial(ctx)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			st, err := describeWorkflow(ctx, app, c, args[0], runID)
+			if err != nil {
+				return err
+			}
+			if app.JSON() {
+				if err := printJSON(app.Env.Stdout, st); err != nil {
+					return err
+				}
+			} else {
+				printWorkflowStatus(app, st)
+			}
+			if st.StatusError != "" {
+				return failuref("workflow %s did not answer its status query: %s", st.WorkflowId, st.StatusError)
+			}
+			return nil
+		},
+	}
+	cmd.Flags().StringVar(&runID, "run-id", "", "a specific run (default: the latest)")
+	return cmd
+}
+
+// describeWorkflow gathers what `status` shows. A workflow that does not exist is a
+// failure naming the id; a status query that fails is reported in StatusError.
+func describeWorkflow(ctx context.Context, app *App, c client.Client, id, runID string) (workflowStatus, error) {
+	desc, err := c.DescribeWorkflowExecution(ctx, id, runID)
+	var notFound *serviceerror.NotFound
+	if errors.As(err, &notFound) {
+		return workflowStatus{}, failuref("no workflow with id %q in namespace %s", id, app.connection().Namespace)
+	}
+	if err != nil {
+		return workflowStatus{}, fmt.Errorf("describe workflow %s: %w", id, err)
+	}
+	info := desc.GetWorkflowExecutionInfo()
+	st := workflowStatus{
+		WorkflowId:       info.GetExecution().GetWorkflowId(),
+		RunId:            info.GetExecution().GetRunId(),
+		Type:             info.GetType().GetName(),
+		ExecutionStatus:  executionStatusName(info.GetStatus()),
+		StartTime:        info.GetStartTime().AsTime(),
+		SearchAttributes: decodeSearchAttributes(info.GetSearchAttributes()),
+	}
+	if info.GetCloseTime() != nil {
+		st.CloseTime = info.GetCloseTime().AsTime()
+	}
+	st.UIURL = app.workflowURL(st.WorkflowId, st.RunId)
+	qctx, cancel := context.WithTimeout(ctx, pollTimeout)
+	defer cancel()
+	raw, err := queryRaw(qctx, c, st.WorkflowId, st.RunId, model.QueryStatus)
+	if err != nil {
+		st.StatusError = err.Error()
+	} else {
+		st.Status = raw
+	}
+	return st, nil
+}
+
+func printWorkflowStatus(app *App, st workflowStatus) {
+	w := app.Env.Stdout
+	fmt.Fprintf(w, "%s %s  %s\n", st.Type, st.WorkflowId, st.ExecutionStatus)
+	fmt.Fprintf(w, "  run:      %s\n", st.RunId)
+	fmt.Fprintf(w, "  started:  %s\n", formatTime(st.StartTime))
+	if !st.CloseTime.IsZero() {
+		fmt.Fprintf(w, "  closed:   %s\n", formatTime(st.CloseTime))
+	}
+	fmt.Fprintf(w, "  UI:       %s\n", st.UIURL)
+	if len(st.SearchAttributes) > 0 {
+		fmt.Fprintf(w, "  search attributes:\n")
+		for _, k := range sortedKeys(st.SearchAttributes) {
+			fmt.Fprintf(w, "    %-18s %v\n", k, st.SearchAttributes[k])
+		}
+	}
+	if st.StatusError != "" {
+		fmt.Fprintf(w, "  status query failed: %s\n", st.StatusError)
+		return
+	}
+	switch st.Type {
+	case model.WorkflowCopyChain:
+		var cs model.ChainStatus
+		if json.Unmarshal(st.Status, &cs) == nil {
+			printChainStatus(app, cs)
+			return
+		}
+	case model.WorkflowCopyRecoveryPoint:
+		var rs model.RequestStatus
+		if json.Unmarshal(st.Status, &rs) == nil {
+			printRequestStatus(app, rs)
+			return
+		}
+	}
+	fmt.Fprintf(w, "  status: %s\n", st.Status)
+}
+
+func printRequestStatus(app *App, rs model.RequestStatus) {
+	w := app.Env.Stdout
+	fmt.Fprintf(w, "  state:    %s\n", rs.State)
+	if rp := rs.RecoveryPoint; rp != nil {
+		fmt.Fprintf(w, "  recovery point: %s\n    %s %s, %s, created %s\n", rp.RecoveryPointArn, rp.ResourceType, rp.ResourceArn, formatBytes(rp.BackupSizeInBytes), formatTime(rp.CreationDate))
+	}
+	for _, p := range rs.Problems {
+		fmt.Fprintf(w, "  problem:  %s\n", p)
+	}
+	if len(rs.Destinations) == 0 {
+		return
+	}
+	t := newTable(w)
+	fmt.Fprintln(t, "  DESTINATION\tSTATE\tKIND\tBYTES\tCHAIN\tERROR")
+	for _, d := range rs.Destinations {
+		state, kind, bytes, errText := "QUEUED", "-", "-", "-"
+		if r := d.Result; r != nil {
+			if r.Record != nil {
+				state, kind, bytes = r.Record.State, string(r.Record.Kind), formatBytes(r.Record.BackupSizeInBytes)
+			}
+			if r.Error != "" {
+				state, errText = model.JobFailed, r.Error
+			}
+		} else if d.ChainWorkflowId == "" {
+			state = "PENDING"
+		}
+		fmt.Fprintf(t, "  %s\t%s\t%s\t%s\t%s\t%s\n", d.Destination.BackupVaultArn, state, kind, bytes, orDash(d.ChainWorkflowId), errText)
+	}
+	t.Flush()
+}
+
+func printChainStatus(app *App, cs model.ChainStatus) {
+	w := app.Env.Stdout
+	fmt.Fprintf(w, "  state:    %s\n", cs.State)
+	fmt.Fprintf(w, "  resource: %s %s (%s)\n", cs.Key.ResourceType, cs.Key.ResourceArn, cs.Key.SourceRegion)
+	fmt.Fprintf(w, "  into:     %s\n", cs.Key.DestinationBackupVaultArn)
+	if c := cs.Current; c != nil {
+		fmt.Fprintf(w, "  current:  %s copy of %s, job %s (%s)\n", orDash(string(c.Kind)), c.SourceRecoveryPointArn, orDash(c.CopyJobId), orDash(c.State))
+	}
+	fmt.Fprintf(w, "  pending:  %d\n", len(cs.Pending))
+	fmt.Fprintf(w, "  copies:   %d total, %d full, %d live, %s moved\n", cs.CopiesTotal, cs.FullCopies, cs.LiveCopies, formatBytes(cs.BytesTotal))
+	fmt.Fprintf(w, "  last copy at: %s\n", formatTime(cs.LastCopyAt))
+	fmt.Fprintf(w, "  next expiry:  %s\n", formatTime(cs.NextExpiry))
+}
