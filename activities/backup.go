@@ -22,6 +22,7 @@ type Backup struct {
 	observer CopyObserver
 	poll     PollSchedule
 	clientFn []func(*backup.Options)
+	pageSize int32
 
 	mu      sync.Mutex
 	clients map[string]*backup.Client
@@ -35,6 +36,9 @@ func WithCopyObserver(o CopyObserver) Option { return func(b *Backup) { b.observ
 
 // WithPollSchedule replaces DefaultPollSchedule for the poll activities.
 func WithPollSchedule(s PollSchedule) Option { return func(b *Backup) { b.poll = s } }
+
+// WithListPageSize sets MaxResults of each list page (AWS's default when 0).
+func WithListPageSize(n int32) Option { return func(b *Backup) { b.pageSize = n } }
 
 // WithClientOptions adds SDK client options applied to every Region's client.
 func WithClientOptions(fns ...func(*backup.Options)) Option {

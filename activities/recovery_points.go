@@ -131,6 +131,9 @@ func (b *Backup) ListRecoveryPoints(ctx context.Context, in model.ListRecoveryPo
 	if in.ResourceArn != "" {
 		req.ByResourceArn = aws.String(in.ResourceArn)
 	}
+	if b.pageSize > 0 {
+		req.MaxResults = aws.Int32(b.pageSize)
+	}
 	pages := backup.NewListRecoveryPointsByBackupVaultPaginator(b.client(in.Region), req)
 	points := []model.RecoveryPoint{}
 	for pages.HasMorePages() {

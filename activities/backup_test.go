@@ -1,0 +1,281 @@
+package activities
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/backup"
+
+	"github.com/regioncopy/regioncopy/emulator"
+	"github.com/regioncopy/regioncopy/model"
+)
+
+func TestDescribeRecoveryPointAndVault(t *testing.T) {
+	f := newFixture(t, emulator.Config{})
+	var rp model.RecoveryPoint
+	f.mustRun(t, model.ActDescribeRecoveryPoint, model.DescribeRecoveryPointInput{Region: east, BackupVaultName: srcVault, RecoveryPointArn: f.point}, &rp)
+	if rp.Status != "COMPLETED" || rp.ResourceArn != volume || rp.ResourceType != "EBS" || rp.Region != east ||
+		rp.BackupVaultArn != vaultArn(east, srcVault) || rp.BackupSizeInBytes <= 0 || rp.StorageClass != "WARM" {
+		t.Errorf("recovery point = %+v", rp)
+	}
+	if rp.CreationDate.Location() != time.UTC || rp.CreationDate.Before(epoch) {
+		t.Errorf("CreationDate %v must be a UTC time on the emulator clock", rp.CreationDate)
+	}
+
+	var v model.BackupVault
+	f.mustRun(t, model.ActDescribeBackupVault, model.DescribeBackupVaultInput{BackupVaultArn: vaultArn(west, dstVault)}, &v)
+	if v.Region != west || v.BackupVaultName != dstVault || v.BackupVaultArn != vaultArn(west, dstVault) || v.EncryptionKeyArn == "" {
+		t.Errorf("vault = %+v", v)
+	}
+
+	err := f.run(model.ActDescribeBackupVault, model.DescribeBackupVaultInput{BackupVaultArn: vaultArn(west, "nope")}, nil)
+	wantAppError(t, err, model.ErrNotFound, false, "DescribeBackupVault in eu-west-1", "ResourceNotFoundException")
+	err = f.run(model.ActDescribeBackupVault, model.DescribeBackupVaultInput{BackupVaultArn: "vault-dst"}, nil)
+	wantAppError(t, err, model.ErrInvalidParameter, false, "BackupVaultArn")
+	err = f.run(model.ActDescribeRecoveryPoint, model.DescribeRecoveryPointInput{Region: east, BackupVaultName: srcVault,
+		RecoveryPointArn: "arn:aws:ec2:us-east-1::snapshot/snap-00000000000000000"}, nil)
+	wantAppError(t, err, model.ErrNotFound, false, "ResourceNotFoundException")
+}
+
+func TestStartCopyJobWithSameTokenStartsOneJob(t *testing.T) {
+	f := newFixture(t, emulator.Config{})
+	first := f.startCopy(t, "chain/vol/eu-west-1/dst#1")
+	second := f.startCopy(t, "chain/vol/eu-west-1/dst#1")
+	if first != second {
+		t.Fatalf("same token gave jobs %s and %s", first, second)
+	}
+	c := f.srv.Emulator.Counters()
+	if c.StartCopyJobCalls["chain/vol/eu-west-1/dst#1"] != 2 || c.CopyJobsPerToken["chain/vol/eu-west-1/dst#1"] != 1 || c.CopyJobs != 1 {
+		t.Errorf("counters: calls %v, jobs per token %v, jobs %d", c.StartCopyJobCalls, c.CopyJobsPerToken, c.CopyJobs)
+	}
+	if len(f.observer.started) != 2 || f.observer.started[0] != "us-east-1>eu-west-1" {
+		t.Errorf("observer saw starts %v", f.observer.started)
+	}
+}
+
+func TestPollCopyJobWaitsThenReturnsTheEndedJob(t *testing.T) {
+	f := newFixture(t, emulator.Config{})
+	id := f.startCopy(t, "poll-1")
+
+	var running model.CopyJob
+	f.mustRun(t, model.ActDescribeCopyJob, model.PollCopyJobInput{Region: east, CopyJobId: id}, &running)
+	if running.State != model.JobCreated && running.State != model.JobRunning {
+		t.Fatalf("new job is %s", running.State)
+	}
+	err := f.run(model.ActPollCopyJob, model.PollCopyJobInput{Region: east, CopyJobId: id}, nil)
+	appErr := wantAppError(t, err, model.ErrJobNotFinished, true, id)
+	if d := appErr.NextRetryDelay(); d < DefaultPollSchedule.Min || d > DefaultPollSchedule.Max {
+		t.Errorf("NextRetryDelay = %s, want within the poll schedule", d)
+	}
+
+	f.srv.Emulator.Advance(time.Hour)
+	var job model.CopyJob
+	f.mustRun(t, model.ActPollCopyJob, model.PollCopyJobInput{Region: east, CopyJobId: id}, &job)
+	if job.State != model.JobCompleted || job.CopyJobId != id || job.Region != east ||
+		model.RegionFromArn(job.DestinationRecoveryPointArn) != west || job.SourceRecoveryPointArn != f.point ||
+		job.DestinationBackupVaultArn != vaultArn(west, dstVault) || job.BackupSizeInBytes <= 0 || job.CompletionDate.IsZero() {
+		t.Errorf("ended job = %+v", job)
+	}
+	if len(f.observer.ended) != 1 || f.observer.ended[0].DestinationRegion != west || f.observer.ended[0].BackupSizeInBytes != job.BackupSizeInBytes {
+		t.Errorf("observer saw ends %+v", f.observer.ended)
+	}
+}
+
+// TestPollCopyJobFollowsTheScaledClock polls as Temporal would, waiting NextRetryDelay
+// between attempts, while the emulator clock runs 600 times faster than the wall clock.
+func TestPollCopyJobFollowsTheScaledClock(t *testing.T) {
+	schedule := PollSchedule{Min: 20 * time.Millisecond, Fraction: 0.2, Max: 200 * time.Millisecond}
+	f := newFixture(t, emulator.Config{TimeScale: 600}, WithPollSchedule(schedule))
+	id := f.startCopy(t, "scaled-1")
+	deadline := time.Now().Add(20 * time.Second)
+	for attempt := 1; ; attempt++ {
+		var job model.CopyJob
+		err := f.run(model.ActPollCopyJob, model.PollCopyJobInput{Region: east, CopyJobId: id}, &job)
+		if err == nil {
+			if job.State != model.JobCompleted {
+				t.Fatalf("job ended %s", job.State)
+			}
+			t.Logf("copy job completed after %d polls", attempt)
+			return
+		}
+		appErr := wantAppError(t, err, model.ErrJobNotFinished, true)
+		if d := appErr.NextRetryDelay(); d < schedule.Min || d > schedule.Max {
+			t.Fatalf("NextRetryDelay %s outside the schedule", d)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("copy job still running after %d polls", attempt)
+		}
+		time.Sleep(appErr.NextRetryDelay())
+	}
+}
+
+func TestPollCopyJobReturnsFailedJobsAsResults(t *testing.T) {
+	f := newFixture(t, emulator.Config{Faults: emulator.Faults{FailJobRate: 1, JobKinds: []string{"copy"}, FailReason: "KMS grant missing"}})
+	id := f.startCopy(t, "fail-1")
+	f.srv.Emulator.Advance(time.Hour)
+	var job model.CopyJob
+	f.mustRun(t, model.ActPollCopyJob, model.PollCopyJobInput{Region: east, CopyJobId: id}, &job)
+	if job.State != model.JobFailed || job.StatusMessage != "KMS grant missing" {
+		t.Errorf("job = %s %q, want FAILED with the emulator's reason", job.State, job.StatusMessage)
+	}
+}
+
+func TestUpdateLifecycleThenDeleteAndVerify(t *testing.T) {
+	f := newFixture(t, emulator.Config{})
+	job := f.completedCopy(t, "copy-1")
+	copyArn := job.DestinationRecoveryPointArn
+
+	var rp model.RecoveryPoint
+	f.mustRun(t, model.ActUpdateRecoveryPointLifecycle, model.UpdateLifecycleInput{
+		Region: west, BackupVaultName: dstVault, RecoveryPointArn: copyArn, Lifecycle: model.Lifecycle{DeleteAfterDays: 35},
+	}, &rp)
+	if rp.Lifecycle.DeleteAfterDays != 35 || !rp.CalculatedLifecycle.DeleteAt.Equal(rp.CreationDate.AddDate(0, 0, 35)) {
+		t.Errorf("after update: lifecycle %+v, calculated %+v, created %v", rp.Lifecycle, rp.CalculatedLifecycle, rp.CreationDate)
+	}
+	err := f.run(model.ActUpdateRecoveryPointLifecycle, model.UpdateLifecycleInput{
+		Region: west, BackupVaultName: dstVault, RecoveryPointArn: copyArn, Lifecycle: model.Lifecycle{MoveToColdStorageAfterDays: 30, DeleteAfterDays: 60},
+	}, nil)
+	wantAppError(t, err, model.ErrInvalidParameter, false, "InvalidParameterValueException")
+
+	var del model.DeleteRecoveryPointOutput
+	f.mustRun(t, model.ActDeleteRecoveryPoint, model.DeleteRecoveryPointInput{Region: west, BackupVaultName: dstVault, RecoveryPointArn: copyArn}, &del)
+	if del.AlreadyGone {
+		t.Error("first delete reported AlreadyGone")
+	}
+	f.mustRun(t, model.ActDeleteRecoveryPoint, model.DeleteRecoveryPointInput{Region: west, BackupVaultName: dstVault, RecoveryPointArn: copyArn}, &del)
+	if !del.AlreadyGone {
+		t.Error("second delete did not report AlreadyGone")
+	}
+	var points []model.RecoveryPoint
+	f.mustRun(t, model.ActListRecoveryPoints, model.ListRecoveryPointsInput{Region: west, BackupVaultName: dstVault}, &points)
+	for _, p := range points {
+		if p.RecoveryPointArn == copyArn && p.Status != "DELETING" && p.Status != "EXPIRED" {
+			t.Errorf("deleted copy still listed as %s", p.Status)
+		}
+	}
+}
+
+func TestDeleteRefusedWhileAJobUsesThePoint(t *testing.T) {
+	f := newFixture(t, emulator.Config{})
+	f.startCopy(t, "busy-1")
+	err := f.run(model.ActDeleteRecoveryPoint, model.DeleteRecoveryPointInput{Region: east, BackupVaultName: srcVault, RecoveryPointArn: f.point}, nil)
+	wantAppError(t, err, model.ErrInvalidState, false, "InvalidResourceStateException", "cannot be deleted while job")
+}
+
+func TestListRecoveryPointsPagesThroughEveryPage(t *testing.T) {
+	f := newFixture(t, emulator.Config{}, WithListPageSize(2))
+	want := map[string]bool{f.point: true}
+	for i := range 4 {
+		want[f.completedBackup(t, "more-"+string(rune('a'+i)))] = true
+	}
+	var points []model.RecoveryPoint
+	f.mustRun(t, model.ActListRecoveryPoints, model.ListRecoveryPointsInput{Region: east, BackupVaultName: srcVault, ResourceArn: volume}, &points)
+	got := map[string]bool{}
+	for _, p := range points {
+		got[p.RecoveryPointArn] = true
+		if p.ResourceArn != volume || p.Region != east {
+			t.Errorf("listed point %+v", p)
+		}
+	}
+	if len(points) != len(want) || len(got) != len(want) {
+		t.Fatalf("listed %d points (%d distinct), want %d", len(points), len(got), len(want))
+	}
+	if n := f.srv.Emulator.Counters().Calls["ListRecoveryPointsByBackupVault"]; n != 3 {
+		t.Errorf("%d list calls for 5 points in pages of 2, want 3", n)
+	}
+	var other []model.RecoveryPoint
+	f.mustRun(t, model.ActListRecoveryPoints, model.ListRecoveryPointsInput{Region: east, BackupVaultName: srcVault,
+		ResourceArn: "arn:aws:ec2:us-east-1:123456789012:volume/vol-0fedcba9876543210"}, &other)
+	if len(other) != 0 {
+		t.Errorf("another resource's filter listed %d points", len(other))
+	}
+}
+
+func TestAWSErrorsFromTheEmulatorAreClassified(t *testing.T) {
+	f := newFixture(t, emulator.Config{})
+	copyTo := func(dst string, lc model.Lifecycle, token string) error {
+		return f.run(model.ActStartCopyJob, model.StartCopyJobInput{
+			SourceRegion: east, RecoveryPointArn: f.point, SourceBackupVaultName: srcVault,
+			DestinationBackupVaultArn: dst, IamRoleArn: role, IdempotencyToken: token, Lifecycle: lc,
+		}, nil)
+	}
+	wantAppError(t, copyTo(vaultArn(west, "missing"), model.Lifecycle{}, "t1"), model.ErrAccessDenied, false,
+		"StartCopyJob in us-east-1", "AccessDeniedException", "HTTP 403")
+	wantAppError(t, copyTo(vaultArn(west, dstVault), model.Lifecycle{DeleteAfterDays: -1}, "t2"), model.ErrInvalidParameter, false,
+		"InvalidParameterValueException")
+	wantAppError(t, copyTo(vaultArn("ap-east-1", dstVault), model.Lifecycle{}, "t3"), model.ErrInvalidParameter, false,
+		"InvalidRequestException")
+	err := f.run(model.ActPollCopyJob, model.PollCopyJobInput{Region: east, CopyJobId: "no-such-job"}, nil)
+	wantAppError(t, err, model.ErrNotFound, false, "DescribeCopyJob", "ResourceNotFoundException")
+}
+
+func TestInjectedFaultsAreRetryable(t *testing.T) {
+	cases := []struct {
+		name   string
+		faults emulator.Faults
+		typ    string
+		code   string
+	}{
+		{"throttling", emulator.Faults{ThrottleRate: 1}, model.ErrThrottled, "ThrottlingException"},
+		{"limit exceeded", emulator.Faults{ThrottleRate: 1, ThrottleCode: "LimitExceededException"}, model.ErrThrottled, "LimitExceededException"},
+		{"server error", emulator.Faults{ServerErrorRate: 1}, model.ErrServiceFault, "ServiceUnavailableException"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel() // each waits out the SDK's backoff
+			f := newFixture(t, emulator.Config{})
+			c.faults.Operations = []string{"DescribeRecoveryPoint"}
+			if err := f.srv.Emulator.SetFaults(c.faults); err != nil {
+				t.Fatal(err)
+			}
+			err := f.run(model.ActDescribeRecoveryPoint, model.DescribeRecoveryPointInput{Region: east, BackupVaultName: srcVault, RecoveryPointArn: f.point}, nil)
+			wantAppError(t, err, c.typ, true, c.code)
+			// The SDK retried a little inside the attempt, then left the rest to Temporal.
+			if n := f.srv.Emulator.Counters().Calls["DescribeRecoveryPoint"]; n != 3 {
+				t.Errorf("%d DescribeRecoveryPoint calls, want the SDK's 3 attempts", n)
+			}
+		})
+	}
+}
+
+func TestTransientFaultIsAbsorbedBySDKRetry(t *testing.T) {
+	f := newFixture(t, emulator.Config{})
+	if err := f.srv.Emulator.SetFaults(emulator.Faults{ServerErrorRate: 1, ServerErrorLimit: 1, Operations: []string{"DescribeCopyJob"}}); err != nil {
+		t.Fatal(err)
+	}
+	id := f.startCopy(t, "blip-1")
+	var job model.CopyJob
+	f.mustRun(t, model.ActDescribeCopyJob, model.PollCopyJobInput{Region: east, CopyJobId: id}, &job)
+	if job.CopyJobId != id {
+		t.Errorf("described %q, want %q", job.CopyJobId, id)
+	}
+}
+
+func TestNetworkErrorIsARetryableServiceFault(t *testing.T) {
+	f := newFixture(t, emulator.Config{})
+	cfg := f.srv.AWSConfig(east)
+	cfg.BaseEndpoint = aws.String("http://127.0.0.1:1") // nothing listens on port 1
+	b := NewBackup(cfg)
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := b.describeRecoveryPoint(ctx, east, srcVault, f.point)
+	wantAppError(t, err, model.ErrServiceFault, true, "network error", "DescribeRecoveryPoint in us-east-1")
+}
+
+func TestClientsArePerRegionAndCached(t *testing.T) {
+	f := newFixture(t, emulator.Config{})
+	b := NewBackup(f.srv.AWSConfig(east))
+	if b.client(west) != b.client(west) || b.client(west) == b.client(east) {
+		t.Fatal("want one cached client per Region")
+	}
+	if got := b.client(west).Options().Region; got != west {
+		t.Errorf("client for eu-west-1 has Region %q", got)
+	}
+	// The Region of the call, not of the base configuration, reaches AWS: the vault
+	// exists only in eu-west-1.
+	if _, err := b.client(west).DescribeBackupVault(context.Background(), &backup.DescribeBackupVaultInput{BackupVaultName: aws.String(dstVault)}); err != nil {
+		t.Errorf("eu-west-1 client: %v", err)
+	}
+}
