@@ -1,0 +1,124 @@
+package activities
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/regioncopy/regioncopy/model"
+	"github.com/regioncopy/regioncopy/temporalclient"
+	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
+)
+
+// TestEnqueueCopyStartsOneChainAndSignalsIt runs EnqueueCopy twice against the real dev
+// server (no worker: the chain only needs to exist and hold the signals) and checks the
+// chain's id, type, start argument, search attributes, summary and both signals.
+func TestEnqueueCopyStartsOneChainAndSignalsIt(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the Temporal dev server")
+	}
+	srv := temporaltest.Start(t)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if err := temporalclient.EnsureSearchAttributes(ctx, srv.Client, srv.Namespace, ChainSearchAttributes); err != nil {
+		t.Fatal(err)
+	}
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivityWithOptions((&Chains{Client: srv.Client}).EnqueueCopy, activity.RegisterOptions{Name: model.ActEnqueueCopy})
+
+	key := model.ChainKey{
+		ResourceArn: volume, ResourceType: "EBS", SourceRegion: east,
+		DestinationRegion: west, DestinationBackupVaultArn: vaultArn(west, dstVault),
+	}
+	var outs []model.EnqueueCopyOutput
+	for _, point := range []string{"arn:aws:ec2:us-east-1::snapshot/snap-1", "arn:aws:ec2:us-east-1::snapshot/snap-2"} {
+		val, err := env.ExecuteActivity(model.ActEnqueueCopy, model.EnqueueCopyInput{
+			Key: key, TaskQueue: "chains-test", TimeScale: 60,
+			Order: model.CopyOrder{SourceRecoveryPointArn: point, SourceBackupVaultName: srcVault, IamRoleArn: role},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out model.EnqueueCopyOutput
+		if err := val.Get(&out); err != nil {
+			t.Fatal(err)
+		}
+		outs = append(outs, out)
+	}
+	wantID := "chain/" + volume + "/eu-west-1/dst"
+	if outs[0].ChainWorkflowId != wantID || outs[1] != outs[0] || outs[0].RunId == "" {
+		t.Fatalf("enqueue answers %+v, want one run of %s", outs, wantID)
+	}
+
+	desc, err := srv.Client.DescribeWorkflow(ctx, wantID, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if desc.WorkflowType.Name != model.WorkflowCopyChain || desc.TaskQueueName != "chains-test" {
+		t.Errorf("chain type %q on queue %q", desc.WorkflowType.Name, desc.TaskQueueName)
+	}
+	sa := desc.TypedSearchAttributes
+	checks := []struct {
+		name, got, want string
+	}{
+		{"ResourceArn", valueOf(sa.GetKeyword(AttrResourceArn)), volume},
+		{"ResourceType", valueOf(sa.GetKeyword(AttrResourceType)), "EBS"},
+		{"SourceRegion", valueOf(sa.GetKeyword(AttrSourceRegion)), east},
+		{"DestinationRegion", valueOf(sa.GetKeyword(AttrDestinationRegion)), west},
+		{"DestinationVault", valueOf(sa.GetKeyword(AttrDestinationVault)), dstVault},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("search attribute %s = %q, want %q", c.name, c.got, c.want)
+		}
+	}
+	if summary, err := desc.GetStaticSummary(); err != nil || summary != ChainSummary(key) {
+		t.Errorf("StaticSummary %q (%v), want %q", summary, err, ChainSummary(key))
+	}
+
+	var start model.ChainStart
+	var signals []model.CopyOrder
+	iter := srv.Client.GetWorkflowHistory(ctx, wantID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	for iter.HasNext() {
+		ev, err := iter.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch ev.GetEventType() {
+		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
+			payloads := ev.GetWorkflowExecutionStartedEventAttributes().GetInput()
+			if err := converter.GetDefaultDataConverter().FromPayloads(payloads, &start); err != nil {
+				t.Fatal(err)
+			}
+		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+			attrs := ev.GetWorkflowExecutionSignaledEventAttributes()
+			var order model.CopyOrder
+			if err := converter.GetDefaultDataConverter().FromPayloads(attrs.GetInput(), &order); err != nil {
+				t.Fatal(err)
+			}
+			if attrs.GetSignalName() != model.SignalCopy {
+				t.Errorf("signal %q, want %q", attrs.GetSignalName(), model.SignalCopy)
+			}
+			signals = append(signals, order)
+		}
+	}
+	if start.Key != key || start.TimeScale != 60 || start.TaskQueue != "chains-test" {
+		t.Errorf("chain started with %+v", start)
+	}
+	if len(signals) != 2 || signals[1].SourceRecoveryPointArn != "arn:aws:ec2:us-east-1::snapshot/snap-2" {
+		t.Errorf("chain received %+v, want both orders in order", signals)
+	}
+}
+
+func valueOf(s string, ok bool) string {
+	if !ok {
+		return "<unset>"
+	}
+	return s
+}
