@@ -85,7 +85,7 @@ func newChain(ctx workflow.Context, in ChainInput) *chain {
 
 func (c *chain) setup(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, model.QueryStatus, func() (model.ChainStatus, error) {
-		return c.status(workflow.Now(ctx)), nil
+		return c.status(), nil
 	}); err != nil {
 		return err
 	}
@@ -299,6 +299,9 @@ func (c *chain) notify(ctx workflow.Context, requesters []string, o model.CopyOr
 		}
 	}
 	for _, id := range requesters {
+		if id == "" {
+			continue
+		}
 		if err := workflow.SignalExternalWorkflow(ctx, id, "", model.SignalCopyResult, result).Get(ctx, nil); err != nil {
 			workflow.GetLogger(ctx).Warn("Could not report a copy result to its requester",
 				"Requester", id, "RecoveryPointArn", rec.SourceRecoveryPointArn, "Error", err)

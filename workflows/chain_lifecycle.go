@@ -218,6 +218,7 @@ func (c *chain) releaseGuard(ctx workflow.Context) {
 			// Past its original expiry: the next lifecycle pass deletes it.
 			t.Record.ExtendedUntil, t.Record.Lifecycle = time.Time{}, t.OriginalLifecycle
 			t.Record.StatusMessage = released
+			t.OriginalLifecycle = model.Lifecycle{}
 			continue
 		}
 		rp, err := c.updateLifecycle(ctx, t, t.OriginalLifecycle, "restore original lifecycle")

@@ -24,7 +24,7 @@ type publishedStatus struct {
 }
 
 // status builds the answer to QueryStatus.
-func (c *chain) status(now time.Time) model.ChainStatus {
+func (c *chain) status() model.ChainStatus {
 	s := model.ChainStatus{
 		Key:         c.start.Key,
 		State:       c.state(),

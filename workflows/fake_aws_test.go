@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"fmt"
+	"sort"
 	"sync"
 	"time"
 
@@ -52,6 +53,12 @@ type fakeAWS struct {
 	startErrs []error
 	// pollErr, when set, is returned by every PollCopyJob call.
 	pollErr error
+	// pollDelay maps the AWS-clock wait before the next poll onto the worker's clock
+	// (identity unless AWS's clock runs faster).
+	pollDelay func(time.Duration) time.Duration
+	// enqueue, when set, replaces the recording EnqueueCopy (the dev server test hands
+	// orders to real chains).
+	enqueue func(context.Context, model.EnqueueCopyInput) (model.EnqueueCopyOutput, error)
 
 	starts    []model.StartCopyJobInput
 	updates   []model.UpdateLifecycleInput
@@ -77,6 +84,7 @@ func newFakeAWS() *fakeAWS {
 		jobs:        map[string]*fakeJob{},
 		tokens:      map[string]string{},
 		jobDuration: 2 * time.Hour,
+		pollDelay:   func(d time.Duration) time.Duration { return d },
 	}
 	for _, arn := range []string{srcVaultArn, dstVaultArn, dst2VaultArn} {
 		f.vaults[arn] = model.BackupVault{Region: model.RegionFromArn(arn), BackupVaultName: model.VaultNameFromArn(arn), BackupVaultArn: arn}
@@ -186,7 +194,7 @@ func (f *fakeAWS) PollCopyJob(_ context.Context, in model.PollCopyJobInput) (mod
 		// end, at most a day ahead. (The testsuite allows an activity 10 attempts when its
 		// retry policy sets no maximum, so a long job needs coarse polls here.)
 		return model.CopyJob{}, temporal.NewApplicationErrorWithOptions("copy job "+in.CopyJobId+" is RUNNING",
-			model.ErrJobNotFinished, temporal.ApplicationErrorOptions{NextRetryDelay: min(j.endAt.Sub(now), day)})
+			model.ErrJobNotFinished, temporal.ApplicationErrorOptions{NextRetryDelay: f.pollDelay(min(j.endAt.Sub(now), day))})
 	}
 	if j.job.State != j.end {
 		j.job.State, j.job.CompletionDate = j.end, j.endAt
@@ -237,17 +245,19 @@ func (f *fakeAWS) DeleteRecoveryPoint(_ context.Context, in model.DeleteRecovery
 	return model.DeleteRecoveryPointOutput{}, nil
 }
 
-func (f *fakeAWS) EnqueueCopy(_ context.Context, in model.EnqueueCopyInput) (model.EnqueueCopyOutput, error) {
+func (f *fakeAWS) EnqueueCopy(ctx context.Context, in model.EnqueueCopyInput) (model.EnqueueCopyOutput, error) {
 	f.mu.Lock()
-	defer f.mu.Unlock()
 	f.enqueued = append(f.enqueued, in)
+	f.mu.Unlock()
+	if f.enqueue != nil {
+		return f.enqueue(ctx, in)
+	}
 	return model.EnqueueCopyOutput{ChainWorkflowId: model.ChainWorkflowID(in.Key), RunId: "run"}, nil
 }
 
-// install registers every activity name the workflows use and mocks each with f.
-func (f *fakeAWS) install(env *testsuite.TestWorkflowEnvironment) {
-	f.now = env.Now
-	acts := map[string]any{
+// activities maps each activity name the workflows use to f's method.
+func (f *fakeAWS) activities() map[string]any {
+	return map[string]any{
 		model.ActDescribeRecoveryPoint:        f.DescribeRecoveryPoint,
 		model.ActDescribeBackupVault:          f.DescribeBackupVault,
 		model.ActStartCopyJob:                 f.StartCopyJob,
@@ -256,8 +266,17 @@ func (f *fakeAWS) install(env *testsuite.TestWorkflowEnvironment) {
 		model.ActDeleteRecoveryPoint:          f.DeleteRecoveryPoint,
 		model.ActEnqueueCopy:                  f.EnqueueCopy,
 	}
-	names := []string{model.ActDescribeRecoveryPoint, model.ActDescribeBackupVault, model.ActStartCopyJob,
-		model.ActPollCopyJob, model.ActUpdateRecoveryPointLifecycle, model.ActDeleteRecoveryPoint, model.ActEnqueueCopy}
+}
+
+// install registers every activity name the workflows use and mocks each with f.
+func (f *fakeAWS) install(env *testsuite.TestWorkflowEnvironment) {
+	f.now = env.Now
+	acts := f.activities()
+	names := make([]string, 0, len(acts))
+	for name := range acts {
+		names = append(names, name)
+	}
+	sort.Strings(names)
 	for _, name := range names {
 		env.RegisterActivityWithOptions(acts[name], activity.RegisterOptions{Name: name})
 	}

@@ -1,0 +1,223 @@
+package workflows
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/worker"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/regioncopy/regioncopy/model"
+)
+
+// devTimeScale makes one AWS day last one wall-clock second in the dev server test, as
+// the emulator's --time-scale does.
+const devTimeScale = 86400
+
+// TestOnDevServer runs both workflows on a real Temporal dev server (the binary named by
+// REGIONCOPY_TEMPORAL_BIN) with fakeAWS behind the activity names, on a clock running
+// devTimeScale times faster: two requests for two recovery points of one volume, the
+// first copy deleted at its expiry, the newest copy guarded, a lifecycle update, the
+// search attributes as the UI sees them. The histories it produces are replayed at once;
+// with REGIONCOPY_RECORD_HISTORY=1 they are also written to testdata/ for the replay test.
+func TestOnDevServer(t *testing.T) {
+	bin := os.Getenv("REGIONCOPY_TEMPORAL_BIN")
+	if bin == "" || testing.Short() {
+		t.Skip("needs the Temporal dev server: set REGIONCOPY_TEMPORAL_BIN (make test does)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+
+	args := []string{}
+	for _, k := range SearchAttributes {
+		args = append(args, "--search-attribute", k.GetName()+"="+cliTypeName(k.GetValueType()))
+	}
+	var serverLog bytes.Buffer
+	server, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{ExistingPath: bin, ExtraArgs: args,
+		ClientOptions: &client.Options{Logger: quietLogger{}, Identity: "regioncopy-workflows-test"}, Stdout: &serverLog, Stderr: &serverLog})
+	if err != nil {
+		t.Log(serverLog.String())
+	}
+	require.NoError(t, err)
+	defer func() { assert.NoError(t, server.Stop()) }()
+	c := server.Client()
+
+	aws := newFakeAWS()
+	start := time.Now()
+	aws.now = func() time.Time { return t0.Add(time.Duration(float64(time.Since(start)) * devTimeScale)) }
+	aws.jobDuration = 12 * time.Hour
+	aws.pollDelay = func(d time.Duration) time.Duration { return d / devTimeScale }
+	aws.enqueue = func(ctx context.Context, in model.EnqueueCopyInput) (model.EnqueueCopyOutput, error) {
+		id := model.ChainWorkflowID(in.Key)
+		run, err := c.SignalWithStartWorkflow(ctx, id, model.SignalCopy, in.Order, client.StartWorkflowOptions{
+			TaskQueue: in.TaskQueue, WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+		}, model.WorkflowCopyChain, model.ChainStart{Key: in.Key, TimeScale: in.TimeScale, TaskQueue: in.TaskQueue})
+		if err != nil {
+			return model.EnqueueCopyOutput{}, err
+		}
+		return model.EnqueueCopyOutput{ChainWorkflowId: id, RunId: run.GetRunID()}, nil
+	}
+
+	const taskQueue = "regioncopy-devserver-test"
+	w := worker.New(c, taskQueue, worker.Options{Identity: "regioncopy-workflows-test"})
+	Register(w)
+	for name, fn := range aws.activities() {
+		w.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
+	}
+	require.NoError(t, w.Start())
+	defer w.Stop()
+
+	request := func(n int, deleteAfterDays int64) model.CopyRequest {
+		arn := aws.addSource(n, aws.now().Add(-time.Hour))
+		return model.CopyRequest{SourceRegion: srcRegion, RecoveryPointArn: arn, SourceBackupVaultName: srcVault,
+			IamRoleArn: roleArn, Plan: "devserver", TimeScale: devTimeScale,
+			Destinations: []model.Destination{{BackupVaultArn: dstVaultArn, Lifecycle: model.Lifecycle{DeleteAfterDays: deleteAfterDays}}}}
+	}
+	copyOnce := func(req model.CopyRequest) (model.CopyRequestResult, string) {
+		id := RequestWorkflowID(req)
+		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue,
+			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+			StaticSummary:            "copy " + req.RecoveryPointArn}, model.WorkflowCopyRecoveryPoint, req)
+		require.NoError(t, err)
+		// The same request again follows the same run.
+		again, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue,
+			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING}, model.WorkflowCopyRecoveryPoint, req)
+		require.NoError(t, err)
+		require.Equal(t, run.GetRunID(), again.GetRunID())
+		var res model.CopyRequestResult
+		require.NoError(t, run.Get(ctx, &res))
+		return res, id
+	}
+
+	// First copy: full, expiring three AWS days after its source was made.
+	res1, req1 := copyOnce(request(1, 3))
+	require.Len(t, res1.Results, 1)
+	require.Empty(t, res1.Results[0].Error)
+	first := res1.Results[0].Record
+	assert.Equal(t, model.CopyFull, first.Kind)
+	chainID := res1.Results[0].ChainWorkflowId
+
+	// Second copy: incremental; its source is newer, so the first copy may expire.
+	res2, req2 := copyOnce(request(2, 5))
+	second := res2.Results[0].Record
+	assert.Equal(t, model.CopyIncremental, second.Kind)
+	assert.Equal(t, chainID, res2.Results[0].ChainWorkflowId)
+
+	copies := func() []model.CopyRecord {
+		v, err := c.QueryWorkflow(ctx, chainID, "", model.QueryCopies)
+		require.NoError(t, err)
+		var out []model.CopyRecord
+		require.NoError(t, v.Get(&out))
+		return out
+	}
+	require.Eventually(t, func() bool {
+		return recordFor(t, copies(), first.SourceRecoveryPointArn).State == model.RecordDeleted
+	}, 20*time.Second, 200*time.Millisecond, "the first copy is deleted at its expiry")
+
+	// The newest copy is guarded: its expiry is pushed out instead of reached.
+	require.Eventually(t, func() bool {
+		return !recordFor(t, copies(), second.SourceRecoveryPointArn).ExtendedUntil.IsZero()
+	}, 20*time.Second, 200*time.Millisecond, "the newest copy's expiry is extended")
+
+	// A lifecycle update through the validator and the handler.
+	handle, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: chainID, UpdateName: model.UpdateSetLifecycle,
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+		Args: []any{model.SetLifecycleRequest{DestinationRecoveryPointArn: second.DestinationRecoveryPointArn,
+			Lifecycle: model.Lifecycle{DeleteAfterDays: 400}}}})
+	require.NoError(t, err)
+	var updated model.CopyRecord
+	require.NoError(t, handle.Get(ctx, &updated))
+	assert.Equal(t, second.SourceCreationDate.Add(400*day), updated.DeleteAt)
+	rejected, err := c.UpdateWorkflow(ctx, client.UpdateWorkflowOptions{WorkflowID: chainID, UpdateName: model.UpdateSetLifecycle,
+		WaitForStage: client.WorkflowUpdateStageCompleted,
+		Args: []any{model.SetLifecycleRequest{DestinationRecoveryPointArn: second.DestinationRecoveryPointArn,
+			Lifecycle: model.Lifecycle{DeleteAfterDays: -1}}}})
+	if err == nil {
+		err = rejected.Get(ctx, nil)
+	}
+	require.Error(t, err, "the validator refuses a negative lifecycle")
+	assert.Contains(t, err.Error(), "Lifecycle.DeleteAfterDays")
+
+	// The UI's view: typed search attributes on the chain.
+	desc, err := c.DescribeWorkflow(ctx, chainID, "")
+	require.NoError(t, err)
+	sa := desc.TypedSearchAttributes
+	get := func(k temporal.SearchAttributeKeyKeyword) string { v, _ := sa.GetKeyword(k); return v }
+	assert.Equal(t, volumeArn, get(ResourceArnKey))
+	assert.Equal(t, "EBS", get(ResourceTypeKey))
+	assert.Equal(t, dstRegion, get(DestinationRegionKey))
+	assert.Equal(t, "dr", get(DestinationVaultKey))
+	assert.Equal(t, model.ChainIdle, get(CopyStateKey))
+	assert.Equal(t, "devserver", get(PlanKey))
+	count, _ := sa.GetInt64(CopyCountKey)
+	assert.Equal(t, int64(2), count)
+
+	assert.Len(t, aws.calls().starts, 2, "two copies, one job each, though each request was made twice")
+
+	// Replay what the server recorded, and keep it when asked to.
+	for name, id := range map[string]string{"request.json": req2, "chain.json": chainID, "request-first.json": req1} {
+		h := fetchHistory(ctx, t, c, id)
+		replayer := worker.NewWorkflowReplayer()
+		Register(replayer)
+		require.NoError(t, replayer.ReplayWorkflowHistory(quietLogger{}, h), name)
+		if os.Getenv("REGIONCOPY_RECORD_HISTORY") != "" {
+			b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
+			require.NoError(t, err)
+			require.NoError(t, os.WriteFile(filepath.Join("testdata", name), b, 0o644))
+		}
+	}
+	require.NoError(t, c.TerminateWorkflow(ctx, chainID, "", "test finished"))
+}
+
+func fetchHistory(ctx context.Context, t *testing.T, c client.Client, id string) *historypb.History {
+	it := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	h := &historypb.History{}
+	for it.HasNext() {
+		e, err := it.Next()
+		require.NoError(t, err)
+		h.Events = append(h.Events, e)
+	}
+	return h
+}
+
+// cliTypeName is the dev server's --search-attribute type name of a key.
+func cliTypeName(t enumspb.IndexedValueType) string {
+	switch t {
+	case enumspb.INDEXED_VALUE_TYPE_KEYWORD:
+		return "Keyword"
+	case enumspb.INDEXED_VALUE_TYPE_DATETIME:
+		return "Datetime"
+	case enumspb.INDEXED_VALUE_TYPE_INT:
+		return "Int"
+	case enumspb.INDEXED_VALUE_TYPE_TEXT:
+		return "Text"
+	case enumspb.INDEXED_VALUE_TYPE_BOOL:
+		return "Bool"
+	case enumspb.INDEXED_VALUE_TYPE_DOUBLE:
+		return "Double"
+	case enumspb.INDEXED_VALUE_TYPE_KEYWORD_LIST:
+		return "KeywordList"
+	}
+	panic(fmt.Sprintf("no dev server name for search attribute type %v", t))
+}
+
+// quietLogger drops the SDK's logs so the test output shows only failures.
+type quietLogger struct{}
+
+func (quietLogger) Debug(string, ...any) {}
+func (quietLogger) Info(string, ...any)  {}
+func (quietLogger) Warn(string, ...any)  {}
+func (quietLogger) Error(string, ...any) {}
