@@ -89,8 +89,14 @@ func TestRequestEnqueuesEveryDestinationAndCollectsResults(t *testing.T) {
 
 	enq := h.aws.calls().enqueued
 	require.Len(t, enq, 2)
-	for i, e := range enq {
-		d := h.req.Destinations[i]
+	// Both orders are handed over at once, so they may arrive in either order.
+	byVault := map[string]model.EnqueueCopyInput{}
+	for _, e := range enq {
+		byVault[e.Key.DestinationBackupVaultArn] = e
+	}
+	for _, d := range h.req.Destinations {
+		e, ok := byVault[d.BackupVaultArn]
+		require.True(t, ok, "no order for %s", d.BackupVaultArn)
 		assert.Equal(t, model.ChainKey{ResourceArn: volumeArn, ResourceType: "EBS", SourceRegion: srcRegion,
 			DestinationRegion: model.RegionFromArn(d.BackupVaultArn), DestinationBackupVaultArn: d.BackupVaultArn}, e.Key)
 		assert.Equal(t, h.id, e.Order.RequesterWorkflowId)
@@ -107,7 +113,7 @@ func TestRequestEnqueuesEveryDestinationAndCollectsResults(t *testing.T) {
 	require.Len(t, during.Destinations, 2)
 	assert.Nil(t, during.Destinations[0].Result)
 	require.NotNil(t, during.Destinations[1].Result)
-	assert.Equal(t, model.ChainWorkflowID(enq[0].Key), during.Destinations[0].ChainWorkflowId)
+	assert.Equal(t, model.ChainWorkflowID(byVault[dstVaultArn].Key), during.Destinations[0].ChainWorkflowId)
 }
 
 func TestRequestFailsWhenADestinationFails(t *testing.T) {
