@@ -1,0 +1,103 @@
+package worker
+
+import (
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func isolateEnv(t *testing.T) {
+	t.Helper()
+	for _, k := range []string{EnvTaskQueue, EnvMetricsListen, EnvMaxConcurrentActivities, EnvMaxConcurrentWorkflowTasks,
+		EnvActivitiesPerSecond, EnvTimeScale, EnvRegisterSearchAttributes, EnvShutdownGrace, EnvLogLevel,
+		"TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "TEMPORAL_API_KEY", "TEMPORAL_PROFILE"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("TEMPORAL_CONFIG_FILE", filepath.Join(t.TempDir(), "absent.toml"))
+}
+
+func TestConfigFromEnvDefaults(t *testing.T) {
+	isolateEnv(t)
+	c, err := ConfigFromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := DefaultConfig()
+	if c.TaskQueue != "regioncopy" || c.Namespace != "default" || c.MetricsListen != want.MetricsListen ||
+		c.MaxConcurrentActivities != 100 || c.TimeScale != 1 || c.RegisterSearchAttributes != RegisterAuto ||
+		c.ShutdownGrace != 30*time.Second || c.LogLevel != "info" {
+		t.Errorf("defaults = %+v", c)
+	}
+}
+
+func TestConfigFromEnvReadsEveryVariable(t *testing.T) {
+	isolateEnv(t)
+	t.Setenv(EnvTaskQueue, "copies-eu")
+	t.Setenv(EnvMetricsListen, "off")
+	t.Setenv(EnvMaxConcurrentActivities, "20")
+	t.Setenv(EnvMaxConcurrentWorkflowTasks, "8")
+	t.Setenv(EnvActivitiesPerSecond, "12.5")
+	t.Setenv(EnvTimeScale, "3600")
+	t.Setenv(EnvRegisterSearchAttributes, "never")
+	t.Setenv(EnvShutdownGrace, "2m")
+	t.Setenv(EnvLogLevel, "debug")
+	t.Setenv("TEMPORAL_NAMESPACE", "compliance")
+	c, err := ConfigFromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.TaskQueue != "copies-eu" || c.MetricsListen != MetricsOff || c.MaxConcurrentActivities != 20 ||
+		c.MaxConcurrentWorkflowTasks != 8 || c.ActivitiesPerSecond != 12.5 || c.TimeScale != 3600 ||
+		c.RegisterSearchAttributes != RegisterNever || c.ShutdownGrace != 2*time.Minute || c.LogLevel != "debug" ||
+		c.Namespace != "compliance" {
+		t.Errorf("config = %+v", c)
+	}
+}
+
+func TestConfigFromEnvNamesEveryBadVariable(t *testing.T) {
+	isolateEnv(t)
+	t.Setenv(EnvMaxConcurrentActivities, "many")
+	t.Setenv(EnvTimeScale, "fast")
+	t.Setenv(EnvShutdownGrace, "30")
+	_, err := ConfigFromEnv()
+	if err == nil {
+		t.Fatal("bad variables accepted")
+	}
+	for _, name := range []string{EnvMaxConcurrentActivities, EnvTimeScale, EnvShutdownGrace} {
+		if !strings.Contains(err.Error(), name) {
+			t.Errorf("error %q does not name %s", err, name)
+		}
+	}
+}
+
+func TestValidateReportsEveryRule(t *testing.T) {
+	c := DefaultConfig()
+	c.TaskQueue = " "
+	c.MaxConcurrentActivities = 0
+	c.TimeScale = 0.5
+	c.RegisterSearchAttributes = "sometimes"
+	c.LogLevel = "loud"
+	err := c.Validate()
+	if err == nil {
+		t.Fatal("invalid config accepted")
+	}
+	for _, s := range []string{"TaskQueue", "MaxConcurrentActivities", "TimeScale", "auto, always or never", "LogLevel"} {
+		if !strings.Contains(err.Error(), s) {
+			t.Errorf("error %q lacks %q", err, s)
+		}
+	}
+}
+
+func TestPollScheduleFollowsTheTimeScale(t *testing.T) {
+	if s := pollSchedule(1); s.Min != 3*time.Second || s.Max != 5*time.Minute {
+		t.Errorf("unscaled schedule = %+v", s)
+	}
+	s := pollSchedule(60)
+	if s.Min != 100*time.Millisecond || s.Max != 5*time.Second {
+		t.Errorf("schedule at 60x = %+v, want Min at the 100ms floor and Max 5s", s)
+	}
+	if s := pollSchedule(1e6); s.Min != 100*time.Millisecond || s.Max != 100*time.Millisecond {
+		t.Errorf("schedule at 1e6x = %+v, want both at the floor", s)
+	}
+}

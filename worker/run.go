@@ -1,0 +1,181 @@
+package worker
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.uber.org/zap"
+
+	"github.com/regioncopy/regioncopy/activities"
+	"github.com/regioncopy/regioncopy/temporalclient"
+	"github.com/regioncopy/regioncopy/workflows"
+)
+
+// Running is a started worker.
+type Running struct {
+	log         *zap.Logger
+	worker      sdkworker.Worker
+	client      client.Client
+	prom        *temporalclient.Prometheus
+	metricsSrv  *http.Server
+	metricsAddr string
+	fatal       chan error
+	stopOnce    sync.Once
+}
+
+// Start registers the workflows and activities on cfg.TaskQueue, prepares the search
+// attributes, serves metrics and starts polling. The worker uses its own client over
+// c's connection so that the SDK's metrics go to this worker's Prometheus registry.
+func Start(ctx context.Context, cfg Config, c client.Client, log *zap.Logger) (*Running, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("worker configuration: %w", err)
+	}
+	if log == nil {
+		log = zap.NewNop()
+	}
+	r := &Running{log: log, fatal: make(chan error, 1)}
+	r.prom = temporalclient.NewPrometheus(func(err error) { log.Warn("metric registration", zap.Error(err)) })
+
+	wc, err := client.NewClientFromExistingWithContext(ctx, c, client.Options{
+		Namespace:      cfg.Namespace,
+		Logger:         temporalclient.NewLogger(log),
+		MetricsHandler: r.prom.SDK,
+	})
+	if err != nil {
+		r.prom.Close()
+		return nil, fmt.Errorf("worker client for namespace %s: %w", cfg.Namespace, err)
+	}
+	r.client = wc
+	if err := r.start(ctx, cfg); err != nil {
+		r.release()
+		return nil, err
+	}
+	return r, nil
+}
+
+func (r *Running) start(ctx context.Context, cfg Config) error {
+	if err := prepareSearchAttributes(ctx, r.client, cfg, r.log); err != nil {
+		return err
+	}
+	awsCfg := cfg.AWS
+	if awsCfg == nil {
+		loaded, err := activities.LoadAWSConfig(ctx)
+		if err != nil {
+			return err
+		}
+		awsCfg = &loaded
+	}
+	backup := activities.NewBackup(*awsCfg,
+		activities.WithCopyObserver(copyMetrics{scope: r.prom.Scope}),
+		activities.WithPollSchedule(pollSchedule(cfg.TimeScale)))
+
+	r.worker = sdkworker.New(r.client, cfg.TaskQueue, sdkworker.Options{
+		MaxConcurrentActivityExecutionSize:     cfg.MaxConcurrentActivities,
+		MaxConcurrentWorkflowTaskExecutionSize: cfg.MaxConcurrentWorkflowTasks,
+		WorkerActivitiesPerSecond:              cfg.ActivitiesPerSecond,
+		// In-flight activities get this long to finish after Stop; the rest are
+		// cancelled and retried elsewhere, which is safe because they are idempotent.
+		WorkerStopTimeout: cfg.ShutdownGrace,
+		OnFatalError: func(err error) {
+			select {
+			case r.fatal <- err:
+			default:
+			}
+		},
+	})
+	workflows.Register(r.worker)
+	activities.Register(r.worker, backup, &activities.Chains{Client: r.client})
+
+	if cfg.MetricsListen != MetricsOff && cfg.MetricsListen != "" {
+		ln, err := net.Listen("tcp", cfg.MetricsListen)
+		if err != nil {
+			return fmt.Errorf("metrics endpoint (%s=%s): %w", EnvMetricsListen, cfg.MetricsListen, err)
+		}
+		mux := http.NewServeMux()
+		mux.Handle("/metrics", r.prom.Handler())
+		r.metricsSrv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+		r.metricsAddr = ln.Addr().String()
+		go func() {
+			if err := r.metricsSrv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				r.log.Error("metrics endpoint stopped", zap.Error(err))
+			}
+		}()
+	}
+
+	if err := r.worker.Start(); err != nil {
+		return fmt.Errorf("start worker on task queue %s: %w", cfg.TaskQueue, err)
+	}
+	r.log.Info("worker started",
+		zap.String("namespace", cfg.Namespace), zap.String("task_queue", cfg.TaskQueue),
+		zap.String("metrics", r.metricsAddr), zap.Float64("time_scale", cfg.TimeScale),
+		zap.Int("max_concurrent_activities", cfg.MaxConcurrentActivities))
+	return nil
+}
+
+// MetricsAddr is the address /metrics is served on ("" when disabled).
+func (r *Running) MetricsAddr() string { return r.metricsAddr }
+
+// Fatal delivers the error that stopped the worker on its own (for example, its
+// namespace was deleted).
+func (r *Running) Fatal() <-chan error { return r.fatal }
+
+// Stop stops polling, waits up to the shutdown grace for in-flight activity tasks, then
+// closes the metrics endpoint and the worker's client. It is safe to call twice.
+func (r *Running) Stop() {
+	r.stopOnce.Do(func() {
+		if r.worker != nil {
+			r.worker.Stop()
+		}
+		r.release()
+		r.log.Info("worker stopped")
+	})
+}
+
+func (r *Running) release() {
+	if r.metricsSrv != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = r.metricsSrv.Shutdown(ctx)
+	}
+	_ = r.prom.Close()
+	if r.client != nil {
+		r.client.Close()
+	}
+}
+
+// Run starts the worker and blocks until ctx is done (SIGINT or SIGTERM in the binary)
+// or the worker fails on its own, then stops it gracefully.
+func Run(ctx context.Context, cfg Config, c client.Client, log *zap.Logger) error {
+	r, err := Start(ctx, cfg, c, log)
+	if err != nil {
+		return err
+	}
+	defer r.Stop()
+	select {
+	case <-ctx.Done():
+		return nil
+	case err := <-r.Fatal():
+		return fmt.Errorf("worker stopped: %w", err)
+	}
+}
+
+// pollSchedule scales the default poll schedule to AWS's clock: when AWS runs
+// timeScale times faster than the wall clock (the emulator), a job's seconds pass
+// timeScale times sooner. A floor of 100ms keeps a fast clock from becoming a busy loop.
+func pollSchedule(timeScale float64) activities.PollSchedule {
+	s := activities.DefaultPollSchedule
+	if timeScale <= 1 {
+		return s
+	}
+	floor := 100 * time.Millisecond
+	s.Min = max(time.Duration(float64(s.Min)/timeScale), floor)
+	s.Max = max(time.Duration(float64(s.Max)/timeScale), s.Min)
+	return s
+}
