@@ -48,4 +48,3 @@ func run() error {
 	}
 	return nil
 }
-
