@@ -164,3 +164,25 @@ func TestChainContinuesAsNewKeepingState(t *testing.T) {
 	assert.Equal(t, 2, h2.status.CopiesTotal)
 	assert.Len(t, h2.resultsFor("req-2"), 1)
 }
+
+func TestChainContinuesAsNewAfterMaxCopies(t *testing.T) {
+	h := newChainHarness(t)
+	h.aws.jobDuration = time.Minute
+	for i := 1; i <= maxCopiesPerRun+2; i++ {
+		h.send(time.Duration(i)*time.Second, h.order(i, t0.Add(time.Duration(i)*time.Second), model.Lifecycle{}, ""))
+	}
+	h.env.ExecuteWorkflow(model.WorkflowCopyChain, ChainInput{ChainStart: model.ChainStart{Key: chainKey}})
+
+	err := h.env.GetWorkflowError()
+	require.True(t, workflow.IsContinueAsNewError(err), "got %v", err)
+	var can *workflow.ContinueAsNewError
+	require.ErrorAs(t, err, &can)
+	var next ChainInput
+	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
+	require.NotNil(t, next.State)
+	assert.Equal(t, maxCopiesPerRun, next.State.CopiesTotal)
+	assert.Len(t, next.State.Copies, maxCopiesPerRun, "every live copy is carried")
+	assert.Len(t, next.State.Pending, 2, "the orders not yet copied are carried")
+	assert.Equal(t, 1, next.State.FullCopies)
+	assert.Len(t, h.aws.calls().starts, maxCopiesPerRun)
+}

@@ -253,3 +253,18 @@ type testUpdate struct {
 func (u *testUpdate) Accept()                        {}
 func (u *testUpdate) Reject(err error)               { u.rejected = err }
 func (u *testUpdate) Complete(result any, err error) { u.result, u.err = result, err }
+
+func TestChainKeepsLiveCopiesAndBoundsFinishedRecords(t *testing.T) {
+	c := &chain{}
+	for i := 0; i < 3; i++ {
+		c.addRecord(TrackedCopy{Record: model.CopyRecord{State: model.JobCompleted, SourceRecoveryPointArn: snapshotArn(i)}})
+	}
+	for i := 0; i < maxFinishedRecords+10; i++ {
+		c.addRecord(TrackedCopy{Record: model.CopyRecord{State: model.JobFailed, SourceRecoveryPointArn: snapshotArn(100 + i)}})
+	}
+	require.Len(t, c.Copies, 3+maxFinishedRecords)
+	for i := 0; i < 3; i++ {
+		assert.Equal(t, model.JobCompleted, c.Copies[i].Record.State, "live copies are never dropped")
+	}
+	assert.Equal(t, snapshotArn(110), c.Copies[3].Record.SourceRecoveryPointArn, "the oldest finished records go first")
+}

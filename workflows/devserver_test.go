@@ -84,6 +84,8 @@ func TestOnDevServer(t *testing.T) {
 		arn := aws.addSource(n, aws.now().Add(-time.Hour))
 		return model.CopyRequest{SourceRegion: srcRegion, RecoveryPointArn: arn, SourceBackupVaultName: srcVault,
 			IamRoleArn: roleArn, Plan: "devserver", TimeScale: devTimeScale,
+			// A long window (60 wall seconds) so a loaded machine cannot end a copy early.
+			CompletionWindow: 60 * day,
 			Destinations: []model.Destination{{BackupVaultArn: dstVaultArn, Lifecycle: model.Lifecycle{DeleteAfterDays: deleteAfterDays}}}}
 	}
 	copyOnce := func(req model.CopyRequest) (model.CopyRequestResult, string) {
