@@ -86,7 +86,7 @@ func TestOnDevServer(t *testing.T) {
 			IamRoleArn: roleArn, Plan: "devserver", TimeScale: devTimeScale,
 			// A long window (60 wall seconds) so a loaded machine cannot end a copy early.
 			CompletionWindow: 60 * day,
-			Destinations: []model.Destination{{BackupVaultArn: dstVaultArn, Lifecycle: model.Lifecycle{DeleteAfterDays: deleteAfterDays}}}}
+			Destinations:     []model.Destination{{BackupVaultArn: dstVaultArn, Lifecycle: model.Lifecycle{DeleteAfterDays: deleteAfterDays}}}}
 	}
 	copyOnce := func(req model.CopyRequest) (model.CopyRequestResult, string) {
 		id := RequestWorkflowID(req)
