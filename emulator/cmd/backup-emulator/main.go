@@ -8,6 +8,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -21,7 +22,9 @@ import (
 )
 
 func main() {
-	if err := run(os.Args[1:]); err != nil {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "backup-emulator:", err)
 		os.Exit(1)
 	}
@@ -40,7 +43,9 @@ func (f kvFlag) Set(s string) error {
 	return nil
 }
 
-func run(args []string) error {
+// run serves until ctx is done, then shuts down and saves the state. It prints the address
+// it listens on to out.
+func run(ctx context.Context, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("backup-emulator", flag.ContinueOnError)
 	var (
 		cfg         emulator.Config
@@ -130,10 +135,8 @@ func run(args []string) error {
 		return errors.Join(err, e.Close())
 	}
 	srv := &http.Server{Handler: e.Handler(), ReadHeaderTimeout: 10 * time.Second}
-	fmt.Printf("backup-emulator listening on http://%s (time scale %g)\n", ln.Addr(), cfg.TimeScale)
+	fmt.Fprintf(out, "backup-emulator listening on http://%s (time scale %g)\n", ln.Addr(), cfg.TimeScale)
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	select {

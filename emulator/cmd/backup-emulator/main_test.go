@@ -1,0 +1,79 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/backup"
+)
+
+// serve runs the command in-process and returns its URL and a stop function that waits
+// for the shutdown.
+func serve(t *testing.T, args ...string) (string, func() error) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	pr, pw := io.Pipe()
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, append([]string{"--listen", "127.0.0.1:0"}, args...), pw)
+		pw.Close()
+	}()
+	line, err := bufio.NewReader(pr).ReadString('\n')
+	if err != nil {
+		cancel()
+		t.Fatalf("no listening line: %v (%v)", err, <-done)
+	}
+	go io.Copy(io.Discard, pr)
+	url := strings.Fields(line)[3]
+	return url, func() error { cancel(); return <-done }
+}
+
+func client(url, region string) *backup.Client {
+	return backup.New(backup.Options{Region: region, BaseEndpoint: aws.String(url),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIAANY", "any", "")})
+}
+
+func TestServeSaveAndRestart(t *testing.T) {
+	state := filepath.Join(t.TempDir(), "state.json")
+	url, stop := serve(t, "--state-file", state, "--time-scale", "100", "--copy-quota", "5")
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	if _, err := client(url, "eu-north-1").CreateBackupVault(ctx, &backup.CreateBackupVaultInput{BackupVaultName: aws.String("kept")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := stop(); err != nil {
+		t.Fatalf("shutdown: %v", err)
+	}
+	if _, err := os.Stat(state); err != nil {
+		t.Fatalf("no state file after shutdown: %v", err)
+	}
+	url, stop = serve(t, "--state-file", state)
+	defer stop()
+	if _, err := client(url, "eu-north-1").DescribeBackupVault(ctx, &backup.DescribeBackupVaultInput{BackupVaultName: aws.String("kept")}); err != nil {
+		t.Fatalf("vault lost across restart: %v", err)
+	}
+}
+
+func TestBadFlagsAreReported(t *testing.T) {
+	for _, args := range [][]string{
+		{"--time-scale", "-1"},
+		{"--bandwidth", "nonsense=5"},
+		{"--throttle-rate", "2"},
+		{"--throttle-code", "Nope"},
+		{"--start-time", "yesterday"},
+		{"extra"},
+	} {
+		err := run(context.Background(), append([]string{"--listen", "127.0.0.1:0"}, args...), io.Discard)
+		if err == nil {
+			t.Errorf("%v was accepted", args)
+		}
+	}
+}
