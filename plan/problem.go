@@ -54,7 +54,12 @@ func (p *Problem) Error() string {
 	if b.Len() > 0 {
 		b.WriteString(" ")
 	}
-	b.WriteString(p.Violation.Error())
+	if p.Field == "" {
+		// Problems of the file as a whole (syntax) have no path to name.
+		fmt.Fprintf(&b, "%s (rule %s)", p.Message, p.Rule)
+	} else {
+		b.WriteString(p.Violation.Error())
+	}
 	return b.String()
 }
 
