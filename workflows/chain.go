@@ -157,6 +157,12 @@ func (c *chain) run(ctx workflow.Context) error {
 // anything else waits its turn.
 func (c *chain) accept(ctx workflow.Context, o model.CopyOrder) {
 	logger := workflow.GetLogger(ctx)
+	if o.SourceRecoveryPointArn == "" {
+		// Nothing to copy (an undecodable or empty signal); the sender learns nothing from
+		// a result, so log it where an operator will look.
+		logger.Error("Ignoring an order without SourceRecoveryPointArn", "Requester", o.RequesterWorkflowId)
+		return
+	}
 	if o.Plan != "" {
 		c.Plan = o.Plan
 	}

@@ -268,3 +268,14 @@ func TestChainKeepsLiveCopiesAndBoundsFinishedRecords(t *testing.T) {
 	}
 	assert.Equal(t, snapshotArn(110), c.Copies[3].Record.SourceRecoveryPointArn, "the oldest finished records go first")
 }
+
+func TestChainIgnoresAnEmptyOrder(t *testing.T) {
+	h := newChainHarness(t)
+	h.send(time.Minute, model.CopyOrder{RequesterWorkflowId: "req-1"})
+	o := h.order(1, t0, model.Lifecycle{}, "req-2")
+	h.send(time.Hour, o)
+	h.run(day, nil)
+	require.Len(t, h.copies, 1)
+	assert.Equal(t, o.SourceRecoveryPointArn, h.copies[0].SourceRecoveryPointArn)
+	assert.Len(t, h.aws.calls().starts, 1)
+}
