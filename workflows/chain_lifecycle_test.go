@@ -7,6 +7,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/regioncopy/regioncopy/model"
@@ -185,4 +186,42 @@ func TestChainContinuesAsNewAfterMaxCopies(t *testing.T) {
 	assert.Len(t, next.State.Pending, 2, "the orders not yet copied are carried")
 	assert.Equal(t, 1, next.State.FullCopies)
 	assert.Len(t, h.aws.calls().starts, maxCopiesPerRun)
+}
+
+func TestChainGuardsAnOldNewestCopyAtOnce(t *testing.T) {
+	h := newChainHarness(t)
+	// The source is 40 days old and its copy's lifecycle says 35: AWS would delete the
+	// copy at once, but it is the chain's only (so newest) copy.
+	o := h.order(1, t0.Add(-40*day), model.Lifecycle{DeleteAfterDays: 35}, "")
+	h.send(time.Minute, o)
+	h.run(3*day, nil)
+
+	rec := recordFor(t, h.copies, o.SourceRecoveryPointArn)
+	assert.Equal(t, model.JobCompleted, rec.State)
+	require.False(t, rec.ExtendedUntil.IsZero())
+	assert.True(t, rec.ExtendedUntil.After(t0.Add(3*day+GuardMargin)), "extended well beyond now: %s", rec.ExtendedUntil)
+	assert.Empty(t, h.aws.calls().deletes)
+}
+
+func TestChainRetriesAFailedDeletionLater(t *testing.T) {
+	h := newChainHarness(t)
+	h.aws.deleteErrs = []error{temporal.NewNonRetryableApplicationError(
+		"Recovery point is being used by a restore job", model.ErrInvalidState, nil)}
+	o1 := h.order(1, t0, model.Lifecycle{DeleteAfterDays: 10}, "")
+	o2 := h.order(2, t0.Add(day), model.Lifecycle{DeleteAfterDays: 100}, "")
+	h.send(time.Minute, o1)
+	h.send(day, o2)
+	var afterFailure model.CopyRecord
+	h.at(10*day+30*time.Minute, func() {
+		copies, _ := h.observe()
+		afterFailure = recordFor(t, copies, o1.SourceRecoveryPointArn)
+	})
+	h.run(12*day, nil)
+
+	assert.Equal(t, model.JobCompleted, afterFailure.State, "still there after the refused deletion")
+	assert.Contains(t, afterFailure.StatusMessage, "being used by a restore job")
+	first := recordFor(t, h.copies, o1.SourceRecoveryPointArn)
+	assert.Equal(t, model.RecordDeleted, first.State)
+	assert.WithinDuration(t, t0.Add(10*day+DeleteRetryDelay), first.DeletedAt, time.Minute)
+	assert.Len(t, h.aws.calls().deletes, 2)
 }

@@ -53,6 +53,8 @@ type fakeAWS struct {
 	startErrs []error
 	// pollErr, when set, is returned by every PollCopyJob call.
 	pollErr error
+	// deleteErrs scripts errors of successive DeleteRecoveryPoint calls.
+	deleteErrs []error
 	// pollDelay maps the AWS-clock wait before the next poll onto the worker's clock
 	// (identity unless AWS's clock runs faster).
 	pollDelay func(time.Duration) time.Duration
@@ -238,6 +240,13 @@ func (f *fakeAWS) DeleteRecoveryPoint(_ context.Context, in model.DeleteRecovery
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.deletes = append(f.deletes, in)
+	if len(f.deleteErrs) > 0 {
+		err := f.deleteErrs[0]
+		f.deleteErrs = f.deleteErrs[1:]
+		if err != nil {
+			return model.DeleteRecoveryPointOutput{}, err
+		}
+	}
 	if _, ok := f.points[in.RecoveryPointArn]; !ok {
 		return model.DeleteRecoveryPointOutput{AlreadyGone: true}, nil
 	}

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"context"
 	"errors"
 	"testing"
 	"time"
@@ -254,4 +255,26 @@ func TestRequestWorkflowIDIsStable(t *testing.T) {
 	assert.NotEqual(t, RequestWorkflowID(a), RequestWorkflowID(c))
 	assert.Regexp(t, `^copy/arn:aws:ec2:us-east-1::snapshot/snap-0+1/[0-9a-f]{12}$`, RequestWorkflowID(a))
 	assert.Len(t, a.Destinations, 2, "computing the id leaves the request alone")
+}
+
+func TestRequestReportsAnOrderThatCouldNotBeHandedOver(t *testing.T) {
+	h := newRequestHarness(t)
+	h.aws.enqueue = func(_ context.Context, in model.EnqueueCopyInput) (model.EnqueueCopyOutput, error) {
+		if in.Key.DestinationBackupVaultArn == dst2VaultArn {
+			return model.EnqueueCopyOutput{}, temporal.NewNonRetryableApplicationError("namespace not found", "NotFound", nil)
+		}
+		return model.EnqueueCopyOutput{ChainWorkflowId: model.ChainWorkflowID(in.Key)}, nil
+	}
+	h.answer(time.Hour, dstVaultArn, completed("arn:aws:ec2:eu-west-1::snapshot/snap-0000000000000000a", model.CopyFull), "")
+	h.run()
+
+	var appErr *temporal.ApplicationError
+	require.True(t, errors.As(h.env.GetWorkflowError(), &appErr))
+	assert.Equal(t, model.ErrCopyFailed, appErr.Type())
+	var res model.CopyRequestResult
+	require.NoError(t, appErr.Details(&res))
+	require.Len(t, res.Results, 2)
+	assert.Empty(t, res.Results[0].Error)
+	assert.Contains(t, res.Results[1].Error, "could not hand the order to its chain")
+	assert.Contains(t, res.Results[1].Error, "namespace not found")
 }
