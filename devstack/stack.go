@@ -17,6 +17,7 @@ import (
 	"github.com/regioncopy/regioncopy/emulator"
 	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/temporalclient"
+	"github.com/regioncopy/regioncopy/worker"
 	"github.com/regioncopy/regioncopy/workflows"
 )
 
@@ -155,6 +156,7 @@ func (s *Stack) WorkerEnv() []string {
 		"AWS_REGION=" + DefaultSample().SourceRegion,
 		"REGIONCOPY_TIME_SCALE=" + strconv.FormatFloat(s.TimeScale, 'f', -1, 64),
 		"REGIONCOPY_TASK_QUEUE=" + s.TaskQueue,
+		"REGIONCOPY_METRICS_LISTEN=" + worker.MetricsOff,
 	}
 }
 

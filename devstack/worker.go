@@ -3,56 +3,58 @@ package devstack
 import (
 	"context"
 	"errors"
-	"fmt"
-	"time"
 
-	sdkworker "go.temporal.io/sdk/worker"
+	"go.uber.org/zap"
 
-	"github.com/regioncopy/regioncopy/activities"
-	"github.com/regioncopy/regioncopy/workflows"
+	"github.com/regioncopy/regioncopy/worker"
 )
 
 // runningWorker is the in-process worker.
 type runningWorker struct {
-	w sdkworker.Worker
+	w *worker.Running
 }
 
-// StartWorker runs the regioncopy worker in this process, its AWS Backup clients
-// pointed at the emulator with static credentials. Tests stop and start it again to
-// show that a copy survives a worker that goes away.
+// WorkerConfig is the configuration of the stack's in-process worker: the stack's task
+// queue and time scale, AWS pointed at the emulator with static credentials, and no
+// metrics endpoint (a second stack or a worker process would want the same port).
+func (s *Stack) WorkerConfig() worker.Config {
+	cfg := worker.DefaultConfig()
+	cfg.TaskQueue = s.TaskQueue
+	cfg.TimeScale = s.TimeScale
+	cfg.MetricsListen = worker.MetricsOff
+	aws := s.Emulator.AWSConfig(DefaultSample().SourceRegion)
+	cfg.AWS = &aws
+	return cfg
+}
+
+// StartWorker runs the regioncopy worker in this process. Tests stop it and start it
+// again to show that copies survive a worker that goes away.
 func (s *Stack) StartWorker(ctx context.Context) error {
 	s.workerMu.Lock()
 	defer s.workerMu.Unlock()
 	if s.worker != nil {
 		return errors.New("the worker is already running")
 	}
-	w := sdkworker.New(s.Client, s.TaskQueue, sdkworker.Options{})
-	workflows.Register(w)
-	activities.Register(w, activities.NewBackup(s.Emulator.AWSConfig(DefaultSample().SourceRegion)), &activities.Chains{Client: s.Client})
-	if err := w.Start(); err != nil {
-		return fmt.Errorf("start the worker: %w", err)
+	log := s.opts.Logger
+	if log == nil {
+		log = zap.NewNop()
+	}
+	w, err := worker.Start(ctx, s.WorkerConfig(), s.Client, log)
+	if err != nil {
+		return err
 	}
 	s.worker = &runningWorker{w: w}
 	return nil
 }
 
-// StopWorker stops the in-process worker, if running.
+// StopWorker stops the in-process worker gracefully, if it runs.
 func (s *Stack) StopWorker() error {
 	s.workerMu.Lock()
 	defer s.workerMu.Unlock()
 	if s.worker == nil {
 		return nil
 	}
-	done := make(chan struct{})
-	go func() {
-		s.worker.w.Stop()
-		close(done)
-	}()
-	select {
-	case <-done:
-	case <-time.After(30 * time.Second):
-		return errors.New("the worker did not stop within 30s")
-	}
+	s.worker.w.Stop()
 	s.worker = nil
 	return nil
 }

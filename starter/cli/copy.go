@@ -120,15 +120,16 @@ func startCopy(ctx context.Context, c client.Client, req model.CopyRequest, task
 		TaskQueue:                taskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
 		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
-		StaticSummary:            copySummary(req),
-		StaticDetails:            copyDetails(req),
-		TypedSearchAttributes:    copySearchAttributes(req),
+		// Report a completed earlier run as such (Existing) rather than as a new start.
+		WorkflowExecutionErrorWhenAlreadyStarted: true,
+		StaticSummary:                            copySummary(req),
+		StaticDetails:                            copyDetails(req),
+		TypedSearchAttributes:                    copySearchAttributes(req),
 	}
 	run, err := c.ExecuteWorkflow(ctx, opts, model.WorkflowCopyRecoveryPoint, req)
 	var already *serviceerror.WorkflowExecutionAlreadyStarted
 	if errors.As(err, &already) {
-		prev := c.GetWorkflow(ctx, id, "")
-		return startedCopy{WorkflowId: id, RunId: prev.GetRunID(), Existing: true, Request: req}, nil
+		return startedCopy{WorkflowId: id, RunId: already.RunId, Existing: true, Request: req}, nil
 	}
 	if err != nil {
 		return startedCopy{}, fmt.Errorf("start workflow %s: %w", id, err)
