@@ -19,13 +19,17 @@ type Emulator struct {
 	cfg   Config
 	clock *clock
 
-	mu      sync.Mutex // guards everything below
-	st      *state
-	pcg     *rand.PCG
-	rng     *rand.Rand
-	dirty   bool // st changed since the last save
-	closed  bool
-	saveErr error
+	mu  sync.Mutex // guards everything below
+	st  *state
+	pcg *rand.PCG
+	rng *rand.Rand
+	// active indexes the CREATED and RUNNING jobs and expiries the points' deletion times,
+	// so settling costs what is in flight, not everything ever created.
+	active   map[string]*job
+	expiries expiryHeap
+	dirty    bool // st changed since the last save
+	closed   bool
+	saveErr  error
 }
 
 // New builds an emulator from cfg, loading cfg.StateFile when it exists.
@@ -53,6 +57,7 @@ func New(cfg Config) (*Emulator, error) {
 		e.st.SettledAt = start
 	}
 	e.clock = newClock(start, cfg.TimeScale)
+	e.reindex()
 	for _, r := range cfg.Resources {
 		if apiErr := e.seedResource(r); apiErr != nil {
 			return nil, fmt.Errorf("emulator config: Resources: %s", apiErr.Message)

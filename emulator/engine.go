@@ -41,7 +41,7 @@ func (e *Emulator) nextEvent(cursor time.Time) (time.Time, bool) {
 			next, found = t, true
 		}
 	}
-	for _, j := range e.st.Jobs {
+	for _, j := range e.active {
 		switch j.State {
 		case jobRunning:
 			consider(j.EndDate)
@@ -54,12 +54,8 @@ func (e *Emulator) nextEvent(cursor time.Time) (time.Time, bool) {
 			}
 		}
 	}
-	for _, p := range e.st.Points {
-		if p.Status == pointCompleted {
-			if _, del := e.calculatedLifecycle(p); !del.IsZero() {
-				consider(del)
-			}
-		}
+	if at, ok := e.nextExpiry(); ok {
+		consider(at)
 	}
 	if found && next.Before(cursor) {
 		next = cursor
@@ -70,7 +66,7 @@ func (e *Emulator) nextEvent(cursor time.Time) (time.Time, bool) {
 // applyEventsAt ends the jobs due at t, expires the points due at t, and times out backups
 // that could not start by their StartBy.
 func (e *Emulator) applyEventsAt(t time.Time) {
-	for _, j := range e.sortedJobs() {
+	for _, j := range e.sortedActive() {
 		switch {
 		case j.State == jobRunning && !j.EndDate.After(t):
 			e.finishJob(j, j.EndDate)
@@ -78,17 +74,11 @@ func (e *Emulator) applyEventsAt(t time.Time) {
 			j.State = jobExpired
 			j.StatusMessage = "The backup job did not start within its start window"
 			j.CompletionDate = j.StartBy
+			delete(e.active, j.ID)
 			e.dirty = true
 		}
 	}
-	for _, p := range e.sortedPoints() {
-		if p.Status != pointCompleted {
-			continue
-		}
-		if _, del := e.calculatedLifecycle(p); !del.IsZero() && !del.After(t) {
-			e.deletePoint(p)
-		}
-	}
+	e.expireDue(t)
 }
 
 // startEligible starts, oldest first, every queued job that may run at t: its hold has
@@ -98,7 +88,7 @@ func (e *Emulator) startEligible(t time.Time) {
 	busy := map[string]bool{}
 	copiesTo := map[string]int{}
 	var queued []*job
-	for _, j := range e.sortedJobs() {
+	for _, j := range e.sortedActive() {
 		switch j.State {
 		case jobRunning:
 			busy[j.ResourceArn] = true
@@ -127,22 +117,14 @@ func (e *Emulator) startEligible(t time.Time) {
 	}
 }
 
-func (e *Emulator) sortedJobs() []*job {
-	jobs := make([]*job, 0, len(e.st.Jobs))
-	for _, j := range e.st.Jobs {
+// sortedActive is the CREATED and RUNNING jobs, oldest first.
+func (e *Emulator) sortedActive() []*job {
+	jobs := make([]*job, 0, len(e.active))
+	for _, j := range e.active {
 		jobs = append(jobs, j)
 	}
 	slices.SortFunc(jobs, func(a, b *job) int { return int(a.Seq - b.Seq) })
 	return jobs
-}
-
-func (e *Emulator) sortedPoints() []*recoveryPoint {
-	points := make([]*recoveryPoint, 0, len(e.st.Points))
-	for _, p := range e.st.Points {
-		points = append(points, p)
-	}
-	slices.SortFunc(points, func(a, b *recoveryPoint) int { return int(a.Seq - b.Seq) })
-	return points
 }
 
 // transferTime is how long moving n bytes takes at bw bytes per second, plus the overhead.
@@ -234,6 +216,7 @@ func (e *Emulator) incrementalBase(resourceArn, vaultArn string) *recoveryPoint 
 // finishJob ends a running job at t: COMPLETED with its recovery point, or FAILED.
 func (e *Emulator) finishJob(j *job, t time.Time) {
 	e.dirty = true
+	delete(e.active, j.ID)
 	j.CompletionDate = t
 	pointArn := j.RecoveryPointArn
 	if j.Kind == kindCopy {
@@ -252,6 +235,7 @@ func (e *Emulator) finishJob(j *job, t time.Time) {
 	if p != nil {
 		p.Status = pointCompleted
 		p.CompletionDate = t
+		e.scheduleExpiry(p)
 	}
 	if j.Kind == kindBackup {
 		if r := e.st.Resources[j.ResourceArn]; r != nil && j.StartDate.After(r.LastBackup) {

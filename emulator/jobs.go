@@ -51,6 +51,7 @@ func (e *Emulator) newJob(c *call, kind, resourceArn, resourceType, role string)
 		j.HoldUntil = c.now.Add(hold)
 	}
 	e.st.Jobs[id] = j
+	e.active[id] = j
 	e.dirty = true
 	return j
 }

@@ -186,6 +186,7 @@ func (e *Emulator) updateRecoveryPointLifecycle(c *call) (any, *apiError) {
 		}
 	}
 	p.Lifecycle = in.Lifecycle.clone()
+	e.scheduleExpiry(p)
 	e.dirty = true
 	return map[string]any{"BackupVaultArn": p.VaultArn, "RecoveryPointArn": p.Arn, "Lifecycle": p.Lifecycle,
 		"CalculatedLifecycle": e.calculatedLifecycleWire(p)}, nil
@@ -196,7 +197,7 @@ func (e *Emulator) deleteRecoveryPoint(c *call) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	for _, j := range e.st.Jobs {
+	for _, j := range e.active {
 		if j.active() && (j.SourcePointArn == p.Arn || j.DestPointArn == p.Arn || j.RecoveryPointArn == p.Arn) {
 			return nil, errInvalidState("Recovery point %s cannot be deleted while job %s uses it", p.Arn, j.ID)
 		}

@@ -134,7 +134,7 @@ func (e *Emulator) deleteBackupVault(c *call) (any, *apiError) {
 			return nil, errInvalidRequest("Backup vault %s cannot be deleted because it contains recovery points", v.Name)
 		}
 	}
-	for _, j := range e.st.Jobs {
+	for _, j := range e.active {
 		if j.active() && (j.VaultArn == v.Arn || j.DestVaultArn == v.Arn) {
 			return nil, errInvalidRequest("Backup vault %s cannot be deleted while job %s uses it", v.Name, j.ID)
 		}
