@@ -54,3 +54,19 @@ func fetchHistory(t *testing.T, workflowID string) *historypb.History {
 	}
 	return h
 }
+
+// The recorded histories in testdata load as `temporal workflow show --output json`
+// files do and replay with the current workflow code.
+func TestRecordedHistoriesReplay(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no recorded histories in testdata (%v)", err)
+	}
+	for _, f := range files {
+		replayer := worker.NewWorkflowReplayer()
+		workflows.Register(replayer)
+		if err := replayer.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
+			t.Errorf("replay %s: %v", f, err)
+		}
+	}
+}
