@@ -132,7 +132,7 @@ func TestDevServerNextActionTimes(t *testing.T) {
 			for _, ts := range desc.Info.NextActionTimes {
 				if e.ShouldRun(ts, loc) {
 					server = append(server, ts.UTC())
-				} else if !wallTimeRepeats(ts, loc) {
+				} else if !e.IsDSTRepeat(ts, loc) {
 					t.Fatalf("server runs at %s, which AWS does not and which is no repeated wall time", fmtLocal(ts, loc))
 				}
 			}
@@ -148,18 +148,6 @@ func TestDevServerNextActionTimes(t *testing.T) {
 			}
 		})
 	}
-}
-
-// wallTimeRepeats reports whether another instant within two hours of t shows the same
-// wall-clock minute in loc: t is either pass of an hour repeated when DST ends.
-func wallTimeRepeats(t time.Time, loc *time.Location) bool {
-	l := t.In(loc).Format(time.DateTime)
-	for d := -120; d <= 120; d += 15 {
-		if d != 0 && t.Add(time.Duration(d)*time.Minute).In(loc).Format(time.DateTime) == l {
-			return true
-		}
-	}
-	return false
 }
 
 // Temporal's scheduler (server 1.29) resolves a wall time with Go's time.Date, which in

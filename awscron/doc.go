@@ -35,13 +35,13 @@
 // twice (the hour repeated in autumn) fires once. Next implements both, taking the first of
 // the two instants. Temporal documents its calendars as matching the clock literally: they
 // also skip the missing hour, but fire at both instants of a repeated time. No calendar
-// can tell the two instants apart, so the action a schedule starts asks ShouldRun and
-// ends at once when AWS would not run; schedule and check together are exact.
+// can tell the two instants apart, so the action a schedule starts asks IsDSTRepeat and
+// ends at once for such an extra run; schedule and check together are exact.
 //
 // Known Temporal limitation: the scheduler (server 1.29) finds a wall time with Go's
 // time.Date, which in zones east of UTC (Europe, Africa, Asia, Oceania) returns the later
 // of two repeated instants, so there it never fires the earlier one that AWS runs (and
-// ShouldRun refuses the later). A cron time inside the hour repeated when DST ends (02:00-
+// IsDSTRepeat drops the later). A cron time inside the hour repeated when DST ends (02:00-
 // 02:59 in the EU) then loses its run on that one day a year. Zones west of UTC (the
 // Americas) and zones without DST are exact; a test pins the server's behaviour.
 //

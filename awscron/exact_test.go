@@ -34,7 +34,7 @@ func checkExact(t *testing.T, expr, tz string, from, to time.Time) int {
 	repeated := 0
 	for _, ts := range specFireTimes(t, spec, from, to) {
 		if !e.ShouldRun(ts, loc) {
-			if !repeatedWallTime(ts, loc) {
+			if !repeatedWallTime(ts, loc) || !e.IsDSTRepeat(ts, loc) {
 				t.Fatalf("%s in %s: the Temporal spec fires at %s, where AWS does not run", expr, tz, fmtLocal(ts, loc))
 			}
 			repeated++
@@ -154,8 +154,12 @@ func TestRepeatedHourRunsOnce(t *testing.T) {
 	if got := nextTimes(e, from, to, ny); len(got) != 1 || !got[0].Equal(first) {
 		t.Fatalf("Next runs %v on 2026-11-01, want only %s", got, first)
 	}
-	if !e.ShouldRun(first, ny) || e.ShouldRun(second, ny) {
-		t.Fatalf("ShouldRun(first)=%v, (second)=%v; want true, false", e.ShouldRun(first, ny), e.ShouldRun(second, ny))
+	if !e.ShouldRun(first, ny) || e.ShouldRun(second, ny) || e.IsDSTRepeat(first, ny) || !e.IsDSTRepeat(second, ny) {
+		t.Fatalf("ShouldRun(first, second) = %v, %v, want true, false; IsDSTRepeat = %v, %v, want false, true",
+			e.ShouldRun(first, ny), e.ShouldRun(second, ny), e.IsDSTRepeat(first, ny), e.IsDSTRepeat(second, ny))
+	}
+	if manual := time.Date(2026, 11, 1, 9, 17, 0, 0, time.UTC); e.IsDSTRepeat(manual, ny) || e.ShouldRun(manual, ny) {
+		t.Fatalf("a manual run at %s: IsDSTRepeat must be false (it is no repeat), ShouldRun false (AWS has no run then)", manual)
 	}
 	if n := checkExact(t, "cron(0/15 * * * ? *)", "America/New_York", from, to); n != 4 {
 		t.Fatalf("every 15 minutes drops %d repeated runs on 2026-11-01, want 4 (01:00-01:45 EST)", n)

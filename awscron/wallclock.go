@@ -47,3 +47,30 @@ func (e Expression) ShouldRun(nominal time.Time, loc *time.Location) bool {
 	}
 	return e.Next(nominal.Add(-time.Second), loc).Equal(nominal)
 }
+
+// IsDSTRepeat reports whether a run that a schedule from ScheduleSpec started at nominal
+// is an extra one caused by daylight saving time: the wall time of nominal occurs twice
+// in loc and AWS does not run at this instant (ShouldRun is false). The action started
+// by the schedule ends at once when it is true. Unlike ShouldRun it is false for runs at
+// ordinary times that AWS's schedule does not name, such as manual triggers and backfills.
+func (e Expression) IsDSTRepeat(nominal time.Time, loc *time.Location) bool {
+	if loc == nil {
+		loc = time.UTC
+	}
+	return e.rate == 0 && wallTimeRepeats(nominal, loc) && !e.ShouldRun(nominal, loc)
+}
+
+// wallTimeRepeats reports whether another instant within three hours of t shows the same
+// wall-clock minute in loc: t is either pass of an hour repeated when DST ends.
+func wallTimeRepeats(t time.Time, loc *time.Location) bool {
+	l := t.In(loc)
+	y, mo, d := l.Date()
+	for _, delta := range []time.Duration{-3 * time.Hour, 3 * time.Hour} {
+		_, off := t.Add(delta).In(loc).Zone()
+		cand := time.Date(y, mo, d, l.Hour(), l.Minute(), 0, 0, time.UTC).Add(-time.Duration(off) * time.Second)
+		if !cand.Equal(t.Truncate(time.Minute)) && cand.In(loc).Format(time.DateTime) == l.Truncate(time.Minute).Format(time.DateTime) {
+			return true
+		}
+	}
+	return false
+}
