@@ -2,9 +2,12 @@ package activities
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 
@@ -47,10 +50,37 @@ func (c *Chains) EnqueueCopy(ctx context.Context, in model.EnqueueCopyInput) (mo
 	start := model.ChainStart{Key: in.Key, TimeScale: in.TimeScale, TaskQueue: taskQueue}
 	run, err := c.Client.SignalWithStartWorkflow(ctx, id, model.SignalCopy, in.Order, opts, model.WorkflowCopyChain, start)
 	if err != nil {
-		return model.EnqueueCopyOutput{}, temporal.NewApplicationErrorWithCause(
-			fmt.Sprintf("signal-with-start of chain %s: %v", id, err), model.ErrServiceFault, err)
+		return model.EnqueueCopyOutput{}, classifyTemporal(id, err)
 	}
 	return model.EnqueueCopyOutput{ChainWorkflowId: run.GetID(), RunId: run.GetRunID()}, nil
+}
+
+// classifyTemporal sorts a signal-with-start failure like an AWS error: requests the
+// server refuses (an unregistered search attribute, a missing namespace, no permission)
+// will not succeed on retry and say why; anything else (unavailable, deadline, resource
+// exhausted) is retried.
+func classifyTemporal(id string, err error) error {
+	msg := fmt.Sprintf("signal-with-start of chain %s: %v", id, err)
+	var (
+		invalid    *serviceerror.InvalidArgument
+		notFound   *serviceerror.NamespaceNotFound
+		denied     *serviceerror.PermissionDenied
+		failedPrec *serviceerror.FailedPrecondition
+	)
+	switch {
+	case errors.As(err, &invalid):
+		if strings.Contains(err.Error(), "search attribute") {
+			msg += " (register regioncopy's search attributes with `regioncopy setup`)"
+		}
+		return temporal.NewNonRetryableApplicationError(msg, model.ErrInvalidParameter, nil)
+	case errors.As(err, &notFound):
+		return temporal.NewNonRetryableApplicationError(msg, model.ErrNotFound, nil)
+	case errors.As(err, &denied):
+		return temporal.NewNonRetryableApplicationError(msg, model.ErrAccessDenied, nil)
+	case errors.As(err, &failedPrec):
+		return temporal.NewNonRetryableApplicationError(msg, model.ErrInvalidState, nil)
+	}
+	return temporal.NewApplicationError(msg, model.ErrServiceFault)
 }
 
 func chainSearchAttributes(k model.ChainKey) temporal.SearchAttributes {

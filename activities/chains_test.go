@@ -122,3 +122,22 @@ func valueOf(s string, ok bool) string {
 	}
 	return s
 }
+
+// TestEnqueueCopyWithoutSearchAttributesFailsClearly: a namespace lacking the search
+// attributes refuses the start; retrying cannot help, so the error is final and names
+// the attribute.
+func TestEnqueueCopyWithoutSearchAttributesFailsClearly(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the Temporal dev server")
+	}
+	srv := temporaltest.Start(t)
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivityWithOptions((&Chains{Client: srv.Client}).EnqueueCopy, activity.RegisterOptions{Name: model.ActEnqueueCopy})
+	_, err := env.ExecuteActivity(model.ActEnqueueCopy, model.EnqueueCopyInput{
+		Key: model.ChainKey{ResourceArn: volume, ResourceType: "EBS", SourceRegion: east, DestinationRegion: west,
+			DestinationBackupVaultArn: vaultArn(west, dstVault)},
+		Order: model.CopyOrder{SourceRecoveryPointArn: "arn:aws:ec2:us-east-1::snapshot/snap-1"},
+	})
+	wantAppError(t, err, model.ErrInvalidParameter, false, "signal-with-start of chain chain/", "no mapping defined for search attribute", "regioncopy setup")
+}
