@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
+	sdkpb "go.temporal.io/api/sdk/v1"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -166,6 +167,14 @@ func TestOnDevServer(t *testing.T) {
 	assert.Equal(t, "devserver", get(PlanKey))
 	count, _ := sa.GetInt64(CopyCountKey)
 	assert.Equal(t, int64(2), count)
+
+	// The workflow page's current details.
+	v, err := c.QueryWorkflow(ctx, chainID, "", "__temporal_workflow_metadata")
+	require.NoError(t, err)
+	var md sdkpb.WorkflowMetadata
+	require.NoError(t, v.Get(&md))
+	assert.Contains(t, md.GetCurrentDetails(), "**State:** IDLE · **copies:** 2 (1 full)")
+	assert.Contains(t, md.GetCurrentDetails(), second.DestinationRecoveryPointArn)
 
 	assert.Len(t, aws.calls().starts, 2, "two copies, one job each, though each request was made twice")
 
