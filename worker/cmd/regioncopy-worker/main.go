@@ -6,6 +6,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"os"
 	"os/signal"
@@ -17,7 +18,28 @@ import (
 	"github.com/regioncopy/regioncopy/worker"
 )
 
+const usage = `Usage: regioncopy-worker
+
+Runs the regioncopy Temporal worker until SIGINT or SIGTERM. It takes no arguments;
+everything comes from the environment:
+
+  Temporal   TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
+             TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE (as for the Temporal CLI)
+  AWS        the default chain: AWS_PROFILE, SSO, AWS_REGION, AWS_ENDPOINT_URL_BACKUP, ...
+  regioncopy REGIONCOPY_TASK_QUEUE (regioncopy), REGIONCOPY_METRICS_LISTEN (127.0.0.1:9464, or off),
+             REGIONCOPY_MAX_CONCURRENT_ACTIVITIES (100), REGIONCOPY_MAX_CONCURRENT_WORKFLOW_TASKS,
+             REGIONCOPY_ACTIVITIES_PER_SECOND, REGIONCOPY_TIME_SCALE (1),
+             REGIONCOPY_REGISTER_SEARCH_ATTRIBUTES (auto, always, never), REGIONCOPY_SHUTDOWN_GRACE (30s),
+             REGIONCOPY_LOG_LEVEL (info)
+`
+
 func main() {
+	flag.Usage = func() { fmt.Fprint(flag.CommandLine.Output(), usage) }
+	flag.Parse()
+	if flag.NArg() > 0 {
+		fmt.Fprintf(os.Stderr, "regioncopy-worker: unexpected argument %q; configure it with environment variables (see -help)\n", flag.Arg(0))
+		os.Exit(2)
+	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "regioncopy-worker:", err)
 		os.Exit(1)
@@ -37,6 +59,9 @@ func run() error {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	// After the first signal, a second one ends the process at once instead of waiting
+	// for the shutdown grace; that is safe because every activity is idempotent.
+	go func() { <-ctx.Done(); stop() }()
 	c, err := temporalclient.Dial(ctx, temporalclient.Options{Namespace: cfg.Namespace, Logger: log})
 	if err != nil {
 		return err
