@@ -26,7 +26,7 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("{\"BackupPlan\": {\"BackupPlanName\": \"\u00e9t\u00e9\"}, \"RegionCopy\": {\"CopyOnly\": true}}"))
 
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p, err := Parse("fuzz.json", data, Options{DefaultRegion: "us-east-1"})
+		p, err := Parse("fuzz.json", data, Options{DefaultRegion: "us-east-1", Now: opts().Now})
 		if (p == nil) == (err == nil) {
 			t.Fatalf("want exactly one of plan and error, got %v and %v", p, err)
 		}
@@ -50,7 +50,7 @@ func FuzzParse(f *testing.F) {
 		if err != nil {
 			t.Fatalf("marshal accepted plan: %v", err)
 		}
-		again, err := Parse("again.json", out, Options{DefaultRegion: "us-east-1"})
+		again, err := Parse("again.json", out, Options{DefaultRegion: "us-east-1", Now: opts().Now})
 		if err != nil {
 			t.Fatalf("accepted plan rejected after a round trip: %v\n%s", err, out)
 		}

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 )
 
 // want is one expected problem: JSON path, rule, and (when non-zero) line and column.
@@ -59,4 +60,8 @@ const minimal = `{
   "RegionCopy": {"SourceRegion": "us-east-1"}
 }`
 
-func opts() Options { return Options{} }
+// opts fixes the clock, so "a schedule that never runs again" does not depend on the day
+// the tests run.
+func opts() Options {
+	return Options{Now: func() time.Time { return time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC) }}
+}

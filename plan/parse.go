@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"reflect"
+	"time"
 
 	"github.com/regioncopy/regioncopy/policy"
 )
@@ -15,9 +16,9 @@ type Options struct {
 	// DefaultRegion is the source Region when the file's RegionCopy.SourceRegion is
 	// empty: the Region the CLI runs against (--region, AWS_REGION, profile).
 	DefaultRegion string
-	// CheckSchedule validates a rule's ScheduleExpression; nil means
-	// DefaultScheduleCheck.
-	CheckSchedule func(expr string) error
+	// Now is the instant a schedule must still run after (a cron whose years have all
+	// passed is refused); nil means time.Now.
+	Now func() time.Time
 }
 
 // Load reads and parses the plan file at path (see Parse).

@@ -1,4 +1,52 @@
 package plan
 
-// DefaultScheduleCheck validates ScheduleExpression when Options.CheckSchedule is nil.
-var DefaultScheduleCheck func(expr string) error
+import (
+	"time"
+
+	"github.com/regioncopy/regioncopy/awscron"
+	"github.com/regioncopy/regioncopy/policy"
+)
+
+// scheduleSamples is how many runs checkSchedule looks at to find the shortest gap. AWS
+// cron fields repeat every hour, day, month or year, so a gap shorter than an hour shows up
+// within the first hour that runs at all; the sample only has to span one such hour.
+const scheduleSamples = 120
+
+// checkSchedule checks a rule's ScheduleExpression in its time zone with awscron: the
+// syntax, that it still runs after now, and that runs are at least AWS's minimum interval
+// apart. loc is nil when the time zone is itself invalid (reported separately); the
+// syntax is still checked.
+func (r *report) checkSchedule(expr string, loc *time.Location, now time.Time, rules *policy.Rules, field string) {
+	e, err := awscron.Parse(expr)
+	if err != nil {
+		r.add(field, RuleScheduleSyntax, "%v", err)
+		return
+	}
+	if loc == nil {
+		return
+	}
+	if e.IsRate() {
+		r.addErr(rules.CheckScheduleInterval(int64(e.Rate()/time.Minute), field))
+		return
+	}
+	first := e.Next(now, loc)
+	if first.IsZero() {
+		r.add(field, RuleScheduleSyntax, "%s never runs after %s: every year it names has passed", expr, now.UTC().Format(time.DateOnly))
+		return
+	}
+	gap := time.Duration(-1)
+	prev := first
+	for range scheduleSamples {
+		next := e.Next(prev, loc)
+		if next.IsZero() {
+			break
+		}
+		if d := next.Sub(prev); gap < 0 || d < gap {
+			gap = d
+		}
+		prev = next
+	}
+	if gap >= 0 {
+		r.addErr(rules.CheckScheduleInterval(int64(gap/time.Minute), field))
+	}
+}

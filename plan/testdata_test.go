@@ -34,6 +34,7 @@ func TestPlanFileWithMistakes(t *testing.T) {
 	}
 	assertProblems(t, err,
 		want{"BackupPlan.BackupPlanName", RuleNameSyntax, 3, 23},
+		want{"BackupPlan.Rules[0].ScheduleExpression", RuleScheduleSyntax, 8, 31},
 		want{"BackupPlan.Rules[0].ScheduleExpressionTimezone", RuleTimezone, 9, 39},
 		want{"BackupPlan.Rules[0].StartWindowMinutes", policy.RuleStartWindowMin, 10, 31},
 		want{"BackupPlan.Rules[0].CompletionWindowMinutes", policy.RuleCompletionWindowMin, 11, 36},

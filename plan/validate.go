@@ -34,16 +34,16 @@ func (r *report) validate(f *File, opts Options) {
 	if rules == nil {
 		rules = policy.Default()
 	}
-	checkSchedule := opts.CheckSchedule
-	if checkSchedule == nil {
-		checkSchedule = DefaultScheduleCheck
+	now := time.Now()
+	if opts.Now != nil {
+		now = opts.Now()
 	}
 	rc := f.RegionCopy
 	if rc == nil {
 		rc = &RegionCopy{}
 	}
 
-	r.validatePlan(&f.BackupPlan, rc.CopyOnly, checkSchedule)
+	r.validatePlan(&f.BackupPlan, rc.CopyOnly, rules, now)
 	types, complete, account := r.validateSelection(f.BackupSelection, rc, opts.DefaultRegion)
 	dests := r.validateRegionCopy(f, rc, &account, rules)
 
@@ -94,7 +94,7 @@ func (l *Lifecycle) model() model.Lifecycle {
 	return model.Lifecycle{MoveToColdStorageAfterDays: l.MoveToColdStorageAfterDays, DeleteAfterDays: l.DeleteAfterDays}
 }
 
-func (r *report) validatePlan(p *BackupPlan, copyOnly bool, checkSchedule func(string) error) {
+func (r *report) validatePlan(p *BackupPlan, copyOnly bool, rules *policy.Rules, now time.Time) {
 	r.checkName(p.BackupPlanName, "BackupPlan.BackupPlanName", displayNamePattern, "1 to 50 letters, digits, '-', '_' or '.'")
 	if len(p.AdvancedBackupSettings) > 0 {
 		r.add("BackupPlan.AdvancedBackupSettings", RuleUnsupported, "regioncopy does not apply advanced backup settings (Windows VSS, S3 options); remove them")
@@ -112,15 +112,18 @@ func (r *report) validatePlan(p *BackupPlan, copyOnly bool, checkSchedule func(s
 			names = append(names, rule.RuleName)
 		}
 		r.checkName(rule.TargetBackupVaultName, f+".TargetBackupVaultName", vaultNamePattern, "2 to 50 letters, digits, '-' or '_'")
-		if rule.ScheduleExpression != "" && checkSchedule != nil {
-			if err := checkSchedule(rule.ScheduleExpression); err != nil {
-				r.add(f+".ScheduleExpression", RuleScheduleSyntax, "%v", err)
-			}
-		}
+		loc := time.UTC
 		if tz := rule.ScheduleExpressionTimezone; tz != "" {
-			if _, err := time.LoadLocation(tz); err != nil || tz == "Local" {
+			l, err := time.LoadLocation(tz)
+			if err != nil || tz == "Local" {
 				r.add(f+".ScheduleExpressionTimezone", RuleTimezone, "%q is not an IANA time zone name (like Europe/Paris or UTC)", tz)
+				l = nil
 			}
+			loc = l
+		}
+		// An absent expression means AWS's default, which is valid by definition.
+		if rule.ScheduleExpression != "" {
+			r.checkSchedule(rule.ScheduleExpression, loc, now, rules, f+".ScheduleExpression")
 		}
 		r.checkInputLifecycle(rule.Lifecycle, f+".Lifecycle")
 		for j, ca := range rule.CopyActions {

@@ -37,7 +37,7 @@ func TestValidate(t *testing.T) {
 		wants []want
 	}{
 		{"minimal", edit(t), opts(), nil},
-		{"Region from the options", edit(t, region, `"RegionCopy": {}`), Options{DefaultRegion: "us-east-1"}, nil},
+		{"Region from the options", edit(t, region, `"RegionCopy": {}`), Options{DefaultRegion: "us-east-1", Now: opts().Now}, nil},
 		{"no Region anywhere", edit(t, region, `"RegionCopy": {}`), opts(),
 			[]want{{"RegionCopy.SourceRegion", policy.RuleRequired, 0, 0}}},
 		{"names", edit(t, `"BackupPlanName": "p"`, `"BackupPlanName": ""`, ruleHead, `"RuleName": "has space",`, `"TargetBackupVaultName": "src"`, `"TargetBackupVaultName": "x"`, `"SelectionName": "s"`, `"SelectionName": "`+strings.Repeat("s", 51)+`"`), opts(),
@@ -98,16 +98,23 @@ func TestValidate(t *testing.T) {
 		{"copy-only rule without copy actions", edit(t, `,
       `+copyHead, ``, region, `"RegionCopy": {"SourceRegion": "us-east-1", "CopyOnly": true}`), opts(),
 			[]want{{"BackupPlan.Rules[0].CopyActions", policy.RuleRequired, 0, 0}}},
-		{"schedule checked through the hook", edit(t, ruleHead, ruleHead+` "ScheduleExpression": "every hour",`),
-			Options{CheckSchedule: func(expr string) error {
-				if strings.HasPrefix(expr, "cron(") || strings.HasPrefix(expr, "rate(") {
-					return nil
-				}
-				return &policy.Violation{Message: "not cron() or rate()"}
-			}},
+		{"schedule syntax", edit(t, ruleHead, ruleHead+` "ScheduleExpression": "cron(0 * * * * *)",`), opts(),
 			[]want{{"BackupPlan.Rules[0].ScheduleExpression", RuleScheduleSyntax, 0, 0}}},
+		{"schedule not cron or rate", edit(t, ruleHead, ruleHead+` "ScheduleExpression": "every hour",`), opts(),
+			[]want{{"BackupPlan.Rules[0].ScheduleExpression", RuleScheduleSyntax, 0, 0}}},
+		{"rate more often than hourly", edit(t, ruleHead, ruleHead+` "ScheduleExpression": "rate(30 minutes)",`), opts(),
+			[]want{{"BackupPlan.Rules[0].ScheduleExpression", policy.RuleScheduleInterval, 0, 0}}},
+		{"cron more often than hourly", edit(t, ruleHead, ruleHead+` "ScheduleExpression": "cron(0,30 9 ? * MON-FRI *)",`), opts(),
+			[]want{{"BackupPlan.Rules[0].ScheduleExpression", policy.RuleScheduleInterval, 0, 0}}},
+		{"cron whose years have passed", edit(t, ruleHead, ruleHead+` "ScheduleExpression": "cron(0 5 ? * * 2020-2025)",`), opts(),
+			[]want{{"BackupPlan.Rules[0].ScheduleExpression", RuleScheduleSyntax, 0, 0}}},
+		{"hourly cron in a time zone", edit(t, ruleHead, ruleHead+` "ScheduleExpression": "cron(15 * ? * * *)", "ScheduleExpressionTimezone": "America/New_York",`), opts(), nil},
+		{"last day of the month, hourly rate", edit(t, ruleHead, ruleHead+` "ScheduleExpression": "cron(0 3 L * ? *)",`,
+			`"Rules": [{`, `"Rules": [{"RuleName": "h", "TargetBackupVaultName": "src", "ScheduleExpression": "rate(1 hour)"}, {`), opts(), nil},
+		{"bad schedule and bad time zone both reported", edit(t, ruleHead, ruleHead+` "ScheduleExpression": "cron(61 * ? * * *)", "ScheduleExpressionTimezone": "Mars/Olympus",`), opts(),
+			[]want{{"BackupPlan.Rules[0].ScheduleExpression", RuleScheduleSyntax, 0, 0}, {"BackupPlan.Rules[0].ScheduleExpressionTimezone", RuleTimezone, 0, 0}}},
 		{"updated rules are honoured", edit(t, resource, `"Resources": ["arn:aws:dynamodb:us-east-1:123456789012:table/orders"]`),
-			Options{Rules: func() *policy.Rules { r := policy.Default(); r.NotCopyableCrossRegion = nil; return r }()}, nil},
+			Options{Now: opts().Now, Rules: func() *policy.Rules { r := policy.Default(); r.NotCopyableCrossRegion = nil; return r }()}, nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			f, err := Parse("f.json", tc.doc, tc.opts)
