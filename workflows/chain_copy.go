@@ -36,6 +36,8 @@ func (c *chain) startCopy(ctx workflow.Context) {
 func (c *chain) copyOne(ctx workflow.Context, cur *inflightCopy) {
 	logger := workflow.GetLogger(ctx)
 	k, o, rec := c.start.Key, cur.Order, &cur.record
+	// Version 1 is today's copy loop. Recording it now (once per run) lets a later change
+	// to tokens or retries branch on it while running chains replay unchanged.
 	workflow.GetVersion(ctx, versionCopyAttempts, workflow.DefaultVersion, 1)
 
 	window := o.CompletionWindow
