@@ -1,0 +1,250 @@
+package schedules
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/regioncopy/regioncopy/awscron"
+)
+
+// startDevServer starts the Temporal CLI named by REGIONCOPY_TEMPORAL_BIN (a relative
+// path is taken from the module root) with the Plan search attribute registered, and
+// skips the test when the variable is empty.
+func startDevServer(t *testing.T) client.Client {
+	t.Helper()
+	bin := os.Getenv("REGIONCOPY_TEMPORAL_BIN")
+	if bin == "" {
+		t.Skip("REGIONCOPY_TEMPORAL_BIN is empty: no Temporal dev server to test against")
+	}
+	if !filepath.IsAbs(bin) {
+		dir, _ := os.Getwd()
+		for {
+			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+				break
+			}
+			if filepath.Dir(dir) == dir {
+				t.Fatalf("REGIONCOPY_TEMPORAL_BIN=%q is relative and no go.mod was found above the test", bin)
+			}
+			dir = filepath.Dir(dir)
+		}
+		bin = filepath.Join(dir, bin)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
+		ExistingPath: bin,
+		LogLevel:     "error",
+		Stdout:       io.Discard,
+		Stderr:       io.Discard,
+		ExtraArgs:    []string{"--search-attribute", PlanKey.GetName() + "=Keyword"},
+	})
+	if err != nil {
+		t.Fatalf("start dev server: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := srv.Stop(); err != nil {
+			t.Errorf("stop dev server: %v", err)
+		}
+	})
+	return srv.Client()
+}
+
+func kinds(changes []Change) map[string]ChangeKind {
+	out := map[string]ChangeKind{}
+	for _, c := range changes {
+		out[c.ScheduleID] = c.Kind
+	}
+	return out
+}
+
+// eventually retries check until it passes or the deadline passes (visibility lags).
+func eventually(t *testing.T, what string, check func() error) {
+	t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		err := check()
+		if err == nil {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: %v", what, err)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// recentRun waits until a rule's schedule has started n runs and returns the workflow id
+// of the n-th.
+func recentRun(ctx context.Context, t *testing.T, m *Manager, rule string, n int) string {
+	t.Helper()
+	var id string
+	eventually(t, "run started by the schedule", func() error {
+		st, err := m.Describe(ctx, "ledger", rule)
+		if err != nil {
+			return err
+		}
+		if len(st[0].RecentActions) < n || st[0].RecentActions[n-1].StartWorkflowResult == nil {
+			return errors.New("not started yet")
+		}
+		id = st[0].RecentActions[n-1].StartWorkflowResult.WorkflowID
+		return nil
+	})
+	return id
+}
+
+func TestApplyOnDevServer(t *testing.T) {
+	c := startDevServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	m := NewManager(c, east)
+	hourly, monthEnd := ScheduleID("ledger", "hourly"), ScheduleID("ledger", "month-end")
+
+	// A dry run of a new plan creates nothing.
+	changes, err := m.Apply(ctx, loadPlan(t, nil), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k := kinds(changes); k[hourly] != Created || k[monthEnd] != Created || len(k) != 2 {
+		t.Fatalf("dry run: %+v, want both rules to be created", changes)
+	}
+	if _, err := c.ScheduleClient().GetHandle(ctx, hourly).Describe(ctx); !isNotFound(err) {
+		t.Fatalf("after a dry run, describe = %v, want NotFound", err)
+	}
+
+	// Apply creates both; the server's next runs are AWS's.
+	if changes, err = m.Apply(ctx, loadPlan(t, nil), false); err != nil {
+		t.Fatal(err)
+	}
+	if k := kinds(changes); k[hourly] != Created || k[monthEnd] != Created {
+		t.Fatalf("apply: %+v", changes)
+	}
+	st, err := m.Describe(ctx, "ledger", "month-end")
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, _ := awscron.Parse("cron(0 3 L * ? *)")
+	want := e.Next(time.Now(), nil)
+	if len(st) != 1 || len(st[0].NextActionTimes) == 0 || !st[0].NextActionTimes[0].Equal(want) || st[0].Paused {
+		t.Fatalf("month-end status %+v, want unpaused with next run %s", st, want)
+	}
+
+	// Re-applying the same file changes nothing.
+	if changes, err = m.Apply(ctx, loadPlan(t, nil), false); err != nil {
+		t.Fatal(err)
+	}
+	if k := kinds(changes); k[hourly] != Unchanged || k[monthEnd] != Unchanged || len(k) != 2 {
+		t.Fatalf("re-apply: %+v, want nothing changed", changes)
+	}
+
+	// An operator pauses hourly; a changed file then updates it in place, still paused.
+	if err := m.Pause(ctx, "ledger", "hourly", "maintenance"); err != nil {
+		t.Fatal(err)
+	}
+	changed := loadPlan(t, func(s string) string {
+		s = strings.Replace(s, "cron(15 * ? * * *)", "cron(45 * ? * * *)", 1)
+		return strings.Replace(s, `"DeleteAfterDays": 14`, `"DeleteAfterDays": 21`, 1)
+	})
+	if changes, err = m.Apply(ctx, changed, true); err != nil {
+		t.Fatal(err)
+	}
+	wantDiff := []string{
+		"CopyActions[0].Lifecycle.DeleteAfterDays: 14 -> 21",
+		`ScheduleExpression: "cron(15 * ? * * *)" -> "cron(45 * ? * * *)"`,
+	}
+	if len(changes) != 2 || changes[0].Kind != Updated || !slices.Equal(changes[0].Diff, wantDiff) || changes[1].Kind != Unchanged {
+		t.Fatalf("dry run of the changed file: %+v, want hourly updated with diff %q", changes, wantDiff)
+	}
+	before, _ := m.Describe(ctx, "ledger", "hourly")
+	if _, err = m.Apply(ctx, changed, false); err != nil {
+		t.Fatal(err)
+	}
+	after, _ := m.Describe(ctx, "ledger", "hourly")
+	if before[0].Revision == after[0].Revision || !after[0].Paused || after[0].Note != "maintenance" {
+		t.Fatalf("hourly before %+v, after %+v: want a new revision, still paused with its note", before[0], after[0])
+	}
+	if err := m.Resume(ctx, "ledger", "hourly", "done"); err != nil {
+		t.Fatal(err)
+	}
+	after, _ = m.Describe(ctx, "ledger", "hourly")
+	ny, _ := time.LoadLocation("America/New_York")
+	if after[0].Paused || len(after[0].NextActionTimes) == 0 || after[0].NextActionTimes[0].In(ny).Minute() != 45 {
+		t.Fatalf("hourly after resume: %+v, want unpaused, next run at minute 45", after[0])
+	}
+
+	// Backfill starts the run of the last month end, and only that one.
+	var last time.Time
+	for r := e.Next(time.Now().AddDate(0, -2, 0), nil); r.Before(time.Now()); r = e.Next(r, nil) {
+		last = r
+	}
+	if err := m.Backfill(ctx, "ledger", "month-end", last.Add(-time.Hour), last.Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	backfilled := recentRun(ctx, t, m, "month-end", 1)
+	if want := "planrun/ledger/month-end-" + last.UTC().Format(time.RFC3339); backfilled != want {
+		t.Fatalf("backfilled workflow %q, want %q", backfilled, want)
+	}
+	if err := m.Backfill(ctx, "ledger", "", time.Now(), time.Now().Add(-time.Hour)); err == nil {
+		t.Fatal("a backfill ending before it starts was accepted")
+	}
+	// No worker runs PlanRun here: end the backfilled run so the trigger is not buffered
+	// behind it (overlap policy BUFFER_ONE).
+	if err := c.TerminateWorkflow(ctx, backfilled, "", "test: no worker"); err != nil {
+		t.Fatal(err)
+	}
+
+	// Trigger starts a PlanRun now.
+	if err := m.Trigger(ctx, "ledger", "month-end"); err != nil {
+		t.Fatal(err)
+	}
+	if id := recentRun(ctx, t, m, "month-end", 2); !strings.HasPrefix(id, "planrun/ledger/month-end-") || id == backfilled {
+		t.Fatalf("triggered workflow id %q", id)
+	}
+
+	// Dropping a rule from the file deletes its schedule (once listing shows it).
+	eventually(t, "both schedules listed", func() error {
+		ids, err := m.ScheduleIDs(ctx, "ledger")
+		if err != nil || len(ids) != 2 {
+			return errors.New("not yet")
+		}
+		return err
+	})
+	oneRule := loadPlan(t, nil)
+	oneRule.BackupPlan.Rules = oneRule.BackupPlan.Rules[1:]
+	if changes, err = m.Apply(ctx, oneRule, false); err != nil {
+		t.Fatal(err)
+	}
+	if k := kinds(changes); k[hourly] != Deleted || k[monthEnd] != Unchanged {
+		t.Fatalf("apply without hourly: %+v", changes)
+	}
+	_, err = c.ScheduleClient().GetHandle(ctx, hourly).Describe(ctx)
+	var nf *serviceerror.NotFound
+	if !errors.As(err, &nf) {
+		t.Fatalf("hourly after its rule was dropped: describe = %v, want NotFound", err)
+	}
+
+	// Delete of the whole plan.
+	eventually(t, "one schedule listed", func() error {
+		ids, err := m.ScheduleIDs(ctx, "ledger")
+		if err != nil || len(ids) != 1 {
+			return errors.New("not yet")
+		}
+		return nil
+	})
+	if err := m.Delete(ctx, "ledger", ""); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.ScheduleClient().GetHandle(ctx, monthEnd).Describe(ctx); !isNotFound(err) {
+		t.Fatalf("month-end after Delete: describe = %v, want NotFound", err)
+	}
+}
