@@ -109,7 +109,8 @@ func (r *Rules) Clone() *Rules {
 // Load reads a JSON rules document and lays it over Default: a member present in the
 // document replaces the default value (a list is replaced whole, so [] clears it), an
 // absent member keeps it. Unknown members are errors, so a misspelt rule is not silently
-// ignored; the result is checked with Validate.
+// ignored; the result is checked with Validate. testdata/aws-late-2025.json is an example
+// that follows AWS's late-2025 relaxations.
 func Load(rd io.Reader) (*Rules, error) {
 	data, err := io.ReadAll(rd)
 	if err != nil {

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"os"
 	"reflect"
 	"strings"
 	"testing"
@@ -85,4 +86,25 @@ func TestCloneIsDeep(t *testing.T) {
 	if a.ColdStorageResourceTypes[0] != TypeEFS || a.MaxRulesPerPlan != 10 {
 		t.Fatal("Clone shares state with the original")
 	}
+}
+
+// TestLoadRelaxedRules loads the example that follows AWS's later relaxations (RDS-family
+// cross-Region plus cross-account copies, DynamoDB cross-Region copies) and checks that
+// the checks follow it.
+func TestLoadRelaxedRules(t *testing.T) {
+	f, err := os.Open("testdata/aws-late-2025.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	r, err := Load(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertViolations(t, r.CheckCopy(CopyCheck{ResourceType: TypeDynamoDB, SourceRegion: "us-east-1", DestinationRegion: "us-west-2"}))
+	mixed := planWith([]string{TypeRDS}, true, PlanCopyAction{DestinationBackupVaultArn: "arn:aws:backup:eu-west-1:222222222222:backup-vault:dr"})
+	assertViolations(t, r.CheckPlan(mixed))
+	// Everything not in the document keeps its seed value.
+	assertViolations(t, r.CheckCopy(CopyCheck{ResourceType: TypeEBS, SourceRegion: "us-east-1", DestinationRegion: "ap-east-1"}),
+		want{"DestinationRegion", RuleRegionWithoutCopy})
 }
