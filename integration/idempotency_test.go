@@ -47,6 +47,13 @@ func TestSameCopyTwiceStartsOneCopyJob(t *testing.T) {
 		t.Errorf("asking after completion: exit %d, %s %s", r.code, r.stdout, r.stderr)
 	}
 
+	// Text output, as a person reads it: the result table of the completed run.
+	r = regioncopy(t, 30*time.Second, v.copyArgs(rp, dest, "--wait")...)
+	if r.code != cli.ExitOK {
+		t.Errorf("copy --wait (text) after completion: exit %d: %s", r.code, r.stderr)
+	}
+	mustContain(t, "copy --wait text output", r.stdout, "already requested and has completed", "DESTINATION", dest[0], "COMPLETED", "FULL", "1.0 GiB")
+
 	after := counters()
 	if got := after.CopyJobs - before.CopyJobs; got != 1 {
 		t.Errorf("copy jobs created: %d, want 1", got)

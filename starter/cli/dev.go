@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 	"go.uber.org/zap"
@@ -71,7 +72,7 @@ keeps every workflow and recovery point; --fresh starts from nothing.`,
 				DataDir:         o.DataDir,
 				TimeScale:       st.TimeScale,
 				Sample:          st.Sample,
-				CopyCommand:     append([]string{"regioncopy"}, st.CopyArgs()...),
+				CopyCommand:     append([]string{programName()}, st.CopyArgs()...),
 				WorkerEnv:       st.WorkerEnv(),
 			}
 			if app.JSON() {
@@ -124,8 +125,8 @@ Copy it to %s and %s, following progress:
 
 Then look at the chains:
 
-  regioncopy list --address %s
-  regioncopy status <workflow id> --address %s
+  %s list --address %s
+  %s status <workflow id> --address %s
 
 Point the AWS CLI at the emulator to see the copies:
 
@@ -136,7 +137,20 @@ Press Ctrl-C to stop everything.
 `, info.UIURL, info.TemporalAddress, info.EmulatorURL, info.TimeScale, orDash(info.DataDir),
 		info.Sample.VolumeArn, info.Sample.SourceRegion, info.Sample.VaultName, info.Sample.RecoveryPointArns[len(info.Sample.RecoveryPointArns)-1],
 		info.Sample.DestinationRegions[0], info.Sample.DestinationRegions[1],
-		devstack.ShellCommand("regioncopy", st.CopyArgs()),
-		info.TemporalAddress, info.TemporalAddress,
+		devstack.ShellCommand(programName(), st.CopyArgs()),
+		programName(), info.TemporalAddress, programName(), info.TemporalAddress,
 		devstack.AccessKeyID, devstack.SecretAccessKey, info.EmulatorURL, info.Sample.VaultName)
+}
+
+// programName is how the user can run this program again from the same shell: the path
+// they typed for a built binary, "go run ./starter" under go run.
+func programName() string {
+	exe := os.Args[0]
+	switch {
+	case strings.Contains(exe, "go-build"):
+		return "go run ./starter"
+	case filepath.Base(exe) == "regioncopy":
+		return exe
+	}
+	return "regioncopy"
 }

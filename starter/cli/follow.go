@@ -178,12 +178,15 @@ func (p *progressPrinter) poll(ctx context.Context, s startedCopy) {
 	}
 	for _, d := range st.Destinations {
 		subject := model.RegionFromArn(d.Destination.BackupVaultArn) + "/" + model.VaultNameFromArn(d.Destination.BackupVaultArn)
-		p.change(subject, subject+"  "+p.destinationState(qctx, d))
+		if state := p.destinationState(qctx, d); state != "" {
+			p.change(subject, subject+"  "+state)
+		}
 	}
 }
 
 // destinationState describes one destination: its result when it has one, else what its
 // chain is doing (copy job id and state), which the request's own status does not know.
+// "" means nothing new to say.
 func (p *progressPrinter) destinationState(ctx context.Context, d model.DestinationProgress) string {
 	if r := d.Result; r != nil {
 		if r.Error != "" {
@@ -197,8 +200,14 @@ func (p *progressPrinter) destinationState(ctx context.Context, d model.Destinat
 		return "PENDING"
 	}
 	var cs model.ChainStatus
-	if err := queryInto(ctx, p.c, d.ChainWorkflowId, "", model.QueryStatus, &cs); err != nil || cs.Current == nil {
+	if err := queryInto(ctx, p.c, d.ChainWorkflowId, "", model.QueryStatus, &cs); err != nil {
 		return "QUEUED in chain " + d.ChainWorkflowId
+	}
+	if cs.Current == nil {
+		if p.seen[model.RegionFromArn(d.Destination.BackupVaultArn)+"/"+model.VaultNameFromArn(d.Destination.BackupVaultArn)] != "" && cs.State == model.ChainIdle {
+			return "" // the chain has finished this order; its result is on its way
+		}
+		return fmt.Sprintf("QUEUED in chain %s (%s, %d pending)", d.ChainWorkflowId, cs.State, len(cs.Pending))
 	}
 	job := orDash(cs.Current.CopyJobId)
 	return fmt.Sprintf("%s  copy job %s (%s)", cs.State, job, orDash(cs.Current.State))

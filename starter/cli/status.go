@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/regioncopy/regioncopy/model"
+	"github.com/regioncopy/regioncopy/workflows"
 )
 
 // workflowStatus is `status`'s document: the execution as Temporal sees it plus the
@@ -117,7 +118,9 @@ func printWorkflowStatus(app *App, st workflowStatus) {
 	if len(st.SearchAttributes) > 0 {
 		fmt.Fprintf(w, "  search attributes:\n")
 		for _, k := range sortedKeys(st.SearchAttributes) {
-			fmt.Fprintf(w, "    %-18s %v\n", k, st.SearchAttributes[k])
+			if ownSearchAttribute(k) { // Temporal's own (BuildIds, ...) are in --output json
+				fmt.Fprintf(w, "    %-18s %v\n", k, st.SearchAttributes[k])
+			}
 		}
 	}
 	if st.StatusError != "" {
@@ -184,4 +187,14 @@ func printChainStatus(app *App, cs model.ChainStatus) {
 	fmt.Fprintf(w, "  copies:   %d total, %d full, %d live, %s moved\n", cs.CopiesTotal, cs.FullCopies, cs.LiveCopies, formatBytes(cs.BytesTotal))
 	fmt.Fprintf(w, "  last copy at: %s\n", formatTime(cs.LastCopyAt))
 	fmt.Fprintf(w, "  next expiry:  %s\n", formatTime(cs.NextExpiry))
+}
+
+// ownSearchAttribute reports whether name is one of regioncopy's search attributes.
+func ownSearchAttribute(name string) bool {
+	for _, k := range workflows.SearchAttributes {
+		if k.GetName() == name {
+			return true
+		}
+	}
+	return false
 }

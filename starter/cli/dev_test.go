@@ -1,0 +1,88 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// syncBuffer lets the test read what the command writes while it runs.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// `regioncopy dev` prints where everything is and a ready copy command, runs until it is
+// interrupted, then stops everything: exit 0 and nothing left listening.
+func TestDevRunsUntilInterruptedAndStopsEverything(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the Temporal dev server")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out, errOut syncBuffer
+	env := &Env{Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" }}
+	port, uiPort := closedPort(t), closedPort(t)
+	done := make(chan int, 1)
+	go func() {
+		done <- Run(ctx, []string{"dev", "--output", "json", "--data-dir", t.TempDir(), "--port", strconv.Itoa(port),
+			"--ui-port", strconv.Itoa(uiPort), "--emulator-listen", "127.0.0.1:0", "--time-scale", "60"}, env)
+	}()
+
+	var info devInfo
+	deadline := time.Now().Add(90 * time.Second)
+	for json.Unmarshal([]byte(out.String()), &info) != nil {
+		select {
+		case code := <-done:
+			t.Fatalf("dev exited %d before it was ready: %s", code, errOut.String())
+		default:
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("dev not ready: %s %s", out.String(), errOut.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	cmd := strings.Join(info.CopyCommand, " ")
+	for _, want := range []string{"copy", "--recovery-point-arn " + info.Sample.RecoveryPointArns[0], "--time-scale 60", "eu-west-1", "us-west-2"} {
+		if !strings.Contains(cmd, want) {
+			t.Errorf("copy command %q lacks %q", cmd, want)
+		}
+	}
+	if info.UIURL != "http://localhost:"+strconv.Itoa(uiPort) {
+		t.Errorf("UI URL %q", info.UIURL)
+	}
+
+	cancel() // Ctrl-C
+	select {
+	case code := <-done:
+		if code != ExitOK {
+			t.Errorf("dev exited %d after interrupt: %s", code, errOut.String())
+		}
+	case <-time.After(60 * time.Second):
+		t.Fatal("dev did not stop after interrupt")
+	}
+	for _, addr := range []string{info.TemporalAddress, "127.0.0.1:" + strconv.Itoa(uiPort), strings.TrimPrefix(info.EmulatorURL, "http://")} {
+		if c, err := net.DialTimeout("tcp", addr, time.Second); err == nil {
+			c.Close()
+			t.Errorf("%s still listening after dev stopped", addr)
+		}
+	}
+}
