@@ -69,7 +69,14 @@ func (r *Rules) CheckPlan(p PlanCheck) error {
 		var seen []string
 		for _, ca := range rule.CopyActions {
 			vaultField := join(ca.Field, "DestinationBackupVaultArn")
-			vault, ok := r.checkDestination(&vs, p.SourceRegion, srcOK, "", ca.DestinationBackupVaultArn, vaultField, vaultField)
+			if ca.DestinationBackupVaultArn == "" {
+				vs.add(vaultField, RuleRequired, "a copy action needs the ARN of its destination vault")
+			}
+			var vault ARN
+			ok := false
+			if ca.DestinationBackupVaultArn != "" {
+				vault, ok = r.checkDestination(&vs, p.SourceRegion, srcOK, "", ca.DestinationBackupVaultArn, vaultField, vaultField)
+			}
 			if ok {
 				if slices.Contains(seen, vault.Raw) {
 					vs.add(vaultField, RuleDuplicateDestination, "this rule already copies to %s; each destination vault once per rule", vault.Raw)
