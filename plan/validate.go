@@ -73,8 +73,8 @@ func (r *report) validate(f *File, opts Options) {
 				DestinationBackupVaultArn: ca.DestinationBackupVaultArn,
 				Lifecycle:                 ca.Lifecycle.model(),
 			}
-			for k, d := range dests {
-				if d.DestinationBackupVaultArn == ca.DestinationBackupVaultArn {
+			for _, k := range dests {
+				if d := rc.Destinations[k]; d.DestinationBackupVaultArn == ca.DestinationBackupVaultArn {
 					pca.ResourceTypes = d.ResourceTypes
 					pca.ResourceTypesField = fmt.Sprintf("RegionCopy.Destinations[%d].ResourceTypes", k)
 					break
@@ -256,9 +256,9 @@ func (r *report) validateSelection(s *BackupSelection, rc *RegionCopy, defaultRe
 	return types, complete, account
 }
 
-// validateRegionCopy checks regioncopy's own settings and returns the destination options
-// that are usable for the plan check.
-func (r *report) validateRegionCopy(f *File, rc *RegionCopy, account *string, rules *policy.Rules) []DestinationOptions {
+// validateRegionCopy checks regioncopy's own settings and returns the indexes in
+// rc.Destinations of the destination settings usable for the plan check.
+func (r *report) validateRegionCopy(f *File, rc *RegionCopy, account *string, rules *policy.Rules) []int {
 	if rc.IamRoleArn != "" {
 		role, err := policy.ParseRoleARN(rc.IamRoleArn, "RegionCopy.IamRoleArn")
 		if err != nil {
@@ -276,7 +276,7 @@ func (r *report) validateRegionCopy(f *File, rc *RegionCopy, account *string, ru
 		}
 	}
 	var seen []string
-	var out []DestinationOptions
+	var out []int
 	for i, d := range rc.Destinations {
 		field := fmt.Sprintf("RegionCopy.Destinations[%d]", i)
 		vaultField := field + ".DestinationBackupVaultArn"
@@ -297,7 +297,7 @@ func (r *report) validateRegionCopy(f *File, rc *RegionCopy, account *string, ru
 		if minRPO := rules.MinScheduleIntervalMinutes; d.RpoMinutes < 0 || (d.RpoMinutes > 0 && d.RpoMinutes < minRPO) {
 			r.add(field+".RpoMinutes", RuleRPO, "%d: an RPO is at least %d minutes (AWS Backup schedules backups at most that often), or 0 for none", d.RpoMinutes, minRPO)
 		}
-		out = append(out, d)
+		out = append(out, i)
 	}
 	return out
 }
