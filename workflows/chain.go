@@ -70,6 +70,9 @@ type inflightCopy struct {
 	PendingOrder
 	record model.CopyRecord
 	done   workflow.Future
+	// jobStartedAt is the workflow time the current attempt's StartCopyJob returned: the
+	// Temporal half of the copy's lifecycle anchor (see TrackedCopy).
+	jobStartedAt time.Time
 }
 
 func newChain(ctx workflow.Context, in ChainInput) *chain {

@@ -11,7 +11,12 @@ import (
 
 // Change ids for workflow.GetVersion. A chain lives for years, so any change to how it
 // derives tokens or retries copies must be gated so running chains replay unchanged.
-const versionCopyAttempts = "copy-attempts"
+const (
+	versionCopyAttempts = "copy-attempts"
+	// versionAnchorAtJobStart: lifecycle timers anchored at the copy job's start (1)
+	// rather than at its end as the chain saw it (DefaultVersion).
+	versionAnchorAtJobStart = "lifecycle-anchor-at-job-start"
+)
 
 // startCopy takes the oldest waiting order and copies it in its own coroutine, so the
 // main loop keeps taking orders and running lifecycle timers (the newest-copy guard must
@@ -70,6 +75,7 @@ func (c *chain) copyOne(ctx workflow.Context, cur *inflightCopy) {
 		}
 		rec.CopyJobId = started.CopyJobId
 		rec.State = model.JobRunning
+		cur.jobStartedAt = workflow.Now(ctx)
 		c.poke()
 
 		var job model.CopyJob
@@ -183,7 +189,14 @@ func (c *chain) finishCopy(ctx workflow.Context) {
 	rec := cur.record
 	t := TrackedCopy{Record: rec}
 	if rec.State == model.JobCompleted {
-		t.AnchorAWS, t.AnchorTemporal = rec.CompletedAt, workflow.Now(ctx)
+		// Chains that began a copy before the anchor moved to the job's start keep the
+		// anchor at its end, so their timers replay unchanged.
+		anchorAtStart := workflow.GetVersion(ctx, versionAnchorAtJobStart, workflow.DefaultVersion, 1) >= 1
+		if anchorAtStart && !rec.StartedAt.IsZero() && !cur.jobStartedAt.IsZero() {
+			t.AnchorAWS, t.AnchorTemporal = rec.StartedAt, cur.jobStartedAt
+		} else {
+			t.AnchorAWS, t.AnchorTemporal = rec.CompletedAt, workflow.Now(ctx)
+		}
 		c.CopiesTotal++
 		if rec.Kind == model.CopyFull {
 			c.FullCopies++

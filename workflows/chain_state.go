@@ -43,10 +43,12 @@ type PendingOrder struct {
 // TrackedCopy is one copy record plus what the chain needs to run its lifecycle.
 //
 // AWS timestamps (DeleteAt, MoveToColdStorageAt) become Temporal timers through an anchor
-// pair: the copy job's CompletionDate on AWS's clock and the workflow time the chain saw
-// the copy land. An AWS instant t is due at AnchorTemporal + (t - AnchorAWS) / TimeScale,
-// which is t itself (to within the polling lag) on real AWS, and the emulator's faster
-// clock mapped back onto Temporal's when --time-scale is used.
+// pair: the copy job's CreationDate on AWS's clock and the workflow time StartCopyJob
+// returned, two readings of the same instant to within one call's latency. An AWS instant
+// t is due at AnchorTemporal + (t - AnchorAWS) / TimeScale: t itself on real AWS, and the
+// emulator's faster clock mapped back onto Temporal's when --time-scale is used. (The
+// job's end is a worse anchor: polling sees it late, and at a large time scale that
+// delay, multiplied, would let AWS expire a copy before the chain's timer fires.)
 type TrackedCopy struct {
 	Record         model.CopyRecord
 	AnchorAWS      time.Time `json:",omitempty"`
