@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,7 +16,12 @@ import (
 // BenchmarkBackupCopyDescribe measures one backup, one copy and one poll per resource while
 // the emulator accumulates jobs and points, to keep settling cheap as benchmarks grow.
 func BenchmarkBackupCopyDescribe(b *testing.B) {
-	s := emulatortest.Start(b, emulator.Config{StartTime: epoch, CopyBandwidth: 1 << 40, BackupBandwidth: 1 << 40})
+	b.Run("in memory", func(b *testing.B) { benchmarkBackupCopyDescribe(b, "") })
+	b.Run("state file", func(b *testing.B) { benchmarkBackupCopyDescribe(b, filepath.Join(b.TempDir(), "state.json")) })
+}
+
+func benchmarkBackupCopyDescribe(b *testing.B, stateFile string) {
+	s := emulatortest.Start(b, emulator.Config{StartTime: epoch, CopyBandwidth: 1 << 40, BackupBandwidth: 1 << 40, StateFile: stateFile})
 	src := s.Client(east)
 	bg := b.Context()
 	for region, name := range map[string]string{east: "src", west: "dst"} {

@@ -19,8 +19,9 @@ type Config struct {
 	// Seed seeds the fault-injection random source and the generated ids, so a run is
 	// reproducible given the same requests in the same order.
 	Seed int64
-	// StateFile, when set, is loaded at New (if it exists) and rewritten atomically after
-	// every change and at Close, so a restarted emulator has lost nothing.
+	// StateFile, when set, is loaded at New (if it exists) and rewritten atomically in the
+	// background moments after every change, and at Save and Close, so a restarted emulator
+	// has lost nothing.
 	StateFile string
 
 	// DefaultResourceSize is the size in bytes of a resource created on first use. Default 8 GiB.

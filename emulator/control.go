@@ -24,7 +24,7 @@ func (e *Emulator) SetFaults(f Faults) error {
 	e.st.Faults = f
 	e.st.FaultUses = map[string]int64{}
 	e.dirty = true
-	e.saveOrRemember()
+	e.requestSaveLocked()
 	return nil
 }
 
@@ -40,7 +40,7 @@ func (e *Emulator) SeedResources(seeds []ResourceSeed) error {
 		}
 	}
 	e.dirty = true
-	e.saveOrRemember()
+	e.requestSaveLocked()
 	return errors.Join(errs...)
 }
 

@@ -25,11 +25,15 @@ type Emulator struct {
 	rng *rand.Rand
 	// active indexes the CREATED and RUNNING jobs and expiries the points' deletion times,
 	// so settling costs what is in flight, not everything ever created.
-	active   map[string]*job
-	expiries expiryHeap
-	dirty    bool // st changed since the last save
-	closed   bool
-	saveErr  error
+	active    map[string]*job
+	expiries  expiryHeap
+	dirty     bool // st changed since the last save
+	closed    bool
+	saveErr   error
+	kick      chan struct{} // wakes the background saver (nil without a state file)
+	saverDone chan struct{}
+
+	writeMu sync.Mutex // orders state file writes
 }
 
 // New builds an emulator from cfg, loading cfg.StateFile when it exists.
@@ -64,8 +68,13 @@ func New(cfg Config) (*Emulator, error) {
 		}
 	}
 	e.dirty = true
-	if err := e.saveLocked(); err != nil {
+	if err := e.Save(); err != nil {
 		return nil, err
+	}
+	if cfg.StateFile != "" {
+		e.kick = make(chan struct{}, 1)
+		e.saverDone = make(chan struct{})
+		go e.saveLoop()
 	}
 	return e, nil
 }
@@ -84,29 +93,32 @@ func (e *Emulator) Advance(d time.Duration) {
 	defer e.mu.Unlock()
 	e.settle(e.clock.now())
 	e.dirty = true
-	e.saveOrRemember()
+	e.requestSaveLocked()
 }
 
 // Handler serves the AWS Backup API for every Region, and the admin API under /_emulator/.
 func (e *Emulator) Handler() http.Handler { return http.HandlerFunc(e.serveHTTP) }
 
-// Close saves the state (when a state file is configured). Calls after the first do nothing.
+// Close stops the background saver and saves the state (when a state file is configured).
+// Calls after the first do nothing.
 func (e *Emulator) Close() error {
 	e.mu.Lock()
-	defer e.mu.Unlock()
 	if e.closed {
+		e.mu.Unlock()
 		return nil
 	}
 	e.closed = true
 	e.settle(e.clock.now())
 	e.dirty = true
-	return errors.Join(e.saveErr, e.saveLocked())
-}
-
-// saveOrRemember saves a dirty state, keeping the first failure for Close to report (a
-// request must not fail because the emulator's own disk did).
-func (e *Emulator) saveOrRemember() {
-	if err := e.saveLocked(); err != nil && e.saveErr == nil {
-		e.saveErr = err
+	if e.kick != nil {
+		close(e.kick)
 	}
+	e.mu.Unlock()
+	if e.saverDone != nil {
+		<-e.saverDone
+	}
+	err := e.Save()
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return errors.Join(e.saveErr, err)
 }

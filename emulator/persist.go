@@ -53,13 +53,11 @@ func orEmpty[V any](m *map[string]V) {
 	}
 }
 
-// saveLocked writes the state atomically (temporary file, fsync, rename) when a state file
-// is configured and something changed, so a crash leaves the old or the new state, never a
-// torn one.
-func (e *Emulator) saveLocked() error {
+// snapshotLocked encodes the state for saving, or returns nil when nothing changed since
+// the last snapshot. Callers hold e.mu.
+func (e *Emulator) snapshotLocked() ([]byte, error) {
 	if e.cfg.StateFile == "" || !e.dirty {
-		e.dirty = false
-		return nil
+		return nil, nil
 	}
 	e.st.Clock = e.clock.now()
 	if e.st.Clock.Before(e.st.SettledAt) {
@@ -67,15 +65,67 @@ func (e *Emulator) saveLocked() error {
 	}
 	rng, err := e.pcg.MarshalBinary()
 	if err != nil {
-		return fmt.Errorf("emulator: saving random source: %w", err)
+		return nil, fmt.Errorf("emulator: saving random source: %w", err)
 	}
 	e.st.RNG = rng
-	b, err := json.MarshalIndent(e.st, "", " ")
+	b, err := json.Marshal(e.st)
 	if err != nil {
-		return fmt.Errorf("emulator: encoding state: %w", err)
+		return nil, fmt.Errorf("emulator: encoding state: %w", err)
 	}
-	dir := filepath.Dir(e.cfg.StateFile)
-	tmp, err := os.CreateTemp(dir, filepath.Base(e.cfg.StateFile)+".tmp-*")
+	e.dirty = false
+	return b, nil
+}
+
+// Save writes the current state to the state file now (changes are otherwise saved in the
+// background moments after they happen, and at Close).
+func (e *Emulator) Save() error {
+	e.writeMu.Lock()
+	defer e.writeMu.Unlock()
+	e.mu.Lock()
+	b, err := e.snapshotLocked()
+	e.mu.Unlock()
+	if err != nil || b == nil {
+		return err
+	}
+	if err := writeAtomic(e.cfg.StateFile, b); err != nil {
+		e.mu.Lock()
+		e.dirty = true
+		e.mu.Unlock()
+		return err
+	}
+	return nil
+}
+
+// requestSaveLocked asks the background saver to save a changed state. Saves coalesce: a
+// burst of calls costs one write, so requests never wait for the disk. Callers hold e.mu.
+func (e *Emulator) requestSaveLocked() {
+	if e.kick == nil || !e.dirty || e.closed {
+		return
+	}
+	select {
+	case e.kick <- struct{}{}:
+	default: // a save is already pending; it will include this change
+	}
+}
+
+// saveLoop is the background saver; it ends when kick is closed.
+func (e *Emulator) saveLoop() {
+	defer close(e.saverDone)
+	for range e.kick {
+		if err := e.Save(); err != nil {
+			e.mu.Lock()
+			if e.saveErr == nil {
+				e.saveErr = err
+			}
+			e.mu.Unlock()
+		}
+	}
+}
+
+// writeAtomic replaces path with b through a temporary file, fsync and rename, so a crash
+// leaves the old or the new state, never a torn one.
+func writeAtomic(path string, b []byte) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("emulator: saving state: %w", err)
 	}
@@ -91,9 +141,8 @@ func (e *Emulator) saveLocked() error {
 	if err := tmp.Close(); err != nil {
 		return fmt.Errorf("emulator: saving state: %w", err)
 	}
-	if err := os.Rename(tmp.Name(), e.cfg.StateFile); err != nil {
+	if err := os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("emulator: saving state: %w", err)
 	}
-	e.dirty = false
 	return nil
 }

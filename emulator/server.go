@@ -174,7 +174,7 @@ func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	if apiErr == nil {
 		e.settle(c.now) // a new job may start at once
 	}
-	e.saveOrRemember()
+	e.requestSaveLocked()
 	e.mu.Unlock()
 
 	if apiErr != nil {

@@ -1,6 +1,7 @@
 package emulator_test
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -13,9 +14,9 @@ import (
 	"github.com/regioncopy/regioncopy/emulator"
 )
 
-// TestRestartFromTheStateFile: the state is saved after every call, so a second emulator
-// started from the file (even while the first never closed, as after a crash) has
-// everything: vaults, points, jobs mid-flight, tokens, counters, clock and fault sequence.
+// TestRestartFromTheStateFile: a second emulator started from the saved file (here while the
+// first never closed, as after a crash) has everything: vaults, points, jobs mid-flight,
+// tokens, counters, clock and fault sequence.
 func TestRestartFromTheStateFile(t *testing.T) {
 	file := filepath.Join(t.TempDir(), "state.json")
 	cfg := emulator.Config{StateFile: file, Seed: 3, CopyBandwidth: 64 << 20,
@@ -38,18 +39,21 @@ func TestRestartFromTheStateFile(t *testing.T) {
 		return out
 	}
 	// What the first emulator would answer next, had it gone on...
-	if _, err := os.Stat(file); err != nil {
-		t.Fatalf("no state file after calls: %v", err)
+	if err := first.Emulator.Save(); err != nil {
+		t.Fatal(err)
 	}
 	saved, err := os.ReadFile(file)
 	if err != nil {
 		t.Fatal(err)
 	}
 	wantFaults := probe(first.Client(east, noRetry))
-	// ...is what a restarted one answers.
-	if err := os.WriteFile(file, saved, 0o600); err != nil {
+	// ...is what a restarted one answers (from a copy of the file: the first emulator keeps
+	// saving to its own).
+	restarted := filepath.Join(t.TempDir(), "restarted.json")
+	if err := os.WriteFile(restarted, saved, 0o600); err != nil {
 		t.Fatal(err)
 	}
+	cfg.StateFile = restarted
 	second := start(t, cfg)
 	if gotFaults := probe(second.Client(east, noRetry)); !equalBools(gotFaults, wantFaults) {
 		t.Errorf("fault sequence after restart %v, want %v", gotFaults, wantFaults)
@@ -75,6 +79,22 @@ func TestRestartFromTheStateFile(t *testing.T) {
 	}
 	if _, err := second.Client(west).DescribeBackupVault(ctx(t), &backup.DescribeBackupVaultInput{BackupVaultName: aws.String("dst")}); err != nil {
 		t.Fatalf("vault lost: %v", err)
+	}
+
+	// Changes reach the file in the background without an explicit Save.
+	if _, err := second.Client(east).CreateBackupVault(ctx(t), &backup.CreateBackupVaultInput{BackupVaultName: aws.String("later")}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b, err := os.ReadFile(restarted)
+		if err == nil && bytes.Contains(b, []byte(vaultArn(east, "later"))) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("a new vault never reached the state file")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 
 	// A torn or foreign file is refused with a clear error, not silently replaced.
