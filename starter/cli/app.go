@@ -154,6 +154,19 @@ func classifyCommandErrors(cmd *cobra.Command) {
 // other packages.
 func UsageError(err error) error { return usageError(err) }
 
+// Dial connects to Temporal as every command does (--address, --namespace, --profile over
+// the standard configuration); its error already carries ExitUnavailable.
+func (a *App) Dial(ctx context.Context) (client.Client, error) { return a.dial(ctx) }
+
+// ResolvedNamespace is the namespace commands use.
+func (a *App) ResolvedNamespace() string { return a.connection().Namespace }
+
+// WorkflowURL links to a workflow run in the Temporal UI.
+func (a *App) WorkflowURL(workflowID, runID string) string { return a.workflowURL(workflowID, runID) }
+
+// PrintJSON writes v to stdout as the --output json document.
+func (a *App) PrintJSON(v any) error { return printJSON(a.Env.Stdout, v) }
+
 // argsUsage makes cobra's positional-argument checks usage errors.
 func argsUsage(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {

@@ -25,6 +25,7 @@ func newCopyCommand(app *App) *cobra.Command {
 		wait      bool
 		taskQueue string
 	)
+	timeScaleDefault, timeScaleEnvErr := envFloat(app.Env.Getenv, "REGIONCOPY_TIME_SCALE", 1)
 	cmd := &cobra.Command{
 		Use:   "copy",
 		Short: "Copy a recovery point to one or more other Regions",
@@ -50,6 +51,9 @@ copied, 1 a copy failed, 2 the request was rejected before any copy job started.
     --lifecycle DeleteAfterDays=35 --wait`,
 		Args: argsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if timeScaleEnvErr != nil && !cmd.Flags().Changed("time-scale") {
+				return usageError(timeScaleEnvErr)
+			}
 			ctx := cmd.Context()
 			region, err := sourceRegion(ctx, f.Region, app.Env.Getenv)
 			if err != nil {
@@ -91,7 +95,7 @@ copied, 1 a copy failed, 2 the request was rejected before any copy job started.
 	fl.StringVar(&f.Region, "region", "", "source Region (default: AWS_REGION, AWS_DEFAULT_REGION, or the profile's region)")
 	fl.BoolVar(&f.Coalesce, "coalesce", false, "let a chain with a backlog copy only the newest recovery point")
 	fl.DurationVar(&f.CompletionWindow, "completion-window", 0, "end a copy job that has not finished in this time (default: the workflow's)")
-	fl.Float64Var(&f.TimeScale, "time-scale", envFloat(app.Env.Getenv, "REGIONCOPY_TIME_SCALE", 1),
+	fl.Float64Var(&f.TimeScale, "time-scale", timeScaleDefault,
 		"for the emulator only: its clock runs this many times faster than wall time (env REGIONCOPY_TIME_SCALE)")
 	fl.BoolVar(&wait, "wait", false, "follow the copy until every destination has a result")
 	fl.StringVar(&taskQueue, "task-queue", envOr(app.Env.Getenv, "REGIONCOPY_TASK_QUEUE", model.DefaultTaskQueue), "task queue of the regioncopy worker (env REGIONCOPY_TASK_QUEUE)")
@@ -238,16 +242,18 @@ func envOr(getenv func(string) string, name, def string) string {
 	return def
 }
 
-// envFloat reads a number from the environment for a flag default; a malformed value
-// falls back to def and is then caught by the flag's own validation when given as 0.
-func envFloat(getenv func(string) string, name string, def float64) float64 {
-	if v := getenv(name); v != "" {
-		if f, err := strconv.ParseFloat(v, 64); err == nil {
-			return f
-		}
-		return 0
+// envFloat reads a number from the environment for a flag default; a malformed value is
+// returned as an error naming the variable, reported if the flag is not given.
+func envFloat(getenv func(string) string, name string, def float64) (float64, error) {
+	v := getenv(name)
+	if v == "" {
+		return def, nil
 	}
-	return def
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil {
+		return def, fmt.Errorf("%s=%q: must be a number (the emulator's time scale)", name, v)
+	}
+	return f, nil
 }
 
 // pollTimeout bounds one status query while following a copy.

@@ -124,3 +124,12 @@ func TestExitCodeClassification(t *testing.T) {
 		t.Errorf("a usage error from a command = %d, want %d", got, ExitUsage)
 	}
 }
+
+func TestMalformedTimeScaleVariableIsAUsageError(t *testing.T) {
+	env := map[string]string{"REGIONCOPY_TIME_SCALE": "fast"}
+	code, _, errOut := runCLI(t, env, closedAddress(t), "copy", "--region", "us-east-1", "--recovery-point-arn", testRP,
+		"--source-backup-vault-name", "Default", "--destination-backup-vault-arn", testVaultEU, "--iam-role-arn", testRole)
+	if code != ExitUsage || !strings.Contains(errOut, "REGIONCOPY_TIME_SCALE") {
+		t.Errorf("exit %d, stderr %q; want a usage error naming REGIONCOPY_TIME_SCALE", code, errOut)
+	}
+}

@@ -74,6 +74,8 @@ func (a *App) finish(s startedCopy, last *model.RequestStatus, result model.Copy
 				}
 			}
 			code = failuref("the copy failed: %s", summarizeFailures(out.Result, appErr))
+		case isConnectionError(runErr):
+			code = unavailable(fmt.Errorf("lost the connection to Temporal while following %s (the copy goes on): %w", s.WorkflowId, runErr))
 		default:
 			code = failuref("workflow %s ended without a result: %v", s.WorkflowId, runErr)
 		}
