@@ -86,12 +86,13 @@ func pollOptions(window time.Duration, summary string) workflow.ActivityOptions 
 	}
 }
 
-// withCall returns ctx with awsCallOptions(summary), and for Temporal-only calls
-// (EnqueueCopy) a shorter window.
+// withCall returns ctx with the options of one short AWS call.
 func withCall(ctx workflow.Context, summary string) workflow.Context {
 	return workflow.WithActivityOptions(ctx, awsCallOptions(summary))
 }
 
+// withEnqueue returns ctx with the options of handing an order to a chain: a Temporal
+// call, not an AWS one, so its retries are bounded by the shorter enqueueWindow.
 func withEnqueue(ctx workflow.Context, summary string) workflow.Context {
 	o := awsCallOptions(summary)
 	o.ScheduleToCloseTimeout = enqueueWindow
