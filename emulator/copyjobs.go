@@ -82,7 +82,6 @@ func (e *Emulator) startCopyJob(c *call) (any, *apiError) {
 	j.DestVaultArn, j.DestRegion = in.DestinationBackupVaultArn, dstRegion
 	pointID, _ := e.nextID("recovery-point")
 	j.DestPointArn = e.recoveryPointArn(dstRegion, src.ResourceType, pointID)
-	j.SourceCreation = src.CreationDate
 	j.SizeBytes = src.SizeBytes
 	j.Lifecycle = in.Lifecycle.clone()
 	e.st.Counters.CopyJobs++

@@ -92,7 +92,7 @@ func (e *Emulator) listRecoveryPointsByBackupVault(c *call) (any, *apiError) {
 		case p.VaultArn != v.Arn,
 			resArn != "" && p.ResourceArn != resArn,
 			resType != "" && p.ResourceType != resType,
-			planID != "" && (p.CreatedByPlan == nil || p.CreatedByPlan.BackupPlanId != planID),
+			planID != "", // plans do not run here: no point was made by a plan
 			parent != "", // composite recovery points are not modelled
 			!before.IsZero() && !p.CreationDate.Before(before),
 			!after.IsZero() && !p.CreationDate.After(after):

@@ -78,14 +78,8 @@ type recoveryPoint struct {
 	SizeBytes        int64
 	EncryptionKeyArn string
 	Lifecycle        *Lifecycle
-	CreatedByPlan    *createdBy `json:",omitempty"`
 	Tags             map[string]string
 	Seq              int64
-}
-
-type createdBy struct {
-	BackupPlanId string
-	BackupRuleId string
 }
 
 // Job kinds and states.
@@ -127,14 +121,12 @@ type job struct {
 	Tags             map[string]string `json:",omitempty"`
 
 	// Copy jobs.
-	SourceVaultArn  string `json:",omitempty"`
-	SourcePointArn  string `json:",omitempty"`
-	DestVaultArn    string `json:",omitempty"`
-	DestRegion      string `json:",omitempty"`
-	DestPointArn    string `json:",omitempty"`
-	DestKeyArn      string `json:",omitempty"`
-	SourceCreation  time.Time
-	SourceLifecycle *Lifecycle `json:",omitempty"`
+	SourceVaultArn string `json:",omitempty"`
+	SourcePointArn string `json:",omitempty"`
+	DestVaultArn   string `json:",omitempty"`
+	DestRegion     string `json:",omitempty"`
+	DestPointArn   string `json:",omitempty"`
+	DestKeyArn     string `json:",omitempty"`
 
 	// Both: the lifecycle of the point the job creates, its size, and the bytes it moves
 	// (known once RUNNING).
