@@ -25,11 +25,14 @@ type Error struct {
 	Expression string
 	Field      string
 	Rule       string
+	cause      error // a sentinel such as ErrNeverRuns, for errors.Is
 }
 
 func (e *Error) Error() string {
 	return fmt.Sprintf("schedule expression %q: %s: %s", e.Expression, e.Field, e.Rule)
 }
+
+func (e *Error) Unwrap() error { return e.cause }
 
 // Expression is a parsed AWS schedule expression, either cron(...) or rate(...). The zero
 // value is not a valid expression; use Parse.

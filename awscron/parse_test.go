@@ -199,7 +199,7 @@ func TestScheduleSpecRejects(t *testing.T) {
 		e, _ := Parse(s)
 		_, err := e.ScheduleSpec("UTC")
 		var pe *Error
-		if !errors.As(err, &pe) || pe.Field != FieldYear || !strings.Contains(err.Error(), "never runs") {
+		if !errors.As(err, &pe) || pe.Field != FieldYear || !strings.Contains(err.Error(), "never runs") || !errors.Is(err, ErrNeverRuns) {
 			t.Errorf("%s: ScheduleSpec = %v, want a Year error saying it never runs", s, err)
 		}
 	}

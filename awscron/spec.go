@@ -42,7 +42,7 @@ func (e Expression) ScheduleSpec(tz string) (client.ScheduleSpec, error) {
 	}
 	cals := e.cron.calendars(e.text)
 	if len(cals) == 0 {
-		return client.ScheduleSpec{}, &Error{Expression: e.text, Field: FieldYear, Rule: ErrNeverRuns.Error()}
+		return client.ScheduleSpec{}, &Error{Expression: e.text, Field: FieldYear, Rule: ErrNeverRuns.Error(), cause: ErrNeverRuns}
 	}
 	return client.ScheduleSpec{Calendars: cals, TimeZoneName: tz}, nil
 }

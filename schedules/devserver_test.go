@@ -182,32 +182,34 @@ func TestApplyOnDevServer(t *testing.T) {
 		t.Fatalf("hourly after resume: %+v, want unpaused, next run at minute 45", after[0])
 	}
 
-	// Backfill starts the run of the last month end, and only that one.
-	var last time.Time
-	for r := e.Next(time.Now().AddDate(0, -2, 0), nil); r.Before(time.Now()); r = e.Next(r, nil) {
-		last = r
+	// Backfill over the last three month ends starts all three runs, one after another
+	// (no worker runs PlanRun here, so the test ends each run to let the next start).
+	var past []time.Time
+	for r := e.Next(time.Now().AddDate(0, -4, 0), nil); r.Before(time.Now()); r = e.Next(r, nil) {
+		past = append(past, r)
 	}
-	if err := m.Backfill(ctx, "ledger", "month-end", last.Add(-time.Hour), last.Add(time.Hour)); err != nil {
+	past = past[len(past)-3:]
+	if err := m.Backfill(ctx, "ledger", "month-end", past[0].Add(-time.Hour), past[2].Add(time.Hour)); err != nil {
 		t.Fatal(err)
 	}
-	backfilled := recentRun(ctx, t, m, "month-end", 1)
-	if want := "planrun/ledger/month-end-" + last.UTC().Format(time.RFC3339); backfilled != want {
-		t.Fatalf("backfilled workflow %q, want %q", backfilled, want)
+	for i, nominal := range past {
+		id := recentRun(ctx, t, m, "month-end", i+1)
+		if want := "planrun/ledger/month-end-" + nominal.UTC().Format(time.RFC3339); id != want {
+			t.Fatalf("backfilled run %d: workflow %q, want %q", i, id, want)
+		}
+		if err := c.TerminateWorkflow(ctx, id, "", "test: no worker"); err != nil {
+			t.Fatal(err)
+		}
 	}
 	if err := m.Backfill(ctx, "ledger", "", time.Now(), time.Now().Add(-time.Hour)); err == nil {
 		t.Fatal("a backfill ending before it starts was accepted")
-	}
-	// No worker runs PlanRun here: end the backfilled run so the trigger is not buffered
-	// behind it (overlap policy BUFFER_ONE).
-	if err := c.TerminateWorkflow(ctx, backfilled, "", "test: no worker"); err != nil {
-		t.Fatal(err)
 	}
 
 	// Trigger starts a PlanRun now.
 	if err := m.Trigger(ctx, "ledger", "month-end"); err != nil {
 		t.Fatal(err)
 	}
-	if id := recentRun(ctx, t, m, "month-end", 2); !strings.HasPrefix(id, "planrun/ledger/month-end-") || id == backfilled {
+	if id := recentRun(ctx, t, m, "month-end", 4); !strings.HasPrefix(id, "planrun/ledger/month-end-") || slices.ContainsFunc(past, func(p time.Time) bool { return strings.HasSuffix(id, p.UTC().Format(time.RFC3339)) }) {
 		t.Fatalf("triggered workflow id %q", id)
 	}
 

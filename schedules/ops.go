@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
 )
 
@@ -90,13 +91,19 @@ func (m *Manager) Trigger(ctx context.Context, planName, ruleName string) error 
 }
 
 // Backfill starts the runs the schedules would have started between start and end
-// (inclusive), for example to make up a period when a plan was paused.
+// (inclusive), for example to make up a period when a plan was paused. Each run keeps
+// its past nominal time, and all of them run, one after another (overlap BUFFER_ALL):
+// an explicit backfill asks for every run, unlike a schedule that fell behind. For a
+// copy-only plan each run copies what appeared up to its own time; a backup run whose
+// start window has passed takes no backup, as AWS would not start it either.
 func (m *Manager) Backfill(ctx context.Context, planName, ruleName string, start, end time.Time) error {
 	if !end.After(start) {
 		return fmt.Errorf("backfill: end %s must be after start %s", end.Format(time.RFC3339), start.Format(time.RFC3339))
 	}
 	return m.each(ctx, planName, ruleName, "backfill", func(h client.ScheduleHandle) error {
-		return h.Backfill(ctx, client.ScheduleBackfillOptions{Backfill: []client.ScheduleBackfill{{Start: start, End: end}}})
+		return h.Backfill(ctx, client.ScheduleBackfillOptions{Backfill: []client.ScheduleBackfill{{
+			Start: start, End: end, Overlap: enumspb.SCHEDULE_OVERLAP_POLICY_BUFFER_ALL,
+		}}})
 	})
 }
 
