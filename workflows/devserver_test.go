@@ -73,13 +73,17 @@ func TestOnDevServer(t *testing.T) {
 	}
 
 	const taskQueue = "regioncopy-devserver-test"
-	w := worker.New(c, taskQueue, worker.Options{Identity: "regioncopy-workflows-test"})
-	Register(w)
-	for name, fn := range aws.activities() {
-		w.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
+	startWorker := func() worker.Worker {
+		w := worker.New(c, taskQueue, worker.Options{Identity: "regioncopy-workflows-test"})
+		Register(w)
+		for name, fn := range aws.activities() {
+			w.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
+		}
+		require.NoError(t, w.Start())
+		return w
 	}
-	require.NoError(t, w.Start())
-	defer w.Stop()
+	w := startWorker()
+	defer func() { w.Stop() }()
 
 	request := func(n int, deleteAfterDays int64) model.CopyRequest {
 		arn := aws.addSource(n, aws.now().Add(-time.Hour))
@@ -89,7 +93,7 @@ func TestOnDevServer(t *testing.T) {
 			CompletionWindow: 60 * day,
 			Destinations:     []model.Destination{{BackupVaultArn: dstVaultArn, Lifecycle: model.Lifecycle{DeleteAfterDays: deleteAfterDays}}}}
 	}
-	copyOnce := func(req model.CopyRequest) (model.CopyRequestResult, string) {
+	copyOnce := func(req model.CopyRequest, meanwhile func()) (model.CopyRequestResult, string) {
 		id := RequestWorkflowID(req)
 		run, err := c.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: id, TaskQueue: taskQueue,
 			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
@@ -100,13 +104,14 @@ func TestOnDevServer(t *testing.T) {
 			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING}, model.WorkflowCopyRecoveryPoint, req)
 		require.NoError(t, err)
 		require.Equal(t, run.GetRunID(), again.GetRunID())
+		meanwhile()
 		var res model.CopyRequestResult
 		require.NoError(t, run.Get(ctx, &res))
 		return res, id
 	}
 
 	// First copy: full, expiring three AWS days after its source was made.
-	res1, req1 := copyOnce(request(1, 3))
+	res1, req1 := copyOnce(request(1, 3), func() {})
 	require.Len(t, res1.Results, 1)
 	require.Empty(t, res1.Results[0].Error)
 	first := res1.Results[0].Record
@@ -114,7 +119,13 @@ func TestOnDevServer(t *testing.T) {
 	chainID := res1.Results[0].ChainWorkflowId
 
 	// Second copy: incremental; its source is newer, so the first copy may expire.
-	res2, req2 := copyOnce(request(2, 5))
+	// The worker is replaced while the copy job runs: the new one replays both workflows
+	// from their histories and finishes the copy, once.
+	res2, req2 := copyOnce(request(2, 5), func() {
+		require.Eventually(t, func() bool { return aws.calls().jobs == 2 }, 10*time.Second, 10*time.Millisecond)
+		w.Stop()
+		w = startWorker()
+	})
 	second := res2.Results[0].Record
 	assert.Equal(t, model.CopyIncremental, second.Kind)
 	assert.Equal(t, chainID, res2.Results[0].ChainWorkflowId)
@@ -176,7 +187,7 @@ func TestOnDevServer(t *testing.T) {
 	assert.Contains(t, md.GetCurrentDetails(), "**State:** IDLE · **copies:** 2 (1 full)")
 	assert.Contains(t, md.GetCurrentDetails(), second.DestinationRecoveryPointArn)
 
-	assert.Len(t, aws.calls().starts, 2, "two copies, one job each, though each request was made twice")
+	assert.Equal(t, 2, aws.calls().jobs, "two copies, one job each, though each request was made twice and a worker was replaced")
 
 	// Replay what the server recorded, and keep it when asked to.
 	for name, id := range map[string]string{"request.json": req2, "chain.json": chainID, "request-first.json": req1} {
