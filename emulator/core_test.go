@@ -151,3 +151,27 @@ func TestGetSupportedResourceTypes(t *testing.T) {
 		}
 	}
 }
+
+// TestIDsAreReproducible: the same seed and the same calls give the same ids and ARNs.
+func TestIDsAreReproducible(t *testing.T) {
+	run := func(seed int64) []string {
+		s := start(t, emulator.Config{Seed: seed, TimeScale: 1000})
+		c := s.Client(east)
+		mustVault(t, c, "src", "")
+		dstArn := mustVault(t, s.Client(west), "dst", "")
+		b := completedBackup(t, s, c, "src", volume)
+		id := mustCopy(t, c, aws.ToString(b.RecoveryPointArn), "src", dstArn, nil)
+		s.Emulator.Advance(time.Hour)
+		j := copyJob(t, c, &id)
+		return []string{aws.ToString(b.BackupJobId), aws.ToString(b.RecoveryPointArn), id, aws.ToString(j.DestinationRecoveryPointArn)}
+	}
+	a, b, other := run(11), run(11), run(12)
+	for i := range a {
+		if a[i] != b[i] {
+			t.Errorf("seed 11 gave %s then %s", a[i], b[i])
+		}
+		if a[i] == other[i] {
+			t.Errorf("seeds 11 and 12 both gave %s", a[i])
+		}
+	}
+}

@@ -154,7 +154,7 @@ func (e *Emulator) startBackup(j *job, t time.Time) {
 	j.BytesTransferred = change
 	j.EndDate = t.Add(e.transferTime(change, e.cfg.BackupBandwidth))
 	v := e.st.Vaults[j.VaultArn]
-	_, seq := e.nextID("point")
+	seq := j.Seq // ids are drawn only while handling requests, so they do not depend on timing
 	e.st.Points[j.RecoveryPointArn] = &recoveryPoint{
 		Arn: j.RecoveryPointArn, Region: j.Region, VaultName: j.VaultName, VaultArn: j.VaultArn,
 		ResourceArn: j.ResourceArn, ResourceType: j.ResourceType, IamRoleArn: j.IamRoleArn,
@@ -190,7 +190,7 @@ func (e *Emulator) startCopy(j *job, t time.Time) {
 		j.Incremental = true
 	}
 	j.EndDate = t.Add(e.transferTime(j.BytesTransferred, e.bandwidth(j.Region, j.DestRegion)))
-	_, seq := e.nextID("point")
+	seq := j.Seq // ids are drawn only while handling requests, so they do not depend on timing
 	e.st.Points[j.DestPointArn] = &recoveryPoint{
 		Arn: j.DestPointArn, Region: j.DestRegion, VaultName: dst.Name, VaultArn: dst.Arn,
 		SourceVaultArn: j.SourceVaultArn, ResourceArn: j.ResourceArn, ResourceType: j.ResourceType,
