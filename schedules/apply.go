@@ -98,7 +98,7 @@ func (m *Manager) applyRule(ctx context.Context, r Rule, dryRun bool) (Change, e
 				Memo:                  map[string]any{"Plan": r.Input.Plan, "Rule": r.Input.Rule},
 			})
 			if err != nil {
-				return Change{}, fmt.Errorf("create schedule %s: %w", r.ID, err)
+				return Change{}, fmt.Errorf("create schedule %s: %w%s", r.ID, err, searchAttributeHint(err))
 			}
 		}
 		return Change{ScheduleID: r.ID, Kind: Created}, nil
@@ -133,7 +133,7 @@ func (m *Manager) applyRule(ctx context.Context, r Rule, dryRun bool) (Change, e
 		},
 	})
 	if err != nil {
-		return Change{}, fmt.Errorf("update schedule %s: %w", r.ID, err)
+		return Change{}, fmt.Errorf("update schedule %s: %w%s", r.ID, err, searchAttributeHint(err))
 	}
 	return ch, nil
 }
@@ -207,6 +207,16 @@ func flatten(v any) map[string]string {
 	}
 	walk("", tree)
 	return out
+}
+
+// searchAttributeHint says what to do when the namespace lacks the Plan search attribute.
+func searchAttributeHint(err error) string {
+	var ia *serviceerror.InvalidArgument
+	if errors.As(err, &ia) && strings.Contains(strings.ToLower(ia.Error()), "search attribute") {
+		return fmt.Sprintf(" (register the %s search attribute: start the regioncopy worker once, or run "+
+			"`temporal operator search-attribute create --name %s --type Keyword`)", PlanKey.GetName(), PlanKey.GetName())
+	}
+	return ""
 }
 
 func isNotFound(err error) bool {
