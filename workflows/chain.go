@@ -146,6 +146,7 @@ func (c *chain) run(ctx workflow.Context) error {
 		if canceled {
 			// An operator canceled the chain: its records stay queryable in the closed
 			// run, and AWS's lifecycle (the backstop) still expires its copies.
+			c.abandon(ctx)
 			return ctx.Err()
 		}
 		if timerFired {
@@ -347,4 +348,26 @@ func (c *chain) continueAsNew(ctx workflow.Context) error {
 		"Pending", len(c.Pending), "Copies", len(c.Copies))
 	state := c.ChainState
 	return workflow.NewContinueAsNewError(ctx, model.WorkflowCopyChain, ChainInput{ChainStart: c.start, State: &state})
+}
+
+// abandon answers every requester still waiting when the chain is canceled, so no request
+// waits for a result that will never come.
+func (c *chain) abandon(ctx workflow.Context) {
+	dctx, cancel := workflow.NewDisconnectedContext(ctx)
+	defer cancel()
+	if cur := c.current; cur != nil {
+		rec := cur.record
+		rec.State = model.JobFailed
+		rec.StatusMessage = "the chain was canceled while this copy ran"
+		if rec.CopyJobId != "" {
+			rec.StatusMessage += "; copy job " + rec.CopyJobId + " may still finish in AWS"
+		}
+		c.notify(dctx, cur.Requesters, cur.Order, rec)
+	}
+	for _, p := range c.Pending {
+		rec := c.newRecord(dctx, p)
+		rec.State = model.JobFailed
+		rec.StatusMessage = "the chain was canceled before this copy started"
+		c.notify(dctx, p.Requesters, p.Order, rec)
+	}
 }

@@ -282,3 +282,19 @@ func TestChainIgnoresAnEmptyOrder(t *testing.T) {
 	assert.Equal(t, o.SourceRecoveryPointArn, h.copies[0].SourceRecoveryPointArn)
 	assert.Len(t, h.aws.calls().starts, 1)
 }
+
+func TestCanceledChainAnswersWaitingRequesters(t *testing.T) {
+	h := newChainHarness(t)
+	h.aws.jobDuration = 10 * time.Hour
+	h.send(time.Minute, h.order(1, t0, model.Lifecycle{}, "req-running"))
+	h.send(2*time.Minute, h.order(2, t0.Add(time.Minute), model.Lifecycle{}, "req-waiting"))
+	h.run(time.Hour, nil)
+
+	running := h.resultsFor("req-running")
+	require.Len(t, running, 1)
+	assert.Contains(t, running[0].Error, "canceled while this copy ran")
+	assert.Contains(t, running[0].Error, "job-1 may still finish")
+	waiting := h.resultsFor("req-waiting")
+	require.Len(t, waiting, 1)
+	assert.Contains(t, waiting[0].Error, "canceled before this copy started")
+}
