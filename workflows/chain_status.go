@@ -137,7 +137,7 @@ func (c *chain) details() string {
 	k := c.start.Key
 	var b strings.Builder
 	fmt.Fprintf(&b, "### %s → %s (%s)\n\n", k.ResourceArn, model.VaultNameFromArn(k.DestinationBackupVaultArn), k.DestinationRegion)
-	fmt.Fprintf(&b, "**State:** %s · **copies:** %d (%d full) · **bytes copied:** %d\n\n", c.state(), c.CopiesTotal, c.FullCopies, c.BytesTotal)
+	fmt.Fprintf(&b, "**State:** %s · **copies:** %d (%d full) · **copied:** %s\n\n", c.state(), c.CopiesTotal, c.FullCopies, formatBytes(c.BytesTotal))
 	if cur := c.current; cur != nil {
 		r := cur.record
 		fmt.Fprintf(&b, "**Copying** `%s` (%s, attempt %d, job %s, %s)\n\n", r.SourceRecoveryPointArn, r.Kind, r.Attempts, orDash(r.CopyJobId), r.State)
@@ -152,8 +152,11 @@ func (c *chain) details() string {
 			continue
 		}
 		live++
-		line := fmt.Sprintf("- `%s` %s, %d bytes, deletes %s", t.Record.DestinationRecoveryPointArn, t.Record.Kind,
-			t.Record.BackupSizeInBytes, formatTime(t.Record.DeleteAt))
+		if live == 1 {
+			b.WriteString("**Live copies:**\n\n")
+		}
+		line := fmt.Sprintf("- `%s` %s, %s, deletes %s", t.Record.DestinationRecoveryPointArn, t.Record.Kind,
+			formatBytes(t.Record.BackupSizeInBytes), formatTime(t.Record.DeleteAt))
 		if !t.Record.ExtendedUntil.IsZero() {
 			line += fmt.Sprintf(" — **extended until %s** (newest copy, no newer copy yet)", formatTime(t.Record.ExtendedUntil))
 		}
@@ -181,6 +184,20 @@ func formatTime(t time.Time) string {
 		return "never"
 	}
 	return t.UTC().Format(time.RFC3339)
+}
+
+// formatBytes renders a size the way the AWS console does (binary units).
+func formatBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit && exp < 5; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 func orDash(s string) string {

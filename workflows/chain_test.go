@@ -298,3 +298,10 @@ func TestCanceledChainAnswersWaitingRequesters(t *testing.T) {
 	require.Len(t, waiting, 1)
 	assert.Contains(t, waiting[0].Error, "canceled before this copy started")
 }
+
+func TestFormatBytes(t *testing.T) {
+	assert.Equal(t, "512 B", formatBytes(512))
+	assert.Equal(t, "1.0 KiB", formatBytes(1024))
+	assert.Equal(t, "100.0 GiB", formatBytes(100<<30))
+	assert.Equal(t, "1.5 TiB", formatBytes(3<<39))
+}

@@ -184,7 +184,7 @@ func TestOnDevServer(t *testing.T) {
 	require.NoError(t, err)
 	var md sdkpb.WorkflowMetadata
 	require.NoError(t, v.Get(&md))
-	assert.Contains(t, md.GetCurrentDetails(), "**State:** IDLE · **copies:** 2 (1 full)")
+	assert.Contains(t, md.GetCurrentDetails(), "**State:** IDLE · **copies:** 2 (1 full) · **copied:** 200.0 GiB")
 	assert.Contains(t, md.GetCurrentDetails(), second.DestinationRecoveryPointArn)
 
 	assert.Equal(t, 2, aws.calls().jobs, "two copies, one job each, though each request was made twice and a worker was replaced")

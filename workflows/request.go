@@ -255,8 +255,8 @@ func (r *request) details() string {
 			fmt.Fprintf(&b, "- %s: **failed**: %s\n", d.Destination.BackupVaultArn, d.Result.Error)
 		case d.Result.Record != nil:
 			rec := d.Result.Record
-			fmt.Fprintf(&b, "- %s: %s %s copy `%s` (%d bytes)\n", d.Destination.BackupVaultArn, rec.State, rec.Kind,
-				orDash(rec.DestinationRecoveryPointArn), rec.BackupSizeInBytes)
+			fmt.Fprintf(&b, "- %s: %s %s copy `%s` (%s)\n", d.Destination.BackupVaultArn, rec.State, rec.Kind,
+				orDash(rec.DestinationRecoveryPointArn), formatBytes(rec.BackupSizeInBytes))
 		}
 	}
 	return b.String()
