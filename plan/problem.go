@@ -19,6 +19,7 @@ const (
 	RuleNameSyntax        = "name-syntax"
 	RuleDuplicateName     = "duplicate-name"
 	RuleScheduleSyntax    = "schedule-syntax"
+	RuleScheduleTemporal  = "schedule-not-temporal"
 	RuleTimezone          = "timezone"
 	RuleUnsupported       = "unsupported-by-regioncopy"
 	RuleNotValidAsInput   = "not-valid-as-input"

@@ -13,7 +13,7 @@ import (
 const scheduleSamples = 120
 
 // checkSchedule checks a rule's ScheduleExpression in its time zone with awscron: the
-// syntax, that it still runs after now, and that runs are at least AWS's minimum interval
+// syntax, that it still runs after now, that it converts to a Temporal schedule, and that runs are at least AWS's minimum interval
 // apart. loc is nil when the time zone is itself invalid (reported separately); the
 // syntax is still checked.
 func (r *report) checkSchedule(expr string, loc *time.Location, now time.Time, rules *policy.Rules, field string) {
@@ -25,13 +25,22 @@ func (r *report) checkSchedule(expr string, loc *time.Location, now time.Time, r
 	if loc == nil {
 		return
 	}
-	if e.IsRate() {
-		r.addErr(rules.CheckScheduleInterval(int64(e.Rate()/time.Minute), field))
+	var first time.Time
+	if !e.IsRate() {
+		first = e.Next(now, loc)
+		if first.IsZero() {
+			r.add(field, RuleScheduleSyntax, "%s never runs after %s: every year it names has passed", expr, now.UTC().Format(time.DateOnly))
+			return
+		}
+	}
+	// Apply turns every rule into a Temporal schedule; a rule Temporal cannot express (only
+	// years after 2100, say) is refused here, where the file can point at it, not at apply.
+	if _, err := e.ScheduleSpec(loc.String()); err != nil {
+		r.add(field, RuleScheduleTemporal, "%v (regioncopy runs each rule as a Temporal schedule)", err)
 		return
 	}
-	first := e.Next(now, loc)
-	if first.IsZero() {
-		r.add(field, RuleScheduleSyntax, "%s never runs after %s: every year it names has passed", expr, now.UTC().Format(time.DateOnly))
+	if e.IsRate() {
+		r.addErr(rules.CheckScheduleInterval(int64(e.Rate()/time.Minute), field))
 		return
 	}
 	gap := time.Duration(-1)
