@@ -199,6 +199,19 @@ func TemporalBinary(ctx context.Context) (string, error) {
 	return bin, nil
 }
 
+// TemporalBinaryNeedsBuild reports whether TemporalBinary will build the Temporal CLI
+// first (a minute or more), so that a command can say so before it waits.
+func TemporalBinaryNeedsBuild() bool {
+	if os.Getenv("REGIONCOPY_TEMPORAL_BIN") != "" {
+		return false
+	}
+	root, err := ModuleRoot()
+	if err != nil {
+		return false
+	}
+	return !fresh(filepath.Join(root, "bin", "temporal"), filepath.Join(root, "tools", "go.sum"))
+}
+
 // fresh reports whether file exists and is newer than dep.
 func fresh(file, dep string) bool {
 	fi, err := os.Stat(file)

@@ -3,6 +3,7 @@ package integration
 import (
 	"encoding/json"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -10,7 +11,7 @@ import (
 	"github.com/regioncopy/regioncopy/starter/cli"
 )
 
-// The same copy requested twice (and a third time, waiting) is one workflow and one
+// The same copy requested twice at once (and again, waiting) is one workflow and one
 // copy job: the emulator counts one job for the request's idempotency token.
 func TestSameCopyTwiceStartsOneCopyJob(t *testing.T) {
 	v := newVolume(t)
@@ -18,9 +19,19 @@ func TestSameCopyTwiceStartsOneCopyJob(t *testing.T) {
 	dest := []string{vaultArn("eu-west-1")}
 	before := counters()
 
+	// Two requests at the same instant, as two schedulers or two operators would send.
+	results := make([]result, 2)
+	var wg sync.WaitGroup
+	for i := range results {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i] = regioncopy(t, 30*time.Second, v.copyArgs(rp, dest, "--output", "json")...)
+		}()
+	}
+	wg.Wait()
 	var ids []string
-	for range 2 {
-		r := regioncopy(t, 30*time.Second, v.copyArgs(rp, dest, "--output", "json")...)
+	for _, r := range results {
 		if r.code != cli.ExitOK {
 			t.Fatalf("copy: exit %d: %s", r.code, r.stderr)
 		}

@@ -56,6 +56,9 @@ keeps every workflow and recovery point; --fresh starts from nothing.`,
 			}
 			o.Temporal.Port, o.Temporal.UIPort = port, uiPort
 			logger := zap.NewNop()
+			if devstack.TemporalBinaryNeedsBuild() {
+				fmt.Fprintln(app.Env.Stderr, "Building the pinned Temporal CLI into bin/temporal (first run only; a minute or more)...")
+			}
 			if !app.JSON() {
 				fmt.Fprintln(app.Env.Stderr, "Starting the Temporal dev server, the AWS Backup emulator and the worker...")
 			}
