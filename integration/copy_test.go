@@ -24,9 +24,10 @@ func TestCopyTwoRegionsIncrementalThenExpiry(t *testing.T) {
 
 	before := counters()
 	rp1 := v.backup(t)
-	// DeleteAfterDays=2 counts from the source's creation: 48s at this time scale, time
-	// enough for both copies to land first.
-	r := regioncopy(t, 2*time.Minute, v.copyArgs(rp1, dests, "--lifecycle", "DeleteAfterDays=2", "--wait", "--output", "json")...)
+	// DeleteAfterDays=3 counts from the source's creation: 72s at this time scale, time
+	// enough for both copies to land first even on a loaded machine (were the newer copy
+	// late, the chain would rightly extend the old one instead of deleting it).
+	r := regioncopy(t, 2*time.Minute, v.copyArgs(rp1, dests, "--lifecycle", "DeleteAfterDays=3", "--wait", "--output", "json")...)
 	if r.code != cli.ExitOK {
 		t.Fatalf("first copy: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
 	}
@@ -77,10 +78,10 @@ func TestCopyTwoRegionsIncrementalThenExpiry(t *testing.T) {
 		}
 	}
 
-	// The first copies expire 2 emulated days after rp1 was taken; the chain deletes them
+	// The first copies expire 3 emulated days after rp1 was taken; the chain deletes them
 	// (the newer copies have landed) and verifies they are gone.
 	ctx := context.Background()
-	deadline := time.Now().Add(90 * time.Second)
+	deadline := time.Now().Add(2 * time.Minute)
 	for vault, copyArn := range firstCopies {
 		region := model.RegionFromArn(vault)
 		for {
