@@ -16,6 +16,7 @@ import (
 	"github.com/regioncopy/regioncopy/activities"
 	"github.com/regioncopy/regioncopy/temporalclient"
 	"github.com/regioncopy/regioncopy/workflows"
+	"github.com/regioncopy/regioncopy/workflows/planrun"
 )
 
 // Running is a started worker.
@@ -92,6 +93,8 @@ func (r *Running) start(ctx context.Context, cfg Config) error {
 	})
 	workflows.Register(r.worker)
 	activities.Register(r.worker, backup, &activities.Chains{Client: r.client})
+	planrun.Register(r.worker)
+	activities.RegisterPlan(r.worker, activities.NewPlans(backup, activities.WithTimeScale(cfg.TimeScale)))
 
 	if cfg.MetricsListen != MetricsOff && cfg.MetricsListen != "" {
 		ln, err := net.Listen("tcp", cfg.MetricsListen)

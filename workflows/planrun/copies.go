@@ -1,0 +1,87 @@
+package planrun
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/regioncopy/regioncopy/model"
+	"github.com/regioncopy/regioncopy/policy"
+)
+
+// handOver sends one order per copy action to the action's destination chain, all at
+// once. An action is skipped, with the reason, when it does not take the resource's
+// type (its ResourceTypes) or when a cross-Region rule forbids the copy (a DynamoDB
+// table, a Region without cross-Region copy): the plan run reports it rather than
+// starting a copy job AWS would refuse.
+func handOver(ctx workflow.Context, in model.PlanResourceInput, p model.RecoveryPoint) []model.PlanCopyOutcome {
+	run := in.Run
+	info := workflow.GetInfo(ctx)
+	taskQueue := in.TaskQueue
+	if taskQueue == "" {
+		taskQueue = info.TaskQueueName
+	}
+	outcomes := make([]model.PlanCopyOutcome, len(run.CopyActions))
+	futures := make([]workflow.Future, len(run.CopyActions))
+	for i, a := range run.CopyActions {
+		outcomes[i].DestinationBackupVaultArn = a.DestinationBackupVaultArn
+		if len(a.ResourceTypes) > 0 && !slices.Contains(a.ResourceTypes, p.ResourceType) {
+			outcomes[i].Skipped = fmt.Sprintf("%s resources are not among this copy action's ResourceTypes %v", p.ResourceType, a.ResourceTypes)
+			continue
+		}
+		if err := policy.Default().CheckCopy(policy.CopyCheck{
+			ResourceType:        p.ResourceType,
+			SourceRegion:        run.SourceRegion,
+			DestinationVaultArn: a.DestinationBackupVaultArn,
+			Lifecycle:           a.Lifecycle,
+			Field:               fmt.Sprintf("CopyActions[%d]", i),
+		}); err != nil {
+			var lines []string
+			for _, v := range policy.Violations(err) {
+				lines = append(lines, v.Error())
+			}
+			outcomes[i].Skipped = "not copied: " + strings.Join(lines, "; ")
+			continue
+		}
+		key := model.ChainKey{
+			ResourceArn:               p.ResourceArn,
+			ResourceType:              p.ResourceType,
+			SourceRegion:              run.SourceRegion,
+			DestinationRegion:         model.RegionFromArn(a.DestinationBackupVaultArn),
+			DestinationBackupVaultArn: a.DestinationBackupVaultArn,
+		}
+		outcomes[i].ChainWorkflowId = model.ChainWorkflowID(key)
+		futures[i] = workflow.ExecuteActivity(withCall(ctx, "hand order to "+outcomes[i].ChainWorkflowId), model.ActEnqueueCopy,
+			model.EnqueueCopyInput{
+				Key: key,
+				Order: model.CopyOrder{
+					SourceRecoveryPointArn: p.RecoveryPointArn,
+					SourceBackupVaultName:  run.BackupVaultName,
+					SourceCreationDate:     p.CreationDate,
+					IamRoleArn:             run.IamRoleArn,
+					Lifecycle:              a.Lifecycle,
+					Coalesce:               a.Coalesce,
+					Plan:                   run.Plan,
+				},
+				TaskQueue: taskQueue,
+				TimeScale: in.TimeScale,
+			})
+	}
+	for i, f := range futures {
+		if f == nil {
+			continue
+		}
+		var out model.EnqueueCopyOutput
+		if err := f.Get(ctx, &out); err != nil {
+			outcomes[i].Error = message(err)
+			continue
+		}
+		outcomes[i].Enqueued = true
+		if out.ChainWorkflowId != "" {
+			outcomes[i].ChainWorkflowId = out.ChainWorkflowId
+		}
+	}
+	return outcomes
+}

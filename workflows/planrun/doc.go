@@ -1,0 +1,22 @@
+// Package planrun holds the workflows of a scheduled plan run: PlanRun, which a plan
+// rule's Temporal Schedule starts at every nominal time, and PlanResource, its child for
+// one resource (or, in a copy-only plan, one recovery point).
+//
+// A run reads its nominal time from the TemporalScheduledStartTime search attribute,
+// ends at once when the schedule fired only because daylight saving time repeated an
+// hour, and then takes up the selected resources page by page in ARN order. Each
+// resource gets a PlanResource child (at most maxConcurrentChildren at a time) that
+// starts a backup job in the rule's vault within the start window, waits for it, and
+// hands the recovery point to the destination chain of every copy action through the
+// EnqueueCopy activity. The chains (package workflows) serialize the copies, so the
+// first copy of a resource into a vault is full and the rest incremental.
+//
+// History stays bounded however many resources a rule covers: after resourcesPerRun
+// resources the run waits for its children and continues as new, carrying the cursor
+// (the last ARN taken up), the tallies and a bounded list of failures. A resource that
+// fails is recorded and reported (result, CopyState search attribute, current details)
+// and never stops the others.
+//
+// The code is deterministic: it imports model, policy, awscron and the Temporal SDK,
+// never package activities or AWS.
+package planrun

@@ -1,0 +1,188 @@
+package planrun
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/testsuite"
+
+	"github.com/regioncopy/regioncopy/model"
+)
+
+// Test fixtures: resources in us-east-1 backed up to vault "primary" and copied to
+// eu-west-1 and us-west-2.
+const (
+	srcRegion   = "us-east-1"
+	srcVault    = "primary"
+	dstVaultEU  = "arn:aws:backup:eu-west-1:123456789012:backup-vault:dr"
+	dstVaultUSW = "arn:aws:backup:us-west-2:123456789012:backup-vault:dr2"
+	roleArn     = "arn:aws:iam::123456789012:role/backup"
+	tableArn    = "arn:aws:dynamodb:us-east-1:123456789012:table/orders"
+)
+
+func volumeArn(n int) string {
+	return fmt.Sprintf("arn:aws:ec2:us-east-1:123456789012:volume/vol-%017x", n)
+}
+
+// fakeAWS stands in for the activities behind their names (the SDK testsuite runs
+// these functions in place of the real ones): a selection of resources, backup jobs
+// that complete at once unless scripted otherwise, recorded hand-overs and listings.
+// Activities run on their own goroutines, hence the mutex.
+type fakeAWS struct {
+	mu sync.Mutex
+
+	resources []model.SelectedResource // sorted by ARN
+	rejected  []model.PlanResourceFailure
+	points    []model.RecoveryPoint // copy-only listing answer
+	// describe answers DescribeRecoveryPoint (copy-only points still being created).
+	describe map[string]model.RecoveryPoint
+	// startErr and jobEnd script one resource's StartBackupJob error or job end state.
+	startErr map[string]error
+	jobEnd   map[string]string
+
+	resolveCalls []model.ResolvePlanSelectionInput
+	listCalls    []model.ListPlanRecoveryPointsInput
+	starts       []model.StartBackupJobInput
+	enqueued     []model.EnqueueCopyInput
+}
+
+func (f *fakeAWS) register(env *testsuite.TestWorkflowEnvironment) {
+	env.RegisterActivityWithOptions(f.resolve, activity.RegisterOptions{Name: model.PlanActResolveSelection})
+	env.RegisterActivityWithOptions(f.list, activity.RegisterOptions{Name: model.PlanActListRecoveryPoints})
+	env.RegisterActivityWithOptions(f.startBackup, activity.RegisterOptions{Name: model.ActStartBackupJob})
+	env.RegisterActivityWithOptions(f.pollBackup, activity.RegisterOptions{Name: model.ActPollBackupJob})
+	env.RegisterActivityWithOptions(f.describePoint, activity.RegisterOptions{Name: model.ActDescribeRecoveryPoint})
+	env.RegisterActivityWithOptions(f.enqueue, activity.RegisterOptions{Name: model.ActEnqueueCopy})
+}
+
+func (f *fakeAWS) resolve(_ context.Context, in model.ResolvePlanSelectionInput) (model.ResolvePlanSelectionOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.resolveCalls = append(f.resolveCalls, in)
+	out := model.ResolvePlanSelectionOutput{TimeScale: 1}
+	if in.AfterArn == "" {
+		out.Rejected = f.rejected
+	}
+	for _, r := range f.resources {
+		if r.ResourceArn <= in.AfterArn {
+			continue
+		}
+		if in.Limit > 0 && len(out.Resources) == in.Limit {
+			out.More = true
+			break
+		}
+		out.Resources = append(out.Resources, r)
+	}
+	return out, nil
+}
+
+func (f *fakeAWS) list(_ context.Context, in model.ListPlanRecoveryPointsInput) (model.ListPlanRecoveryPointsOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.listCalls = append(f.listCalls, in)
+	out := model.ListPlanRecoveryPointsOutput{TimeScale: 1, RecoveryPoints: []model.RecoveryPoint{}}
+	for _, p := range f.points {
+		if p.RecoveryPointArn > in.AfterArn && p.CreationDate.After(in.CreatedAfter) && !p.CreationDate.After(in.CreatedBefore) {
+			out.RecoveryPoints = append(out.RecoveryPoints, p)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeAWS) startBackup(_ context.Context, in model.StartBackupJobInput) (model.StartBackupJobOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.starts = append(f.starts, in)
+	if err := f.startErr[in.ResourceArn]; err != nil {
+		return model.StartBackupJobOutput{}, err
+	}
+	// The job id encodes the resource, so the poll knows whose job it is.
+	return model.StartBackupJobOutput{BackupJobId: "job|" + in.ResourceArn + "|" + in.IdempotencyToken, RecoveryPointArn: "rp|" + in.IdempotencyToken}, nil
+}
+
+func (f *fakeAWS) pollBackup(_ context.Context, in model.PollBackupJobInput) (model.BackupJob, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	parts := strings.Split(in.BackupJobId, "|")
+	arn, token := parts[1], parts[2]
+	state := model.JobCompleted
+	if s, ok := f.jobEnd[arn]; ok {
+		state = s
+	}
+	typ := "EBS"
+	if strings.Contains(arn, ":dynamodb:") {
+		typ = "DynamoDB"
+	}
+	return model.BackupJob{
+		Region: in.Region, BackupJobId: in.BackupJobId, State: state, StatusMessage: "scripted " + state,
+		RecoveryPointArn: "rp|" + token, ResourceArn: arn, ResourceType: typ,
+		CreationDate: time.Date(2026, 11, 20, 12, 0, 0, 0, time.UTC),
+	}, nil
+}
+
+func (f *fakeAWS) describePoint(_ context.Context, in model.DescribeRecoveryPointInput) (model.RecoveryPoint, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	p, ok := f.describe[in.RecoveryPointArn]
+	if !ok {
+		return model.RecoveryPoint{}, temporal.NewNonRetryableApplicationError("no such point "+in.RecoveryPointArn, model.ErrNotFound, nil)
+	}
+	return p, nil
+}
+
+func (f *fakeAWS) enqueue(_ context.Context, in model.EnqueueCopyInput) (model.EnqueueCopyOutput, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.enqueued = append(f.enqueued, in)
+	return model.EnqueueCopyOutput{ChainWorkflowId: model.ChainWorkflowID(in.Key), RunId: "run"}, nil
+}
+
+func (f *fakeAWS) enqueuedPairs() []string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []string
+	for _, e := range f.enqueued {
+		out = append(out, e.Key.ResourceArn+" -> "+e.Key.DestinationRegion)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// hourlyRule is a backup rule over the fake's resources with two copy actions.
+func hourlyRule() model.PlanRunInput {
+	return model.PlanRunInput{
+		Plan: "hourly", Rule: "every-hour", Revision: "r1",
+		SourceRegion: srcRegion, ScheduleExpression: "cron(0 * * * ? *)",
+		BackupVaultName: srcVault, IamRoleArn: roleArn,
+		Lifecycle: model.Lifecycle{DeleteAfterDays: 7},
+		CopyActions: []model.PlanCopyAction{
+			{DestinationBackupVaultArn: dstVaultEU, Lifecycle: model.Lifecycle{DeleteAfterDays: 14}, Coalesce: true},
+			{DestinationBackupVaultArn: dstVaultUSW},
+		},
+		Selection: &model.PlanSelection{SelectionName: "all", Resources: []string{"arn:aws:ec2:*:*:volume/*", tableArn}},
+	}
+}
+
+// newEnv is a test environment with both workflows and the fake's activities, started
+// at start with TemporalScheduledStartTime = nominal (zero: not set, as by hand).
+func newEnv(t *testing.T, f *fakeAWS, start, nominal time.Time) *testsuite.TestWorkflowEnvironment {
+	t.Helper()
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestWorkflowEnvironment()
+	env.SetStartTime(start)
+	Register(env)
+	f.register(env)
+	if !nominal.IsZero() {
+		if err := env.SetTypedSearchAttributesOnStart(temporal.NewSearchAttributes(scheduledStartTimeKey.ValueSet(nominal))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return env
+}

@@ -1,0 +1,89 @@
+package planrun
+
+import (
+	"time"
+
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/regioncopy/regioncopy/model"
+)
+
+// Bounds of one run.
+const (
+	// maxConcurrentChildren bounds the PlanResource children running at once, so a run
+	// over thousands of resources neither floods AWS with backup starts nor holds
+	// thousands of pending children.
+	maxConcurrentChildren = 50
+	// resourcesPerRun is how many resources one run takes up before it continues as new;
+	// each costs the parent a handful of history events.
+	resourcesPerRun = 300
+	// selectionPage is how many resources one ResolvePlanSelection call returns.
+	selectionPage = 100
+	// copyOnlyOverlap widens a copy-only run's listing back past the previous nominal
+	// time, so a point stamped just before it by a clock a little off is not missed.
+	// Chains ignore an order for a point they already copied, so the overlap is safe.
+	copyOnlyOverlap = 10 * time.Minute
+	// pointPollInterval is how often (AWS time) a copy-only child looks again at a
+	// recovery point still being created.
+	pointPollInterval = 5 * time.Minute
+)
+
+// AWS Backup's defaults for a rule's windows.
+const (
+	defaultStartWindowMinutes      = 480
+	defaultCompletionWindowMinutes = 10080
+	// minStartWindowMinutes is the least StartWindowMinutes AWS accepts.
+	minStartWindowMinutes = 60
+)
+
+// scaled divides an AWS-clock duration by the time scale (>1 only with the emulator's
+// --time-scale), never returning less than a second.
+func scaled(d time.Duration, timeScale float64) time.Duration {
+	if timeScale > 1 {
+		d = time.Duration(float64(d) / timeScale)
+	}
+	return max(d, time.Second)
+}
+
+// withCall sets the options of one short AWS or Temporal call: a minute per attempt,
+// throttling and faults retried for up to half an hour, the final error classes not.
+func withCall(ctx workflow.Context, summary string) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    time.Minute,
+		ScheduleToCloseTimeout: 30 * time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        2 * time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        2 * time.Minute,
+			NonRetryableErrorTypes: model.NonRetryableErrorTypes,
+		},
+		Summary: summary,
+	})
+}
+
+// withListing sets the options of a listing call (selection, vault listing), which may
+// page through thousands of entries in one attempt.
+func withListing(ctx workflow.Context, summary string) workflow.Context {
+	o := workflow.GetActivityOptions(withCall(ctx, summary))
+	o.StartToCloseTimeout = 10 * time.Minute
+	o.ScheduleToCloseTimeout = time.Hour
+	return workflow.WithActivityOptions(ctx, o)
+}
+
+// withPoll sets the options of PollBackupJob: the activity fails with the retryable
+// ErrJobNotFinished (choosing its NextRetryDelay) while the job runs, so retries are
+// the poll loop and cost no history; ScheduleToClose is the job's whole allowance.
+func withPoll(ctx workflow.Context, window time.Duration, summary string) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    time.Minute,
+		ScheduleToCloseTimeout: window,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        5 * time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        5 * time.Minute,
+			NonRetryableErrorTypes: model.NonRetryableErrorTypes,
+		},
+		Summary: summary,
+	})
+}

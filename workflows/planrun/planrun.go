@@ -1,0 +1,350 @@
+package planrun
+
+import (
+	"errors"
+	"fmt"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/regioncopy/regioncopy/model"
+	"github.com/regioncopy/regioncopy/workflows"
+)
+
+// PlanRun runs one nominal run of one plan rule (model.WorkflowPlanRun); see the package
+// documentation. progress is nil when a schedule (or a person) starts the run and set
+// when the run continues as new.
+func PlanRun(ctx workflow.Context, in model.PlanRunInput, progress *model.PlanRunProgress) (model.PlanRunResult, error) {
+	r := newRun(ctx, in, progress)
+	if err := r.setup(ctx); err != nil {
+		return r.result(), err
+	}
+	return r.run(ctx)
+}
+
+// planRun holds one run's state; model.PlanRunProgress is the part carried across
+// continue-as-new.
+type planRun struct {
+	in       model.PlanRunInput
+	progress model.PlanRunProgress
+	state    string
+	skip     string
+
+	// takenThisRun counts resources handed to children by this run (not its
+	// predecessors); inFlight the children not yet finished.
+	takenThisRun int
+	inFlight     int
+	timeScale    float64
+	published    string
+}
+
+func newRun(ctx workflow.Context, in model.PlanRunInput, progress *model.PlanRunProgress) *planRun {
+	r := &planRun{in: in, state: model.PlanRunRunning, timeScale: 1}
+	if progress != nil {
+		r.progress = *progress
+	} else {
+		r.progress.NominalTime = nominalTime(ctx)
+	}
+	return r
+}
+
+func (r *planRun) setup(ctx workflow.Context) error {
+	if err := workflow.SetQueryHandler(ctx, model.QueryStatus, func() (model.PlanRunResult, error) { return r.result(), nil }); err != nil {
+		return err
+	}
+	updates := []temporal.SearchAttributeUpdate{workflows.SourceRegionKey.ValueSet(r.in.SourceRegion)}
+	if r.in.Plan != "" {
+		updates = append(updates, workflows.PlanKey.ValueSet(r.in.Plan))
+	}
+	if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
+		return err
+	}
+	r.publish(ctx)
+	return nil
+}
+
+func (r *planRun) run(ctx workflow.Context) (model.PlanRunResult, error) {
+	if problems := checkInput(r.in); len(problems) > 0 {
+		return r.result(), temporal.NewNonRetryableApplicationError(
+			"plan run input rejected: "+joinLines(problems), model.ErrInvalidParameter, nil, problems)
+	}
+	sched, err := parseSchedule(r.in.ScheduleExpression, r.in.ScheduleExpressionTimezone)
+	if err != nil {
+		return r.result(), temporal.NewNonRetryableApplicationError("plan run input rejected: "+err.Error(), model.ErrInvalidParameter, err)
+	}
+	if r.progress.Continuations == 0 && sched.isDSTRepeat(r.progress.NominalTime) {
+		r.skip = fmt.Sprintf("%s is the second pass of an hour repeated when daylight saving time ended in %s; AWS runs %s once",
+			r.progress.NominalTime.Format(time.RFC3339), sched.loc, r.in.ScheduleExpression)
+		r.state = model.PlanRunSkipped
+		workflow.GetLogger(ctx).Info("Skipping a DST-repeat run", "NominalTime", r.progress.NominalTime)
+		r.publish(ctx)
+		return r.result(), nil
+	}
+
+	var finished bool
+	if r.in.CopyOnly {
+		finished, err = r.takeUpPoints(ctx, sched)
+	} else {
+		finished, err = r.takeUpResources(ctx)
+	}
+	// Children already started run to their end whatever happened to the listing.
+	if werr := workflow.Await(ctx, func() bool { return r.inFlight == 0 }); werr != nil {
+		return r.result(), werr
+	}
+	if err != nil {
+		r.state = model.PlanRunPartial
+		r.publish(ctx)
+		return r.result(), err
+	}
+	if !finished {
+		next := r.progress
+		next.Continuations++
+		workflow.GetLogger(ctx).Info("Continuing as new", "Cursor", next.Cursor, "Resources", next.Tally.Resources)
+		return r.result(), workflow.NewContinueAsNewError(ctx, model.WorkflowPlanRun, r.in, &next)
+	}
+	r.state = model.PlanRunCompleted
+	if r.progress.Tally.Failed > 0 || r.progress.Tally.BackupsMissed > 0 {
+		r.state = model.PlanRunPartial
+	}
+	r.publish(ctx)
+	return r.result(), nil
+}
+
+// shouldContinueAsNew is asked before each page of work.
+func (r *planRun) shouldContinueAsNew(ctx workflow.Context) bool {
+	return r.takenThisRun >= resourcesPerRun || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
+}
+
+// takeUpResources resolves the selection page by page from the cursor and starts one
+// child per resource. It returns finished=true when the selection is exhausted, false
+// when the run should continue as new.
+func (r *planRun) takeUpResources(ctx workflow.Context) (bool, error) {
+	sel := model.PlanSelection{}
+	if r.in.Selection != nil {
+		sel = *r.in.Selection
+	}
+	for {
+		if r.shouldContinueAsNew(ctx) {
+			return false, nil
+		}
+		var page model.ResolvePlanSelectionOutput
+		err := workflow.ExecuteActivity(withListing(ctx, "resolve selection after "+orStart(r.progress.Cursor)), model.PlanActResolveSelection,
+			model.ResolvePlanSelectionInput{
+				Region:    r.in.SourceRegion,
+				Selection: sel,
+				AfterArn:  r.progress.Cursor,
+				Limit:     min(selectionPage, resourcesPerRun-r.takenThisRun),
+			}).Get(ctx, &page)
+		if err != nil {
+			return false, fmt.Errorf("resolve the selection of %s/%s: %w", r.in.Plan, r.in.Rule, err)
+		}
+		r.timeScale = max(page.TimeScale, 1)
+		for _, f := range page.Rejected {
+			r.recordFailure(f)
+		}
+		for _, res := range page.Resources {
+			if err := r.startChild(ctx, res, nil); err != nil {
+				return false, err
+			}
+		}
+		r.publish(ctx)
+		if !page.More {
+			return true, nil
+		}
+	}
+}
+
+// takeUpPoints lists the vault's recovery points created since the previous nominal
+// run (with copyOnlyOverlap), page by page from the cursor, and starts one child per
+// point.
+func (r *planRun) takeUpPoints(ctx workflow.Context, sched schedule) (bool, error) {
+	nominal := r.progress.NominalTime
+	prev, ok := sched.previous(nominal)
+	if !ok {
+		prev = nominal.Add(-24 * time.Hour)
+	}
+	for {
+		if r.shouldContinueAsNew(ctx) {
+			return false, nil
+		}
+		var page model.ListPlanRecoveryPointsOutput
+		err := workflow.ExecuteActivity(withListing(ctx, "list new recovery points of "+r.in.BackupVaultName), model.PlanActListRecoveryPoints,
+			model.ListPlanRecoveryPointsInput{
+				Region:          r.in.SourceRegion,
+				BackupVaultName: r.in.BackupVaultName,
+				CreatedAfter:    prev.Add(-copyOnlyOverlap),
+				CreatedBefore:   nominal,
+				Selection:       r.in.Selection,
+				AfterArn:        r.progress.Cursor,
+				Limit:           min(selectionPage, resourcesPerRun-r.takenThisRun),
+			}).Get(ctx, &page)
+		if err != nil {
+			return false, fmt.Errorf("list the new recovery points of vault %s: %w", r.in.BackupVaultName, err)
+		}
+		r.timeScale = max(page.TimeScale, 1)
+		for i := range page.RecoveryPoints {
+			p := page.RecoveryPoints[i]
+			res := model.SelectedResource{ResourceArn: p.ResourceArn, ResourceType: p.ResourceType}
+			if err := r.startChild(ctx, res, &p); err != nil {
+				return false, err
+			}
+		}
+		r.publish(ctx)
+		if !page.More {
+			return true, nil
+		}
+	}
+}
+
+// startChild waits for a free slot, then starts the child of one resource (or point)
+// and follows it in a workflow goroutine that records its outcome.
+func (r *planRun) startChild(ctx workflow.Context, res model.SelectedResource, point *model.RecoveryPoint) error {
+	if err := workflow.Await(ctx, func() bool { return r.inFlight < maxConcurrentChildren }); err != nil {
+		return err
+	}
+	nominal := r.progress.NominalTime
+	cursor, subject := res.ResourceArn, res.ResourceArn
+	if point != nil {
+		cursor, subject = point.RecoveryPointArn, point.RecoveryPointArn
+	}
+	startWindow := r.in.StartWindowMinutes
+	if startWindow <= 0 {
+		startWindow = defaultStartWindowMinutes
+	}
+	info := workflow.GetInfo(ctx)
+	in := model.PlanResourceInput{
+		Run:           r.childRun(),
+		NominalTime:   nominal,
+		Resource:      res,
+		RecoveryPoint: point,
+		StartBy:       nominal.Add(scaled(time.Duration(startWindow)*time.Minute, r.timeScale)),
+		TimeScale:     r.timeScale,
+		TaskQueue:     info.TaskQueueName,
+	}
+	attrs := []temporal.SearchAttributeUpdate{
+		workflows.ResourceArnKey.ValueSet(res.ResourceArn),
+		workflows.SourceRegionKey.ValueSet(r.in.SourceRegion),
+	}
+	if r.in.Plan != "" {
+		attrs = append(attrs, workflows.PlanKey.ValueSet(r.in.Plan))
+	}
+	if res.ResourceType != "" {
+		attrs = append(attrs, workflows.ResourceTypeKey.ValueSet(res.ResourceType))
+	}
+	what := "Back up " + res.ResourceArn
+	if point != nil {
+		what = "Copy recovery point " + point.RecoveryPointArn + " of " + res.ResourceArn
+	}
+	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
+		WorkflowID:            childWorkflowID(r.in.Plan, r.in.Rule, nominal, subject),
+		StaticSummary:         fmt.Sprintf("%s for plan %s rule %s (run %s) and hand it to %d copy action(s)", what, r.in.Plan, r.in.Rule, nominal.Format(time.RFC3339), len(r.in.CopyActions)),
+		TypedSearchAttributes: temporal.NewSearchAttributes(attrs...),
+		// Children never outlive the run by accident: the run waits for all of them.
+		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_TERMINATE,
+	})
+	future := workflow.ExecuteChildWorkflow(cctx, model.WorkflowPlanResource, in)
+	r.inFlight++
+	r.takenThisRun++
+	r.progress.Tally.Resources++
+	r.progress.Cursor = cursor
+	workflow.Go(ctx, func(gctx workflow.Context) {
+		defer func() { r.inFlight-- }()
+		var out model.PlanResourceResult
+		err := future.Get(gctx, &out)
+		r.record(res, out, err)
+		r.publish(gctx)
+	})
+	return nil
+}
+
+// childRun is the rule as a child needs it: without the selection, which only the
+// parent uses and which may be large.
+func (r *planRun) childRun() model.PlanRunInput {
+	in := r.in
+	in.Selection = nil
+	return in
+}
+
+// record adds one child's outcome to the tallies.
+func (r *planRun) record(res model.SelectedResource, out model.PlanResourceResult, err error) {
+	t := &r.progress.Tally
+	if err != nil {
+		var app *temporal.ApplicationError
+		if errors.As(err, &app) && app.Type() == model.ErrPlanResourceFailed && app.HasDetails() {
+			var detailed model.PlanResourceResult
+			if app.Details(&detailed) == nil {
+				out = detailed
+			}
+		}
+		if out.Stage == "" {
+			// The child never ran or ended without saying why (not started, terminated,
+			// timed out): the error is all there is.
+			out = model.PlanResourceResult{ResourceArn: res.ResourceArn, State: model.PlanResourceFailed, Stage: model.PlanStageStart, Error: message(err)}
+		}
+	}
+	if out.BackupCompleted {
+		t.BackupsCompleted++
+	}
+	for _, c := range out.Copies {
+		switch {
+		case c.Enqueued:
+			t.CopiesEnqueued++
+		case c.Skipped != "":
+			t.CopiesSkipped++
+		}
+	}
+	if err == nil {
+		return
+	}
+	if out.Stage == model.PlanStageMissed {
+		t.BackupsMissed++
+	}
+	r.recordFailure(model.PlanResourceFailure{ResourceArn: res.ResourceArn, Stage: out.Stage, Reason: out.Error})
+}
+
+// recordFailure counts one failure and keeps the first MaxPlanRunFailures of them.
+// Missed backups are tallied as BackupsMissed, not Failed.
+func (r *planRun) recordFailure(f model.PlanResourceFailure) {
+	if f.Stage != model.PlanStageMissed {
+		r.progress.Tally.Failed++
+	}
+	if len(r.progress.Failures) < model.MaxPlanRunFailures {
+		r.progress.Failures = append(r.progress.Failures, f)
+	}
+}
+
+func (r *planRun) result() model.PlanRunResult {
+	return model.PlanRunResult{
+		Plan:        r.in.Plan,
+		Rule:        r.in.Rule,
+		NominalTime: r.progress.NominalTime,
+		State:       r.state,
+		SkipReason:  r.skip,
+		Tally:       r.progress.Tally,
+		Failures:    r.progress.Failures,
+	}
+}
+
+// publish is the one place the run shows its state: the CopyState and CopyCount search
+// attributes (when they change) and the current details.
+func (r *planRun) publish(ctx workflow.Context) {
+	sig := fmt.Sprintf("%s/%d", r.state, r.progress.Tally.CopiesEnqueued)
+	if sig != r.published {
+		if err := workflow.UpsertTypedSearchAttributes(ctx,
+			workflows.CopyStateKey.ValueSet(r.state),
+			workflows.CopyCountKey.ValueSet(int64(r.progress.Tally.CopiesEnqueued))); err != nil {
+			workflow.GetLogger(ctx).Warn("Could not update search attributes", "Error", err)
+		}
+		r.published = sig
+	}
+	workflow.SetCurrentDetails(ctx, runDetails(r.in, r.result(), r.inFlight))
+}
+
+func orStart(cursor string) string {
+	if cursor == "" {
+		return "the start"
+	}
+	return cursor
+}
