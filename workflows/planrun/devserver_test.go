@@ -1,0 +1,183 @@
+package planrun_test
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/backup"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	"go.uber.org/zap"
+	"go.uber.org/zap/zaptest"
+
+	"github.com/regioncopy/regioncopy/emulator"
+	"github.com/regioncopy/regioncopy/emulator/emulatortest"
+	"github.com/regioncopy/regioncopy/model"
+	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
+	"github.com/regioncopy/regioncopy/worker"
+	"github.com/regioncopy/regioncopy/workflows"
+)
+
+const (
+	east = "us-east-1"
+	role = "arn:aws:iam::123456789012:role/backup"
+	// timeScale: one emulated hour per wall-clock second, so consecutive hourly runs a
+	// second or two apart are hours apart on AWS's clock, as on a real hourly plan.
+	timeScale  = 3600
+	hourlyRuns = 4
+)
+
+func emuVaultArn(region, name string) string {
+	return "arn:aws:backup:" + region + ":123456789012:backup-vault:" + name
+}
+
+// TestHourlyPlanCopiesEveryBackupFullThenIncremental is the time-compressed plan run:
+// the real dev server, the real worker and the emulator; an hourly rule over three
+// volumes with copy actions to two Regions runs for several consecutive nominal hours.
+// Every backup must be copied to both destinations, the first copy of each volume into
+// each vault full and every later one incremental, as the chains record it and as the
+// emulator counted it.
+func TestHourlyPlanCopiesEveryBackupFullThenIncremental(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the Temporal dev server")
+	}
+	srv := temporaltest.Start(t)
+	emu := emulatortest.Start(t, emulator.Config{TimeScale: timeScale})
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+
+	vaults := map[string]string{east: "primary", "eu-west-1": "dr", "us-west-2": "dr2"}
+	for region, name := range vaults {
+		if _, err := emu.Client(region).CreateBackupVault(ctx, &backup.CreateBackupVaultInput{BackupVaultName: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	awsCfg := emu.AWSConfig(east)
+	cfg := worker.DefaultConfig()
+	cfg.TaskQueue = "planrun-test"
+	cfg.Namespace = srv.Namespace
+	cfg.MetricsListen = worker.MetricsOff
+	cfg.TimeScale = timeScale
+	cfg.ShutdownGrace = 5 * time.Second
+	cfg.AWS = &awsCfg
+	running, err := worker.Start(ctx, cfg, srv.Client, zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer running.Stop()
+
+	volumes := []string{
+		"arn:aws:ec2:us-east-1:123456789012:volume/vol-0000000000000000a",
+		"arn:aws:ec2:us-east-1:123456789012:volume/vol-0000000000000000b",
+		"arn:aws:ec2:us-east-1:123456789012:volume/vol-0000000000000000c",
+	}
+	destinations := []string{emuVaultArn("eu-west-1", "dr"), emuVaultArn("us-west-2", "dr2")}
+	in := model.PlanRunInput{
+		Plan: "hourly-dr", Rule: "every-hour", Revision: "test",
+		SourceRegion: east, ScheduleExpression: "cron(0 * * * ? *)",
+		BackupVaultName: "primary", IamRoleArn: role,
+		// AWS's default start window (8 emulated hours) is 20 s here; the completion window 5 s.
+		CompletionWindowMinutes: 120,
+		CopyActions:             []model.PlanCopyAction{{DestinationBackupVaultArn: destinations[0]}, {DestinationBackupVaultArn: destinations[1]}},
+		Selection:               &model.PlanSelection{SelectionName: "volumes", Resources: volumes},
+	}
+
+	// One run per nominal hour, started at its nominal time as the rule's schedule would
+	// start it, with the schedule's TemporalScheduledStartTime marking that time.
+	hour := time.Duration(float64(time.Hour) / timeScale)
+	first := time.Now().UTC().Truncate(time.Second).Add(time.Second)
+	for k := range hourlyRuns {
+		nominal := first.Add(time.Duration(k) * hour)
+		time.Sleep(time.Until(nominal))
+		run, err := srv.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+			ID:                    fmt.Sprintf("plan/hourly-dr/every-hour/%d", k),
+			TaskQueue:             cfg.TaskQueue,
+			TypedSearchAttributes: temporal.NewSearchAttributes(temporal.NewSearchAttributeKeyTime("TemporalScheduledStartTime").ValueSet(nominal)),
+		}, model.WorkflowPlanRun, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res model.PlanRunResult
+		if err := run.Get(ctx, &res); err != nil {
+			t.Fatalf("run %d: %v", k, err)
+		}
+		want := model.PlanRunTally{Resources: 3, BackupsCompleted: 3, CopiesEnqueued: 6}
+		if res.State != model.PlanRunCompleted || res.Tally != want || !res.NominalTime.Equal(nominal) {
+			t.Fatalf("run %d: %+v, want COMPLETED at %s with %+v", k, res, nominal, want)
+		}
+		desc, err := srv.Client.DescribeWorkflow(ctx, run.GetID(), run.GetRunID())
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan, _ := desc.TypedSearchAttributes.GetKeyword(workflows.PlanKey)
+		state, _ := desc.TypedSearchAttributes.GetKeyword(workflows.CopyStateKey)
+		copies, _ := desc.TypedSearchAttributes.GetInt64(workflows.CopyCountKey)
+		if plan != "hourly-dr" || state != model.PlanRunCompleted || copies != 6 {
+			t.Errorf("run %d search attributes: Plan=%q CopyState=%q CopyCount=%d", k, plan, state, copies)
+		}
+	}
+
+	// Every chain ends with one completed copy per run: the first FULL, the rest
+	// INCREMENTAL, oldest source first.
+	for _, vol := range volumes {
+		for _, dst := range destinations {
+			id := model.ChainWorkflowID(model.ChainKey{ResourceArn: vol, SourceRegion: east, DestinationRegion: model.RegionFromArn(dst), DestinationBackupVaultArn: dst})
+			var records []model.CopyRecord
+			deadline := time.Now().Add(30 * time.Second)
+			for {
+				records = nil
+				if v, err := srv.Client.QueryWorkflow(ctx, id, "", model.QueryCopies); err == nil {
+					if err := v.Get(&records); err != nil {
+						t.Fatal(err)
+					}
+				}
+				if completed(records) == hourlyRuns || time.Now().After(deadline) {
+					break
+				}
+				time.Sleep(250 * time.Millisecond)
+			}
+			if completed(records) != hourlyRuns || len(records) != hourlyRuns {
+				t.Fatalf("chain %s holds %d records (%d completed), want %d completed copies: %+v", id, len(records), completed(records), hourlyRuns, records)
+			}
+			slices.SortFunc(records, func(a, b model.CopyRecord) int { return a.SourceCreationDate.Compare(b.SourceCreationDate) })
+			for i, r := range records {
+				want := model.CopyIncremental
+				if i == 0 {
+					want = model.CopyFull
+				}
+				if r.Kind != want {
+					t.Errorf("chain %s copy %d of %s is %s, want %s", id, i+1, r.SourceRecoveryPointArn, r.Kind, want)
+				}
+			}
+		}
+	}
+
+	c := emu.Emulator.Counters()
+	pairs := int64(len(volumes) * len(destinations))
+	if c.BackupJobs != int64(hourlyRuns*len(volumes)) || c.CopyJobs != hourlyRuns*pairs {
+		t.Errorf("emulator saw %d backup jobs and %d copy jobs, want %d and %d", c.BackupJobs, c.CopyJobs, hourlyRuns*len(volumes), hourlyRuns*pairs)
+	}
+	if c.FullCopies != pairs || c.IncrementalCopies != (hourlyRuns-1)*pairs {
+		t.Errorf("emulator counted %d full and %d incremental copies, want %d and %d", c.FullCopies, c.IncrementalCopies, pairs, (hourlyRuns-1)*pairs)
+	}
+	for _, dst := range destinations {
+		if n := c.RecoveryPointsPerVault[dst]; n != hourlyRuns*int64(len(volumes)) {
+			t.Errorf("vault %s holds %d recovery points, want %d", dst, n, hourlyRuns*len(volumes))
+		}
+	}
+}
+
+func completed(records []model.CopyRecord) int {
+	n := 0
+	for _, r := range records {
+		if r.State == model.JobCompleted {
+			n++
+		}
+	}
+	return n
+}
