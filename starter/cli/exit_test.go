@@ -133,3 +133,17 @@ func TestMalformedTimeScaleVariableIsAUsageError(t *testing.T) {
 		t.Errorf("exit %d, stderr %q; want a usage error naming REGIONCOPY_TIME_SCALE", code, errOut)
 	}
 }
+
+func TestEveryViolationOnItsOwnLine(t *testing.T) {
+	code, _, errOut := runCLI(t, nil, closedAddress(t), "copy", "--region", "us-east-1", "--recovery-point-arn", testRP,
+		"--source-backup-vault-name", "Default", "--destination-backup-vault-arn", testVaultEU, "--iam-role-arn", testRole,
+		"--lifecycle", "MoveToColdStorageAfterDays=30,DeleteAfterDays=60")
+	if code != ExitUsage {
+		t.Fatalf("exit %d: %s", code, errOut)
+	}
+	lines := strings.Split(strings.TrimSpace(errOut), "\n")
+	if len(lines) != 3 || lines[0] != "regioncopy: 2 problems:" ||
+		!strings.HasPrefix(lines[1], "  --lifecycle.DeleteAfterDays:") || !strings.HasPrefix(lines[2], "  --lifecycle.MoveToColdStorageAfterDays:") {
+		t.Errorf("stderr:\n%s", errOut)
+	}
+}

@@ -33,24 +33,41 @@ func printJSON(w io.Writer, v any) error {
 	return enc.Encode(v)
 }
 
-// printError writes err to w, one line per joined error so that every violation of a
-// validation shows on its own line.
+// printError writes err to w; an error joining several (every violation of a
+// validation) is written one per line, however deeply the joins nest.
 func printError(w io.Writer, err error) {
-	var lines []string
-	var joined interface{ Unwrap() []error }
 	var e *exitError
 	inner := err
 	if errors.As(err, &e) {
 		inner = e.err
 	}
-	if errors.As(inner, &joined) && len(joined.Unwrap()) > 1 {
-		for _, sub := range joined.Unwrap() {
-			lines = append(lines, "  "+sub.Error())
-		}
-		fmt.Fprintf(w, "regioncopy: %d problems:\n%s\n", len(lines), strings.Join(lines, "\n"))
+	leaves := flattenJoined(inner)
+	if len(leaves) <= 1 {
+		fmt.Fprintf(w, "regioncopy: %v\n", err)
 		return
 	}
-	fmt.Fprintf(w, "regioncopy: %v\n", err)
+	lines := make([]string, len(leaves))
+	for i, l := range leaves {
+		lines[i] = "  " + l.Error()
+	}
+	fmt.Fprintf(w, "regioncopy: %d problems:\n%s\n", len(lines), strings.Join(lines, "\n"))
+}
+
+// flattenJoined lists the errors inside errors.Join values, recursively; any other
+// error is a leaf.
+func flattenJoined(err error) []error {
+	if err == nil {
+		return nil
+	}
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		return []error{err}
+	}
+	var out []error
+	for _, e := range joined.Unwrap() {
+		out = append(out, flattenJoined(e)...)
+	}
+	return out
 }
 
 // newTable returns a writer that aligns tab-separated columns; call Flush when done.
