@@ -17,6 +17,8 @@ import (
 	"github.com/regioncopy/regioncopy/emulator"
 	"github.com/regioncopy/regioncopy/emulator/emulatortest"
 	"github.com/regioncopy/regioncopy/model"
+	"github.com/regioncopy/regioncopy/plan"
+	"github.com/regioncopy/regioncopy/schedules"
 	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
 	"github.com/regioncopy/regioncopy/worker"
 	"github.com/regioncopy/regioncopy/workflows"
@@ -45,31 +47,9 @@ func TestHourlyPlanCopiesEveryBackupFullThenIncremental(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the Temporal dev server")
 	}
-	srv := temporaltest.Start(t)
-	emu := emulatortest.Start(t, emulator.Config{TimeScale: timeScale})
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-
-	vaults := map[string]string{east: "primary", "eu-west-1": "dr", "us-west-2": "dr2"}
-	for region, name := range vaults {
-		if _, err := emu.Client(region).CreateBackupVault(ctx, &backup.CreateBackupVaultInput{BackupVaultName: aws.String(name)}); err != nil {
-			t.Fatal(err)
-		}
-	}
-
-	awsCfg := emu.AWSConfig(east)
-	cfg := worker.DefaultConfig()
-	cfg.TaskQueue = "planrun-test"
-	cfg.Namespace = srv.Namespace
-	cfg.MetricsListen = worker.MetricsOff
-	cfg.TimeScale = timeScale
-	cfg.ShutdownGrace = 5 * time.Second
-	cfg.AWS = &awsCfg
-	running, err := worker.Start(ctx, cfg, srv.Client, zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer running.Stop()
+	srv, emu, taskQueue := startStack(t, ctx)
 
 	volumes := []string{
 		"arn:aws:ec2:us-east-1:123456789012:volume/vol-0000000000000000a",
@@ -96,7 +76,7 @@ func TestHourlyPlanCopiesEveryBackupFullThenIncremental(t *testing.T) {
 		time.Sleep(time.Until(nominal))
 		run, err := srv.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
 			ID:                    fmt.Sprintf("plan/hourly-dr/every-hour/%d", k),
-			TaskQueue:             cfg.TaskQueue,
+			TaskQueue:             taskQueue,
 			TypedSearchAttributes: temporal.NewSearchAttributes(temporal.NewSearchAttributeKeyTime("TemporalScheduledStartTime").ValueSet(nominal)),
 		}, model.WorkflowPlanRun, in)
 		if err != nil {
@@ -126,25 +106,10 @@ func TestHourlyPlanCopiesEveryBackupFullThenIncremental(t *testing.T) {
 	// INCREMENTAL, oldest source first.
 	for _, vol := range volumes {
 		for _, dst := range destinations {
-			id := model.ChainWorkflowID(model.ChainKey{ResourceArn: vol, SourceRegion: east, DestinationRegion: model.RegionFromArn(dst), DestinationBackupVaultArn: dst})
-			var records []model.CopyRecord
-			deadline := time.Now().Add(30 * time.Second)
-			for {
-				records = nil
-				if v, err := srv.Client.QueryWorkflow(ctx, id, "", model.QueryCopies); err == nil {
-					if err := v.Get(&records); err != nil {
-						t.Fatal(err)
-					}
-				}
-				if completed(records) == hourlyRuns || time.Now().After(deadline) {
-					break
-				}
-				time.Sleep(250 * time.Millisecond)
-			}
+			id, records := chainRecords(t, ctx, srv.Client, vol, dst, hourlyRuns)
 			if completed(records) != hourlyRuns || len(records) != hourlyRuns {
 				t.Fatalf("chain %s holds %d records (%d completed), want %d completed copies: %+v", id, len(records), completed(records), hourlyRuns, records)
 			}
-			slices.SortFunc(records, func(a, b model.CopyRecord) int { return a.SourceCreationDate.Compare(b.SourceCreationDate) })
 			for i, r := range records {
 				want := model.CopyIncremental
 				if i == 0 {
@@ -180,4 +145,141 @@ func completed(records []model.CopyRecord) int {
 		}
 	}
 	return n
+}
+
+// startStack starts the dev server, an emulator on a scaled clock with a source vault
+// and two destination vaults, and the real worker pointed at both.
+func startStack(t *testing.T, ctx context.Context) (*temporaltest.Server, *emulatortest.Server, string) {
+	t.Helper()
+	srv := temporaltest.Start(t)
+	emu := emulatortest.Start(t, emulator.Config{TimeScale: timeScale})
+	vaults := map[string]string{east: "primary", "eu-west-1": "dr", "us-west-2": "dr2"}
+	for region, name := range vaults {
+		if _, err := emu.Client(region).CreateBackupVault(ctx, &backup.CreateBackupVaultInput{BackupVaultName: aws.String(name)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	awsCfg := emu.AWSConfig(east)
+	cfg := worker.DefaultConfig()
+	cfg.TaskQueue = "planrun-test"
+	cfg.Namespace = srv.Namespace
+	cfg.MetricsListen = worker.MetricsOff
+	cfg.TimeScale = timeScale
+	cfg.ShutdownGrace = 5 * time.Second
+	cfg.AWS = &awsCfg
+	running, err := worker.Start(ctx, cfg, srv.Client, zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(running.Stop)
+	return srv, emu, cfg.TaskQueue
+}
+
+// chainRecords waits until the chain of vol into dst holds n completed copies (or 30 s
+// pass) and returns its records, oldest source first.
+func chainRecords(t *testing.T, ctx context.Context, c client.Client, vol, dst string, n int) (string, []model.CopyRecord) {
+	t.Helper()
+	id := model.ChainWorkflowID(model.ChainKey{ResourceArn: vol, SourceRegion: east, DestinationRegion: model.RegionFromArn(dst), DestinationBackupVaultArn: dst})
+	var records []model.CopyRecord
+	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(250 * time.Millisecond) {
+		records = nil
+		if v, err := c.QueryWorkflow(ctx, id, "", model.QueryCopies); err == nil {
+			if err := v.Get(&records); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if completed(records) >= n || time.Now().After(deadline) {
+			break
+		}
+	}
+	slices.SortFunc(records, func(a, b model.CopyRecord) int { return a.SourceCreationDate.Compare(b.SourceCreationDate) })
+	return id, records
+}
+
+// TestTriggeredPlanScheduleBacksUpAndCopies applies a plan file as Temporal Schedules,
+// triggers its rule as `regioncopy plan trigger` does, and checks that the schedule's
+// PlanRun (its nominal time read from the schedule) backed up every selected volume and
+// that every backup landed, as a full first copy, in both destination vaults.
+func TestTriggeredPlanScheduleBacksUpAndCopies(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the Temporal dev server")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	srv, emu, taskQueue := startStack(t, ctx)
+
+	volumes := []string{
+		"arn:aws:ec2:us-east-1:123456789012:volume/vol-0000000000000001a",
+		"arn:aws:ec2:us-east-1:123456789012:volume/vol-0000000000000001b",
+	}
+	destinations := []string{emuVaultArn("eu-west-1", "dr"), emuVaultArn("us-west-2", "dr2")}
+	// A yearly rule, so the schedule never fires on its own during the test.
+	file := fmt.Sprintf(`{
+  "BackupPlan": {
+    "BackupPlanName": "triggered",
+    "Rules": [{
+      "RuleName": "yearly",
+      "TargetBackupVaultName": "primary",
+      "ScheduleExpression": "cron(0 5 1 1 ? *)",
+      "CopyActions": [
+        {"DestinationBackupVaultArn": %q},
+        {"DestinationBackupVaultArn": %q}
+      ]
+    }]
+  },
+  "BackupSelection": {
+    "SelectionName": "volumes",
+    "IamRoleArn": %q,
+    "Resources": [%q, %q]
+  }
+}`, destinations[0], destinations[1], role, volumes[0], volumes[1])
+	f, err := plan.Parse("plan.json", []byte(file), plan.Options{DefaultRegion: east})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := schedules.NewManager(srv.Client, schedules.Options{TaskQueue: taskQueue, DefaultRegion: east})
+	if _, err := m.Apply(ctx, f, false); err != nil {
+		t.Fatal(err)
+	}
+	triggeredAt := time.Now()
+	if err := m.Trigger(ctx, "triggered", "yearly"); err != nil {
+		t.Fatal(err)
+	}
+
+	h := srv.Client.ScheduleClient().GetHandle(ctx, schedules.ScheduleID("triggered", "yearly"))
+	var runID string
+	for deadline := time.Now().Add(20 * time.Second); runID == "" && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
+		desc, err := h.Describe(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := len(desc.Info.RecentActions); n > 0 {
+			runID = desc.Info.RecentActions[n-1].StartWorkflowResult.WorkflowID
+		}
+	}
+	if runID == "" {
+		t.Fatal("the triggered schedule started no run")
+	}
+	var res model.PlanRunResult
+	if err := srv.Client.GetWorkflow(ctx, runID, "").Get(ctx, &res); err != nil {
+		t.Fatalf("run %s: %v", runID, err)
+	}
+	want := model.PlanRunTally{Resources: 2, BackupsCompleted: 2, CopiesEnqueued: 4}
+	if res.State != model.PlanRunCompleted || res.Tally != want {
+		t.Fatalf("run %s: %+v, want COMPLETED with %+v", runID, res, want)
+	}
+	if d := res.NominalTime.Sub(triggeredAt); d < -time.Second || d > 10*time.Second {
+		t.Errorf("nominal time %s is not the trigger's time %s", res.NominalTime, triggeredAt)
+	}
+	for _, vol := range volumes {
+		for _, dst := range destinations {
+			id, records := chainRecords(t, ctx, srv.Client, vol, dst, 1)
+			if len(records) != 1 || records[0].State != model.JobCompleted || records[0].Kind != model.CopyFull {
+				t.Errorf("chain %s: %+v, want one completed FULL copy", id, records)
+			}
+		}
+	}
+	if c := emu.Emulator.Counters(); c.BackupJobs != 2 || c.FullCopies != 4 {
+		t.Errorf("emulator saw %d backup jobs and %d full copies, want 2 and 4", c.BackupJobs, c.FullCopies)
+	}
 }
