@@ -39,7 +39,7 @@ func TestOnDevServer(t *testing.T) {
 	if bin == "" || testing.Short() {
 		t.Skip("needs the Temporal dev server: set REGIONCOPY_TEMPORAL_BIN (make test does)")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
 
 	args := []string{}
@@ -89,8 +89,9 @@ func TestOnDevServer(t *testing.T) {
 		arn := aws.addSource(n, aws.now().Add(-time.Hour))
 		return model.CopyRequest{SourceRegion: srcRegion, RecoveryPointArn: arn, SourceBackupVaultName: srcVault,
 			IamRoleArn: roleArn, Plan: "devserver", TimeScale: devTimeScale,
-			// A long window (60 wall seconds) so a loaded machine cannot end a copy early.
-			CompletionWindow: 60 * day,
+			// A long window (six wall minutes): a poll lost with the replaced worker is only
+			// retried after its one-minute StartToClose, and a loaded machine is slow.
+			CompletionWindow: 365 * day,
 			Destinations:     []model.Destination{{BackupVaultArn: dstVaultArn, Lifecycle: model.Lifecycle{DeleteAfterDays: deleteAfterDays}}}}
 	}
 	copyOnce := func(req model.CopyRequest, meanwhile func()) (model.CopyRequestResult, string) {
@@ -188,6 +189,47 @@ func TestOnDevServer(t *testing.T) {
 	assert.Contains(t, md.GetCurrentDetails(), second.DestinationRecoveryPointArn)
 
 	assert.Equal(t, 2, aws.calls().jobs, "two copies, one job each, though each request was made twice and a worker was replaced")
+
+	// A copy costs the same history events however long its job runs: three copies into a
+	// second vault, the last one's job ten times longer (many more polls). Workflow task
+	// events are left out of the count, since how the server batches them is timing.
+	eventsOf := func(id string) int {
+		n := 0
+		for _, e := range fetchHistory(ctx, t, c, id).Events {
+			switch e.GetEventType() {
+			case enumspb.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED,
+				enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, enumspb.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
+			default:
+				n++
+			}
+		}
+		return n
+	}
+	toVault2 := func(n int) model.CopyRequest {
+		r := request(n, 0)
+		r.Destinations = []model.Destination{{BackupVaultArn: dst2VaultArn}}
+		return r
+	}
+	copiedTo := func(n int) (string, int) {
+		res, _ := copyOnce(toVault2(n), func() {})
+		require.Empty(t, res.Results[0].Error)
+		chain2 := res.Results[0].ChainWorkflowId
+		require.Eventually(t, func() bool {
+			v, err := c.QueryWorkflow(ctx, chain2, "", model.QueryStatus)
+			require.NoError(t, err)
+			var st model.ChainStatus
+			require.NoError(t, v.Get(&st))
+			return st.State == model.ChainIdle && st.CopiesTotal == n-2
+		}, 10*time.Second, 50*time.Millisecond)
+		return chain2, eventsOf(chain2)
+	}
+	chain2, n1 := copiedTo(3)
+	_, n2 := copiedTo(4)
+	aws.setJobDuration(3 * day)
+	pollsBefore := aws.calls().pollCalls
+	_, n3 := copiedTo(5)
+	assert.GreaterOrEqual(t, aws.calls().pollCalls-pollsBefore, 3, "the long job was polled several times")
+	assert.Equal(t, n2-n1, n3-n2, "events per copy of %s: short job %d, long job %d", chain2, n2-n1, n3-n2)
 
 	// Replay what the server recorded, and keep it when asked to.
 	for name, id := range map[string]string{"request.json": req2, "chain.json": chainID, "request-first.json": req1} {

@@ -264,6 +264,12 @@ func (f *fakeAWS) EnqueueCopy(ctx context.Context, in model.EnqueueCopyInput) (m
 	return model.EnqueueCopyOutput{ChainWorkflowId: model.ChainWorkflowID(in.Key), RunId: "run"}, nil
 }
 
+func (f *fakeAWS) setJobDuration(d time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.jobDuration = d
+}
+
 // activities maps each activity name the workflows use to f's method.
 func (f *fakeAWS) activities() map[string]any {
 	return map[string]any{
