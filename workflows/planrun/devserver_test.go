@@ -49,7 +49,7 @@ func TestHourlyPlanCopiesEveryBackupFullThenIncremental(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	srv, emu, taskQueue := startStack(t, ctx)
+	srv, emu, taskQueue := startStack(t, ctx, emulator.Config{TimeScale: timeScale})
 
 	volumes := []string{
 		"arn:aws:ec2:us-east-1:123456789012:volume/vol-0000000000000000a",
@@ -147,12 +147,13 @@ func completed(records []model.CopyRecord) int {
 	return n
 }
 
-// startStack starts the dev server, an emulator on a scaled clock with a source vault
-// and two destination vaults, and the real worker pointed at both.
-func startStack(t *testing.T, ctx context.Context) (*temporaltest.Server, *emulatortest.Server, string) {
+// startStack starts the dev server, an emulator built from emuCfg with a source vault
+// and two destination vaults, and the real worker (on the emulator's time scale)
+// pointed at both.
+func startStack(t *testing.T, ctx context.Context, emuCfg emulator.Config) (*temporaltest.Server, *emulatortest.Server, string) {
 	t.Helper()
 	srv := temporaltest.Start(t)
-	emu := emulatortest.Start(t, emulator.Config{TimeScale: timeScale})
+	emu := emulatortest.Start(t, emuCfg)
 	vaults := map[string]string{east: "primary", "eu-west-1": "dr", "us-west-2": "dr2"}
 	for region, name := range vaults {
 		if _, err := emu.Client(region).CreateBackupVault(ctx, &backup.CreateBackupVaultInput{BackupVaultName: aws.String(name)}); err != nil {
@@ -164,7 +165,7 @@ func startStack(t *testing.T, ctx context.Context) (*temporaltest.Server, *emula
 	cfg.TaskQueue = "planrun-test"
 	cfg.Namespace = srv.Namespace
 	cfg.MetricsListen = worker.MetricsOff
-	cfg.TimeScale = timeScale
+	cfg.TimeScale = max(emuCfg.TimeScale, 1)
 	cfg.ShutdownGrace = 5 * time.Second
 	cfg.AWS = &awsCfg
 	running, err := worker.Start(ctx, cfg, srv.Client, zaptest.NewLogger(t, zaptest.Level(zap.WarnLevel)))
@@ -206,7 +207,7 @@ func TestTriggeredPlanScheduleBacksUpAndCopies(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
-	srv, emu, taskQueue := startStack(t, ctx)
+	srv, emu, taskQueue := startStack(t, ctx, emulator.Config{TimeScale: timeScale})
 
 	volumes := []string{
 		"arn:aws:ec2:us-east-1:123456789012:volume/vol-0000000000000001a",
@@ -281,5 +282,89 @@ func TestTriggeredPlanScheduleBacksUpAndCopies(t *testing.T) {
 	}
 	if c := emu.Emulator.Counters(); c.BackupJobs != 2 || c.FullCopies != 4 {
 		t.Errorf("emulator saw %d backup jobs and %d full copies, want 2 and 4", c.BackupJobs, c.FullCopies)
+	}
+}
+
+// TestCopyOnlyPlanCopiesTheVaultsNewPoints watches a vault a native AWS Backup plan
+// fills: a copy-only run copies each recovery point that appeared since the previous
+// nominal run to both destinations, and a second run whose window overlaps the first
+// hands the same points over again without a second copy job, because the chains
+// answer an order for a point they already copied with its record.
+//
+// The emulator runs on the wall clock here: a copy-only run compares the vault's AWS
+// timestamps with its nominal time, which a scaled emulator clock would put apart.
+func TestCopyOnlyPlanCopiesTheVaultsNewPoints(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the Temporal dev server")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	// Small volumes and fast links, so that copies take a fraction of a second.
+	srv, emu, taskQueue := startStack(t, ctx, emulator.Config{DefaultResourceSize: 16 << 20, CopyBandwidth: 1 << 30, BackupBandwidth: 1 << 30})
+
+	volumes := []string{
+		"arn:aws:ec2:us-east-1:123456789012:volume/vol-0000000000000002a",
+		"arn:aws:ec2:us-east-1:123456789012:volume/vol-0000000000000002b",
+	}
+	// The native plan's backups.
+	for i, vol := range volumes {
+		out, err := emu.Client(east).StartBackupJob(ctx, &backup.StartBackupJobInput{
+			BackupVaultName: aws.String("primary"), ResourceArn: aws.String(vol), IamRoleArn: aws.String(role),
+			IdempotencyToken: aws.String(fmt.Sprintf("native-%d", i)),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(100 * time.Millisecond) {
+			job, err := emu.Client(east).DescribeBackupJob(ctx, &backup.DescribeBackupJobInput{BackupJobId: out.BackupJobId})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if job.State == "COMPLETED" {
+				break
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("native backup of %s is %s", vol, job.State)
+			}
+		}
+	}
+
+	destinations := []string{emuVaultArn("eu-west-1", "dr"), emuVaultArn("us-west-2", "dr2")}
+	in := model.PlanRunInput{
+		Plan: "native-dr", Rule: "hourly", Revision: "test", CopyOnly: true,
+		SourceRegion: east, ScheduleExpression: "cron(0 * * * ? *)",
+		BackupVaultName: "primary", IamRoleArn: role,
+		CopyActions: []model.PlanCopyAction{{DestinationBackupVaultArn: destinations[0]}, {DestinationBackupVaultArn: destinations[1]}},
+	}
+	for k := range 2 {
+		time.Sleep(time.Second)
+		nominal := time.Now().UTC().Truncate(time.Second)
+		run, err := srv.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+			ID:                    fmt.Sprintf("plan/native-dr/hourly/%d", k),
+			TaskQueue:             taskQueue,
+			TypedSearchAttributes: temporal.NewSearchAttributes(temporal.NewSearchAttributeKeyTime("TemporalScheduledStartTime").ValueSet(nominal)),
+		}, model.WorkflowPlanRun, in)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var res model.PlanRunResult
+		if err := run.Get(ctx, &res); err != nil {
+			t.Fatalf("run %d: %v", k, err)
+		}
+		want := model.PlanRunTally{Resources: 2, CopiesEnqueued: 4}
+		if res.State != model.PlanRunCompleted || res.Tally != want {
+			t.Fatalf("run %d: %+v, want COMPLETED with %+v", k, res, want)
+		}
+		for _, vol := range volumes {
+			for _, dst := range destinations {
+				id, records := chainRecords(t, ctx, srv.Client, vol, dst, 1)
+				if len(records) != 1 || records[0].State != model.JobCompleted || records[0].Kind != model.CopyFull {
+					t.Errorf("after run %d chain %s holds %+v, want one completed FULL copy", k, id, records)
+				}
+			}
+		}
+	}
+	if c := emu.Emulator.Counters(); c.BackupJobs != 2 || c.CopyJobs != 4 {
+		t.Errorf("emulator saw %d backup jobs and %d copy jobs, want the 2 native backups and 4 copies", c.BackupJobs, c.CopyJobs)
 	}
 }
