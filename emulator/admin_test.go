@@ -61,6 +61,17 @@ func TestAdminAPI(t *testing.T) {
 	if code := admin(t, "POST", s.URL+"/_emulator/resources", `[{"ResourceArn":"nope","SizeBytes":1}]`, nil); code != 400 {
 		t.Fatalf("bad seed answered %d", code)
 	}
+	// A seed's tags reach the tagging API; a reserved tag key is refused.
+	tagged := `{"Resources":[{"ResourceArn":"` + volume2 + `","SizeBytes":1048576,"Tags":{"env":"prod"}}]}`
+	if code := admin(t, "POST", s.URL+"/_emulator/resources", tagged, nil); code != 200 {
+		t.Fatalf("tagged seed: %d", code)
+	}
+	if got := tagsOf(getOne(t, s.TaggingClient(east), volume2)); len(got) != 1 || got["env"] != "prod" {
+		t.Fatalf("seeded tags: %v", got)
+	}
+	if code := admin(t, "POST", s.URL+"/_emulator/resources", `[{"ResourceArn":"`+volume2+`","SizeBytes":1,"Tags":{"aws:x":"y"}}]`, nil); code != 400 {
+		t.Fatalf("a seed with a reserved tag key answered %d", code)
+	}
 	c := s.Client(east)
 	mustVault(t, c, "src", "")
 	dstArn := mustVault(t, s.Client(west), "dst", "")

@@ -66,7 +66,12 @@ func (c *cli) run(region string, args ...string) map[string]any {
 }
 
 func (c *cli) exec(region string, args ...string) ([]byte, string, error) {
-	full := append([]string{"--endpoint-url", c.url, "--region", region, "--output", "json", "backup"}, args...)
+	return c.execService("backup", region, args...)
+}
+
+// execService calls `aws <service> <args>` in region.
+func (c *cli) execService(service, region string, args ...string) ([]byte, string, error) {
+	full := append([]string{"--endpoint-url", c.url, "--region", region, "--output", "json", service}, args...)
 	cmd := exec.Command(c.bin, full...)
 	cmd.Env = c.env
 	var stdout, stderr bytes.Buffer

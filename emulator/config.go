@@ -75,6 +75,9 @@ type ResourceSeed struct {
 	SizeBytes int64
 	// DailyWriteRate is the fraction of SizeBytes written per day, rewrites included.
 	DailyWriteRate float64
+	// Tags are applied to the resource as TagResources would apply them (keys named here
+	// are set, other keys stay), so GetResources finds it by them.
+	Tags map[string]string `json:",omitempty"`
 }
 
 const (

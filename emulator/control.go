@@ -28,14 +28,14 @@ func (e *Emulator) SetFaults(f Faults) error {
 	return nil
 }
 
-// SeedResources declares resources with their sizes and write rates (replacing the values
-// of resources already known).
+// SeedResources declares resources with their sizes, write rates and tags (replacing the
+// sizes and rates of resources already known, and setting the tags they name).
 func (e *Emulator) SeedResources(seeds []ResourceSeed) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	var errs []error
 	for _, s := range seeds {
-		if err := e.seedResource(s); err != nil {
+		if err := e.seedResource(s, false); err != nil {
 			errs = append(errs, errors.New(err.Message))
 		}
 	}
@@ -57,7 +57,7 @@ func ParseResourceSeeds(b []byte) ([]ResourceSeed, error) {
 	}
 	var doc struct{ Resources []ResourceSeed }
 	if err := decodeStrict(b, &doc); err != nil {
-		return nil, fmt.Errorf(`resource seeds: want [{"ResourceArn":...,"SizeBytes":...,"DailyWriteRate":...}] or {"Resources":[...]}: %w`, err)
+		return nil, fmt.Errorf(`resource seeds: want [{"ResourceArn":...,"SizeBytes":...,"DailyWriteRate":...,"Tags":{...}}] or {"Resources":[...]}: %w`, err)
 	}
 	return doc.Resources, nil
 }

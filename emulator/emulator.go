@@ -1,8 +1,10 @@
 // Package emulator is a multi-Region AWS Backup API emulator: a real HTTP service speaking
 // restJson1 (and optionally verifying SigV4) for every Region of one account at once. It
 // models vaults, backup and copy jobs on a scalable clock, incremental copies, lifecycle and
-// expiry, AWS's quotas and rules, and injects reproducible faults. It imports nothing from
-// the rest of regioncopy: it stands in for AWS.
+// expiry, AWS's quotas and rules, and injects reproducible faults. On the same endpoint it
+// serves the Resource Groups Tagging API (awsJson1.1) over the protected resources' tags,
+// which is how backup selections find resources by tag. It imports nothing from the rest
+// of regioncopy: it stands in for AWS.
 package emulator
 
 import (
@@ -63,7 +65,7 @@ func New(cfg Config) (*Emulator, error) {
 	e.clock = newClock(start, cfg.TimeScale)
 	e.reindex()
 	for _, r := range cfg.Resources {
-		if apiErr := e.seedResource(r); apiErr != nil {
+		if apiErr := e.seedResource(r, loaded); apiErr != nil {
 			return nil, fmt.Errorf("emulator config: Resources: %s", apiErr.Message)
 		}
 	}
@@ -96,7 +98,8 @@ func (e *Emulator) Advance(d time.Duration) {
 	e.requestSaveLocked()
 }
 
-// Handler serves the AWS Backup API for every Region, and the admin API under /_emulator/.
+// Handler serves the AWS Backup API and the Resource Groups Tagging API for every Region,
+// and the admin API under /_emulator/.
 func (e *Emulator) Handler() http.Handler { return http.HandlerFunc(e.serveHTTP) }
 
 // Close stops the background saver and saves the state (when a state file is configured).

@@ -78,3 +78,49 @@ type bodyReader struct{ *bytes.Reader }
 func (bodyReader) Close() error { return nil }
 
 func httpBody(b []byte) bodyReader { return bodyReader{bytes.NewReader(b)} }
+
+// FuzzTaggingRequests sends arbitrary operations and bodies to the tagging API: whatever
+// arrives, the answer is awsJson1.1 (JSON, with __type on errors), never a panic.
+func FuzzTaggingRequests(f *testing.F) {
+	for _, s := range []struct{ op, body string }{
+		{"GetResources", `{}`},
+		{"GetResources", `{"TagFilters":[{"Key":"env","Values":["prod","dev"]}],"ResourceTypeFilters":["ec2:volume"],"ResourcesPerPage":1}`},
+		{"GetResources", `{"PaginationToken":"eyJxIjoiIiwiYSI6IiJ9","TagsPerPage":100}`},
+		{"GetResources", `{"ResourceARNList":["` + volume + `"],"TagFilters":[{}]}`},
+		{"GetResources", `{"ResourcesPerPage":1e30}`},
+		{"TagResources", `{"ResourceARNList":["` + volume + `"],"Tags":{"env":"prod"}}`},
+		{"TagResources", `{"ResourceARNList":["arn:aws:s3:::bucket-one"],"Tags":{"aws:x":""}}`},
+		{"UntagResources", `{"ResourceARNList":["` + volume + `"],"TagKeys":["env"]}`},
+		{"GetTagKeys", `{}`},
+	} {
+		f.Add(s.op, []byte(s.body))
+	}
+	e, err := emulator.New(emulator.Config{StartTime: epoch})
+	if err != nil {
+		f.Fatal(err)
+	}
+	h := e.Handler()
+	auth := "AWS4-HMAC-SHA256 Credential=AKIAFUZZ/20260101/us-east-1/tagging/aws4_request, SignedHeaders=host, Signature=" + strings.Repeat("0", 64)
+	f.Fuzz(func(t *testing.T, op string, body []byte) {
+		req := httptest.NewRequest("POST", "/", bytes.NewReader(body))
+		req.Header.Set("Authorization", auth)
+		req.Header.Set("X-Amz-Target", "ResourceGroupsTaggingAPI_20170126."+op)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if ct := rec.Header().Get("Content-Type"); ct != "application/x-amz-json-1.1" {
+			t.Fatalf("%s: content type %q", op, ct)
+		}
+		b := rec.Body.Bytes()
+		if !json.Valid(b) {
+			t.Fatalf("%s: body is not JSON: %q", op, b)
+		}
+		if rec.Code >= 300 {
+			var e struct {
+				Type string `json:"__type"`
+			}
+			if json.Unmarshal(b, &e) != nil || e.Type == "" {
+				t.Fatalf("%s: error %d without __type: %s", op, rec.Code, b)
+			}
+		}
+	})
+}

@@ -78,8 +78,10 @@ func (e *Emulator) resourceFor(arn, typ, region string) *resource {
 	return r
 }
 
-// seedResource declares (or updates) a resource's size and write rate.
-func (e *Emulator) seedResource(s ResourceSeed) *apiError {
+// seedResource declares (or updates) a resource's size, write rate and tags. With
+// keepSavedTags, a resource that already has tags (from a loaded state file) keeps them: what
+// the API changed since the seed was first applied is not undone by a restart.
+func (e *Emulator) seedResource(s ResourceSeed, keepSavedTags bool) *apiError {
 	typ, region, ok := classifyResource(s.ResourceArn)
 	if !ok {
 		return errInvalidParameter("ResourceArn %q is not a well-formed ARN of a supported resource type", s.ResourceArn)
@@ -90,9 +92,17 @@ func (e *Emulator) seedResource(s ResourceSeed) *apiError {
 	if s.DailyWriteRate < 0 || math.IsNaN(s.DailyWriteRate) || math.IsInf(s.DailyWriteRate, 0) {
 		return errInvalidParameter("DailyWriteRate of %s must be a non-negative number", s.ResourceArn)
 	}
+	if err := validateTagMap(s.Tags, "Tags of "+s.ResourceArn, false); err != nil {
+		return err
+	}
 	r := e.resourceFor(s.ResourceArn, typ, region)
 	r.SizeBytes = s.SizeBytes
 	r.DailyWriteRate = s.DailyWriteRate
+	if len(s.Tags) > 0 && !(keepSavedTags && r.Tagged) {
+		if err := applyTags(r, s.Tags); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 

@@ -115,6 +115,8 @@ func regionOf(r *http.Request) (string, *apiError) {
 	return m[3], nil
 }
 
+// serveHTTP serves both APIs of the one endpoint: AWS Backup (restJson1, routed by method
+// and path) and the Resource Groups Tagging API (awsJson1.1, routed by X-Amz-Target).
 func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-amzn-RequestId", requestID())
 	if strings.HasPrefix(r.URL.Path, adminPrefix) {
@@ -130,10 +132,18 @@ func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errSerialization("request body exceeds %d bytes", maxBodyBytes))
 		return
 	}
-	rt, labels, found := match(r.Method, r.URL.EscapedPath())
-	op := "UnknownOperation"
-	if found {
-		op = rt.op
+	api := apiOf(r)
+	var (
+		op      = "UnknownOperation"
+		handler handlerFunc
+		labels  map[string]string
+		found   bool
+	)
+	if api == apiTagging {
+		w.Header().Set("Content-Type", taggingContentType) // answers and errors alike
+		op, handler, found = taggingOperation(r)
+	} else if rt, l, ok := match(r.Method, r.URL.EscapedPath()); ok {
+		op, handler, labels, found = rt.op, rt.handler, l, true
 	}
 
 	e.mu.Lock()
@@ -148,15 +158,22 @@ func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
+	if api == apiTagging {
+		fault = taggingFault(fault)
+	}
 	if fault != nil {
 		writeError(w, fault)
 		return
 	}
 	if !found {
-		writeError(w, errUnknownOperation())
+		if api == apiTagging {
+			writeError(w, errUnknownTaggingOperation(r))
+		} else {
+			writeError(w, errUnknownOperation())
+		}
 		return
 	}
-	if apiErr := e.verifySignature(r, body); apiErr != nil {
+	if apiErr := e.verifySignature(r, body, api); apiErr != nil {
 		writeError(w, apiErr)
 		return
 	}
@@ -170,7 +187,7 @@ func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	e.mu.Lock()
 	c.now = e.clock.now()
 	e.settle(c.now)
-	resp, apiErr := rt.handler(e, c)
+	resp, apiErr := handler(e, c)
 	if apiErr == nil {
 		e.settle(c.now) // a new job may start at once
 	}
@@ -192,7 +209,9 @@ func requestID() string {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
+	if w.Header().Get("Content-Type") == "" {
+		w.Header().Set("Content-Type", "application/json")
+	}
 	if v == nil {
 		w.WriteHeader(status)
 		return
@@ -210,7 +229,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 // message under both spellings SDKs read.
 func writeError(w http.ResponseWriter, e *apiError) {
 	w.Header().Set("X-Amzn-ErrorType", e.Code)
-	w.Header().Set("Content-Type", "application/json")
+	if w.Header().Get("Content-Type") == "" {
+		w.Header().Set("Content-Type", "application/json")
+	}
 	w.WriteHeader(e.Status)
 	b, _ := json.Marshal(map[string]string{"__type": e.Code, "Code": e.Code, "Message": e.Message, "message": e.Message, "Type": e.Fault})
 	_, _ = w.Write(b)

@@ -22,9 +22,10 @@ func sigError(code, format string, args ...any) *apiError {
 	return &apiError{Code: code, Status: http.StatusForbidden, Message: fmt.Sprintf(format, args...), Fault: "User"}
 }
 
-// verifySignature checks a request's SigV4 signature against the configured keys. Dates are
-// checked against the wall clock, not the emulator clock: clients sign with real time.
-func (e *Emulator) verifySignature(r *http.Request, body []byte) *apiError {
+// verifySignature checks a request's SigV4 signature against the configured keys, scoped to
+// the signing name of the API it calls (backup or tagging). Dates are checked against the
+// wall clock, not the emulator clock: clients sign with real time.
+func (e *Emulator) verifySignature(r *http.Request, body []byte, api string) *apiError {
 	if len(e.cfg.Credentials) == 0 {
 		return nil
 	}
@@ -41,8 +42,8 @@ func (e *Emulator) verifySignature(r *http.Request, body []byte) *apiError {
 	if !ok {
 		return sigError("UnrecognizedClientException", "The security token included in the request is invalid: unknown access key %s", keyID)
 	}
-	if service != "backup" {
-		return sigError("InvalidSignatureException", "Credential should be scoped to correct service: 'backup', not %q", service)
+	if service != api {
+		return sigError("InvalidSignatureException", "Credential should be scoped to correct service: '%s', not %q", api, service)
 	}
 	amzDate := r.Header.Get("X-Amz-Date")
 	signedAt, err := time.Parse("20060102T150405Z", amzDate)

@@ -146,6 +146,11 @@ type resource struct {
 	DailyWriteRate float64
 	// LastBackup is the capture time of the newest completed backup (zero: none yet).
 	LastBackup time.Time
+	// Tags are the resource's tags, as the Resource Groups Tagging API serves them.
+	Tags map[string]string `json:",omitempty"`
+	// Tagged is set once the resource has had a tag: GetResources lists such resources
+	// (with an empty tag set once every tag is removed) and no others, as on AWS.
+	Tagged bool `json:",omitempty"`
 }
 
 type plan struct {

@@ -25,13 +25,22 @@ import (
 // would never produce.
 func rawCall(t *testing.T, s *emulatortest.Server, region, method, path string, body []byte) (*http.Response, map[string]any) {
 	t.Helper()
+	return rawCallWith(t, s, region, method, path, body, "backup", nil)
+}
+
+// rawCallWith is rawCall signed for service, with extra headers.
+func rawCallWith(t *testing.T, s *emulatortest.Server, region, method, path string, body []byte, service string, headers map[string]string) (*http.Response, map[string]any) {
+	t.Helper()
 	req, err := http.NewRequest(method, s.URL+path, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
+	}
 	sum := sha256.Sum256(body)
 	creds, _ := s.AWSConfig(region).Credentials.Retrieve(context.Background())
-	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), "backup", region, time.Now()); err != nil {
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hex.EncodeToString(sum[:]), service, region, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	resp, err := http.DefaultClient.Do(req)

@@ -1,5 +1,5 @@
 // Package emulatortest starts an in-process AWS Backup emulator for tests and hands out
-// aws-sdk-go-v2 clients pointed at it.
+// aws-sdk-go-v2 clients pointed at it: AWS Backup and the Resource Groups Tagging API.
 package emulatortest
 
 import (
@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/backup"
+	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
 
 	"github.com/regioncopy/regioncopy/emulator"
 )
@@ -68,4 +69,9 @@ func (s *Server) AWSConfig(region string) aws.Config {
 // Client is an AWS Backup client for region talking to the server.
 func (s *Server) Client(region string, optFns ...func(*backup.Options)) *backup.Client {
 	return backup.NewFromConfig(s.AWSConfig(region), optFns...)
+}
+
+// TaggingClient is a Resource Groups Tagging API client for region talking to the server.
+func (s *Server) TaggingClient(region string, optFns ...func(*resourcegroupstaggingapi.Options)) *resourcegroupstaggingapi.Client {
+	return resourcegroupstaggingapi.NewFromConfig(s.AWSConfig(region), optFns...)
 }

@@ -1,6 +1,8 @@
-// Command backup-emulator serves the AWS Backup API for every Region of one emulated
-// account. Point any AWS SDK or the AWS CLI at it with AWS_ENDPOINT_URL_BACKUP or
-// --endpoint-url; any Region, any static credentials.
+// Command backup-emulator serves the AWS Backup API, and the Resource Groups Tagging API
+// that backup selections resolve tags through, for every Region of one emulated account.
+// Point any AWS SDK or the AWS CLI at it with AWS_ENDPOINT_URL_BACKUP and
+// AWS_ENDPOINT_URL_RESOURCE_GROUPS_TAGGING_API, or --endpoint-url; any Region, any static
+// credentials.
 package main
 
 import (
@@ -52,7 +54,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		f           emulator.Faults
 		listen      = fs.String("listen", "127.0.0.1:4566", "address to listen on (port 0 picks a free port)")
 		startTime   = fs.String("start-time", "", "initial emulator clock, RFC 3339 (default: now)")
-		seedFile    = fs.String("resources", "", "JSON seed file of resources with SizeBytes and DailyWriteRate")
+		seedFile    = fs.String("resources", "", "JSON seed file of resources with SizeBytes, DailyWriteRate and Tags")
 		faultOps    = fs.String("fault-operations", "", "comma-separated operations request faults apply to (default: all)")
 		jobKinds    = fs.String("fault-job-kinds", "", "comma-separated job kinds job faults apply to: backup,copy (default: both)")
 		latency     = fs.Duration("latency", 0, "wall-clock latency added to calls")
