@@ -1,0 +1,32 @@
+package planrun
+
+import (
+	"path/filepath"
+	"testing"
+
+	"go.temporal.io/sdk/worker"
+)
+
+// TestReplayRecordedHistories replays a PlanRun and a PlanResource history recorded on
+// the dev server (TestHourlyPlanCopiesEveryBackupFullThenIncremental with
+// REGIONCOPY_RECORD_HISTORY=1) against the current code: a change that would break
+// runs in flight fails here. A deliberate change of behaviour needs workflow.GetVersion,
+// not a re-recorded history.
+func TestReplayRecordedHistories(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 2 {
+		t.Fatalf("recorded histories belong in testdata/, found %v", files)
+	}
+	for _, f := range files {
+		t.Run(filepath.Base(f), func(t *testing.T) {
+			replayer := worker.NewWorkflowReplayer()
+			Register(replayer)
+			if err := replayer.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
