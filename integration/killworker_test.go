@@ -57,7 +57,7 @@ func TestWorkerKilledMidCopyFinishesOnce(t *testing.T) {
 		t.Logf("note: the copy job completed while no worker was running (%s)", aws.ToString(job.CopyJobId))
 	}
 
-	startWorkerProcess(t, bin)
+	second := startWorkerProcess(t, bin)
 	r = regioncopy(t, 2*time.Minute, append(args, "--wait")...)
 	if r.code != cli.ExitOK {
 		t.Fatalf("copy --wait after the restart: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
@@ -77,6 +77,24 @@ func TestWorkerKilledMidCopyFinishesOnce(t *testing.T) {
 	}
 	if got := after.BytesTransferred["us-east-1>"+slowRegion] - before.BytesTransferred["us-east-1>"+slowRegion]; got != 1<<30 {
 		t.Errorf("bytes to %s: %d, want one full copy of %d", slowRegion, got, 1<<30)
+	}
+
+	// With no worker left at all, the finished request's status is still there.
+	if err := second.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	_ = second.Wait()
+	r = regioncopy(t, 30*time.Second, "--address", stack.Temporal.Address, "status", out.WorkflowId, "--output", "json")
+	var st struct {
+		ExecutionStatus string
+		Status          model.RequestStatus
+	}
+	if r.code != cli.ExitOK || decodeJSON(r.stdout, &st) != nil {
+		t.Fatalf("status without a worker: exit %d\n%s\n%s", r.code, r.stdout, r.stderr)
+	}
+	if st.ExecutionStatus != "Completed" || st.Status.State != model.RequestCompleted || len(st.Status.Destinations) != 1 ||
+		st.Status.Destinations[0].Result == nil || st.Status.Destinations[0].Result.Record.State != model.JobCompleted {
+		t.Errorf("status without a worker: %s", r.stdout)
 	}
 }
 

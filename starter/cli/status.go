@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/workflows"
@@ -97,6 +98,13 @@ func describeWorkflow(ctx context.Context, app *App, c client.Client, id, runID 
 	st.UIURL = app.workflowURL(st.WorkflowId, st.RunId)
 	qctx, cancel := context.WithTimeout(ctx, pollTimeout)
 	defer cancel()
+	if st.Type == model.WorkflowCopyRecoveryPoint && !st.CloseTime.IsZero() {
+		// A finished request's result says all its status would, and needs no worker.
+		if rs, err := requestStatusFromResult(qctx, c, st.WorkflowId, st.RunId); err == nil {
+			st.Status, err = json.Marshal(rs)
+			return st, err
+		}
+	}
 	raw, err := queryRaw(qctx, c, st.WorkflowId, st.RunId, model.QueryStatus)
 	if err != nil {
 		st.StatusError = err.Error()
@@ -104,6 +112,37 @@ func describeWorkflow(ctx context.Context, app *App, c client.Client, id, runID 
 		st.Status = raw
 	}
 	return st, nil
+}
+
+// requestStatusFromResult rebuilds a finished request's status from its result (or the
+// result carried by its failure), for when no worker is there to answer the query.
+func requestStatusFromResult(ctx context.Context, c client.Client, id, runID string) (model.RequestStatus, error) {
+	var res model.CopyRequestResult
+	err := c.GetWorkflow(ctx, id, runID).Get(ctx, &res)
+	state := model.RequestCompleted
+	if err != nil {
+		var appErr *temporal.ApplicationError
+		if !errors.As(err, &appErr) {
+			return model.RequestStatus{}, err
+		}
+		switch appErr.Type() {
+		case model.ErrCopyFailed:
+			state = model.RequestFailed
+			if !appErr.HasDetails() || appErr.Details(&res) != nil {
+				return model.RequestStatus{}, err
+			}
+		case model.ErrRequestRejected:
+			return model.RequestStatus{State: model.RequestRejected, Problems: rejectionProblems(appErr, nil)}, nil
+		default:
+			return model.RequestStatus{}, err
+		}
+	}
+	rs := model.RequestStatus{State: state, RecoveryPoint: &res.RecoveryPoint}
+	for i := range res.Results {
+		r := res.Results[i]
+		rs.Destinations = append(rs.Destinations, model.DestinationProgress{Destination: r.Destination, ChainWorkflowId: r.ChainWorkflowId, Result: &r})
+	}
+	return rs, nil
 }
 
 func printWorkflowStatus(app *App, st workflowStatus) {

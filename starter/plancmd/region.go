@@ -1,0 +1,48 @@
+package plancmd
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/config"
+
+	"github.com/regioncopy/regioncopy/starter/cli"
+)
+
+// sourceRegion resolves the default source Region as `regioncopy copy` does and as the
+// AWS CLI does: --region, then AWS_REGION, then AWS_DEFAULT_REGION, then the region of
+// the profile (AWS_PROFILE or "default") in the shared config file. It reads files
+// only. The copy command's resolver is not exported by package cli; this one follows
+// the same order so that both commands agree.
+func sourceRegion(ctx context.Context, flag string, getenv func(string) string) (string, error) {
+	if flag != "" {
+		return flag, nil
+	}
+	for _, name := range []string{"AWS_REGION", "AWS_DEFAULT_REGION"} {
+		if v := getenv(name); v != "" {
+			return v, nil
+		}
+	}
+	profile := getenv("AWS_PROFILE")
+	explicitProfile := profile != ""
+	if !explicitProfile {
+		profile = "default"
+	}
+	shared, err := config.LoadSharedConfigProfile(ctx, profile, func(o *config.LoadSharedConfigOptions) {
+		if f := getenv("AWS_CONFIG_FILE"); f != "" {
+			o.ConfigFiles = []string{f}
+		}
+		if f := getenv("AWS_SHARED_CREDENTIALS_FILE"); f != "" {
+			o.CredentialsFiles = []string{f}
+		}
+	})
+	if err != nil {
+		var missing config.SharedConfigProfileNotExistError
+		if errors.As(err, &missing) && !explicitProfile {
+			return "", nil // no default profile: the Region is simply not configured
+		}
+		return "", cli.UsageError(fmt.Errorf("AWS_PROFILE=%s: %v", profile, err))
+	}
+	return shared.Region, nil
+}
