@@ -9,12 +9,12 @@ import (
 // AWS's tag limits (the Resource Groups Tagging API model and the tagging rules every
 // service shares).
 const (
-	maxTagsPerResource  = 50
-	maxTagKeyLength     = 128
-	maxTagValueLength   = 256
-	maxTagUntagARNs     = 20
-	reservedTagPrefix   = "aws:"
-	globalResourceHomes = "us-east-1" // Region of resources whose ARN names none (S3 buckets)
+	maxTagsPerResource   = 50
+	maxTagKeyLength      = 128
+	maxTagValueLength    = 256
+	maxTagUntagARNs      = 20
+	reservedTagPrefix    = "aws:"
+	globalResourceRegion = "us-east-1" // serves resources whose ARN names no Region (S3 buckets)
 )
 
 // arnShape is any ARN: partition, service, Region, account, resource.
@@ -22,11 +22,14 @@ var arnShape = regexp.MustCompile(`^arn:aws[a-z-]*:([a-z0-9-]+):([a-z0-9-]*):([0
 
 // taggingRegion is the Region whose tagging API serves the resource: the one in its ARN,
 // us-east-1 for S3 buckets, whose ARNs name none.
-func taggingRegion(r *resource) string {
-	if r.Region == "" {
-		return globalResourceHomes
+func taggingRegion(r *resource) string { return homeRegion(r.Region) }
+
+// homeRegion is the Region serving a resource whose ARN names arnRegion ("" for none).
+func homeRegion(arnRegion string) string {
+	if arnRegion == "" {
+		return globalResourceRegion
 	}
-	return r.Region
+	return arnRegion
 }
 
 // taggingType is the resource's service and type as ResourceTypeFilters name them: the
@@ -58,8 +61,8 @@ func validateTagKey(k, field string) *apiError {
 	return nil
 }
 
-// validateTagMap checks tags to be set: keys, values, count, and (when reservedRefused)
-// no key in the aws: namespace, which only AWS may set.
+// validateTagMap checks tags to be set: keys, values, count (at least one when required),
+// and no key in the aws: namespace, which only AWS may set.
 func validateTagMap(tags map[string]string, field string, required bool) *apiError {
 	if required && len(tags) == 0 {
 		return errTaggingParameter("%s is required and must hold 1 to %d tags", field, maxTagsPerResource)
@@ -144,7 +147,7 @@ func (e *Emulator) taggable(c *call, arn string, create bool) (*resource, *failu
 		return nil, &failureInfo{StatusCode: 400, ErrorCode: "InvalidParameterException",
 			ErrorMessage: arn + " is not a resource this emulator models: only resources AWS Backup protects (EBS volumes, EC2 instances, RDS, EFS, DynamoDB, ...) carry tags here"}
 	}
-	if home := taggingRegion(&resource{Region: region}); home != c.region {
+	if home := homeRegion(region); home != c.region {
 		return nil, &failureInfo{StatusCode: 400, ErrorCode: "InvalidParameterException",
 			ErrorMessage: arn + " is in " + home + "; the tagging API of " + c.region + " tags resources of " + c.region + " only"}
 	}
