@@ -13,6 +13,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/backup"
+	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi"
+	"github.com/aws/aws-sdk-go-v2/service/resourcegroupstaggingapi/types"
 )
 
 // serve runs the command in-process and returns its URL and a stop function that waits
@@ -75,5 +77,39 @@ func TestBadFlagsAreReported(t *testing.T) {
 		if err == nil {
 			t.Errorf("%v was accepted", args)
 		}
+	}
+}
+
+// TestSeedFileTags: the tags of a --resources file are what the tagging API serves, and a
+// seed file with a tag key only AWS may set is refused at start.
+func TestSeedFileTags(t *testing.T) {
+	dir := t.TempDir()
+	seeds := filepath.Join(dir, "resources.json")
+	vol := "arn:aws:ec2:eu-north-1:123456789012:volume/vol-0123456789abcdef0"
+	doc := `[{"ResourceArn": "` + vol + `", "SizeBytes": 1073741824, "DailyWriteRate": 0.1, "Tags": {"env": "prod"}}]`
+	if err := os.WriteFile(seeds, []byte(doc), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	url, stop := serve(t, "--resources", seeds)
+	defer stop()
+	tc := resourcegroupstaggingapi.New(resourcegroupstaggingapi.Options{Region: "eu-north-1", BaseEndpoint: aws.String(url),
+		Credentials: credentials.NewStaticCredentialsProvider("AKIAANY", "any", "")})
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	out, err := tc.GetResources(ctx, &resourcegroupstaggingapi.GetResourcesInput{
+		TagFilters: []types.TagFilter{{Key: aws.String("env"), Values: []string{"prod"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.ResourceTagMappingList) != 1 || aws.ToString(out.ResourceTagMappingList[0].ResourceARN) != vol {
+		t.Fatalf("env=prod: %+v", out.ResourceTagMappingList)
+	}
+
+	bad := filepath.Join(dir, "bad.json")
+	if err := os.WriteFile(bad, []byte(strings.Replace(doc, `"env"`, `"aws:env"`, 1)), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), []string{"--listen", "127.0.0.1:0", "--resources", bad}, io.Discard); err == nil || !strings.Contains(err.Error(), "aws:") {
+		t.Fatalf("a seed with a reserved tag key: %v", err)
 	}
 }
