@@ -3,7 +3,7 @@ GO       ?= go
 BIN      := $(CURDIR)/bin
 TEMPORAL := $(BIN)/temporal
 
-.PHONY: all build test vet fmt-check unit temporal-cli clean
+.PHONY: all build dev test vet fmt-check unit temporal-cli clean
 
 all: build
 
@@ -26,6 +26,11 @@ vet:
 # against a real Temporal dev server built from tools/go.mod).
 test: fmt-check vet $(TEMPORAL)
 	REGIONCOPY_TEMPORAL_BIN=$(TEMPORAL) $(GO) test -count=1 -timeout 40m ./...
+
+# The whole system on this machine: Temporal dev server, AWS Backup emulator, worker and a
+# sample; the Temporal UI is on http://localhost:8233. Ctrl-C stops everything.
+dev: $(TEMPORAL)
+	REGIONCOPY_TEMPORAL_BIN=$(TEMPORAL) $(GO) run ./starter dev $(DEV_FLAGS)
 
 # Fast loop: unit tests only (no dev server).
 unit:
