@@ -327,17 +327,17 @@ func (r *planRun) result() model.PlanRunResult {
 	}
 }
 
-// publish is the one place the run shows its state: the CopyState and CopyCount search
-// attributes (when they change) and the current details.
+// publish is the one place the run shows its state: the current details always, and the
+// CopyState and CopyCount search attributes when the state changes (not at every child,
+// which would cost a history event each).
 func (r *planRun) publish(ctx workflow.Context) {
-	sig := fmt.Sprintf("%s/%d", r.state, r.progress.Tally.CopiesEnqueued)
-	if sig != r.published {
+	if r.state != r.published {
 		if err := workflow.UpsertTypedSearchAttributes(ctx,
 			workflows.CopyStateKey.ValueSet(r.state),
 			workflows.CopyCountKey.ValueSet(int64(r.progress.Tally.CopiesEnqueued))); err != nil {
 			workflow.GetLogger(ctx).Warn("Could not update search attributes", "Error", err)
 		}
-		r.published = sig
+		r.published = r.state
 	}
 	workflow.SetCurrentDetails(ctx, runDetails(r.in, r.result(), r.inFlight))
 }
