@@ -11,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/regioncopy/regioncopy/starter/cli"
+	_ "github.com/regioncopy/regioncopy/starter/plancmd"
 )
 
 func main() {

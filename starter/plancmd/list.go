@@ -1,0 +1,92 @@
+package plancmd
+
+import (
+	"fmt"
+	"sort"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+	"go.temporal.io/sdk/client"
+
+	"github.com/regioncopy/regioncopy/starter/cli"
+)
+
+// listedSchedule is one row of `plan list`: one rule's schedule.
+type listedSchedule struct {
+	Plan       string
+	Rule       string
+	ScheduleId string
+	Paused     bool
+	Note       string    `json:",omitempty"`
+	NextRun    time.Time `json:",omitempty"`
+	// LastRun is the most recent run the schedule started, nil before the first.
+	LastRun *runResult `json:",omitempty"`
+}
+
+func newListCommand(app *cli.App) *cobra.Command {
+	return &cobra.Command{
+		Use:   "list",
+		Short: "List plans and their rules' schedules: next run, paused, last run's result",
+		Long: `List every plan applied in the namespace, one row per rule: whether its schedule
+is paused, its next run, and the result of its last run (COMPLETED, PARTIAL when some
+resources failed, SKIPPED, or the run's execution status while it runs or if it failed).
+
+The list comes from Temporal's visibility store, which may take a moment to show a plan
+applied or deleted a moment ago.`,
+		Args: usageArgs(cobra.NoArgs),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			c, err := app.Dial(ctx)
+			if err != nil {
+				return err
+			}
+			defer c.Close()
+			it, err := c.ScheduleClient().List(ctx, client.ScheduleListOptions{})
+			if err != nil {
+				return fmt.Errorf("list schedules: %w", err)
+			}
+			rows := []listedSchedule{}
+			for it.HasNext() {
+				e, err := it.Next()
+				if err != nil {
+					return fmt.Errorf("list schedules: %w", err)
+				}
+				planName, rule, ok := parseScheduleID(e.ID)
+				if !ok {
+					continue
+				}
+				row := listedSchedule{Plan: planName, Rule: rule, ScheduleId: e.ID, Paused: e.Paused, Note: e.Note}
+				if len(e.NextActionTimes) > 0 {
+					row.NextRun = e.NextActionTimes[0]
+				}
+				if n := len(e.RecentActions); n > 0 {
+					last, err := runOf(ctx, c, e.RecentActions[n-1])
+					if err != nil {
+						return err
+					}
+					row.LastRun = &last
+				}
+				rows = append(rows, row)
+			}
+			sort.Slice(rows, func(i, j int) bool { return rows[i].ScheduleId < rows[j].ScheduleId })
+			if app.JSON() {
+				return app.PrintJSON(rows)
+			}
+			if len(rows) == 0 {
+				fmt.Fprintln(app.Env.Stdout, "no plans applied in this namespace (apply one with 'regioncopy plan apply -f <file>')")
+				return nil
+			}
+			tw := tabwriter.NewWriter(app.Env.Stdout, 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "PLAN\tRULE\tPAUSED\tNEXT RUN\tLAST RUN\tRESULT")
+			for _, r := range rows {
+				last, result := "-", "-"
+				if r.LastRun != nil {
+					last, result = formatTime(r.LastRun.ScheduledAt), r.LastRun.Outcome()
+				}
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Plan, r.Rule, yesNo(r.Paused), formatTime(r.NextRun), last, result)
+			}
+			return tw.Flush()
+		},
+	}
+}
