@@ -122,7 +122,7 @@ func describeRule(ctx context.Context, app *cli.App, c client.Client, id string)
 		}
 	}
 	if p := d.Schedule.Policy; p != nil {
-		r.Overlap = strings.TrimPrefix(p.Overlap.String(), "SCHEDULE_OVERLAP_POLICY_")
+		r.Overlap = p.Overlap.String()
 		r.CatchupWindow = p.CatchupWindow.String()
 	}
 	if s := d.Schedule.State; s != nil {

@@ -1,12 +1,15 @@
 package plancmd
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"sort"
 	"text/tabwriter"
 	"time"
 
 	"github.com/spf13/cobra"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
 	"github.com/regioncopy/regioncopy/starter/cli"
@@ -32,8 +35,9 @@ func newListCommand(app *cli.App) *cobra.Command {
 is paused, its next run, and the result of its last run (COMPLETED, PARTIAL when some
 resources failed, SKIPPED, or the run's execution status while it runs or if it failed).
 
-The list comes from Temporal's visibility store, which may take a moment to show a plan
-applied or deleted a moment ago.`,
+Which schedules exist comes from Temporal's visibility store, which may take a moment
+to show a plan applied or deleted a moment ago; each schedule's state is read from the
+schedule itself.`,
 		Args: usageArgs(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -56,16 +60,12 @@ applied or deleted a moment ago.`,
 				if !ok {
 					continue
 				}
-				row := listedSchedule{Plan: planName, Rule: rule, ScheduleId: e.ID, Paused: e.Paused, Note: e.Note}
-				if len(e.NextActionTimes) > 0 {
-					row.NextRun = e.NextActionTimes[0]
+				row, ok, err := listRow(ctx, c, e.ID, planName, rule)
+				if err != nil {
+					return err
 				}
-				if n := len(e.RecentActions); n > 0 {
-					last, err := runOf(ctx, c, e.RecentActions[n-1])
-					if err != nil {
-						return err
-					}
-					row.LastRun = &last
+				if !ok {
+					continue
 				}
 				rows = append(rows, row)
 			}
@@ -89,4 +89,33 @@ applied or deleted a moment ago.`,
 			return tw.Flush()
 		},
 	}
+}
+
+// listRow reads one schedule's current state. The visibility list can lag a pause or a
+// run by a moment, so the state comes from describing the schedule; ok is false when it
+// was deleted since it was listed.
+func listRow(ctx context.Context, c client.Client, id, planName, rule string) (listedSchedule, bool, error) {
+	row := listedSchedule{Plan: planName, Rule: rule, ScheduleId: id}
+	d, err := c.ScheduleClient().GetHandle(ctx, id).Describe(ctx)
+	var nf *serviceerror.NotFound
+	if errors.As(err, &nf) {
+		return row, false, nil
+	}
+	if err != nil {
+		return row, false, fmt.Errorf("describe schedule %s: %w", id, err)
+	}
+	if s := d.Schedule.State; s != nil {
+		row.Paused, row.Note = s.Paused, s.Note
+	}
+	if len(d.Info.NextActionTimes) > 0 {
+		row.NextRun = d.Info.NextActionTimes[0]
+	}
+	if n := len(d.Info.RecentActions); n > 0 {
+		last, err := runOf(ctx, c, d.Info.RecentActions[n-1])
+		if err != nil {
+			return row, false, err
+		}
+		row.LastRun = &last
+	}
+	return row, true, nil
 }
