@@ -183,24 +183,26 @@ func printDescribe(w io.Writer, p describedPlan) {
 			}
 		}
 		fmt.Fprintf(w, "  paused:        %s\n", paused)
-		for i, t := range r.NextActionTimes {
-			label := "               "
-			if i == 0 {
-				label = "  next runs:    "
-			}
-			fmt.Fprintf(w, "%s%s\n", label, formatTime(t))
+		// Five upcoming runs say enough in text; JSON has every one the server gave.
+		for i, t := range r.NextActionTimes[:min(len(r.NextActionTimes), 5)] {
+			fmt.Fprintf(w, "%s%s\n", label(i, "next runs:"), formatTime(t))
 		}
 		if len(r.RecentRuns) == 0 {
 			fmt.Fprintln(w, "  recent runs:   none yet")
 		}
 		for i, run := range r.RecentRuns {
-			label := "               "
-			if i == 0 {
-				label = "  recent runs:  "
-			}
-			fmt.Fprintf(w, "%s%s  %-10s %s\n", label, formatTime(run.ScheduledAt), run.Outcome(), run.WorkflowId)
+			fmt.Fprintf(w, "%s%s  %-10s %s\n", label(i, "recent runs:"), formatTime(run.ScheduledAt), run.Outcome(), run.WorkflowId)
 		}
 	}
+}
+
+// label is the left column of describe's text: the name on a list's first line, blank
+// on the following ones.
+func label(i int, name string) string {
+	if i > 0 {
+		name = ""
+	}
+	return fmt.Sprintf("  %-15s", name)
 }
 
 // specLines renders a schedule spec compactly, one calendar or interval per line, in
