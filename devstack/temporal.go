@@ -100,7 +100,7 @@ func StartTemporal(ctx context.Context, o TemporalOptions) (*TemporalServer, err
 		args = append(args, "--search-attribute", k.GetName()+"="+t)
 	}
 	cmd := exec.Command(bin, args...)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.SysProcAttr = ChildProcAttr()
 	log := o.Log
 	if log == nil {
 		log = io.Discard

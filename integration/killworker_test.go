@@ -119,6 +119,7 @@ func buildWorker(t *testing.T) string {
 func startWorkerProcess(t *testing.T, bin string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(bin)
+	cmd.SysProcAttr = devstack.ChildProcAttr()
 	cmd.Env = append(os.Environ(), stack.WorkerEnv()...)
 	cmd.Env = append(cmd.Env, "REGIONCOPY_TASK_QUEUE="+killableQueue, "REGIONCOPY_METRICS_LISTEN=off", "REGIONCOPY_LOG_LEVEL=warn")
 	var logs strings.Builder

@@ -1,0 +1,11 @@
+//go:build !linux
+
+package devstack
+
+import "syscall"
+
+// ChildProcAttr puts a child in its own process group, so Stop can signal all of it and
+// a terminal's Ctrl-C reaches only this program, which then stops it in order.
+func ChildProcAttr() *syscall.SysProcAttr {
+	return &syscall.SysProcAttr{Setpgid: true}
+}
