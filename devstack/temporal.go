@@ -49,6 +49,7 @@ type TemporalServer struct {
 	UIURL string
 
 	cmd      *exec.Cmd
+	tail     *tailBuffer
 	exited   chan struct{}
 	waitErr  error
 	stopOnce sync.Once
@@ -101,15 +102,18 @@ func StartTemporal(ctx context.Context, o TemporalOptions) (*TemporalServer, err
 	}
 	cmd := exec.Command(bin, args...)
 	cmd.SysProcAttr = ChildProcAttr()
-	log := o.Log
-	if log == nil {
-		log = io.Discard
+	// The output's tail explains a server that fails to start (a port in use, a locked
+	// database file) in the error, even when o.Log discards it.
+	tail := &tailBuffer{max: 4096}
+	var log io.Writer = tail
+	if o.Log != nil {
+		log = io.MultiWriter(o.Log, tail)
 	}
 	cmd.Stdout, cmd.Stderr = log, log
 	if err := cmd.Start(); err != nil {
 		return nil, fmt.Errorf("start %s: %w", bin, err)
 	}
-	s := &TemporalServer{Address: net.JoinHostPort(ip, strconv.Itoa(port)), UIURL: uiURL, cmd: cmd, exited: make(chan struct{})}
+	s := &TemporalServer{Address: net.JoinHostPort(ip, strconv.Itoa(port)), UIURL: uiURL, cmd: cmd, exited: make(chan struct{}), tail: tail}
 	go func() {
 		s.waitErr = cmd.Wait()
 		close(s.exited)
@@ -132,7 +136,7 @@ func (s *TemporalServer) waitReady(ctx context.Context, timeout time.Duration) e
 	for time.Now().Before(deadline) {
 		select {
 		case <-s.exited:
-			return fmt.Errorf("temporal dev server exited before it was ready: %v", s.waitErr)
+			return fmt.Errorf("temporal dev server on %s exited before it was ready (%v): %s", s.Address, s.waitErr, strings.TrimSpace(s.tail.String()))
 		case <-ctx.Done():
 			return ctx.Err()
 		default:
@@ -272,4 +276,27 @@ func portOrFree(ip string, port int) (int, error) {
 	}
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
+}
+
+// tailBuffer keeps the last max bytes written to it.
+type tailBuffer struct {
+	mu  sync.Mutex
+	max int
+	buf []byte
+}
+
+func (t *tailBuffer) Write(p []byte) (int, error) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.buf = append(t.buf, p...)
+	if len(t.buf) > t.max {
+		t.buf = append([]byte(nil), t.buf[len(t.buf)-t.max:]...)
+	}
+	return len(p), nil
+}
+
+func (t *tailBuffer) String() string {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return string(t.buf)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -57,5 +58,25 @@ func assertNotListening(t *testing.T, addr string) {
 	if err == nil {
 		conn.Close()
 		t.Errorf("%s still accepts connections after Stop", addr)
+	}
+}
+
+// A server that cannot start says why: here its port is taken.
+func TestTemporalThatCannotStartSaysWhy(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the Temporal CLI")
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	port := l.Addr().(*net.TCPAddr).Port
+	_, err = StartTemporal(context.Background(), TemporalOptions{Port: port, Headless: true, StartTimeout: 30 * time.Second})
+	if err == nil {
+		t.Fatal("started on a port in use")
+	}
+	if !strings.Contains(err.Error(), "address already in use") {
+		t.Errorf("error does not say why: %v", err)
 	}
 }
