@@ -12,8 +12,11 @@ temporal-cli: $(TEMPORAL)
 $(TEMPORAL): tools/go.mod tools/go.sum
 	$(GO) build -modfile=tools/go.mod -o $@ github.com/temporalio/cli/cmd/temporal
 
+# The CLI and the standalone binaries.
 build:
-	$(GO) build -o $(BIN)/ ./...
+	$(GO) build -o $(BIN)/regioncopy ./starter
+	$(GO) build -o $(BIN)/regioncopy-worker ./worker/cmd/regioncopy-worker
+	$(GO) build -o $(BIN)/backup-emulator ./emulator/cmd/backup-emulator
 
 fmt-check:
 	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
