@@ -36,9 +36,10 @@ const (
 	enqueueWindow = 10 * time.Minute
 )
 
-// scaled divides an AWS-clock duration by the time scale (>1 only with the emulator's
-// --time-scale), never returning less than a second so timers stay meaningful.
-func scaled(d time.Duration, timeScale float64) time.Duration {
+// Scaled divides an AWS-clock duration by the time scale (>1 only with the emulator's
+// --time-scale), never returning less than a second so timers stay meaningful. Exported
+// for the other workflows (package planrun) that follow the same timing policy.
+func Scaled(d time.Duration, timeScale float64) time.Duration {
 	if timeScale > 1 {
 		d = time.Duration(float64(d) / timeScale)
 	}
@@ -47,6 +48,9 @@ func scaled(d time.Duration, timeScale float64) time.Duration {
 	}
 	return d
 }
+
+// scaled is Scaled, under the name this package's workflows use.
+func scaled(d time.Duration, timeScale float64) time.Duration { return Scaled(d, timeScale) }
 
 // awsCallOptions are the options of one short AWS call (describe, update, delete): a minute
 // per attempt; throttling and service faults retried with exponential backoff for up to
@@ -97,4 +101,15 @@ func withEnqueue(ctx workflow.Context, summary string) workflow.Context {
 	o := awsCallOptions(summary)
 	o.ScheduleToCloseTimeout = enqueueWindow
 	return workflow.WithActivityOptions(ctx, o)
+}
+
+// WithCall returns ctx with the options of one short AWS or Temporal call (awsCallOptions),
+// for the other workflows (package planrun) so that every workflow retries a call alike.
+func WithCall(ctx workflow.Context, summary string) workflow.Context { return withCall(ctx, summary) }
+
+// WithPoll returns ctx with the options of a poll activity that fails with the retryable
+// ErrJobNotFinished while its job runs (pollOptions), window being the job's whole
+// allowance: PollCopyJob here, PollBackupJob in package planrun.
+func WithPoll(ctx workflow.Context, window time.Duration, summary string) workflow.Context {
+	return workflow.WithActivityOptions(ctx, pollOptions(window, summary))
 }

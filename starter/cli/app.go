@@ -167,8 +167,9 @@ func (a *App) WorkflowURL(workflowID, runID string) string { return a.workflowUR
 // PrintJSON writes v to stdout as the --output json document.
 func (a *App) PrintJSON(v any) error { return printJSON(a.Env.Stdout, v) }
 
-// argsUsage makes cobra's positional-argument checks usage errors.
-func argsUsage(check cobra.PositionalArgs) cobra.PositionalArgs {
+// ArgsUsage makes cobra's positional-argument checks usage errors (exit 2), for
+// commands registered from other packages too.
+func ArgsUsage(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if err := check(cmd, args); err != nil {
 			return usageErrorf("%v (see '%s --help')", err, cmd.CommandPath())

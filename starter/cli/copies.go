@@ -18,7 +18,7 @@ func newCopiesCommand(app *App) *cobra.Command {
 recovery point, full or incremental, bytes, times, lifecycle, any extension of its
 expiry, and its deletion.`,
 		Example: `  regioncopy copies chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-0abc/eu-west-1/Default --output json`,
-		Args:    argsUsage(cobra.ExactArgs(1)),
+		Args:    ArgsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			c, err := app.dial(ctx)

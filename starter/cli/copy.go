@@ -49,13 +49,13 @@ copied, 1 a copy failed, 2 the request was rejected before any copy job started.
     --destination-backup-vault-arn arn:aws:backup:us-west-2:123456789012:backup-vault:Default \
     --iam-role-arn arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole \
     --lifecycle DeleteAfterDays=35 --wait`,
-		Args: argsUsage(cobra.NoArgs),
+		Args: ArgsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if timeScaleEnvErr != nil && !cmd.Flags().Changed("time-scale") {
 				return usageError(timeScaleEnvErr)
 			}
 			ctx := cmd.Context()
-			region, err := sourceRegion(ctx, f.Region, app.Env.Getenv)
+			region, err := SourceRegion(ctx, f.Region, app.Env.Getenv)
 			if err != nil {
 				return err
 			}

@@ -44,7 +44,7 @@ Ctrl-C, when it stops everything.
 
 State (Temporal's database and the emulator's) is kept in --data-dir, so a restart
 keeps every workflow and recovery point; --fresh starts from nothing.`,
-		Args: argsUsage(cobra.NoArgs),
+		Args: ArgsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.TimeScale < 1 {
 				return usageErrorf("--time-scale: must be at least 1, got %g", o.TimeScale)

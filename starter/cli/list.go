@@ -95,7 +95,7 @@ clause, as typed in the Temporal UI.`,
 		Example: `  regioncopy list --type chain --destination-region eu-west-1
   regioncopy list --state FAILED --output json
   regioncopy list --query 'NextExpiry < "2026-12-01T00:00:00Z"'`,
-		Args: argsUsage(cobra.NoArgs),
+		Args: ArgsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if limit < 1 {
 				return usageErrorf("--limit: must be at least 1, got %d", limit)

@@ -8,11 +8,12 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 )
 
-// sourceRegion resolves the source Region as the AWS CLI does: --region, then
+// SourceRegion resolves the source Region as the AWS CLI does: --region, then
 // AWS_REGION, then AWS_DEFAULT_REGION, then the region of the profile (AWS_PROFILE or
 // "default") in the shared config file (AWS_CONFIG_FILE or ~/.aws/config). It reads
-// files only; nothing here calls AWS.
-func sourceRegion(ctx context.Context, flag string, getenv func(string) string) (string, error) {
+// files only; nothing here calls AWS. Every command that takes --region uses it, so
+// that they all agree.
+func SourceRegion(ctx context.Context, flag string, getenv func(string) string) (string, error) {
 	if flag != "" {
 		return flag, nil
 	}

@@ -27,12 +27,12 @@ func TestSourceRegionPrecedence(t *testing.T) {
 		{"AWS_PROFILE", "", map[string]string{"AWS_PROFILE": "backup", "AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": missing}, "sa-east-1"},
 		{"nothing configured", "", map[string]string{"AWS_CONFIG_FILE": missing, "AWS_SHARED_CREDENTIALS_FILE": missing}, ""},
 	} {
-		got, err := sourceRegion(context.Background(), tc.flag, func(k string) string { return tc.env[k] })
+		got, err := SourceRegion(context.Background(), tc.flag, func(k string) string { return tc.env[k] })
 		if err != nil || got != tc.want {
-			t.Errorf("%s: sourceRegion = %q, %v; want %q", tc.name, got, err, tc.want)
+			t.Errorf("%s: SourceRegion = %q, %v; want %q", tc.name, got, err, tc.want)
 		}
 	}
-	_, err := sourceRegion(context.Background(), "", func(k string) string {
+	_, err := SourceRegion(context.Background(), "", func(k string) string {
 		return map[string]string{"AWS_PROFILE": "nope", "AWS_CONFIG_FILE": config, "AWS_SHARED_CREDENTIALS_FILE": missing}[k]
 	})
 	if ExitCode(err) != ExitUsage {

@@ -27,7 +27,7 @@ on them. It is idempotent: attributes that exist with the right type are left al
 that exists with another type is an error naming it. The dev server started by
 'regioncopy dev' registers them at start. On Temporal Cloud, create them with tcld or
 the web UI instead.`,
-		Args: argsUsage(cobra.NoArgs),
+		Args: ArgsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			c, err := app.dial(ctx)

@@ -43,7 +43,7 @@ attributes and the workflow's answer to its 'status' query: for a request, each
 destination's progress and result; for a chain, its current copy, queue and totals.`,
 		Example: `  regioncopy status chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-0abc/eu-west-1/Default
   regioncopy status <request-id> --output json`,
-		Args: argsUsage(cobra.ExactArgs(1)),
+		Args: ArgsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			c, err := app.dial(ctx)

@@ -52,13 +52,13 @@ The plan's source Region is RegionCopy.SourceRegion, else --region, AWS_REGION,
 AWS_DEFAULT_REGION or the profile's region, as for 'regioncopy copy'.`,
 		Example: `  regioncopy plan apply -f plan.json --dry-run
   regioncopy plan apply -f plan.json --region us-east-1`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: cli.ArgsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if file == "" {
 				return usageErrorf("-f/--filename: the plan file to apply is required")
 			}
 			ctx := cmd.Context()
-			defaultRegion, err := sourceRegion(ctx, region, app.Env.Getenv)
+			defaultRegion, err := cli.SourceRegion(ctx, region, app.Env.Getenv)
 			if err != nil {
 				return err
 			}

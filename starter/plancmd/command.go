@@ -19,7 +19,7 @@ into a Temporal Schedule with id plan/<BackupPlanName>/<RuleName>; each run back
 selected resources and copies every recovery point by the rule's copy actions.
 
 The schedules show in 'temporal schedule list' and in the Temporal UI's Schedules page.`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: cli.ArgsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
 	}
 	cmd.AddCommand(
@@ -35,20 +35,10 @@ The schedules show in 'temporal schedule list' and in the Temporal UI's Schedule
 	return cmd
 }
 
-// usageArgs makes cobra's positional-argument checks usage errors (exit 2).
-func usageArgs(check cobra.PositionalArgs) cobra.PositionalArgs {
-	return func(cmd *cobra.Command, args []string) error {
-		if err := check(cmd, args); err != nil {
-			return usageErrorf("%v (see '%s --help')", err, cmd.CommandPath())
-		}
-		return nil
-	}
-}
-
 // planNameArg accepts exactly one plan name. A name with a slash could never be a
 // BackupPlanName, and would reach into another plan's schedule ids.
 func planNameArg(cmd *cobra.Command, args []string) error {
-	if err := usageArgs(cobra.ExactArgs(1))(cmd, args); err != nil {
+	if err := cli.ArgsUsage(cobra.ExactArgs(1))(cmd, args); err != nil {
 		return err
 	}
 	if !validPlanName(args[0]) {

@@ -38,7 +38,7 @@ resources failed, SKIPPED, or the run's execution status while it runs or if it 
 Which schedules exist comes from Temporal's visibility store, which may take a moment
 to show a plan applied or deleted a moment ago; each schedule's state is read from the
 schedule itself.`,
-		Args: usageArgs(cobra.NoArgs),
+		Args: cli.ArgsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			c, err := app.Dial(ctx)

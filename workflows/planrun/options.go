@@ -3,10 +3,9 @@ package planrun
 import (
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
-	"github.com/regioncopy/regioncopy/model"
+	"github.com/regioncopy/regioncopy/workflows"
 )
 
 // Bounds of one run.
@@ -37,29 +36,19 @@ const (
 	minStartWindowMinutes = 60
 )
 
-// scaled divides an AWS-clock duration by the time scale (>1 only with the emulator's
-// --time-scale), never returning less than a second.
+// The call, poll and scaling rules are package workflows' own, so that a plan's backups
+// and the chains' copies retry, wait and compress time alike; these names keep this
+// package's call sites short.
+
+// scaled divides an AWS-clock duration by the time scale, never below a second.
 func scaled(d time.Duration, timeScale float64) time.Duration {
-	if timeScale > 1 {
-		d = time.Duration(float64(d) / timeScale)
-	}
-	return max(d, time.Second)
+	return workflows.Scaled(d, timeScale)
 }
 
 // withCall sets the options of one short AWS or Temporal call: a minute per attempt,
 // throttling and faults retried for up to half an hour, the final error classes not.
 func withCall(ctx workflow.Context, summary string) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout:    time.Minute,
-		ScheduleToCloseTimeout: 30 * time.Minute,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        2 * time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        2 * time.Minute,
-			NonRetryableErrorTypes: model.NonRetryableErrorTypes,
-		},
-		Summary: summary,
-	})
+	return workflows.WithCall(ctx, summary)
 }
 
 // withListing sets the options of a listing call (selection, vault listing), which may
@@ -75,15 +64,5 @@ func withListing(ctx workflow.Context, summary string) workflow.Context {
 // ErrJobNotFinished (choosing its NextRetryDelay) while the job runs, so retries are
 // the poll loop and cost no history; ScheduleToClose is the job's whole allowance.
 func withPoll(ctx workflow.Context, window time.Duration, summary string) workflow.Context {
-	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
-		StartToCloseTimeout:    time.Minute,
-		ScheduleToCloseTimeout: window,
-		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        5 * time.Second,
-			BackoffCoefficient:     2,
-			MaximumInterval:        5 * time.Minute,
-			NonRetryableErrorTypes: model.NonRetryableErrorTypes,
-		},
-		Summary: summary,
-	})
+	return workflows.WithPoll(ctx, window, summary)
 }
