@@ -37,8 +37,11 @@ type Options struct {
 	Emulator emulator.Config
 	// NoWorker leaves the worker out (tests that run it as a separate process).
 	NoWorker bool
-	// NoSample skips seeding the sample vaults and backup.
+	// NoSample skips seeding the sample vaults and backup, and so the sample plan.
 	NoSample bool
+	// NoSamplePlan leaves out the sample plan's hourly schedule (tests whose runs must
+	// not meet a scheduled run).
+	NoSamplePlan bool
 	// TaskQueue is the worker's task queue; "" means model.DefaultTaskQueue.
 	TaskQueue string
 	// Logger receives the worker's logs; nil discards them.
@@ -52,10 +55,12 @@ type Stack struct {
 	Temporal *TemporalServer
 	Emulator *EmulatorServer
 	// Client is connected to the dev server's default namespace.
-	Client    client.Client
-	Sample    Sample
-	TimeScale float64
-	TaskQueue string
+	Client client.Client
+	Sample Sample
+	// SamplePlan is the applied sample plan; zero with NoSample or NoSamplePlan.
+	SamplePlan SamplePlan
+	TimeScale  float64
+	TaskQueue  string
 
 	opts     Options
 	workerMu sync.Mutex
@@ -64,8 +69,8 @@ type Stack struct {
 	stopErr  error
 }
 
-// Start starts the dev server, the emulator, the worker and seeds the sample. On error
-// everything already started is stopped.
+// Start starts the dev server, the emulator, the worker, seeds the sample and applies
+// the sample plan. On error everything already started is stopped.
 func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	s := &Stack{opts: o, TimeScale: o.TimeScale, TaskQueue: o.TaskQueue}
 	if s.TimeScale == 0 {
@@ -113,6 +118,11 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	if !o.NoSample {
 		if s.Sample, err = seedSample(ctx, s.Emulator, DefaultSample()); err != nil {
 			return nil, err
+		}
+		if !o.NoSamplePlan {
+			if s.SamplePlan, err = applySamplePlan(ctx, s.Client, s.TaskQueue, s.Sample); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if !o.NoWorker {

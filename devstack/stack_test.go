@@ -2,6 +2,7 @@ package devstack
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +13,9 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	taskqueuepb "go.temporal.io/api/taskqueue/v1"
 	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/regioncopy/regioncopy/model"
 )
 
 func TestStackStartsSeededAndStopsCleanly(t *testing.T) {
@@ -60,6 +64,13 @@ func TestStackStartsSeededAndStopsCleanly(t *testing.T) {
 		time.Sleep(200 * time.Millisecond)
 	}
 
+	// The sample plan's hourly schedule is applied, running, and starts PlanRun on the
+	// worker's task queue.
+	if st.SamplePlan.Name != "regioncopy-sample" || !slices.Equal(st.SamplePlan.ScheduleIDs, []string{"plan/regioncopy-sample/hourly"}) {
+		t.Fatalf("sample plan = %+v", st.SamplePlan)
+	}
+	assertScheduleRunsPlan(t, st, st.SamplePlan.ScheduleIDs[0])
+
 	cmd := ShellCommand("regioncopy", st.CopyArgs())
 	for _, want := range []string{"--recovery-point-arn " + st.Sample.RecoveryPointArns[0], "--destination-backup-vault-arn " + st.Sample.DestinationVaultArns[1], "--time-scale 60"} {
 		if !strings.Contains(cmd, want) {
@@ -82,5 +93,31 @@ func TestStackStartsSeededAndStopsCleanly(t *testing.T) {
 	defer again.Stop()
 	if len(again.Sample.RecoveryPointArns) != 1 || again.Sample.RecoveryPointArns[0] != st.Sample.RecoveryPointArns[0] {
 		t.Errorf("after restart the sample has %v, want %v", again.Sample.RecoveryPointArns, st.Sample.RecoveryPointArns)
+	}
+	// ...and its schedule, which applying again leaves as it was.
+	if !slices.Equal(again.SamplePlan.ScheduleIDs, st.SamplePlan.ScheduleIDs) {
+		t.Errorf("after restart the sample plan has %v, want %v", again.SamplePlan.ScheduleIDs, st.SamplePlan.ScheduleIDs)
+	}
+	assertScheduleRunsPlan(t, again, st.SamplePlan.ScheduleIDs[0])
+}
+
+func assertScheduleRunsPlan(t *testing.T, st *Stack, id string) {
+	t.Helper()
+	desc, err := st.Client.ScheduleClient().GetHandle(context.Background(), id).Describe(context.Background())
+	if err != nil {
+		t.Fatalf("schedule %s: %v", id, err)
+	}
+	if desc.Schedule.State.Paused {
+		t.Errorf("schedule %s is paused: %q", id, desc.Schedule.State.Note)
+	}
+	action, ok := desc.Schedule.Action.(*client.ScheduleWorkflowAction)
+	if !ok {
+		t.Fatalf("schedule %s action is %T", id, desc.Schedule.Action)
+	}
+	if wf, _ := action.Workflow.(string); wf != model.WorkflowPlanRun || action.TaskQueue != st.TaskQueue {
+		t.Errorf("schedule %s starts %v on %s, want %s on %s", id, action.Workflow, action.TaskQueue, model.WorkflowPlanRun, st.TaskQueue)
+	}
+	if len(desc.Info.NextActionTimes) == 0 {
+		t.Errorf("schedule %s has no next run", id)
 	}
 }

@@ -20,6 +20,7 @@ type devInfo struct {
 	DataDir         string
 	TimeScale       float64
 	Sample          devstack.Sample
+	SamplePlan      devstack.SamplePlan
 	CopyCommand     []string
 	WorkerEnv       []string
 }
@@ -37,10 +38,12 @@ func newDevCommand(app *App) *cobra.Command {
 		Long: `Run regioncopy on this machine with nothing to configure: the Temporal dev server
 (the pinned Temporal CLI: REGIONCOPY_TEMPORAL_BIN, or bin/temporal built from
 tools/go.mod), the AWS Backup emulator, the regioncopy worker pointed at the emulator,
-and a sample: vaults named regioncopy-sample in us-east-1, eu-west-1 and us-west-2 and an
-EBS volume in us-east-1 with a completed backup. It prints the Temporal UI's address and
-a 'regioncopy copy' command that copies the sample to both Regions, then runs until
-Ctrl-C, when it stops everything.
+and a sample: vaults named regioncopy-sample in us-east-1, eu-west-1 and us-west-2, an
+EBS volume in us-east-1 with a completed backup, and the plan regioncopy-sample, whose
+Temporal Schedule backs the volume up at the top of every hour and copies each backup to
+both Regions. It prints the Temporal UI's address, a 'regioncopy copy' command that
+copies the sample to both Regions and the commands that trigger or pause the plan, then
+runs until Ctrl-C, when it stops everything.
 
 State (Temporal's database and the emulator's) is kept in --data-dir, so a restart
 keeps every workflow and recovery point; --fresh starts from nothing.`,
@@ -75,6 +78,7 @@ keeps every workflow and recovery point; --fresh starts from nothing.`,
 				DataDir:         o.DataDir,
 				TimeScale:       st.TimeScale,
 				Sample:          st.Sample,
+				SamplePlan:      st.SamplePlan,
 				CopyCommand:     append([]string{programName()}, st.CopyArgs()...),
 				WorkerEnv:       st.WorkerEnv(),
 			}
@@ -111,6 +115,7 @@ keeps every workflow and recovery point; --fresh starts from nothing.`,
 
 func printDevInfo(app *App, st *devstack.Stack, info devInfo) {
 	w := app.Env.Stdout
+	prog, addr := programName(), info.TemporalAddress
 	fmt.Fprintf(w, `
 regioncopy is running.
 
@@ -130,19 +135,31 @@ Then look at the chains:
 
   %s list --address %s
   %s status <workflow id> --address %s
+`, info.UIURL, addr, info.EmulatorURL, info.TimeScale, orDash(info.DataDir),
+		info.Sample.VolumeArn, info.Sample.SourceRegion, info.Sample.VaultName, info.Sample.RecoveryPointArns[len(info.Sample.RecoveryPointArns)-1],
+		info.Sample.DestinationRegions[0], info.Sample.DestinationRegions[1],
+		devstack.ShellCommand(prog, st.CopyArgs()),
+		prog, addr, prog, addr)
+	if p := info.SamplePlan; p.Name != "" {
+		fmt.Fprintf(w, `
+Plan %s is applied: schedule %s backs the volume up at the top of every
+hour (UTC) and copies each backup to both Regions (Schedules page of the UI). Run it now,
+see it, or stop it:
 
+  %s plan trigger %s --address %s
+  %s plan describe %s --address %s
+  %s plan pause %s --address %s
+`, p.Name, strings.Join(p.ScheduleIDs, ", "),
+			prog, p.Name, addr, prog, p.Name, addr, prog, p.Name, addr)
+	}
+	fmt.Fprintf(w, `
 Point the AWS CLI at the emulator to see the copies:
 
   AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s aws backup list-recovery-points-by-backup-vault \
     --endpoint-url %s --region eu-west-1 --backup-vault-name %s
 
 Press Ctrl-C to stop everything.
-`, info.UIURL, info.TemporalAddress, info.EmulatorURL, info.TimeScale, orDash(info.DataDir),
-		info.Sample.VolumeArn, info.Sample.SourceRegion, info.Sample.VaultName, info.Sample.RecoveryPointArns[len(info.Sample.RecoveryPointArns)-1],
-		info.Sample.DestinationRegions[0], info.Sample.DestinationRegions[1],
-		devstack.ShellCommand(programName(), st.CopyArgs()),
-		programName(), info.TemporalAddress, programName(), info.TemporalAddress,
-		devstack.AccessKeyID, devstack.SecretAccessKey, info.EmulatorURL, info.Sample.VaultName)
+`, devstack.AccessKeyID, devstack.SecretAccessKey, info.EmulatorURL, info.Sample.VaultName)
 }
 
 // programName is how the user can run this program again from the same shell: the path

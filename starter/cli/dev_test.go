@@ -10,6 +10,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/regioncopy/regioncopy/devstack"
 )
 
 // syncBuffer lets the test read what the command writes while it runs.
@@ -66,6 +68,9 @@ func TestDevRunsUntilInterruptedAndStopsEverything(t *testing.T) {
 			t.Errorf("copy command %q lacks %q", cmd, want)
 		}
 	}
+	if info.SamplePlan.Name != "regioncopy-sample" || len(info.SamplePlan.ScheduleIDs) != 1 {
+		t.Errorf("sample plan %+v, want regioncopy-sample with its hourly schedule", info.SamplePlan)
+	}
 	if info.UIURL != "http://localhost:"+strconv.Itoa(uiPort) {
 		t.Errorf("UI URL %q", info.UIURL)
 	}
@@ -84,5 +89,33 @@ func TestDevRunsUntilInterruptedAndStopsEverything(t *testing.T) {
 			c.Close()
 			t.Errorf("%s still listening after dev stopped", addr)
 		}
+	}
+}
+
+// The text a newcomer reads names the applied sample plan with commands that reach the
+// stack's own dev server, and says nothing of a plan when none was applied.
+func TestDevInfoTextNamesTheSamplePlan(t *testing.T) {
+	sample := devstack.DefaultSample()
+	sample.RecoveryPointArns = []string{"arn:aws:ec2:us-east-1::snapshot/snap-0123456789abcdef0"}
+	st := &devstack.Stack{Temporal: &devstack.TemporalServer{Address: "127.0.0.1:7999"}, Sample: sample, TimeScale: 1, TaskQueue: "regioncopy"}
+	info := devInfo{TemporalAddress: "127.0.0.1:7999", EmulatorURL: "http://127.0.0.1:4566", TimeScale: 1, Sample: sample,
+		SamplePlan: devstack.SamplePlan{Name: "regioncopy-sample", ScheduleIDs: []string{"plan/regioncopy-sample/hourly"}}}
+	var out bytes.Buffer
+	printDevInfo(&App{Env: &Env{Stdout: &out}}, st, info)
+	for _, want := range []string{
+		"Plan regioncopy-sample is applied: schedule plan/regioncopy-sample/hourly",
+		"plan trigger regioncopy-sample --address 127.0.0.1:7999",
+		"plan pause regioncopy-sample --address 127.0.0.1:7999",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("dev's text lacks %q:\n%s", want, out.String())
+		}
+	}
+
+	info.SamplePlan = devstack.SamplePlan{}
+	out.Reset()
+	printDevInfo(&App{Env: &Env{Stdout: &out}}, st, info)
+	if strings.Contains(out.String(), "plan trigger") {
+		t.Errorf("dev's text offers a plan none was applied:\n%s", out.String())
 	}
 }
