@@ -12,7 +12,7 @@ type ARNKind string
 const (
 	KindResource      ARNKind = "resource"       // a protected resource: volume, instance, table, file system...
 	KindBackupVault   ARNKind = "backup-vault"   // arn:aws:backup:<region>:<account>:backup-vault:<name>
-	KindRecoveryPoint ARNKind = "recovery-point" // arn:aws:backup:...:recovery-point:<id>, or the type's own snapshot ARN
+	KindRecoveryPoint ARNKind = "recovery-point" // arn:aws:backup:...:recovery-point:<id>, or the type's own snapshot or backup ARN
 	KindIAMRole       ARNKind = "iam-role"       // arn:aws:iam::<account>:role/<path/name>
 )
 
@@ -27,8 +27,8 @@ type ARN struct {
 	Kind      ARNKind
 	// ResourceType is the AWS Backup resource type the ARN reveals: the type of a
 	// resource ARN, or of a recovery point whose ARN is the type's own snapshot ARN
-	// (EBS snapshot, EC2 AMI, RDS snapshot). It is "" for arn:aws:backup recovery points,
-	// whose type only DescribeRecoveryPoint knows.
+	// (EBS snapshot, EC2 AMI, RDS snapshot, DynamoDB backup). It is "" for
+	// arn:aws:backup recovery points, whose type only DescribeRecoveryPoint knows.
 	ResourceType string
 	// Name is the last identifying part: vault name, recovery point id, snapshot id,
 	// role name, table name, bucket name...
@@ -47,6 +47,11 @@ var (
 	ebsSnapshotPattern   = regexp.MustCompile(`^snapshot/snap-[0-9a-f]{8,17}$`)
 	amiPattern           = regexp.MustCompile(`^image/ami-[0-9a-f]{8,17}$`)
 	rolePattern          = regexp.MustCompile(`^role/([\w+=,.@-]+/)*[\w+=,.@-]{1,64}$`)
+	// dynamoTablePattern is botocore's DynamoDB TableName shape.
+	dynamoTablePattern = regexp.MustCompile(`^[a-zA-Z0-9_.-]{3,255}$`)
+	// dynamoBackupIDPattern is the id DynamoDB gives a backup: a creation timestamp in
+	// milliseconds, '-', and hex digits (01489602797149-73d8d5bc).
+	dynamoBackupIDPattern = regexp.MustCompile(`^[0-9]+-[0-9a-f]+$`)
 )
 
 // ParseARN parses s as any ARN regioncopy deals with (resource, backup vault, recovery
@@ -65,7 +70,7 @@ func ParseVaultARN(s, field string) (ARN, error) { return parseKind(s, field, Ki
 
 // ParseRecoveryPointARN parses a recovery point ARN: arn:aws:backup:...:recovery-point:<id>
 // or a type's own snapshot ARN (EBS arn:aws:ec2:<region>::snapshot/snap-..., EC2 AMIs, RDS
-// snapshots).
+// snapshots, DynamoDB backups arn:aws:dynamodb:<region>:<account>:table/<table>/backup/<id>).
 func ParseRecoveryPointARN(s, field string) (ARN, error) {
 	return parseKind(s, field, KindRecoveryPoint)
 }
@@ -148,7 +153,7 @@ func kindExample(k ARNKind) string {
 	case KindBackupVault:
 		return " (arn:aws:backup:<region>:<account>:backup-vault:<name>)"
 	case KindRecoveryPoint:
-		return " (arn:aws:backup:<region>:<account>:recovery-point:<id>, or arn:aws:ec2:<region>::snapshot/snap-... for EBS)"
+		return " (arn:aws:backup:<region>:<account>:recovery-point:<id>, or arn:aws:ec2:<region>::snapshot/snap-... for EBS, arn:aws:dynamodb:<region>:<account>:table/<table>/backup/<id> for DynamoDB)"
 	case KindIAMRole:
 		return " (arn:aws:iam::<account>:role/<name>)"
 	}
@@ -259,6 +264,22 @@ func classify(a *ARN) error {
 		if kind == "cluster-snapshot" {
 			a.ResourceType = TypeAurora
 		}
+	case a.Service == "dynamodb" && kind == "table" && isDynamoBackup(rest):
+		// A DynamoDB backup without AWS Backup's advanced features keeps DynamoDB's own
+		// ARN: table/<table>/backup/<id>. It is a recovery point, and one AWS cannot copy
+		// to another Region; recognizing it lets the copy rules say so.
+		if err := needRegionAccount(); err != nil {
+			return err
+		}
+		table, id, _ := strings.Cut(rest, "/")
+		id = strings.TrimPrefix(strings.TrimPrefix(id, "backup"), "/")
+		if !dynamoTablePattern.MatchString(table) {
+			return errors.New("a DynamoDB table name has 3 to 255 letters, digits, '_', '-' or '.'")
+		}
+		if !dynamoBackupIDPattern.MatchString(id) {
+			return errors.New("a DynamoDB backup ARN ends in table/<table>/backup/<id>, the id digits, '-' and hex digits (01489602797149-73d8d5bc)")
+		}
+		a.Kind, a.Name, a.ResourceType = KindRecoveryPoint, id, TypeDynamoDB
 	case a.Service == "iam":
 		if a.Region != "" {
 			return errors.New("IAM ARNs have no Region")
@@ -297,4 +318,11 @@ func classify(a *ARN) error {
 		}
 	}
 	return nil
+}
+
+// isDynamoBackup says whether the part of a DynamoDB ARN after "table/" names a backup
+// of the table (<table>/backup/...) rather than the table itself.
+func isDynamoBackup(rest string) bool {
+	_, sub, ok := strings.Cut(rest, "/")
+	return ok && (sub == "backup" || strings.HasPrefix(sub, "backup/"))
 }

@@ -30,6 +30,8 @@ func TestParseARNClassifies(t *testing.T) {
 		{"arn:aws:ec2:us-east-1::image/ami-0123456789abcdef0", KindRecoveryPoint, TypeEC2, "us-east-1", "", "ami-0123456789abcdef0"},
 		{"arn:aws:rds:us-east-1:123456789012:snapshot:awsbackup:job-be59cf2a-2343-4402-bd8b-226993d23453", KindRecoveryPoint, TypeRDS, "us-east-1", "123456789012", "awsbackup:job-be59cf2a-2343-4402-bd8b-226993d23453"},
 		{"arn:aws:rds:us-east-1:123456789012:cluster-snapshot:awsbackup:job-1", KindRecoveryPoint, TypeAurora, "us-east-1", "123456789012", "awsbackup:job-1"},
+		{"arn:aws:dynamodb:us-east-1:123456789012:table/orders/backup/01489602797149-73d8d5bc", KindRecoveryPoint, TypeDynamoDB, "us-east-1", "123456789012", "01489602797149-73d8d5bc"},
+		{"arn:aws:dynamodb:eu-west-1:123456789012:table/app.orders_v2/backup/01634045367847-c5a1bb3f", KindRecoveryPoint, TypeDynamoDB, "eu-west-1", "123456789012", "01634045367847-c5a1bb3f"},
 		{"arn:aws:iam::123456789012:role/service-role/AWSBackupDefaultServiceRole", KindIAMRole, "", "", "123456789012", "AWSBackupDefaultServiceRole"},
 	} {
 		a, err := ParseARN(tc.arn, "Arn")
@@ -57,19 +59,25 @@ func TestParseARNRejects(t *testing.T) {
 		{"arn:aws:backup:useast1:123456789012:backup-vault:v1", RuleRegionSyntax},
 		{"arn:aws:backup:us-east-1:12345:backup-vault:v1", RuleARNSyntax},
 		{"arn:aws:backup:us-east-1:123456789012:", RuleARNSyntax},
-		{"arn:aws:backup:us-east-1:123456789012:backup-vault:v", RuleARNSyntax},        // name too short
-		{"arn:aws:backup:us-east-1:123456789012:backup-vault:bad name", RuleARNSyntax}, // space
-		{"arn:aws:backup::123456789012:backup-vault:vault1", RuleARNSyntax},            // no Region
-		{"arn:aws:backup:us-east-1:123456789012:recovery-point:", RuleARNSyntax},       // empty id
-		{"arn:aws:ec2:us-east-1::snapshot/vol-0123456789abcdef0", RuleARNSyntax},       // not a snapshot id
-		{"arn:aws:ec2:us-east-1:123456789012:security-group/sg-1", RuleARNSyntax},      // not protected
-		{"arn:aws:sns:us-east-1:123456789012:topic", RuleARNSyntax},                    // not protected
-		{"arn:aws:iam:us-east-1:123456789012:role/x", RuleARNSyntax},                   // IAM has no Region
-		{"arn:aws:iam::123456789012:user/alice", RuleARNSyntax},                        // not a role
-		{"arn:aws:s3:us-east-1::my-bucket", RuleARNSyntax},                             // buckets are global
-		{"arn:aws:s3:::my-bucket/key", RuleARNSyntax},                                  // an object
-		{"arn:aws:dynamodb:us-east-1:123456789012:table/", RuleARNSyntax},              // empty table
-		{"arn:aws:dynamodb:us-east-1::table/orders", RuleARNSyntax},                    // no account
+		{"arn:aws:backup:us-east-1:123456789012:backup-vault:v", RuleARNSyntax},                                  // name too short
+		{"arn:aws:backup:us-east-1:123456789012:backup-vault:bad name", RuleARNSyntax},                           // space
+		{"arn:aws:backup::123456789012:backup-vault:vault1", RuleARNSyntax},                                      // no Region
+		{"arn:aws:backup:us-east-1:123456789012:recovery-point:", RuleARNSyntax},                                 // empty id
+		{"arn:aws:ec2:us-east-1::snapshot/vol-0123456789abcdef0", RuleARNSyntax},                                 // not a snapshot id
+		{"arn:aws:ec2:us-east-1:123456789012:security-group/sg-1", RuleARNSyntax},                                // not protected
+		{"arn:aws:sns:us-east-1:123456789012:topic", RuleARNSyntax},                                              // not protected
+		{"arn:aws:iam:us-east-1:123456789012:role/x", RuleARNSyntax},                                             // IAM has no Region
+		{"arn:aws:iam::123456789012:user/alice", RuleARNSyntax},                                                  // not a role
+		{"arn:aws:s3:us-east-1::my-bucket", RuleARNSyntax},                                                       // buckets are global
+		{"arn:aws:s3:::my-bucket/key", RuleARNSyntax},                                                            // an object
+		{"arn:aws:dynamodb:us-east-1:123456789012:table/", RuleARNSyntax},                                        // empty table
+		{"arn:aws:dynamodb:us-east-1::table/orders", RuleARNSyntax},                                              // no account
+		{"arn:aws:dynamodb:us-east-1:123456789012:table/orders/backup/", RuleARNSyntax},                          // empty backup id
+		{"arn:aws:dynamodb:us-east-1:123456789012:table/orders/backup", RuleARNSyntax},                           // no backup id
+		{"arn:aws:dynamodb:us-east-1:123456789012:table/orders/backup/01489602797149-73d8d5bc/x", RuleARNSyntax}, // extra segment
+		{"arn:aws:dynamodb:us-east-1:123456789012:table/orders/backup/backup-1", RuleARNSyntax},                  // not DynamoDB's id shape
+		{"arn:aws:dynamodb:us-east-1:123456789012:table/ab/backup/01489602797149-73d8d5bc", RuleARNSyntax},       // table name too short
+		{"arn:aws:dynamodb:us-east-1::table/orders/backup/01489602797149-73d8d5bc", RuleARNSyntax},               // no account
 	} {
 		_, err := ParseARN(tc.arn, "Arn")
 		assertViolations(t, err, want{"Arn", tc.rule})
@@ -80,6 +88,7 @@ func TestParseKindSpecific(t *testing.T) {
 	vault := "arn:aws:backup:us-east-1:123456789012:backup-vault:Default"
 	rp := "arn:aws:backup:us-east-1:123456789012:recovery-point:abc-123"
 	ebsRP := "arn:aws:ec2:us-east-1::snapshot/snap-0123456789abcdef0"
+	dynamoRP := "arn:aws:dynamodb:us-east-1:123456789012:table/orders/backup/01489602797149-73d8d5bc"
 	vol := "arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0"
 	role := "arn:aws:iam::123456789012:role/backup"
 
@@ -90,8 +99,8 @@ func TestParseKindSpecific(t *testing.T) {
 		wrong []string
 	}{
 		{"vault", ParseVaultARN, []string{vault}, []string{rp, ebsRP, vol, role}},
-		{"recovery point", ParseRecoveryPointARN, []string{rp, ebsRP}, []string{vault, vol, role}},
-		{"resource", ParseResourceARN, []string{vol}, []string{vault, rp, ebsRP, role}},
+		{"recovery point", ParseRecoveryPointARN, []string{rp, ebsRP, dynamoRP}, []string{vault, vol, role}},
+		{"resource", ParseResourceARN, []string{vol}, []string{vault, rp, ebsRP, dynamoRP, role}},
 		{"role", ParseRoleARN, []string{role}, []string{vault, rp, vol}},
 	} {
 		for _, s := range tc.ok {
@@ -150,4 +159,22 @@ func TestParseResourceSelector(t *testing.T) {
 		_, err := ParseResourceSelector(tc.s, "Resources[0]")
 		assertViolations(t, err, want{"Resources[0]", tc.rule})
 	}
+}
+
+// A DynamoDB backup's own ARN is a well-formed recovery point of a type AWS cannot copy to
+// another Region: a copy of it is refused for that reason, not as a malformed ARN.
+func TestDynamoDBBackupARNIsRefusedAsNotCopyable(t *testing.T) {
+	const backupArn = "arn:aws:dynamodb:us-east-1:123456789012:table/orders/backup/01489602797149-73d8d5bc"
+	rp, err := ParseRecoveryPointARN(backupArn, "RecoveryPointArn")
+	if err != nil {
+		t.Fatalf("ParseRecoveryPointARN: %v", err)
+	}
+	err = Default().CheckCopy(CopyCheck{
+		ResourceType:        rp.ResourceType,
+		SourceRegion:        rp.Region,
+		DestinationRegion:   "eu-west-1",
+		DestinationVaultArn: "arn:aws:backup:eu-west-1:123456789012:backup-vault:Default",
+		Field:               "Copy",
+	})
+	assertViolations(t, err, want{"Copy.ResourceType", RuleTypeNotCopyable})
 }
