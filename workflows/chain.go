@@ -26,8 +26,11 @@ const (
 // The chain runs one copy job at a time, oldest source recovery point first, so the first
 // copy into the vault is full and every later one incremental against the newest copy
 // still there. Duplicate orders for one recovery point are merged; orders marked Coalesce
-// are skipped (reported SUPERSEDED) when a newer recovery point is waiting. Every copy is
-// recorded, and every requester gets a model.SignalCopyResult when its order ends.
+// are skipped (reported SUPERSEDED) when a newer recovery point is waiting. An order for a
+// recovery point already copied is answered with its copy; when it asks for another
+// lifecycle, the copy's lifecycle is changed as the set-lifecycle update would (same rules)
+// instead of copying again. Every copy is recorded, and every requester gets a
+// model.SignalCopyResult when its order ends.
 //
 // Live copies have durable timers for their cold transition and expiry; at expiry the
 // chain deletes the copy and verifies it is gone. The newest completed copy is never
@@ -114,6 +117,7 @@ func (c *chain) run(ctx workflow.Context) error {
 			if c.shouldContinueAsNew(ctx) {
 				return c.continueAsNew(ctx)
 			}
+			c.settleCopiedOrders(ctx)
 			c.supersedeBacklog(ctx)
 			if len(c.Pending) > 0 {
 				c.startCopy(ctx)
@@ -157,8 +161,10 @@ func (c *chain) run(ctx workflow.Context) error {
 }
 
 // accept takes one order: a duplicate of the copy in flight or of a waiting order joins
-// it; an order for a recovery point already copied is answered at once with its record;
-// anything else waits its turn.
+// it (unless it asks for another lifecycle: then it waits on its own and changes the
+// copy's lifecycle once the copy exists); an order for a recovery point already copied is
+// answered at once with its record, after its lifecycle is applied when it asks for
+// another; anything else waits its turn.
 func (c *chain) accept(ctx workflow.Context, o model.CopyOrder) {
 	logger := workflow.GetLogger(ctx)
 	if o.SourceRecoveryPointArn == "" {
@@ -170,13 +176,19 @@ func (c *chain) accept(ctx workflow.Context, o model.CopyOrder) {
 	if o.Plan != "" {
 		c.Plan = o.Plan
 	}
-	if c.current != nil && c.current.Order.SourceRecoveryPointArn == o.SourceRecoveryPointArn {
+	// An order asking for another lifecycle than the copy it would join waits on its own:
+	// once that copy exists, settleCopiedOrders gives the copy this order's lifecycle.
+	joins := func(with model.CopyOrder) bool {
+		return with.SourceRecoveryPointArn == o.SourceRecoveryPointArn &&
+			(!asksOtherLifecycle(o, with.Lifecycle) || c.orderLifecycleVersion(ctx) < 1)
+	}
+	if c.current != nil && joins(c.current.Order) {
 		c.current.Requesters = appendRequester(c.current.Requesters, o.RequesterWorkflowId)
 		logger.Info("Order joins the copy in flight", "RecoveryPointArn", o.SourceRecoveryPointArn)
 		return
 	}
 	for i := range c.Pending {
-		if c.Pending[i].Order.SourceRecoveryPointArn == o.SourceRecoveryPointArn {
+		if joins(c.Pending[i].Order) {
 			c.Pending[i].Requesters = appendRequester(c.Pending[i].Requesters, o.RequesterWorkflowId)
 			// Coalescing may skip the point only if every requester allows it.
 			c.Pending[i].Order.Coalesce = c.Pending[i].Order.Coalesce && o.Coalesce
@@ -189,6 +201,13 @@ func (c *chain) accept(ctx workflow.Context, o model.CopyOrder) {
 		r := c.Copies[i].Record
 		if r.SourceRecoveryPointArn != o.SourceRecoveryPointArn {
 			continue
+		}
+		if r.State == model.JobCompleted && asksOtherLifecycle(o, c.Copies[i].ownLifecycle()) && c.orderLifecycleVersion(ctx) >= 1 {
+			logger.Info("Recovery point already copied; applying the order's lifecycle to the copy",
+				"RecoveryPointArn", o.SourceRecoveryPointArn, "DestinationRecoveryPointArn", r.DestinationRecoveryPointArn,
+				"Lifecycle", o.Lifecycle)
+			c.applyOrderLifecycle(ctx, o, appendRequester(nil, o.RequesterWorkflowId))
+			return
 		}
 		if r.State == model.JobCompleted || r.State == model.RecordDeleted {
 			logger.Info("Recovery point already copied; answering with its record",
@@ -297,16 +316,23 @@ func (c *chain) addRecord(t TrackedCopy) {
 // notify sends the outcome of an order to each requester. A requester that no longer
 // exists is logged, not fatal: the record stays in the chain for `regioncopy status`.
 func (c *chain) notify(ctx workflow.Context, requesters []string, o model.CopyOrder, rec model.CopyRecord) {
+	errMsg := ""
+	if rec.State == model.JobFailed {
+		errMsg = rec.StatusMessage
+		if errMsg == "" {
+			errMsg = "copy failed"
+		}
+	}
+	c.notifyWith(ctx, requesters, o, rec, errMsg)
+}
+
+// notifyWith sends rec with an explicit error ("" for success) to each requester.
+func (c *chain) notifyWith(ctx workflow.Context, requesters []string, o model.CopyOrder, rec model.CopyRecord, errMsg string) {
 	result := model.DestinationResult{
 		Destination:     model.Destination{BackupVaultArn: c.start.Key.DestinationBackupVaultArn, Lifecycle: o.Lifecycle},
 		ChainWorkflowId: c.id,
 		Record:          &rec,
-	}
-	if rec.State == model.JobFailed {
-		result.Error = rec.StatusMessage
-		if result.Error == "" {
-			result.Error = "copy failed"
-		}
+		Error:           errMsg,
 	}
 	for _, id := range requesters {
 		if id == "" {

@@ -24,6 +24,14 @@ const (
 func (c *chain) startCopy(ctx workflow.Context) {
 	p := c.Pending[0]
 	c.Pending = c.Pending[1:]
+	// An order that waited on its own behind a copy of the same recovery point (another
+	// lifecycle) must not repeat that copy's idempotency tokens if that copy failed. For
+	// every other order this is the count accept already took.
+	for i := range c.Copies {
+		if r := c.Copies[i].Record; r.SourceRecoveryPointArn == p.Order.SourceRecoveryPointArn {
+			p.PriorAttempts = max(p.PriorAttempts, r.Attempts)
+		}
+	}
 	cur := &inflightCopy{PendingOrder: p}
 	cur.record = c.newRecord(ctx, p)
 	cur.record.State = model.JobCreated
@@ -209,7 +217,7 @@ func (c *chain) finishCopy(ctx workflow.Context) {
 		c.LastFailed = false
 		workflow.GetLogger(ctx).Info("Copy completed", "RecoveryPointArn", rec.SourceRecoveryPointArn,
 			"DestinationRecoveryPointArn", rec.DestinationRecoveryPointArn, "Kind", rec.Kind,
-			"Bytes", rec.BackupSizeInBytes, "CopyJobId", rec.CopyJobId)
+			"BackupSizeInBytes", rec.BackupSizeInBytes, "CopyJobId", rec.CopyJobId)
 	} else {
 		c.LastFailed = true
 	}

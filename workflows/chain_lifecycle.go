@@ -325,11 +325,20 @@ func (c *chain) setLifecycle(ctx workflow.Context, req model.SetLifecycleRequest
 		return model.CopyRecord{}, err
 	}
 	defer c.lifecycleLock.Unlock()
+	return c.changeLifecycle(ctx, req, "set lifecycle requested by update",
+		fmt.Sprintf("lifecycle changed to MoveToColdStorageAfterDays=%d DeleteAfterDays=%d",
+			req.Lifecycle.MoveToColdStorageAfterDays, req.Lifecycle.DeleteAfterDays))
+}
+
+// changeLifecycle sets a live copy's lifecycle in AWS and makes it the copy's own (see
+// setLifecycle), leaving status as the record's StatusMessage. The caller holds
+// lifecycleLock and has validated the change.
+func (c *chain) changeLifecycle(ctx workflow.Context, req model.SetLifecycleRequest, summary, status string) (model.CopyRecord, error) {
 	t := c.findLive(req.DestinationRecoveryPointArn)
 	if t == nil {
 		return model.CopyRecord{}, temporal.NewApplicationError("the copy was deleted before its lifecycle could change", RuleNoSuchCopy)
 	}
-	rp, err := c.updateLifecycle(ctx, t, req.Lifecycle, "set lifecycle requested by update")
+	rp, err := c.updateLifecycle(ctx, t, req.Lifecycle, summary)
 	if err != nil {
 		return model.CopyRecord{}, err
 	}
@@ -341,8 +350,7 @@ func (c *chain) setLifecycle(ctx workflow.Context, req model.SetLifecycleRequest
 	t.Record.MoveToColdStorageAt = rp.CalculatedLifecycle.MoveToColdStorageAt
 	t.Record.DeleteAt = rp.CalculatedLifecycle.DeleteAt
 	t.Record.ExtendedUntil = time.Time{}
-	t.Record.StatusMessage = fmt.Sprintf("lifecycle changed to MoveToColdStorageAfterDays=%d DeleteAfterDays=%d",
-		req.Lifecycle.MoveToColdStorageAfterDays, req.Lifecycle.DeleteAfterDays)
+	t.Record.StatusMessage = status
 	t.OriginalLifecycle, t.RetryAt = model.Lifecycle{}, time.Time{}
 	workflow.GetLogger(ctx).Info("Copy lifecycle changed", "DestinationRecoveryPointArn", req.DestinationRecoveryPointArn,
 		"Lifecycle", req.Lifecycle, "DeleteAt", t.Record.DeleteAt)

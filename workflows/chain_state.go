@@ -23,10 +23,13 @@ type ChainState struct {
 	Copies      []TrackedCopy  `json:",omitempty"`
 	CopiesTotal int            `json:",omitempty"`
 	FullCopies  int            `json:",omitempty"`
-	BytesTotal  int64          `json:",omitempty"`
-	LastCopyAt  time.Time      `json:",omitempty"`
-	LastFailed  bool           `json:",omitempty"`
-	Plan        string         `json:",omitempty"`
+	// BytesTotal is the sum of the completed copies' sizes as AWS reports them
+	// (BackupSizeInBytes of each recovery point), not bytes transferred: AWS does not
+	// report those, and an incremental copy moves less than its recovery point's size.
+	BytesTotal int64     `json:",omitempty"`
+	LastCopyAt time.Time `json:",omitempty"`
+	LastFailed bool      `json:",omitempty"`
+	Plan       string    `json:",omitempty"`
 }
 
 // PendingOrder is an order waiting for its turn, with every workflow that asked for it

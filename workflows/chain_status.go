@@ -137,7 +137,9 @@ func (c *chain) details() string {
 	k := c.start.Key
 	var b strings.Builder
 	fmt.Fprintf(&b, "### %s → %s (%s)\n\n", k.ResourceArn, model.VaultNameFromArn(k.DestinationBackupVaultArn), k.DestinationRegion)
-	fmt.Fprintf(&b, "**State:** %s · **copies:** %d (%d full) · **copied:** %s\n\n", c.state(), c.CopiesTotal, c.FullCopies, formatBytes(c.BytesTotal))
+	// BytesTotal sums the copies' recovery point sizes (AWS's BackupSizeInBytes); AWS does
+	// not report the bytes a copy job transferred, so neither does the chain.
+	fmt.Fprintf(&b, "**State:** %s · **copies:** %d (%d full) · **size of copies:** %s\n\n", c.state(), c.CopiesTotal, c.FullCopies, formatBytes(c.BytesTotal))
 	if cur := c.current; cur != nil {
 		r := cur.record
 		fmt.Fprintf(&b, "**Copying** `%s` (%s, attempt %d, job %s, %s)\n\n", r.SourceRecoveryPointArn, r.Kind, r.Attempts, orDash(r.CopyJobId), r.State)
@@ -155,7 +157,7 @@ func (c *chain) details() string {
 		if live == 1 {
 			b.WriteString("**Live copies:**\n\n")
 		}
-		line := fmt.Sprintf("- `%s` %s, %s, deletes %s", t.Record.DestinationRecoveryPointArn, t.Record.Kind,
+		line := fmt.Sprintf("- `%s` %s, recovery point of %s, deletes %s", t.Record.DestinationRecoveryPointArn, t.Record.Kind,
 			formatBytes(t.Record.BackupSizeInBytes), formatTime(t.Record.DeleteAt))
 		if !t.Record.ExtendedUntil.IsZero() {
 			line += fmt.Sprintf(" — **extended until %s** (newest copy, no newer copy yet)", formatTime(t.Record.ExtendedUntil))

@@ -166,6 +166,19 @@ func TestOnDevServer(t *testing.T) {
 	require.Error(t, err, "the validator refuses a negative lifecycle")
 	assert.Contains(t, err.Error(), "Lifecycle.DeleteAfterDays")
 
+	// The same recovery point asked again with another lifecycle is a new request, and the
+	// chain changes the existing copy's lifecycle instead of copying again.
+	longer := request(2, 500)
+	longer.RecoveryPointArn = second.SourceRecoveryPointArn
+	resLonger, reqLonger := copyOnce(longer, func() {})
+	require.NotEqual(t, req2, reqLonger, "another lifecycle is another request")
+	require.Len(t, resLonger.Results, 1)
+	require.Empty(t, resLonger.Results[0].Error)
+	changed := resLonger.Results[0].Record
+	assert.Equal(t, second.DestinationRecoveryPointArn, changed.DestinationRecoveryPointArn)
+	assert.Equal(t, second.SourceCreationDate.Add(500*day), changed.DeleteAt)
+	assert.Contains(t, changed.StatusMessage, "lifecycle changed from DeleteAfterDays=400 to DeleteAfterDays=500")
+
 	// The UI's view: typed search attributes on the chain.
 	desc, err := c.DescribeWorkflow(ctx, chainID, "")
 	require.NoError(t, err)
@@ -185,7 +198,7 @@ func TestOnDevServer(t *testing.T) {
 	require.NoError(t, err)
 	var md sdkpb.WorkflowMetadata
 	require.NoError(t, v.Get(&md))
-	assert.Contains(t, md.GetCurrentDetails(), "**State:** IDLE · **copies:** 2 (1 full) · **copied:** 200.0 GiB")
+	assert.Contains(t, md.GetCurrentDetails(), "**State:** IDLE · **copies:** 2 (1 full) · **size of copies:** 200.0 GiB")
 	assert.Contains(t, md.GetCurrentDetails(), second.DestinationRecoveryPointArn)
 
 	assert.Equal(t, 2, aws.calls().jobs, "two copies, one job each, though each request was made twice and a worker was replaced")
@@ -231,16 +244,24 @@ func TestOnDevServer(t *testing.T) {
 	assert.GreaterOrEqual(t, aws.calls().pollCalls-pollsBefore, 3, "the long job was polled several times")
 	assert.Equal(t, n2-n1, n3-n2, "events per copy of %s: short job %d, long job %d", chain2, n2-n1, n3-n2)
 
-	// Replay what the server recorded, and keep it when asked to.
-	for name, id := range map[string]string{"request.json": req2, "chain.json": chainID, "request-first.json": req1} {
+	// Replay what the server recorded, and keep it when asked to. Recorded histories are
+	// never rewritten, only added: each stands for workflows begun by the code of its day,
+	// which the current code must still replay. chain.json and request.json predate the
+	// source vault check and lifecycle-changing orders; the later files include them.
+	for name, id := range map[string]string{"request.json": req2, "chain.json": chainID, "request-first.json": req1,
+		"request-lifecycle-change.json": reqLonger, "chain-order-lifecycle.json": chainID} {
 		h := fetchHistory(ctx, t, c, id)
 		replayer := worker.NewWorkflowReplayer()
 		Register(replayer)
 		require.NoError(t, replayer.ReplayWorkflowHistory(quietLogger{}, h), name)
+		path := filepath.Join("testdata", name)
+		if _, err := os.Stat(path); err == nil {
+			continue
+		}
 		if os.Getenv("REGIONCOPY_RECORD_HISTORY") != "" {
 			b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
 			require.NoError(t, err)
-			require.NoError(t, os.WriteFile(filepath.Join("testdata", name), b, 0o644))
+			require.NoError(t, os.WriteFile(path, b, 0o644))
 		}
 	}
 	require.NoError(t, c.TerminateWorkflow(ctx, chainID, "", "test finished"))

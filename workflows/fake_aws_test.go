@@ -135,6 +135,14 @@ func (f *fakeAWS) DescribeBackupVault(_ context.Context, in model.DescribeBackup
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	v, ok := f.vaults[in.BackupVaultArn]
+	if in.BackupVaultArn == "" {
+		// By Region and name, as the source vault is described.
+		for _, candidate := range f.vaults {
+			if candidate.Region == in.Region && candidate.BackupVaultName == in.BackupVaultName {
+				v, ok = candidate, true
+			}
+		}
+	}
 	if !ok {
 		return model.BackupVault{}, notFound("Backup vault " + in.BackupVaultName)
 	}

@@ -3,7 +3,9 @@ package workflows
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -15,28 +17,56 @@ import (
 )
 
 // RequestWorkflowID is the workflow id of a CopyRecoveryPoint request:
-// copy/<recovery point ARN>/<hash of the sorted destination vault ARNs>. The same request
-// made twice has the same id, and the CLI starts it with the ID conflict policy "use
-// existing", so asking twice follows one workflow and one set of copy jobs.
+// copy/<recovery point ARN>/<short hash of the request's identity>. The identity
+// (requestIdentity) is everything that decides what is copied and how: the source vault,
+// every destination with its lifecycle, the IAM role, coalescing, the plan and the
+// completion window. The same request made twice has the same id, and the CLI starts it
+// with the ID conflict policy "use existing", so asking twice follows one workflow and one
+// set of copy jobs; a request that differs in any of these is a new workflow, so a new
+// lifecycle is never answered with an earlier request's result.
 func RequestWorkflowID(req model.CopyRequest) string {
-	vaults := make([]string, 0, len(req.Destinations))
-	for _, d := range req.Destinations {
-		vaults = append(vaults, d.BackupVaultArn)
+	// json.Marshal of plain structs and slices is deterministic (fields in declaration
+	// order), so equal identities hash equally.
+	b, err := json.Marshal(requestIdentity(req))
+	if err != nil {
+		// Only unsupported types fail to marshal, and RequestIdentity has none.
+		panic("regioncopy: request identity does not marshal: " + err.Error())
 	}
-	sort.Strings(vaults)
-	vaults = compactStrings(vaults)
-	sum := sha256.Sum256([]byte(strings.Join(vaults, "\n")))
+	sum := sha256.Sum256(b)
 	return "copy/" + req.RecoveryPointArn + "/" + hex.EncodeToString(sum[:6])
 }
 
-func compactStrings(sorted []string) []string {
-	out := sorted[:0]
-	for i, s := range sorted {
-		if i == 0 || s != sorted[i-1] {
-			out = append(out, s)
-		}
+// requestIdentity is the request's content in a canonical form: destinations sorted (by
+// vault, then lifecycle) with exact repeats dropped, and a zero completion window replaced
+// by the default it stands for. The request itself is left alone.
+func requestIdentity(req model.CopyRequest) model.RequestIdentity {
+	dests := append([]model.Destination(nil), req.Destinations...)
+	sort.Slice(dests, func(i, j int) bool { return destinationLess(dests[i], dests[j]) })
+	dests = slices.Compact(dests)
+	window := req.CompletionWindow
+	if window == 0 {
+		window = DefaultCompletionWindow
 	}
-	return out
+	return model.RequestIdentity{
+		SourceRegion:          req.SourceRegion,
+		RecoveryPointArn:      req.RecoveryPointArn,
+		SourceBackupVaultName: req.SourceBackupVaultName,
+		Destinations:          dests,
+		IamRoleArn:            req.IamRoleArn,
+		Coalesce:              req.Coalesce,
+		Plan:                  req.Plan,
+		CompletionWindow:      window,
+	}
+}
+
+func destinationLess(a, b model.Destination) bool {
+	if a.BackupVaultArn != b.BackupVaultArn {
+		return a.BackupVaultArn < b.BackupVaultArn
+	}
+	if a.Lifecycle.MoveToColdStorageAfterDays != b.Lifecycle.MoveToColdStorageAfterDays {
+		return a.Lifecycle.MoveToColdStorageAfterDays < b.Lifecycle.MoveToColdStorageAfterDays
+	}
+	return a.Lifecycle.DeleteAfterDays < b.Lifecycle.DeleteAfterDays
 }
 
 // CopyRecoveryPoint copies one recovery point to one or more destination vaults in other
@@ -255,8 +285,12 @@ func (r *request) details() string {
 			fmt.Fprintf(&b, "- %s: **failed**: %s\n", d.Destination.BackupVaultArn, d.Result.Error)
 		case d.Result.Record != nil:
 			rec := d.Result.Record
-			fmt.Fprintf(&b, "- %s: %s %s copy `%s` (%s)\n", d.Destination.BackupVaultArn, rec.State, rec.Kind,
+			fmt.Fprintf(&b, "- %s: %s %s copy `%s` (recovery point of %s)", d.Destination.BackupVaultArn, rec.State, rec.Kind,
 				orDash(rec.DestinationRecoveryPointArn), formatBytes(rec.BackupSizeInBytes))
+			if rec.StatusMessage != "" {
+				fmt.Fprintf(&b, ": %s", rec.StatusMessage)
+			}
+			b.WriteString("\n")
 		}
 	}
 	return b.String()

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"errors"
 	"fmt"
 
 	"go.temporal.io/sdk/workflow"
@@ -71,10 +72,23 @@ func (r *request) checkFields() []policy.Violation {
 	return flatten(errs)
 }
 
-// checkInAWS describes the recovery point and every destination vault (all at once) and
-// applies the type-dependent rules. Every problem is collected; none stops the others
-// from being found.
+// versionCheckSourceVault: the request describes the source vault alongside the recovery
+// point (1), so a wrong SourceBackupVaultName is named as such; requests begun before
+// (DefaultVersion) replay without that call.
+const versionCheckSourceVault = "request-checks-source-vault"
+
+// checkInAWS describes the source vault, the recovery point and every destination vault
+// (all at once) and applies the type-dependent rules. Every problem is collected; none
+// stops the others from being found.
 func (r *request) checkInAWS(ctx workflow.Context) []policy.Violation {
+	var srcVaultFuture workflow.Future
+	if workflow.GetVersion(ctx, versionCheckSourceVault, workflow.DefaultVersion, 1) >= 1 {
+		srcVaultFuture = workflow.ExecuteActivity(withCall(ctx, "check source vault "+r.req.SourceBackupVaultName),
+			model.ActDescribeBackupVault, model.DescribeBackupVaultInput{
+				Region:          r.req.SourceRegion,
+				BackupVaultName: r.req.SourceBackupVaultName,
+			})
+	}
 	rpFuture := workflow.ExecuteActivity(withCall(ctx, "check recovery point "+r.req.RecoveryPointArn),
 		model.ActDescribeRecoveryPoint, model.DescribeRecoveryPointInput{
 			Region:           r.req.SourceRegion,
@@ -92,9 +106,32 @@ func (r *request) checkInAWS(ctx workflow.Context) []policy.Violation {
 	}
 
 	var errs []error
+	sourceVaultMissing := false
+	if srcVaultFuture != nil {
+		var v model.BackupVault
+		if err := srcVaultFuture.Get(ctx, &v); err != nil {
+			p := awsProblem("SourceBackupVaultName", RuleVaultNotFound, err)
+			if p.Rule == RuleVaultNotFound {
+				sourceVaultMissing = true
+				p.Message = fmt.Sprintf("backup vault %q not found in %s (%s)", r.req.SourceBackupVaultName, r.req.SourceRegion, p.Message)
+			}
+			errs = append(errs, p)
+		}
+	}
 	var rp model.RecoveryPoint
 	if err := rpFuture.Get(ctx, &rp); err != nil {
-		errs = append(errs, awsProblem("RecoveryPointArn", RuleRecoveryPointNotFound, err))
+		p := awsProblem("RecoveryPointArn", RuleRecoveryPointNotFound, err)
+		switch {
+		case p.Rule == RuleRecoveryPointNotFound && sourceVaultMissing:
+			// The missing vault explains it; the vault's problem is already listed.
+		case p.Rule == RuleRecoveryPointNotFound:
+			// AWS cannot tell which of the two is wrong: the point may exist in another vault.
+			p.Message = fmt.Sprintf("recovery point %s not found in vault %q in %s: check RecoveryPointArn and SourceBackupVaultName (%s)",
+				r.req.RecoveryPointArn, r.req.SourceBackupVaultName, r.req.SourceRegion, p.Message)
+			errs = append(errs, p)
+		default:
+			errs = append(errs, p)
+		}
 	} else {
 		r.rp = &rp
 		if rp.Status != model.JobCompleted {
@@ -105,15 +142,7 @@ func (r *request) checkInAWS(ctx workflow.Context) []policy.Violation {
 			errs = append(errs, &policy.Violation{Field: "RecoveryPointArn", Rule: RuleRecoveryPointCold,
 				Message: "the recovery point is in cold storage, which AWS Backup cannot copy"})
 		}
-		for i, d := range r.req.Destinations {
-			errs = append(errs, policy.Default().CheckCopy(policy.CopyCheck{
-				ResourceType:        rp.ResourceType,
-				SourceRegion:        r.req.SourceRegion,
-				DestinationVaultArn: d.BackupVaultArn,
-				Lifecycle:           d.Lifecycle,
-				Field:               fmt.Sprintf("Destinations[%d]", i),
-			}))
-		}
+		errs = append(errs, checkRecoveryPointRules(rp, r.req))
 	}
 	for i, f := range vaultFutures {
 		var v model.BackupVault
@@ -124,9 +153,28 @@ func (r *request) checkInAWS(ctx workflow.Context) []policy.Violation {
 	return flatten(errs)
 }
 
+// checkRecoveryPointRules applies the rules that depend on the recovery point's resource
+// type. The type belongs to the recovery point, so a type that cannot be copied is named
+// once, on RecoveryPointArn; lifecycle rules name each destination's lifecycle. The
+// routes were checked with the request's fields.
+func checkRecoveryPointRules(rp model.RecoveryPoint, req model.CopyRequest) error {
+	rules := policy.Default()
+	var errs []error
+	if rp.ResourceType == "" {
+		errs = append(errs, &policy.Violation{Field: "RecoveryPointArn", Rule: policy.RuleRequired,
+			Message: "AWS reports no resource type for the recovery point, so the copy rules cannot be checked"})
+	} else if err := rules.CheckResourceTypeCopyable(rp.ResourceType, "RecoveryPointArn"); err != nil {
+		errs = append(errs, err)
+	}
+	for i, d := range req.Destinations {
+		errs = append(errs, rules.CheckLifecycle(rp.ResourceType, d.Lifecycle, fmt.Sprintf("Destinations[%d].Lifecycle", i)))
+	}
+	return errors.Join(errs...)
+}
+
 // awsProblem turns a failed describe into a violation: notFoundRule when AWS says the
 // thing does not exist, RuleAWSRefused with AWS's message otherwise.
-func awsProblem(field, notFoundRule string, err error) error {
+func awsProblem(field, notFoundRule string, err error) *policy.Violation {
 	rule := RuleAWSRefused
 	if errorType(err) == model.ErrNotFound {
 		rule = notFoundRule

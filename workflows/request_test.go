@@ -150,7 +150,7 @@ func TestRequestRejectsBeforeStartingAnything(t *testing.T) {
 				ResourceArn: "arn:aws:dynamodb:us-east-1:123456789012:table/orders", ResourceType: "DynamoDB",
 				Status: "COMPLETED", StorageClass: "WARM", CreationDate: t0}
 			h.req.RecoveryPointArn = arn
-		}, "Destinations[0].ResourceType", policy.RuleTypeNotCopyable},
+		}, "RecoveryPointArn", policy.RuleTypeNotCopyable},
 		{"blocked Region", func(h *requestHarness) {
 			h.req.Destinations[1].BackupVaultArn = "arn:aws:backup:ap-east-1:123456789012:backup-vault:hk"
 		}, "Destinations[1].DestinationBackupVaultArn", policy.RuleRegionWithoutCopy},
@@ -172,6 +172,9 @@ func TestRequestRejectsBeforeStartingAnything(t *testing.T) {
 		{"missing recovery point", func(h *requestHarness) {
 			h.req.RecoveryPointArn = snapshotArn(99)
 		}, "RecoveryPointArn", RuleRecoveryPointNotFound},
+		{"missing source vault", func(h *requestHarness) {
+			h.req.SourceBackupVaultName = "no-such-vault"
+		}, "SourceBackupVaultName", RuleVaultNotFound},
 		{"recovery point not completed", func(h *requestHarness) {
 			rp := h.aws.points[h.req.RecoveryPointArn]
 			rp.Status = "CREATING"
@@ -225,6 +228,64 @@ func TestRequestRejectsBeforeStartingAnything(t *testing.T) {
 	}
 }
 
+// TestRequestNamesTheRightFieldOfAMissingPoint: a missing source vault is blamed on
+// SourceBackupVaultName alone, and a point missing from an existing vault names the
+// point, the vault and its Region.
+func TestRequestNamesTheRightFieldOfAMissingPoint(t *testing.T) {
+	problemsOf := func(h *requestHarness) []policy.Violation {
+		var appErr *temporal.ApplicationError
+		require.True(t, errors.As(h.env.GetWorkflowError(), &appErr), "got %v", h.env.GetWorkflowError())
+		var problems []policy.Violation
+		require.NoError(t, appErr.Details(&problems))
+		return problems
+	}
+
+	h := newRequestHarness(t)
+	h.req.SourceBackupVaultName = "no-such-vault"
+	h.run()
+	problems := problemsOf(h)
+	require.Len(t, problems, 1, "the missing vault explains the missing point: %+v", problems)
+	assert.Equal(t, "SourceBackupVaultName", problems[0].Field)
+	assert.Equal(t, RuleVaultNotFound, problems[0].Rule)
+	assert.Contains(t, problems[0].Message, `"no-such-vault" not found in us-east-1`)
+
+	h = newRequestHarness(t)
+	h.req.RecoveryPointArn = snapshotArn(99)
+	h.run()
+	problems = problemsOf(h)
+	require.Len(t, problems, 1, "%+v", problems)
+	assert.Equal(t, "RecoveryPointArn", problems[0].Field)
+	assert.Equal(t, RuleRecoveryPointNotFound, problems[0].Rule)
+	assert.Contains(t, problems[0].Message, snapshotArn(99)+` not found in vault "primary" in us-east-1`)
+	assert.Contains(t, problems[0].Message, "SourceBackupVaultName")
+}
+
+// TestRequestNamesTheRecoveryPointForAnUncopyableType: the resource type belongs to the
+// recovery point, so the rule is named once, on RecoveryPointArn, not per destination.
+func TestRequestNamesTheRecoveryPointForAnUncopyableType(t *testing.T) {
+	h := newRequestHarness(t)
+	arn := "arn:aws:backup:us-east-1:123456789012:recovery-point:1a2b3c4d-5678-90ab-cdef-1234567890ab"
+	h.aws.points[arn] = model.RecoveryPoint{Region: srcRegion, BackupVaultName: srcVault, RecoveryPointArn: arn,
+		ResourceArn: "arn:aws:dynamodb:us-east-1:123456789012:table/orders", ResourceType: "DynamoDB",
+		Status: "COMPLETED", StorageClass: "WARM", CreationDate: t0}
+	h.req.RecoveryPointArn = arn
+	h.run()
+	var appErr *temporal.ApplicationError
+	require.True(t, errors.As(h.env.GetWorkflowError(), &appErr))
+	var problems []policy.Violation
+	require.NoError(t, appErr.Details(&problems))
+	var typeProblems []policy.Violation
+	for _, p := range problems {
+		assert.NotContains(t, p.Field, "ResourceType", "no such request field: %+v", p)
+		if p.Rule == policy.RuleTypeNotCopyable {
+			typeProblems = append(typeProblems, p)
+		}
+	}
+	require.Len(t, typeProblems, 1, "once, not once per destination: %+v", problems)
+	assert.Equal(t, "RecoveryPointArn", typeProblems[0].Field)
+	assert.Contains(t, appErr.Error(), "rule "+policy.RuleTypeNotCopyable)
+}
+
 func TestRequestListsEveryProblemAtOnce(t *testing.T) {
 	h := newRequestHarness(t)
 	h.req.Destinations[0].Lifecycle = model.Lifecycle{DeleteAfterDays: -5}
@@ -245,16 +306,51 @@ func TestRequestListsEveryProblemAtOnce(t *testing.T) {
 }
 
 func TestRequestWorkflowIDIsStable(t *testing.T) {
-	a := model.CopyRequest{RecoveryPointArn: snapshotArn(1), Destinations: []model.Destination{
-		{BackupVaultArn: dstVaultArn}, {BackupVaultArn: dst2VaultArn}}}
+	a := model.CopyRequest{SourceRegion: srcRegion, RecoveryPointArn: snapshotArn(1), SourceBackupVaultName: srcVault,
+		IamRoleArn: roleArn, Destinations: []model.Destination{
+			{BackupVaultArn: dstVaultArn, Lifecycle: model.Lifecycle{DeleteAfterDays: 30}}, {BackupVaultArn: dst2VaultArn}}}
 	b := a
-	b.Destinations = []model.Destination{{BackupVaultArn: dst2VaultArn}, {BackupVaultArn: dstVaultArn, Lifecycle: model.Lifecycle{DeleteAfterDays: 9}}}
-	c := a
-	c.Destinations = a.Destinations[:1]
-	assert.Equal(t, RequestWorkflowID(a), RequestWorkflowID(b), "same recovery point and vaults, any order")
-	assert.NotEqual(t, RequestWorkflowID(a), RequestWorkflowID(c))
+	b.Destinations = []model.Destination{{BackupVaultArn: dst2VaultArn}, {BackupVaultArn: dstVaultArn, Lifecycle: model.Lifecycle{DeleteAfterDays: 30}}}
+	b.CompletionWindow = DefaultCompletionWindow
+	b.TimeScale = 60
+	assert.Equal(t, RequestWorkflowID(a), RequestWorkflowID(b),
+		"same content: destinations in any order, the default window implicit or explicit, any time scale")
 	assert.Regexp(t, `^copy/arn:aws:ec2:us-east-1::snapshot/snap-0+1/[0-9a-f]{12}$`, RequestWorkflowID(a))
 	assert.Len(t, a.Destinations, 2, "computing the id leaves the request alone")
+	assert.Equal(t, dstVaultArn, a.Destinations[0].BackupVaultArn, "computing the id leaves the request's order alone")
+}
+
+// TestRequestWorkflowIDFollowsEveryPartOfTheRequest: any change to what is copied or how
+// is a new request, so a repeated `regioncopy copy` with, say, another lifecycle is never
+// answered with the earlier request's result.
+func TestRequestWorkflowIDFollowsEveryPartOfTheRequest(t *testing.T) {
+	base := func() model.CopyRequest {
+		return model.CopyRequest{SourceRegion: srcRegion, RecoveryPointArn: snapshotArn(1), SourceBackupVaultName: srcVault,
+			IamRoleArn: roleArn, Destinations: []model.Destination{
+				{BackupVaultArn: dstVaultArn, Lifecycle: model.Lifecycle{DeleteAfterDays: 30}}, {BackupVaultArn: dst2VaultArn}}}
+	}
+	edits := map[string]func(*model.CopyRequest){
+		"recovery point":     func(r *model.CopyRequest) { r.RecoveryPointArn = snapshotArn(2) },
+		"source vault":       func(r *model.CopyRequest) { r.SourceBackupVaultName = "other" },
+		"delete after days":  func(r *model.CopyRequest) { r.Destinations[0].Lifecycle.DeleteAfterDays = 90 },
+		"cold after days":    func(r *model.CopyRequest) { r.Destinations[1].Lifecycle.MoveToColdStorageAfterDays = 10 },
+		"fewer destinations": func(r *model.CopyRequest) { r.Destinations = r.Destinations[:1] },
+		"IAM role": func(r *model.CopyRequest) {
+			r.IamRoleArn = "arn:aws:iam::123456789012:role/other"
+		},
+		"coalesce":          func(r *model.CopyRequest) { r.Coalesce = true },
+		"plan":              func(r *model.CopyRequest) { r.Plan = "daily" },
+		"completion window": func(r *model.CopyRequest) { r.CompletionWindow = 8 * time.Hour },
+	}
+	seen := map[string]string{RequestWorkflowID(base()): "base"}
+	for name, edit := range edits {
+		r := base()
+		edit(&r)
+		id := RequestWorkflowID(r)
+		prev, dup := seen[id]
+		assert.False(t, dup, "%s gives the same id as %s: %s", name, prev, id)
+		seen[id] = name
+	}
 }
 
 func TestRequestReportsAnOrderThatCouldNotBeHandedOver(t *testing.T) {
