@@ -1,0 +1,127 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
+)
+
+// TestScenariosMeetTheirTargets runs both scenarios at a tiny size on the real dev
+// server, emulator and worker, and fails on any missed target: bytes within 1% of the
+// minimum, coalescing below copying every point, the same history events per copy for
+// every job length, DescribeCopyJob calls within the worker's poll floor.
+func TestScenariosMeetTheirTargets(t *testing.T) {
+	if testing.Short() || temporaltest.Binary() == "" {
+		t.Skip("needs the Temporal dev server: set REGIONCOPY_TEMPORAL_BIN (make test does)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	o := DefaultOptions()
+	o.Backups, o.Resources, o.BacklogHours = 5, 2, 3
+	o.TimeScale = 28800 // a 48h job lasts six wall seconds
+	o.Out = filepath.Join(t.TempDir(), "results.json")
+	res, err := Run(ctx, o, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range res.Failed() {
+		t.Errorf("target missed: %s: want %s, measured %s", c.Name, c.Target, c.Measured)
+	}
+
+	if len(res.Bytes) != 3 {
+		t.Fatalf("bytes variants: %d, want 3", len(res.Bytes))
+	}
+	for _, b := range res.Bytes[:2] {
+		if b.Ratio < 1 || b.Ratio > maxBytesRatio {
+			t.Errorf("%s: moved/minimum %.4f, want within [1, %.2f]", b.Name, b.Ratio, maxBytesRatio)
+		}
+		wantIncr := int64(b.Resources * (b.Backups - 1) * len(bytesDestinations))
+		if b.IncrementalCopies != wantIncr {
+			t.Errorf("%s: %d incremental copies, want %d (every later point to both destinations)", b.Name, b.IncrementalCopies, wantIncr)
+		}
+	}
+	co := res.Bytes[2]
+	if co.Moved >= co.Minimum || co.Superseded == 0 {
+		t.Errorf("coalescing moved %d of copy-every %d bytes with %d points coalesced away; want fewer bytes and some coalesced", co.Moved, co.Minimum, co.Superseded)
+	}
+	if copies := co.FullCopies + co.IncrementalCopies + int64(co.Superseded); copies != int64(co.Resources*co.Backups*len(bytesDestinations)) {
+		t.Errorf("coalescing: %d copies and %d coalesced away do not account for every order", co.FullCopies+co.IncrementalCopies, co.Superseded)
+	}
+
+	h := res.History
+	if h == nil || len(h.Copies) != len(o.JobLengths) {
+		t.Fatalf("history: %+v", h)
+	}
+	for _, c := range h.Copies {
+		if c.ChainEventsNoTasks != h.Copies[0].ChainEventsNoTasks {
+			t.Errorf("a %s copy cost %d chain events, a %s copy %d", c.JobLength, c.ChainEventsNoTasks, h.Copies[0].JobLength, h.Copies[0].ChainEventsNoTasks)
+		}
+		if c.RequestEventsNoTasks != h.Copies[0].RequestEventsNoTasks {
+			t.Errorf("a %s copy's request cost %d events, a %s copy's %d (workflow tasks aside)", c.JobLength, c.RequestEventsNoTasks, h.Copies[0].JobLength, h.Copies[0].RequestEventsNoTasks)
+		}
+	}
+
+	// The results file and its table are written and read back.
+	if err := res.write(o.Out); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(o.Out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Results
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatalf("results file: %v", err)
+	}
+	if len(back.Checks) != len(res.Checks) {
+		t.Errorf("results file has %d checks, the run %d", len(back.Checks), len(res.Checks))
+	}
+	md, err := os.ReadFile(strings.TrimSuffix(o.Out, ".json") + ".md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(md), "| 48h0m0s |") {
+		t.Errorf("the Markdown table lacks the 48h row:\n%s", md)
+	}
+}
+
+// TestOptionsNameEveryBadFlag needs no server: bad flags are refused together, each by
+// name and rule.
+func TestOptionsNameEveryBadFlag(t *testing.T) {
+	var stderr strings.Builder
+	_, err := parseOptions([]string{"-scenarios", "bytes,speed", "-backups", "1", "-job-lengths", "1h,soon", "-time-scale", "0.5"}, &stderr)
+	if err == nil {
+		t.Fatal("bad flags accepted")
+	}
+	for _, want := range []string{`-scenarios: "speed"`, "-backups: 1", `-job-lengths: "soon"`, "-time-scale: 0.5", "-backlog-hours: 24"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("error %q does not mention %q", err, want)
+		}
+	}
+	o, err := parseOptions(nil, &stderr)
+	if err != nil {
+		t.Fatalf("defaults refused: %v", err)
+	}
+	if o.Backups != 48 || len(o.JobLengths) != 4 || o.Out != "bench/results/latest.json" {
+		t.Errorf("defaults: %+v", o)
+	}
+}
+
+// TestRealTimeCallsFollowTheDefaultSchedule pins the computed real-speed column: a job
+// that ends before the first delay costs the first look and one more; long jobs cost one
+// look per five minutes once the delay has reached its maximum.
+func TestRealTimeCallsFollowTheDefaultSchedule(t *testing.T) {
+	if got := realTimeCalls(time.Second); got != 2 {
+		t.Errorf("1s job: %d calls, want 2", got)
+	}
+	day1, day2 := realTimeCalls(24*time.Hour), realTimeCalls(48*time.Hour)
+	if d := day2 - day1; d < 287 || d > 289 {
+		t.Errorf("a second day costs %d calls, want 288 (one per 5 minutes)", d)
+	}
+}

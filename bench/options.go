@@ -1,0 +1,156 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Scenario names accepted by -scenarios.
+const (
+	ScenarioBytes   = "bytes"
+	ScenarioHistory = "history"
+)
+
+// Options are what a run measures and where its figures go.
+type Options struct {
+	// Scenarios to run, from ScenarioBytes and ScenarioHistory.
+	Scenarios []string
+	// Backups is how many hourly recovery points each resource gets in the bytes scenario.
+	Backups int
+	// Resources is the size of the multi-resource variants of the bytes scenario (the
+	// single-resource variant always runs too).
+	Resources int
+	// BacklogHours is how long the coalescing variant's first copies are held by AWS, so
+	// that the hourly recovery points taken meanwhile pile up as a backlog.
+	BacklogHours int
+	// JobLengths are the emulated durations of the history scenario's copy jobs.
+	JobLengths []time.Duration
+	// TimeScale is how many times faster than the wall clock the emulator runs.
+	TimeScale float64
+	// Seed seeds the emulator's ids and fault draws.
+	Seed int64
+	// Out is the JSON results file; the Markdown table goes next to it with the .md
+	// extension. "" writes no files.
+	Out string
+	// Log receives progress lines; nil discards them.
+	Log io.Writer
+}
+
+// DefaultOptions is the published configuration: `go run ./bench` with no flags.
+func DefaultOptions() Options {
+	return Options{
+		Scenarios:    []string{ScenarioBytes, ScenarioHistory},
+		Backups:      48,
+		Resources:    5,
+		BacklogHours: 24,
+		JobLengths:   []time.Duration{time.Minute, time.Hour, 10 * time.Hour, 48 * time.Hour},
+		TimeScale:    7200,
+		Seed:         1,
+		Out:          "bench/results/latest.json",
+	}
+}
+
+// parseOptions reads the command line over the defaults, reporting every bad flag by name
+// with the rule it breaks.
+func parseOptions(args []string, stderr io.Writer) (Options, error) {
+	o := DefaultOptions()
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	scenarios := fs.String("scenarios", strings.Join(o.Scenarios, ","), "comma-separated scenarios to run: bytes, history")
+	lengths := fs.String("job-lengths", joinDurations(o.JobLengths), "history scenario: emulated copy job durations, comma-separated Go durations")
+	fs.IntVar(&o.Backups, "backups", o.Backups, "bytes scenario: hourly recovery points per resource")
+	fs.IntVar(&o.Resources, "resources", o.Resources, "bytes scenario: resources in the multi-resource variants")
+	fs.IntVar(&o.BacklogHours, "backlog-hours", o.BacklogHours, "bytes scenario: hours the coalescing variant's first copies are held, building a backlog")
+	fs.Float64Var(&o.TimeScale, "time-scale", o.TimeScale, "emulator clock speed relative to the wall clock")
+	fs.Int64Var(&o.Seed, "seed", o.Seed, "emulator seed")
+	fs.StringVar(&o.Out, "out", o.Out, "JSON results file (the Markdown table is written next to it as .md); empty writes none")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected arguments %q: every setting is a flag", fs.Args())
+	}
+	o.Scenarios = splitList(*scenarios)
+	var errs []error
+	o.JobLengths = nil
+	for _, s := range splitList(*lengths) {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("-job-lengths: %q is not a Go duration (like 90s, 10h)", s))
+			continue
+		}
+		o.JobLengths = append(o.JobLengths, d)
+	}
+	if err := errors.Join(append(errs, o.validate())...); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+// validate reports every setting that breaks its rule.
+func (o Options) validate() error {
+	var errs []error
+	if len(o.Scenarios) == 0 {
+		errs = append(errs, errors.New("-scenarios: name at least one of bytes, history"))
+	}
+	for _, s := range o.Scenarios {
+		if s != ScenarioBytes && s != ScenarioHistory {
+			errs = append(errs, fmt.Errorf("-scenarios: %q is not a scenario (bytes, history)", s))
+		}
+	}
+	if o.Backups < 2 {
+		errs = append(errs, fmt.Errorf("-backups: %d must be at least 2 (one full copy and one incremental)", o.Backups))
+	}
+	if o.Resources < 1 {
+		errs = append(errs, fmt.Errorf("-resources: %d must be at least 1", o.Resources))
+	}
+	if o.BacklogHours < 2 || o.BacklogHours >= o.Backups {
+		errs = append(errs, fmt.Errorf("-backlog-hours: %d must be at least 2 and less than -backups (%d)", o.BacklogHours, o.Backups))
+	}
+	if o.wants(ScenarioHistory) && len(o.JobLengths) < 2 {
+		errs = append(errs, errors.New("-job-lengths: give at least two lengths to compare"))
+	}
+	for _, d := range o.JobLengths {
+		if d < time.Second {
+			errs = append(errs, fmt.Errorf("-job-lengths: %s must be at least 1s", d))
+		}
+	}
+	if !slices.IsSorted(o.JobLengths) {
+		errs = append(errs, errors.New("-job-lengths: list them shortest first"))
+	}
+	if o.TimeScale < 1 {
+		errs = append(errs, fmt.Errorf("-time-scale: %v must be at least 1", o.TimeScale))
+	}
+	return errors.Join(errs...)
+}
+
+func (o Options) wants(s string) bool { return slices.Contains(o.Scenarios, s) }
+
+func (o Options) logf(format string, args ...any) {
+	if o.Log != nil {
+		fmt.Fprintf(o.Log, format+"\n", args...)
+	}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+func joinDurations(ds []time.Duration) string {
+	parts := make([]string, len(ds))
+	for i, d := range ds {
+		parts[i] = d.String()
+	}
+	return strings.Join(parts, ",")
+}

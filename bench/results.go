@@ -1,0 +1,175 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+)
+
+// Results is what a run writes to its results file.
+type Results struct {
+	Command   string
+	TimeScale float64
+	Seed      int64
+	Bytes     []BytesResult  `json:",omitempty"`
+	History   *HistoryResult `json:",omitempty"`
+	// Checks are the targets, each with what was measured; a failed one fails the run.
+	Checks []Check
+}
+
+// Check is one target and whether the run met it.
+type Check struct {
+	Name     string
+	Target   string
+	Measured string
+	Pass     bool
+}
+
+// Failed lists the checks that did not pass.
+func (r Results) Failed() []Check {
+	var out []Check
+	for _, c := range r.Checks {
+		if !c.Pass {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// maxBytesRatio is the target for bytes moved over the minimum.
+const maxBytesRatio = 1.01
+
+// check derives the targets from the figures.
+func (r *Results) check() {
+	for _, b := range r.Bytes {
+		if b.Coalesce {
+			r.Checks = append(r.Checks,
+				Check{Name: b.Name + ": bytes moved vs copying every point", Target: "< 1",
+					Measured: fmt.Sprintf("%.4f", b.Ratio), Pass: b.Ratio > 0 && b.Ratio < 1},
+				Check{Name: b.Name + ": incremental bytes moved vs copying every point", Target: "< 1",
+					Measured: fmt.Sprintf("%.4f", b.IncrementalRatio), Pass: b.IncrementalRatio > 0 && b.IncrementalRatio < 1},
+				Check{Name: b.Name + ": points coalesced away", Target: "> 0",
+					Measured: fmt.Sprint(b.Superseded), Pass: b.Superseded > 0})
+		} else {
+			r.Checks = append(r.Checks, Check{Name: b.Name + ": bytes moved vs minimum", Target: fmt.Sprintf("<= %.2f", maxBytesRatio),
+				Measured: fmt.Sprintf("%.4f", b.Ratio), Pass: b.Ratio > 0 && b.Ratio <= maxBytesRatio})
+			full := int64(b.Resources * len(b.Pairs))
+			r.Checks = append(r.Checks, Check{Name: b.Name + ": full copies", Target: fmt.Sprintf("%d (one per resource and destination)", full),
+				Measured: fmt.Sprint(b.FullCopies), Pass: b.FullCopies == full})
+		}
+		r.Checks = append(r.Checks, Check{Name: b.Name + ": orders without a copy", Target: "0",
+			Measured: fmt.Sprint(b.Failed), Pass: b.Failed == 0})
+	}
+	if h := r.History; h != nil {
+		events := make([]string, len(h.Copies))
+		reqEvents := make([]string, len(h.Copies))
+		flat, reqFlat := true, true
+		calls := 0
+		bounded := true
+		var parts []string
+		for i, c := range h.Copies {
+			events[i] = fmt.Sprint(c.ChainEventsNoTasks)
+			flat = flat && c.ChainEventsNoTasks == h.Copies[0].ChainEventsNoTasks
+			reqEvents[i] = fmt.Sprint(c.RequestEventsNoTasks)
+			reqFlat = reqFlat && c.RequestEventsNoTasks == h.Copies[0].RequestEventsNoTasks
+			calls += c.DescribeCopyJobCalls
+			bounded = bounded && c.DescribeCopyJobCalls >= 1 && c.DescribeCopyJobCalls <= c.CallsBound
+			parts = append(parts, fmt.Sprintf("%s: %d <= %d", c.JobLength, c.DescribeCopyJobCalls, c.CallsBound))
+		}
+		r.Checks = append(r.Checks,
+			Check{Name: "chain events per copy (workflow tasks aside), by job length", Target: "equal",
+				Measured: strings.Join(events, ", "), Pass: flat},
+			Check{Name: "request events per copy (workflow tasks aside), by job length", Target: "equal",
+				Measured: strings.Join(reqEvents, ", "), Pass: reqFlat},
+			Check{Name: "DescribeCopyJob calls per copy within the worker's poll floor", Target: "1 <= calls <= job/(scale*100ms)+3",
+				Measured: strings.Join(parts, "; "), Pass: bounded},
+			Check{Name: "per-copy poll attempts add up to the emulator's DescribeCopyJob counter", Target: "equal",
+				Measured: fmt.Sprintf("%d vs %d", calls, h.DescribeCopyJobCounted), Pass: int64(calls) == h.DescribeCopyJobCounted})
+	}
+}
+
+// write saves the JSON results to path and the Markdown table next to it.
+func (r Results) write(path string) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	b, err := json.MarshalIndent(r, "", "  ")
+	if err != nil {
+		return err
+	}
+	if err := os.WriteFile(path, append(b, '\n'), 0o644); err != nil {
+		return err
+	}
+	md := strings.TrimSuffix(path, filepath.Ext(path)) + ".md"
+	return os.WriteFile(md, []byte(r.markdown()), 0o644)
+}
+
+// markdown is the short table published with the results.
+func (r Results) markdown() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "# regioncopy benchmark results\n\n`%s` (emulator time scale %g, seed %d). Counts and ratios only; wall-clock speed is not a target.\n\n",
+		r.Command, r.TimeScale, r.Seed)
+	if len(r.Bytes) > 0 {
+		b.WriteString("## Bytes moved vs the minimum (hourly backups, two destinations)\n\n")
+		b.WriteString("| variant | points per resource | moved | minimum | ratio | after the full copies: moved / minimum | full copies | incremental copies | points coalesced away |\n|---|---|---|---|---|---|---|---|---|\n")
+		for _, x := range r.Bytes {
+			fmt.Fprintf(&b, "| %s | %d | %s | %s | %.4f | %s / %s = %.4f | %d | %d | %d |\n", x.Name, x.Backups, binary(x.Moved), binary(x.Minimum),
+				x.Ratio, binary(x.IncrementalMoved), binary(x.IncrementalMinimum), x.IncrementalRatio, x.FullCopies, x.IncrementalCopies, x.Superseded)
+		}
+		b.WriteString("\nThe minimum is, per destination, each resource's full size once plus every later point's change since the previous one; for the coalescing variant it is the bytes of copying every point, which coalescing beats.\n\n")
+	}
+	if h := r.History; h != nil {
+		b.WriteString("## History events and DescribeCopyJob calls per copy, by job length\n\n")
+		b.WriteString("| job length (emulated) | bytes | chain events | chain events, workflow tasks aside | request events (workflow tasks aside) | DescribeCopyJob calls | bound at this scale | calls at real speed (computed) |\n|---|---|---|---|---|---|---|---|\n")
+		for _, c := range h.Copies {
+			fmt.Fprintf(&b, "| %s | %s | %d | %d | %d (%d) | %d | %d | %d |\n", c.JobLength, binary(c.Bytes), c.ChainEvents,
+				c.ChainEventsNoTasks, c.RequestEvents, c.RequestEventsNoTasks, c.DescribeCopyJobCalls, c.CallsBound, c.RealTimeCalls)
+		}
+		fmt.Fprintf(&b, "\nLongest/shortest: chain events %.2f, workflow tasks aside %.2f, DescribeCopyJob calls %.2f.\n\n",
+			h.EventsRatio, h.EventsNoTasksRatio, h.CallsRatio)
+	}
+	b.WriteString("## Checks\n\n| check | target | measured | pass |\n|---|---|---|---|\n")
+	for _, c := range r.Checks {
+		fmt.Fprintf(&b, "| %s | %s | %s | %v |\n", c.Name, c.Target, c.Measured, c.Pass)
+	}
+	return b.String()
+}
+
+// binary formats a byte count in binary units.
+func binary(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	v, exp := float64(n), 0
+	for v >= unit && exp < 5 {
+		v /= unit
+		exp++
+	}
+	return fmt.Sprintf("%.2f %ciB", v, "KMGTP"[exp-1])
+}
+
+// Duration is a time.Duration written as a Go duration string ("10h0m0s") in the results.
+type Duration time.Duration
+
+func (d Duration) String() string { return time.Duration(d).String() }
+
+// MarshalJSON writes the duration as its string.
+func (d Duration) MarshalJSON() ([]byte, error) { return json.Marshal(d.String()) }
+
+// UnmarshalJSON reads the duration string MarshalJSON writes.
+func (d *Duration) UnmarshalJSON(b []byte) error {
+	var s string
+	if err := json.Unmarshal(b, &s); err != nil {
+		return err
+	}
+	v, err := time.ParseDuration(s)
+	if err != nil {
+		return fmt.Errorf("duration %q: %w", s, err)
+	}
+	*d = Duration(v)
+	return nil
+}
