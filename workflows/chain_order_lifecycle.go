@@ -76,7 +76,9 @@ func (c *chain) settleCopiedOrders(ctx workflow.Context) {
 // result, naming the rule; the copy keeps its lifecycle.
 func (c *chain) applyOrderLifecycle(ctx workflow.Context, o model.CopyOrder, requesters []string) {
 	if err := c.lifecycleLock.Lock(ctx); err != nil {
-		return // canceled: abandon answers no one for this order, but the copy exists
+		// Canceled: left waiting, the order is answered by abandon like any other.
+		c.Pending = append(c.Pending, PendingOrder{Order: o, Requesters: requesters, ReceivedAt: workflow.Now(ctx)})
+		return
 	}
 	defer c.lifecycleLock.Unlock()
 	t := c.findLiveSource(o.SourceRecoveryPointArn)
