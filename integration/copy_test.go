@@ -3,6 +3,7 @@ package integration
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -12,7 +13,15 @@ import (
 
 	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/starter/cli"
+	"github.com/regioncopy/regioncopy/workflows"
 )
+
+// firstCopyDays is the first copies' DeleteAfterDays in the expiry test: 120s at this
+// time scale. Until the newer copies land, the first copies are their chains' newest,
+// and a chain extends its newest copy GuardMargin (one day, 24s) before it would expire
+// rather than delete it. So both copies have 96s to land, where they take about a
+// second on an idle machine: a margin no load short of a stall can use up.
+const firstCopyDays = 5
 
 // One recovery point to two Regions (full), a newer one (incremental by the emulator's
 // counters), then the emulator clock passes the first copies' expiry and they are
@@ -24,10 +33,13 @@ func TestCopyTwoRegionsIncrementalThenExpiry(t *testing.T) {
 
 	before := counters()
 	rp1 := v.backup(t)
-	// DeleteAfterDays=3 counts from the source's creation: 72s at this time scale, time
-	// enough for both copies to land first even on a loaded machine (were the newer copy
-	// late, the chain would rightly extend the old one instead of deleting it).
-	r := regioncopy(t, 2*time.Minute, v.copyArgs(rp1, dests, "--lifecycle", "DeleteAfterDays=3", "--wait", "--output", "json")...)
+	// DeleteAfterDays counts from the source's creation, which is now (the emulator's
+	// clock runs timeScale times the wall clock).
+	taken := time.Now()
+	onWallClock := func(d time.Duration) time.Time { return taken.Add(d / timeScale) }
+	expiry := onWallClock(firstCopyDays * 24 * time.Hour)
+	guard := onWallClock(firstCopyDays*24*time.Hour - workflows.GuardMargin)
+	r := regioncopy(t, 2*time.Minute, v.copyArgs(rp1, dests, "--lifecycle", fmt.Sprintf("DeleteAfterDays=%d", firstCopyDays), "--wait", "--output", "json")...)
 	if r.code != cli.ExitOK {
 		t.Fatalf("first copy: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
 	}
@@ -59,6 +71,12 @@ func TestCopyTwoRegionsIncrementalThenExpiry(t *testing.T) {
 		t.Fatalf("second copy: exit %d\nstdout %s\nstderr %s", r.code, r.stdout, r.stderr)
 	}
 	second := decodeOutcome(t, r)
+	if landed := time.Now(); !landed.Before(guard) {
+		// The chains have extended the first copies instead of deleting them, as they
+		// should when no newer copy exists: the machine was too slow for this test.
+		t.Fatalf("the newer copies landed %s after the first backup, after the first copies' newest-copy guard (%s): the machine is too loaded for this test's time scale",
+			landed.Sub(taken).Round(time.Millisecond), guard.Sub(taken))
+	}
 	for _, d := range second.Result.Results {
 		if d.Record == nil || d.Record.Kind != string(model.CopyIncremental) {
 			t.Errorf("second copy to %s: %+v, want INCREMENTAL", d.Destination.BackupVaultArn, d.Record)
@@ -78,10 +96,15 @@ func TestCopyTwoRegionsIncrementalThenExpiry(t *testing.T) {
 		}
 	}
 
-	// The first copies expire 3 emulated days after rp1 was taken; the chain deletes them
-	// (the newer copies have landed) and verifies they are gone.
+	// Nothing more happens until the first copies expire, so the other tests run
+	// meanwhile: they start no copy of this test's volume, and its chains start no copy
+	// job they could count.
+	t.Parallel()
+
+	// The first copies expire firstCopyDays emulated days after rp1 was taken; the chain
+	// deletes them (the newer copies have landed) and verifies they are gone.
 	ctx := context.Background()
-	deadline := time.Now().Add(2 * time.Minute)
+	deadline := expiry.Add(90 * time.Second)
 	for vault, copyArn := range firstCopies {
 		region := model.RegionFromArn(vault)
 		for {

@@ -40,6 +40,8 @@ func TestMain(m *testing.M) {
 	stack, err = devstack.Start(ctx, devstack.Options{
 		Temporal:  devstack.TemporalOptions{Headless: true},
 		TimeScale: timeScale,
+		// No hourly sample run may start among the tests' own.
+		NoSamplePlan: true,
 		Emulator: emulator.Config{
 			PairBandwidth: map[string]float64{"us-east-1>" + slowRegion: slowPairBandwidth},
 		},
