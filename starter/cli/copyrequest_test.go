@@ -68,6 +68,9 @@ func TestCopyRequestViolations(t *testing.T) {
 		{"malformed recovery point ARN", "us-east-1", func(f *copyFlags) { f.RecoveryPointArn = "snap-0123" }, "--recovery-point-arn", policy.RuleARNSyntax},
 		{"recovery point in another Region", "us-east-2", func(f *copyFlags) {}, "--recovery-point-arn", policy.RuleRegionMismatch},
 		{"vault ARN given as recovery point", "us-east-1", func(f *copyFlags) { f.RecoveryPointArn = "arn:aws:backup:us-east-1:123456789012:backup-vault:Default" }, "--recovery-point-arn", policy.RuleARNKind},
+		{"DynamoDB backup, which AWS cannot copy to another Region", "us-east-1", func(f *copyFlags) {
+			f.RecoveryPointArn = "arn:aws:dynamodb:us-east-1:123456789012:table/orders/backup/01489602797149-73d8d5bc"
+		}, "--recovery-point-arn", policy.RuleTypeNotCopyable},
 		{"no Region", "", func(f *copyFlags) {}, "--region", policy.RuleRequired},
 		{"malformed Region", "useast1", func(f *copyFlags) {}, "--region", policy.RuleRegionSyntax},
 		{"source Region without cross-Region copy", "ap-east-1", func(f *copyFlags) {
