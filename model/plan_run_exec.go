@@ -29,8 +29,8 @@ const ErrPlanResourceFailed = "PlanResourceFailed"
 // so `CopyState = "FAILED" AND Plan = "nightly"` lists a plan's failed resources).
 const (
 	PlanRunRunning         = "RUNNING"           // PlanRun: children are being started or awaited
-	PlanRunCompleted       = "COMPLETED"         // every resource backed up (or point found) and handed over
-	PlanRunPartial         = "PARTIAL"           // PlanRun: some resources failed or were missed; see the result
+	PlanRunCompleted       = "COMPLETED"         // every resource backed up (or point found) and every copy handed over landed
+	PlanRunPartial         = "PARTIAL"           // PlanRun: some resources failed or were missed, or a copy did not land; see the result
 	PlanRunSkipped         = "SKIPPED"           // PlanRun: a DST-repeat run AWS would not make
 	PlanResourceBackingUp  = "BACKING_UP"        // PlanResource: backup job started or awaited
 	PlanResourceWaiting    = "WAITING_FOR_POINT" // PlanResource (copy-only): the point is still being created
@@ -112,6 +112,13 @@ type PlanCopyOutcome struct {
 	// rule); Error why sending it failed.
 	Skipped string `json:",omitempty"`
 	Error   string `json:",omitempty"`
+	// Landing says what became of an enqueued copy (a PlanCopy* value of
+	// plan_run_proof.go); "" for runs recorded before copies were awaited. Record is the
+	// chain's record of the copy (the proof: job id, destination recovery point, kind,
+	// size, completion time); Reason says why a copy did not land.
+	Landing string      `json:",omitempty"`
+	Record  *CopyRecord `json:",omitempty"`
+	Reason  string      `json:",omitempty"`
 }
 
 // PlanResourceResult is the PlanResource child's result (also the details of its
@@ -166,6 +173,10 @@ type PlanRunProgress struct {
 	Failures []PlanResourceFailure `json:",omitempty"`
 	// Continuations counts the runs before this one.
 	Continuations int `json:",omitempty"`
+	// Landings counts what became of the copies handed over so far; Copies lists the
+	// first MaxPlanRunCopies of them.
+	Landings PlanRunLandingTally `json:",omitempty"`
+	Copies   []PlanRunCopy       `json:",omitempty"`
 }
 
 // MaxPlanRunFailures bounds the failures a run lists, so a run over thousands of broken
@@ -182,4 +193,9 @@ type PlanRunResult struct {
 	SkipReason string `json:",omitempty"`
 	Tally      PlanRunTally
 	Failures   []PlanResourceFailure `json:",omitempty"`
+	// Landings counts the copies that landed, failed, were superseded or did not land
+	// within the rule's completion window; Copies proves each (the first
+	// MaxPlanRunCopies), per resource and destination.
+	Landings PlanRunLandingTally `json:",omitempty"`
+	Copies   []PlanRunCopy       `json:",omitempty"`
 }

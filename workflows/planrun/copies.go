@@ -15,8 +15,9 @@ import (
 // once. An action is skipped, with the reason, when it does not take the resource's
 // type (its ResourceTypes) or when a cross-Region rule forbids the copy (a DynamoDB
 // table, a Region without cross-Region copy): the plan run reports it rather than
-// starting a copy job AWS would refuse.
-func handOver(ctx workflow.Context, in model.PlanResourceInput, p model.RecoveryPoint) []model.PlanCopyOutcome {
+// starting a copy job AWS would refuse. A non-empty requester (the child's own workflow
+// id) asks each chain for a model.SignalCopyResult when its order ends.
+func handOver(ctx workflow.Context, in model.PlanResourceInput, p model.RecoveryPoint, requester string) []model.PlanCopyOutcome {
 	run := in.Run
 	info := workflow.GetInfo(ctx)
 	taskQueue := in.TaskQueue
@@ -64,6 +65,7 @@ func handOver(ctx workflow.Context, in model.PlanResourceInput, p model.Recovery
 					Lifecycle:              a.Lifecycle,
 					Coalesce:               a.Coalesce,
 					Plan:                   run.Plan,
+					RequesterWorkflowId:    requester,
 				},
 				TaskQueue: taskQueue,
 				TimeScale: in.TimeScale,

@@ -26,6 +26,9 @@ func runDetails(in model.PlanRunInput, res model.PlanRunResult, inFlight int) st
 	t := res.Tally
 	fmt.Fprintf(&b, "\n\n%d taken up, %d in progress · %d backups completed · %d missed · %d copies enqueued · %d skipped · %d failed\n",
 		t.Resources, inFlight, t.BackupsCompleted, t.BackupsMissed, t.CopiesEnqueued, t.CopiesSkipped, t.Failed)
+	if l := res.Landings; l != (model.PlanRunLandingTally{}) {
+		fmt.Fprintf(&b, "\nCopies: %d landed · %d failed · %d superseded · %d not landed in time\n", l.Landed, l.Failed, l.Superseded, l.Late)
+	}
 	for i, f := range res.Failures {
 		if i == detailFailures {
 			fmt.Fprintf(&b, "- … %d more in the result\n", len(res.Failures)-detailFailures)
@@ -52,6 +55,13 @@ func resourceDetails(in model.PlanResourceInput, res model.PlanResourceResult) s
 	}
 	for _, c := range res.Copies {
 		switch {
+		case c.Landing == model.PlanCopyLanded && c.Record != nil:
+			fmt.Fprintf(&b, "- ✓ `%s`: landed, %s copy `%s` (job `%s`) at %s\n", c.DestinationBackupVaultArn, c.Record.Kind,
+				c.Record.DestinationRecoveryPointArn, c.Record.CopyJobId, c.Record.CompletedAt.UTC().Format(time.RFC3339))
+		case c.Landing != "" && c.Landing != model.PlanCopyLanded:
+			fmt.Fprintf(&b, "- ✗ `%s`: %s: %s\n", c.DestinationBackupVaultArn, c.Landing, c.Reason)
+		case c.Enqueued && c.Landing == "" && res.State == model.PlanResourceCopyWait:
+			fmt.Fprintf(&b, "- … `%s`: waiting for chain `%s`\n", c.DestinationBackupVaultArn, c.ChainWorkflowId)
 		case c.Enqueued:
 			fmt.Fprintf(&b, "- ✓ `%s` → chain `%s`\n", c.DestinationBackupVaultArn, c.ChainWorkflowId)
 		case c.Skipped != "":

@@ -48,7 +48,8 @@ func emuVaultArn(region, name string) string {
 // the real dev server, the real worker and the emulator; an hourly rule over three
 // volumes with copy actions to two Regions runs for several consecutive nominal hours.
 // Every backup must be copied to both destinations, the first copy of each volume into
-// each vault full and every later one incremental, as the chains record it and as the
+// each vault full and every later one incremental, as each run's result proves copy by
+// copy (a run ends when its copies have landed), as the chains record it and as the
 // emulator counted it.
 func TestHourlyPlanCopiesEveryBackupFullThenIncremental(t *testing.T) {
 	if testing.Short() {
@@ -97,6 +98,31 @@ func TestHourlyPlanCopiesEveryBackupFullThenIncremental(t *testing.T) {
 		if res.State != model.PlanRunCompleted || res.Tally != want || !res.NominalTime.Equal(nominal) {
 			t.Fatalf("run %d: %+v, want COMPLETED at %s with %+v", k, res, nominal, want)
 		}
+		// The result proves every copy: landed, FULL in the first run and INCREMENTAL
+		// after, with its job, destination recovery point, size and completion time.
+		if res.Landings != (model.PlanRunLandingTally{Landed: 6}) || len(res.Copies) != 6 {
+			t.Fatalf("run %d: landings %+v and %d copies listed, want all 6 landed: %+v", k, res.Landings, len(res.Copies), res.Copies)
+		}
+		wantKind := model.CopyIncremental
+		if k == 0 {
+			wantKind = model.CopyFull
+		}
+		seen := map[string]bool{}
+		for _, c := range res.Copies {
+			seen[c.ResourceArn+" -> "+c.DestinationBackupVaultArn] = true
+			if c.Landing != model.PlanCopyLanded || c.Kind != wantKind || c.CopyJobId == "" || c.BackupSizeInBytes <= 0 ||
+				model.RegionFromArn(c.DestinationRecoveryPointArn) != model.RegionFromArn(c.DestinationBackupVaultArn) ||
+				c.CompletedAt.IsZero() || c.SourceRecoveryPointArn == "" {
+				t.Errorf("run %d copy %+v, want a landed %s copy with its proof", k, c, wantKind)
+			}
+		}
+		for _, vol := range volumes {
+			for _, dst := range destinations {
+				if !seen[vol+" -> "+dst] {
+					t.Errorf("run %d lists no copy of %s to %s", k, vol, dst)
+				}
+			}
+		}
 		desc, err := srv.Client.DescribeWorkflow(ctx, run.GetID(), run.GetRunID())
 		if err != nil {
 			t.Fatal(err)
@@ -108,11 +134,13 @@ func TestHourlyPlanCopiesEveryBackupFullThenIncremental(t *testing.T) {
 			t.Errorf("run %d search attributes: Plan=%q CopyState=%q CopyCount=%d", k, plan, state, copies)
 		}
 		if k == 1 {
-			// A run that is not the first, and one of its children, as the server
-			// recorded them, replay against the current code.
-			replayAndKeep(t, ctx, srv.Client, run.GetID(), "planrun.json")
+			// A run that is not the first, and one of its children (which waited for its
+			// copies to land), as the server recorded them, replay against the current
+			// code. planrun.json and planresource.json in testdata are older recordings,
+			// from before children waited for their copies; they replay too.
+			replayAndKeep(t, ctx, srv.Client, run.GetID(), "planrun-landed.json")
 			child := fmt.Sprintf("planrun/hourly-dr/every-hour/%s/%s", nominal.UTC().Format(time.RFC3339), volumes[0])
-			replayAndKeep(t, ctx, srv.Client, child, "planresource.json")
+			replayAndKeep(t, ctx, srv.Client, child, "planresource-landed.json")
 		}
 	}
 
@@ -280,8 +308,8 @@ func TestTriggeredPlanScheduleBacksUpAndCopies(t *testing.T) {
 		t.Fatalf("run %s: %v", runID, err)
 	}
 	want := model.PlanRunTally{Resources: 2, BackupsCompleted: 2, CopiesEnqueued: 4}
-	if res.State != model.PlanRunCompleted || res.Tally != want {
-		t.Fatalf("run %s: %+v, want COMPLETED with %+v", runID, res, want)
+	if res.State != model.PlanRunCompleted || res.Tally != want || res.Landings != (model.PlanRunLandingTally{Landed: 4}) {
+		t.Fatalf("run %s: %+v, want COMPLETED with %+v and every copy landed", runID, res, want)
 	}
 	if d := res.NominalTime.Sub(triggeredAt); d < -time.Second || d > 10*time.Second {
 		t.Errorf("nominal time %s is not the trigger's time %s", res.NominalTime, triggeredAt)
@@ -368,6 +396,16 @@ func TestCopyOnlyPlanCopiesTheVaultsNewPoints(t *testing.T) {
 		want := model.PlanRunTally{Resources: 2, CopiesEnqueued: 4}
 		if res.State != model.PlanRunCompleted || res.Tally != want {
 			t.Fatalf("run %d: %+v, want COMPLETED with %+v", k, res, want)
+		}
+		// The second run's orders are answered with the first run's copies: the same
+		// FULL copy jobs prove them.
+		for _, c := range res.Copies {
+			if c.Landing != model.PlanCopyLanded || c.Kind != model.CopyFull || c.CopyJobId == "" {
+				t.Errorf("run %d copy %+v, want the landed FULL copy", k, c)
+			}
+		}
+		if len(res.Copies) != 4 {
+			t.Errorf("run %d lists %d copies, want 4", k, len(res.Copies))
 		}
 		for _, vol := range volumes {
 			for _, dst := range destinations {

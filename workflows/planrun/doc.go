@@ -11,6 +11,19 @@
 // EnqueueCopy activity. The chains (package workflows) serialize the copies, so the
 // first copy of a resource into a vault is full and the rest incremental.
 //
+// A run proves its copies rather than trusting the hand-over. Each order names the
+// child as its requester (model.CopyOrder.RequesterWorkflowId), and the child waits for
+// the chain's model.SignalCopyResult, one per destination, for at most the rule's
+// completion window (scaled by the time scale). Each copy is then LANDED (the chain's
+// record: copy job, destination recovery point, FULL or INCREMENTAL, size, completion
+// time), FAILED (AWS's reason), SUPERSEDED (a coalescing chain copied a newer point) or
+// NOT_LANDED_IN_TIME; in the last case the chain keeps the order and may still land the
+// copy, and its records will show it, but this run does not wait longer. The run counts
+// the copies by outcome (model.PlanRunLandingTally), lists them (the first
+// model.MaxPlanRunCopies) and is COMPLETED only when every copy it handed over landed,
+// PARTIAL otherwise. Children recorded before this behaviour (no versionAwaitCopies
+// marker) replay as they ran: hand over and finish.
+//
 // History stays bounded however many resources a rule covers: after resourcesPerRun
 // resources the run waits for its children and continues as new, carrying the cursor
 // (the last ARN taken up), the tallies and a bounded list of failures. A resource that

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/testsuite"
 
@@ -47,6 +48,14 @@ type fakeAWS struct {
 	startErr map[string]error
 	jobEnd   map[string]string
 
+	// The chains answer every order that names a requester, at once with a completed
+	// copy (the first into each vault FULL, the rest INCREMENTAL) unless copyFail scripts
+	// a failed copy with AWS's message or copyDelay a later answer; both are keyed by
+	// "<resource ARN> -> <destination Region>".
+	copyFail  map[string]string
+	copyDelay map[string]time.Duration
+	copies    map[string]int // copies answered per chain
+
 	resolveCalls []model.ResolvePlanSelectionInput
 	listCalls    []model.ListPlanRecoveryPointsInput
 	starts       []model.StartBackupJobInput
@@ -60,6 +69,81 @@ func (f *fakeAWS) register(env *testsuite.TestWorkflowEnvironment) {
 	env.RegisterActivityWithOptions(f.pollBackup, activity.RegisterOptions{Name: model.ActPollBackupJob})
 	env.RegisterActivityWithOptions(f.describePoint, activity.RegisterOptions{Name: model.ActDescribeRecoveryPoint})
 	env.RegisterActivityWithOptions(f.enqueue, activity.RegisterOptions{Name: model.ActEnqueueCopy})
+	// The listener runs on the test environment's main loop, where signalling is safe.
+	env.SetOnActivityCompletedListener(func(info *activity.Info, result converter.EncodedValue, err error) {
+		if info.ActivityType.Name != model.ActEnqueueCopy || err != nil {
+			return
+		}
+		var out model.EnqueueCopyOutput
+		if result.Get(&out) != nil {
+			return
+		}
+		requester := info.WorkflowExecution.ID
+		in, ok := f.order(requester, out.ChainWorkflowId)
+		if !ok || in.Order.RequesterWorkflowId != requester {
+			return
+		}
+		answer, delay := f.chainAnswer(in, out.ChainWorkflowId, env.Now())
+		// A late answer finds its requester gone, as a real chain's signal would.
+		send := func() { _ = env.SignalWorkflowByID(requester, model.SignalCopyResult, answer) }
+		if delay > 0 {
+			env.RegisterDelayedCallback(send, delay)
+			return
+		}
+		send()
+	})
+}
+
+// order finds the hand-over a requester made to a chain.
+func (f *fakeAWS) order(requester, chain string) (model.EnqueueCopyInput, bool) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for i := len(f.enqueued) - 1; i >= 0; i-- {
+		if e := f.enqueued[i]; e.Order.RequesterWorkflowId == requester && model.ChainWorkflowID(e.Key) == chain {
+			return e, true
+		}
+	}
+	return model.EnqueueCopyInput{}, false
+}
+
+// chainAnswer is the chain's model.SignalCopyResult for one order, and when to send it.
+func (f *fakeAWS) chainAnswer(in model.EnqueueCopyInput, chain string, now time.Time) (model.DestinationResult, time.Duration) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	key := in.Key.ResourceArn + " -> " + in.Key.DestinationRegion
+	if f.copies == nil {
+		f.copies = map[string]int{}
+	}
+	f.copies[chain]++
+	n := f.copies[chain]
+	kind := model.CopyIncremental
+	if n == 1 {
+		kind = model.CopyFull
+	}
+	rec := model.CopyRecord{
+		SourceRecoveryPointArn:    in.Order.SourceRecoveryPointArn,
+		ResourceArn:               in.Key.ResourceArn,
+		DestinationRegion:         in.Key.DestinationRegion,
+		DestinationBackupVaultArn: in.Key.DestinationBackupVaultArn,
+		CopyJobId:                 fmt.Sprintf("copy-job|%s|%d", chain, n),
+		Kind:                      kind,
+		State:                     model.JobCompleted,
+		BackupSizeInBytes:         int64(n) << 20,
+		Attempts:                  1,
+		CompletedAt:               now,
+	}
+	answer := model.DestinationResult{
+		Destination:     model.Destination{BackupVaultArn: in.Key.DestinationBackupVaultArn, Lifecycle: in.Order.Lifecycle},
+		ChainWorkflowId: chain,
+		Record:          &rec,
+	}
+	if msg, ok := f.copyFail[key]; ok {
+		rec.State, rec.StatusMessage, rec.CompletedAt = model.JobFailed, msg, time.Time{}
+		answer.Error = msg
+	} else {
+		rec.DestinationRecoveryPointArn = fmt.Sprintf("arn:aws:backup:%s:123456789012:recovery-point:copy-%d", in.Key.DestinationRegion, n)
+	}
+	return answer, f.copyDelay[key]
 }
 
 func (f *fakeAWS) resolve(_ context.Context, in model.ResolvePlanSelectionInput) (model.ResolvePlanSelectionOutput, error) {

@@ -105,7 +105,7 @@ func (r *planRun) run(ctx workflow.Context) (model.PlanRunResult, error) {
 		return r.result(), workflow.NewContinueAsNewError(ctx, model.WorkflowPlanRun, r.in, &next)
 	}
 	r.state = model.PlanRunCompleted
-	if r.progress.Tally.Failed > 0 || r.progress.Tally.BackupsMissed > 0 {
+	if r.progress.Tally.Failed > 0 || r.progress.Tally.BackupsMissed > 0 || !r.allLanded() {
 		r.state = model.PlanRunPartial
 	}
 	r.publish(ctx)
@@ -294,6 +294,7 @@ func (r *planRun) record(res model.SelectedResource, out model.PlanResourceResul
 		case c.Skipped != "":
 			t.CopiesSkipped++
 		}
+		r.recordLanding(res, out, c)
 	}
 	if err == nil {
 		return
@@ -302,6 +303,47 @@ func (r *planRun) record(res model.SelectedResource, out model.PlanResourceResul
 		t.BackupsMissed++
 	}
 	r.recordFailure(model.PlanResourceFailure{ResourceArn: res.ResourceArn, Stage: out.Stage, Reason: out.Error})
+}
+
+// recordLanding counts what became of one copy handed over and lists its proof (the
+// first MaxPlanRunCopies). Children recorded before copies were awaited report no
+// landing and are not counted.
+func (r *planRun) recordLanding(res model.SelectedResource, out model.PlanResourceResult, c model.PlanCopyOutcome) {
+	l := &r.progress.Landings
+	switch c.Landing {
+	case model.PlanCopyLanded:
+		l.Landed++
+	case model.PlanCopyFailed:
+		l.Failed++
+	case model.PlanCopySuperseded:
+		l.Superseded++
+	case model.PlanCopyLate:
+		l.Late++
+	default:
+		return
+	}
+	if len(r.progress.Copies) >= model.MaxPlanRunCopies {
+		return
+	}
+	p := model.PlanRunCopy{
+		ResourceArn:               res.ResourceArn,
+		SourceRecoveryPointArn:    out.RecoveryPointArn,
+		DestinationBackupVaultArn: c.DestinationBackupVaultArn,
+		ChainWorkflowId:           c.ChainWorkflowId,
+		Landing:                   c.Landing,
+		Reason:                    c.Reason,
+	}
+	if rec := c.Record; rec != nil {
+		p.CopyJobId, p.DestinationRecoveryPointArn = rec.CopyJobId, rec.DestinationRecoveryPointArn
+		p.Kind, p.BackupSizeInBytes, p.CompletedAt = rec.Kind, rec.BackupSizeInBytes, rec.CompletedAt
+	}
+	r.progress.Copies = append(r.progress.Copies, p)
+}
+
+// allLanded says every copy handed over so far landed.
+func (r *planRun) allLanded() bool {
+	l := r.progress.Landings
+	return l.Failed+l.Superseded+l.Late == 0
 }
 
 // recordFailure counts one failure and keeps the first MaxPlanRunFailures of them.
@@ -324,6 +366,8 @@ func (r *planRun) result() model.PlanRunResult {
 		SkipReason:  r.skip,
 		Tally:       r.progress.Tally,
 		Failures:    r.progress.Failures,
+		Landings:    r.progress.Landings,
+		Copies:      r.progress.Copies,
 	}
 }
 

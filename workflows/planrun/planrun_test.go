@@ -85,9 +85,97 @@ func TestPlanRunBacksUpAndHandsOverEachSelectedResource(t *testing.T) {
 		if e.Order.Plan != "hourly" || e.Order.SourceBackupVaultName != srcVault || !strings.HasPrefix(e.Order.SourceRecoveryPointArn, "rp|") {
 			t.Errorf("order %+v", e.Order)
 		}
+		if !strings.HasPrefix(e.Order.RequesterWorkflowId, "planrun/hourly/every-hour/2026-11-20T12:00:00Z/"+e.Key.ResourceArn) {
+			t.Errorf("order for %s names requester %q, not its child", e.Key.ResourceArn, e.Order.RequesterWorkflowId)
+		}
 		if e.Key.DestinationRegion == "eu-west-1" && (!e.Order.Coalesce || e.Order.Lifecycle.DeleteAfterDays != 14) {
 			t.Errorf("the EU action's coalescing and lifecycle were not passed on: %+v", e.Order)
 		}
+	}
+	// Every copy handed over landed, and the run proves each one.
+	if res.Landings != (model.PlanRunLandingTally{Landed: 4}) || len(res.Copies) != 4 {
+		t.Fatalf("landings %+v, %d copies listed, want 4 landed and listed", res.Landings, len(res.Copies))
+	}
+	for _, c := range res.Copies {
+		if c.Landing != model.PlanCopyLanded || c.Kind != model.CopyFull || c.CopyJobId == "" || c.BackupSizeInBytes == 0 ||
+			!strings.Contains(c.DestinationRecoveryPointArn, ":recovery-point:") || c.CompletedAt.IsZero() ||
+			!strings.HasPrefix(c.SourceRecoveryPointArn, "rp|") || c.Reason != "" {
+			t.Errorf("copy %+v, want a landed FULL copy with its job, destination point, size and completion time", c)
+		}
+	}
+}
+
+// A copy whose job AWS fails is reported with AWS's reason: the resource failed at the
+// landing stage, the other copies landed, and the run is PARTIAL.
+func TestPlanRunReportsACopyThatFailedWithAWSReason(t *testing.T) {
+	const reason = "Copy job failed: the destination vault's access policy denies backup:CopyIntoBackupVault"
+	f := &fakeAWS{
+		resources: []model.SelectedResource{{ResourceArn: volumeArn(1), ResourceType: "EBS"}, {ResourceArn: volumeArn(2), ResourceType: "EBS"}},
+		copyFail:  map[string]string{volumeArn(2) + " -> us-west-2": reason},
+	}
+	env := newEnv(t, f, nominal, nominal)
+	env.ExecuteWorkflow(model.WorkflowPlanRun, hourlyRule())
+	res := runResult(t, env)
+	if res.State != model.PlanRunPartial {
+		t.Errorf("state %s, want PARTIAL", res.State)
+	}
+	if want := (model.PlanRunTally{Resources: 2, BackupsCompleted: 2, CopiesEnqueued: 4, Failed: 1}); res.Tally != want {
+		t.Errorf("tally %+v, want %+v", res.Tally, want)
+	}
+	if want := (model.PlanRunLandingTally{Landed: 3, Failed: 1}); res.Landings != want {
+		t.Errorf("landings %+v, want %+v", res.Landings, want)
+	}
+	if len(res.Failures) != 1 || res.Failures[0].ResourceArn != volumeArn(2) || res.Failures[0].Stage != model.PlanStageLanding ||
+		!strings.Contains(res.Failures[0].Reason, reason) || !strings.Contains(res.Failures[0].Reason, dstVaultUSW) {
+		t.Errorf("failures %+v, want volume 2 at the landing stage with AWS's reason and the vault", res.Failures)
+	}
+	failed := 0
+	for _, c := range res.Copies {
+		if c.Landing == model.PlanCopyFailed {
+			failed++
+			if c.ResourceArn != volumeArn(2) || c.DestinationBackupVaultArn != dstVaultUSW || c.Reason != reason || c.CopyJobId == "" || c.DestinationRecoveryPointArn != "" {
+				t.Errorf("failed copy %+v", c)
+			}
+		}
+	}
+	if failed != 1 || len(res.Copies) != 4 {
+		t.Errorf("%d failed of %d copies listed, want 1 of 4", failed, len(res.Copies))
+	}
+}
+
+// A result that arrives after the rule's completion window is not waited for: the copy
+// is reported not landed in time (the chain keeps the order), the resource fails at the
+// landing stage, the run is PARTIAL and ends within the window, not when the copy lands.
+func TestPlanRunReportsACopyNotLandedWithinTheCompletionWindow(t *testing.T) {
+	f := &fakeAWS{
+		resources: []model.SelectedResource{{ResourceArn: volumeArn(1), ResourceType: "EBS"}},
+		copyDelay: map[string]time.Duration{volumeArn(1) + " -> eu-west-1": 3 * time.Hour},
+	}
+	in := hourlyRule()
+	in.CompletionWindowMinutes = 120
+	env := newEnv(t, f, nominal, nominal)
+	env.ExecuteWorkflow(model.WorkflowPlanRun, in)
+	res := runResult(t, env)
+	if ended := env.Now(); ended.After(nominal.Add(2*time.Hour + time.Minute)) {
+		t.Errorf("the run ended at %s, after the completion window", ended)
+	}
+	if res.State != model.PlanRunPartial || res.Landings != (model.PlanRunLandingTally{Landed: 1, Late: 1}) || res.Tally.Failed != 1 {
+		t.Errorf("state %s landings %+v tally %+v, want PARTIAL with 1 landed and 1 late", res.State, res.Landings, res.Tally)
+	}
+	for _, c := range res.Copies {
+		switch c.DestinationBackupVaultArn {
+		case dstVaultEU:
+			if c.Landing != model.PlanCopyLate || c.CopyJobId != "" || !strings.Contains(c.Reason, "120 minutes") || !strings.Contains(c.Reason, c.ChainWorkflowId) || c.ChainWorkflowId == "" {
+				t.Errorf("late copy %+v, want NOT_LANDED_IN_TIME naming the window and the chain that keeps it", c)
+			}
+		case dstVaultUSW:
+			if c.Landing != model.PlanCopyLanded {
+				t.Errorf("on-time copy %+v", c)
+			}
+		}
+	}
+	if len(res.Failures) != 1 || res.Failures[0].Stage != model.PlanStageLanding || !strings.Contains(res.Failures[0].Reason, "not landed in time") {
+		t.Errorf("failures %+v", res.Failures)
 	}
 }
 
@@ -229,6 +317,10 @@ func TestPlanRunContinuesAsNewAndKeepsTallies(t *testing.T) {
 	}
 	if len(res.Failures) != 1 || res.Failures[0].ResourceArn != volumeArn(500) {
 		t.Errorf("failures %+v", res.Failures)
+	}
+	// Every copy is counted and listed across the continuations.
+	if res.Landings.Landed != n-1 || len(res.Copies) != n-1 {
+		t.Errorf("%d copies landed, %d listed, want %d", res.Landings.Landed, len(res.Copies), n-1)
 	}
 	tokens := map[string]bool{}
 	for _, s := range f.starts {

@@ -19,6 +19,12 @@ import (
 // copy-only plan (in.RecoveryPoint set) it takes no backup: it waits for the point to be
 // completed and hands it over.
 //
+// Each order names the child as its requester, and the child then waits for one
+// model.SignalCopyResult per copy handed over, for at most the rule's completion window:
+// its result (and QueryStatus) says per destination whether the copy landed, with the
+// chain's record as proof, or why not (see awaitLandings). The child completes only when
+// every copy landed.
+//
 // The backup is never started after in.StartBy (the nominal time plus the start window):
 // the child then ends MISSED. The job itself gets the remaining start window and the
 // rule's completion window, and its idempotency token is derived from plan, rule,
@@ -61,16 +67,44 @@ func (c *resourceRun) run(ctx workflow.Context) (model.PlanResourceResult, error
 		c.res.ResourceType = point.ResourceType
 	}
 	c.setState(ctx, model.PlanResourceHandingOff)
-	c.res.Copies = handOver(ctx, c.in, point)
+	awaitCopies := workflow.GetVersion(ctx, versionAwaitCopies, workflow.DefaultVersion, 1) >= 1
+	requester := ""
+	if awaitCopies {
+		requester = workflow.GetInfo(ctx).WorkflowExecution.ID
+	}
+	c.res.Copies = handOver(ctx, c.in, point, requester)
 	var failed []string
 	for _, o := range c.res.Copies {
 		if o.Error != "" {
 			failed = append(failed, o.DestinationBackupVaultArn+": "+o.Error)
 		}
 	}
+	if !awaitCopies {
+		if len(failed) > 0 {
+			c.res.State, c.res.Stage = model.PlanResourceFailed, model.PlanStageCopy
+			c.res.Error = "could not hand the recovery point to its chain: " + strings.Join(failed, "; ")
+			return c.res, c.fail(ctx)
+		}
+		c.setState(ctx, model.PlanRunCompleted)
+		return c.res, nil
+	}
+
+	// The copies that were handed over are awaited even when another hand-over failed,
+	// so the result proves every copy that was made.
+	c.awaitLandings(ctx)
+	var problems []string
 	if len(failed) > 0 {
-		c.res.State, c.res.Stage = model.PlanResourceFailed, model.PlanStageCopy
-		c.res.Error = "could not hand the recovery point to its chain: " + strings.Join(failed, "; ")
+		problems = append(problems, "could not hand the recovery point to its chain: "+strings.Join(failed, "; "))
+	}
+	if late := notLanded(c.res.Copies); len(late) > 0 {
+		problems = append(problems, "copies not landed: "+strings.Join(late, "; "))
+	}
+	if len(problems) > 0 {
+		c.res.State, c.res.Stage = model.PlanResourceFailed, model.PlanStageLanding
+		if len(failed) > 0 {
+			c.res.Stage = model.PlanStageCopy
+		}
+		c.res.Error = strings.Join(problems, "; ")
 		return c.res, c.fail(ctx)
 	}
 	c.setState(ctx, model.PlanRunCompleted)
