@@ -27,12 +27,18 @@ func (a *App) dial(ctx context.Context) (client.Client, error) {
 	)
 	if a.Env.Dial != nil {
 		c, err = a.Env.Dial(ctx, a)
-	} else {
-		c, err = temporalclient.Dial(ctx, a.temporalOptions())
+		if err != nil {
+			conn := a.connection()
+			return nil, unavailable(fmt.Errorf("cannot connect to Temporal at %s (namespace %s): %w", conn.HostPort, conn.Namespace, err))
+		}
+		return c, nil
 	}
+	c, err = temporalclient.Dial(ctx, a.temporalOptions())
 	if err != nil {
-		conn := a.connection()
-		return nil, unavailable(fmt.Errorf("cannot connect to Temporal at %s (namespace %s): %w", conn.HostPort, conn.Namespace, err))
+		// temporalclient's error already says what it tried ("connect to Temporal at
+		// <address> (namespace <ns>): ..." or "load Temporal client configuration ..."),
+		// so it is prefixed, not wrapped in a second copy of the address.
+		return nil, unavailable(fmt.Errorf("cannot %w", err))
 	}
 	return c, nil
 }

@@ -1,7 +1,9 @@
 package cli
 
 import (
+	"encoding/json"
 	"fmt"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -26,8 +28,12 @@ expiry, and its deletion.`,
 				return err
 			}
 			defer c.Close()
-			if _, err := describeWorkflow(ctx, app, c, args[0], runID); err != nil {
+			st, err := describeWorkflow(ctx, app, c, args[0], runID)
+			if err != nil {
 				return err
+			}
+			if st.Type != model.WorkflowCopyChain {
+				return notAChain(st)
 			}
 			var records []model.CopyRecord
 			if err := queryInto(ctx, c, args[0], runID, model.QueryCopies, &records); err != nil {
@@ -63,4 +69,30 @@ func printCopies(app *App, records []model.CopyRecord) {
 	if len(records) == 0 {
 		fmt.Fprintln(app.Env.Stdout, "(no copies yet)")
 	}
+}
+
+// notAChain is the usage error for an id that names a workflow other than a chain: it
+// says what the id is and, for a copy request, lists the chains that hold its copies (from
+// its status or result), so the next command is one copy-paste away.
+func notAChain(st workflowStatus) error {
+	if st.Type != model.WorkflowCopyRecoveryPoint {
+		return usageErrorf("%s is a %s workflow, not a copy chain: 'copies' takes a chain id (chain/<resource ARN>/<Region>/<vault>; 'regioncopy list --type chain' lists them)", st.WorkflowId, st.Type)
+	}
+	var rs model.RequestStatus
+	var chains []string
+	if json.Unmarshal(st.Status, &rs) == nil {
+		for _, d := range rs.Destinations {
+			if d.ChainWorkflowId != "" {
+				chains = append(chains, d.ChainWorkflowId)
+			}
+		}
+	}
+	if len(chains) == 0 {
+		return usageErrorf("%s is a copy request, not a copy chain, and it has handed no copy to a chain yet (state %s): 'regioncopy status %s' shows its progress", st.WorkflowId, orDash(rs.State), st.WorkflowId)
+	}
+	lines := make([]string, len(chains))
+	for i, id := range chains {
+		lines[i] = "  regioncopy copies " + id
+	}
+	return usageErrorf("%s is a copy request, not a copy chain; its copies are in %d chain(s):\n%s", st.WorkflowId, len(chains), strings.Join(lines, "\n"))
 }

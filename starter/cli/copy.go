@@ -129,6 +129,7 @@ func startCopy(ctx context.Context, c client.Client, req model.CopyRequest, task
 		StaticSummary:                            copySummary(req),
 		StaticDetails:                            copyDetails(req),
 		TypedSearchAttributes:                    copySearchAttributes(req),
+		Memo:                                     copyMemo(req),
 	}
 	run, err := c.ExecuteWorkflow(ctx, opts, model.WorkflowCopyRecoveryPoint, req)
 	var already *serviceerror.WorkflowExecutionAlreadyStarted
@@ -190,6 +191,25 @@ func copySearchAttributes(req model.CopyRequest) temporal.SearchAttributes {
 		updates = append(updates, workflows.PlanKey.ValueSet(req.Plan))
 	}
 	return temporal.NewSearchAttributes(updates...)
+}
+
+// memoDestinations is the memo field holding a request's destinations as
+// "<Region>/<vault name>": the DestinationRegion search attribute is a single keyword,
+// set only when it is unambiguous, so `list` reads every destination from the memo.
+const memoDestinations = "Destinations"
+
+// copyMemo is the request's memo, returned with every listed execution.
+func copyMemo(req model.CopyRequest) map[string]any {
+	return map[string]any{memoDestinations: destinationLabels(req)}
+}
+
+// destinationLabels names each destination as "<Region>/<vault name>".
+func destinationLabels(req model.CopyRequest) []string {
+	out := make([]string, 0, len(req.Destinations))
+	for _, d := range req.Destinations {
+		out = append(out, model.RegionFromArn(d.BackupVaultArn)+"/"+model.VaultNameFromArn(d.BackupVaultArn))
+	}
+	return out
 }
 
 func printStarted(app *App, s startedCopy) {

@@ -73,8 +73,11 @@ func TestUsageErrorsExitTwoWithoutContactingTemporal(t *testing.T) {
 		{[]string{"list", "--type", "planet"}, "--type"},
 		{[]string{"list", "--status", "Sleeping"}, "--status"},
 		{[]string{"list", "--limit", "0"}, "--limit"},
+		{[]string{"list", "--state", "BOGUS"}, "--state: \"BOGUS\" is not a state of a chain or request (use IDLE, COPYING, FAILED, VALIDATING, REJECTED, COMPLETED)"},
 		{[]string{"copy"}, "--recovery-point-arn"},
 		{append(valid, "--lifecycle", "DeleteAfterDays=zero"), "--lifecycle"},
+		{append(valid, "--lifecycle", "DeleteAfterDays=0"), "--lifecycle.DeleteAfterDays: must be at least 1 day, got 0"},
+		{append(valid, "--lifecycle", "DeleteAfterDays=-3"), "--lifecycle.DeleteAfterDays: must not be negative"},
 		{append(valid, "--lifecycle", "MoveToColdStorageAfterDays=10,DeleteAfterDays=20"), "--lifecycle.MoveToColdStorageAfterDays"},
 		{append(valid, "--destination-backup-vault-arn", "arn:aws:backup:af-south-1:123456789012:backup-vault:Default"), "region-without-cross-region-copy"},
 		{append(valid[:len(valid):len(valid)], "--wait=maybe"), "--wait"},
@@ -109,6 +112,10 @@ func TestCannotConnectExitsThree(t *testing.T) {
 		}
 		if !strings.Contains(errOut, "cannot connect to Temporal") {
 			t.Errorf("regioncopy %v: stderr %q does not say it cannot connect", args, errOut)
+		}
+		// The address is named once, not once by the CLI and again by the dialer.
+		if n := strings.Count(errOut, "connect to Temporal at"); n != 1 {
+			t.Errorf("regioncopy %v: stderr names the address %d times: %q", args, n, errOut)
 		}
 	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -24,6 +25,9 @@ type listedWorkflow struct {
 	StartTime        time.Time
 	CloseTime        time.Time `json:",omitempty"`
 	SearchAttributes map[string]any
+	// Destinations are a request's destinations as "<Region>/<vault name>", from the
+	// memo 'regioncopy copy' sets; empty for chains and for requests started otherwise.
+	Destinations []string `json:",omitempty"`
 }
 
 // listFilters are `list`'s flags; each non-empty one becomes a clause of the visibility
@@ -41,6 +45,14 @@ type listFilters struct {
 	Query             string
 }
 
+// copyStates are the values of the CopyState search attribute that chains and requests
+// set (list shows only those two workflow types): a chain is IDLE, COPYING or FAILED; a
+// request VALIDATING, REJECTED, COPYING, COMPLETED or FAILED.
+var copyStates = []string{
+	model.ChainIdle, model.ChainCopying, model.ChainFailed,
+	model.RequestValidating, model.RequestRejected, model.RequestCompleted,
+}
+
 // visibilityQuery builds the List Filter. Values are quoted, so an ARN or a name with
 // spaces or quotes cannot change the query's meaning.
 func (f listFilters) visibilityQuery() (string, error) {
@@ -55,13 +67,17 @@ func (f listFilters) visibilityQuery() (string, error) {
 	default:
 		return "", usageErrorf("--type: %q is not a kind of workflow (use chain, request or all)", f.Kind)
 	}
+	state := strings.ToUpper(f.State)
+	if state != "" && !slices.Contains(copyStates, state) {
+		return "", usageErrorf("--state: %q is not a state of a chain or request (use %s)", f.State, strings.Join(copyStates, ", "))
+	}
 	for _, c := range []struct{ attr, value string }{
 		{"ResourceArn", f.ResourceArn},
 		{"ResourceType", f.ResourceType},
 		{"SourceRegion", f.SourceRegion},
 		{"DestinationRegion", f.DestinationRegion},
 		{"DestinationVault", f.DestinationVault},
-		{"CopyState", strings.ToUpper(f.State)},
+		{"CopyState", state},
 		{"Plan", f.Plan},
 	} {
 		if c.value != "" {
@@ -127,6 +143,7 @@ clause, as typed in the Temporal UI.`,
 						ExecutionStatus:  executionStatusName(e.GetStatus()),
 						StartTime:        e.GetStartTime().AsTime(),
 						SearchAttributes: decodeSearchAttributes(e.GetSearchAttributes()),
+						Destinations:     memoStrings(e.GetMemo(), memoDestinations),
 					}
 					if e.GetCloseTime() != nil {
 						row.CloseTime = e.GetCloseTime().AsTime()
@@ -155,7 +172,7 @@ clause, as typed in the Temporal UI.`,
 	fl.StringVar(&f.SourceRegion, "source-region", "", "only copies from this Region")
 	fl.StringVar(&f.DestinationRegion, "destination-region", "", "only copies into this Region")
 	fl.StringVar(&f.DestinationVault, "destination-vault", "", "only copies into vaults of this name")
-	fl.StringVar(&f.State, "state", "", "only this CopyState (IDLE, COPYING, FAILED, VALIDATING, REJECTED, COMPLETED, ...)")
+	fl.StringVar(&f.State, "state", "", "only this CopyState: "+strings.Join(copyStates, ", ")+" (any case)")
 	fl.StringVar(&f.Plan, "plan", "", "only copies asked for by this plan")
 	fl.StringVar(&f.Status, "status", "", "only this execution status (Running, Completed, Failed, ...)")
 	fl.StringVar(&f.Query, "query", "", "an extra List Filter clause")
@@ -168,17 +185,41 @@ func printList(app *App, rows []listedWorkflow) {
 	fmt.Fprintln(t, "TYPE\tSTATUS\tCOPY STATE\tDESTINATION\tCOPIES\tLAST COPY\tNEXT EXPIRY\tWORKFLOW ID")
 	for _, r := range rows {
 		sa := r.SearchAttributes
-		dest := attrString(sa, "DestinationRegion")
-		if v := attrString(sa, "DestinationVault"); v != "" {
-			dest += "/" + v
-		}
 		fmt.Fprintf(t, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Type, r.ExecutionStatus, orDash(attrString(sa, "CopyState")),
-			orDash(dest), orDash(attrString(sa, "CopyCount")), orDash(attrString(sa, "LastCopyAt")), orDash(attrString(sa, "NextExpiry")), r.WorkflowId)
+			orDash(r.destination()), orDash(attrString(sa, "CopyCount")), orDash(attrString(sa, "LastCopyAt")), orDash(attrString(sa, "NextExpiry")), r.WorkflowId)
 	}
 	t.Flush()
 	if len(rows) == 0 {
 		fmt.Fprintln(app.Env.Stdout, "(no workflows match)")
 	}
+}
+
+// destination is the DESTINATION column: every destination of a request (from its memo),
+// else the Region and vault of the search attributes, which a chain always has and a
+// request only when it copies to one vault, whatever its state.
+func (r listedWorkflow) destination() string {
+	if len(r.Destinations) > 0 {
+		return strings.Join(r.Destinations, ",")
+	}
+	dest := attrString(r.SearchAttributes, "DestinationRegion")
+	if v := attrString(r.SearchAttributes, "DestinationVault"); v != "" {
+		dest += "/" + v
+	}
+	return dest
+}
+
+// memoStrings decodes one memo field holding a list of strings; nil when absent or of
+// another shape.
+func memoStrings(m *commonpb.Memo, field string) []string {
+	p, ok := m.GetFields()[field]
+	if !ok {
+		return nil
+	}
+	var out []string
+	if err := converter.GetDefaultDataConverter().FromPayload(p, &out); err != nil {
+		return nil
+	}
+	return out
 }
 
 // decodeSearchAttributes turns indexed fields into plain values (strings, numbers, times

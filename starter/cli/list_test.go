@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"bytes"
+	"reflect"
+	"strings"
 	"testing"
 
 	"go.temporal.io/sdk/temporal"
@@ -27,9 +30,15 @@ func TestVisibilityQuery(t *testing.T) {
 			t.Errorf("%+v:\n got %s (%v)\nwant %s", tc.f, got, err, tc.want)
 		}
 	}
-	for _, bad := range []listFilters{{Kind: "planet"}, {Status: "Sleeping"}} {
+	for _, bad := range []listFilters{{Kind: "planet"}, {Status: "Sleeping"}, {State: "BOGUS"}, {State: "RUNNING"}} {
 		if _, err := bad.visibilityQuery(); ExitCode(err) != ExitUsage {
 			t.Errorf("%+v: %v, want a usage error", bad, err)
+		}
+	}
+	// Every state a chain or a request publishes is accepted, in any case.
+	for _, s := range []string{"idle", "COPYING", "Failed", "VALIDATING", "REJECTED", "COMPLETED"} {
+		if _, err := (listFilters{State: s}).visibilityQuery(); err != nil {
+			t.Errorf("--state %s: %v", s, err)
 		}
 	}
 }
@@ -56,4 +65,33 @@ func TestCopySummaryIsOneSentence(t *testing.T) {
 
 func searchKeyword(name string) temporal.SearchAttributeKeyKeyword {
 	return temporal.NewSearchAttributeKeyKeyword(name)
+}
+
+// A request lists every destination whatever its state: the memo 'copy' sets names both
+// Regions of a two-Region request, which the single-keyword search attributes cannot.
+func TestListShowsEveryDestinationOfARequest(t *testing.T) {
+	req, err := validCopyFlags().request("us-east-1", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	memo := copyMemo(req)
+	if got := memo[memoDestinations]; !reflect.DeepEqual(got, []string{"eu-west-1/Default", "us-west-2/Copies"}) {
+		t.Errorf("memo destinations %v", got)
+	}
+	for _, tc := range []struct {
+		row  listedWorkflow
+		want string
+	}{
+		{listedWorkflow{Type: "CopyRecoveryPoint", Destinations: []string{"eu-west-1/Default", "us-west-2/Copies"},
+			SearchAttributes: map[string]any{"CopyState": "COMPLETED"}}, "eu-west-1/Default,us-west-2/Copies"},
+		{listedWorkflow{Type: "CopyRecoveryPoint", Destinations: []string{"eu-west-1/Default", "us-west-2/Copies"},
+			SearchAttributes: map[string]any{"CopyState": "REJECTED"}}, "eu-west-1/Default,us-west-2/Copies"},
+		{listedWorkflow{Type: "CopyChain", SearchAttributes: map[string]any{"DestinationRegion": "eu-west-1", "DestinationVault": "Default"}}, "eu-west-1/Default"},
+	} {
+		var out bytes.Buffer
+		printList(&App{Env: &Env{Stdout: &out}}, []listedWorkflow{tc.row})
+		if !strings.Contains(out.String(), " "+tc.want+" ") {
+			t.Errorf("%+v: DESTINATION is not %q:\n%s", tc.row, tc.want, out.String())
+		}
+	}
 }

@@ -82,6 +82,21 @@ func TestCommandsAgainstDevServer(t *testing.T) {
 	if len(rows) != 1 || rows[0].WorkflowId != runs[0].WorkflowId || rows[0].SearchAttributes["SourceRegion"] != "us-east-1" {
 		t.Errorf("list = %+v, want the one request with its search attributes", rows)
 	}
+	if len(rows) == 1 && strings.Join(rows[0].Destinations, ",") != "eu-west-1/Default,us-west-2/Copies" {
+		t.Errorf("list gives the request's destinations as %v, want both Regions from its memo", rows[0].Destinations)
+	}
+	// A request is not a chain: 'copies' says so (exit 2) instead of Temporal's
+	// "unknown queryType"; this one, with no worker, has handed nothing to a chain yet.
+	code, _, errOut = runCLI(t, nil, addr, "copies", runs[0].WorkflowId)
+	if code != ExitUsage || !strings.Contains(errOut, "is a copy request, not a copy chain") || strings.Contains(errOut, "queryType") {
+		t.Errorf("copies <request id>: exit %d, stderr %q", code, errOut)
+	}
+	// A plan rule's schedule id is not a workflow id: status points at 'plan describe'.
+	code, _, errOut = runCLI(t, nil, addr, "status", "plan/nightly/daily")
+	if code != ExitFailure || !strings.Contains(errOut, "regioncopy plan describe nightly --rule daily") {
+		t.Errorf("status plan/nightly/daily: exit %d, stderr %q", code, errOut)
+	}
+
 	code, out, _ = runCLI(t, nil, addr, "list", "--destination-region", "ap-south-1")
 	if code != ExitOK || !strings.Contains(out, "no workflows match") {
 		t.Errorf("list with no match: exit %d, %q", code, out)

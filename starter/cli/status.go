@@ -1,10 +1,12 @@
 package cli
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -78,6 +80,11 @@ func describeWorkflow(ctx context.Context, app *App, c client.Client, id, runID 
 	desc, err := c.DescribeWorkflowExecution(ctx, id, runID)
 	var notFound *serviceerror.NotFound
 	if errors.As(err, &notFound) {
+		if parts := strings.Split(id, "/"); len(parts) == 3 && parts[0] == "plan" && parts[1] != "" && parts[2] != "" {
+			// plan/<plan>/<rule> is a schedule's id; its runs are the workflows.
+			return workflowStatus{}, failuref("no workflow with id %q in namespace %s: that is the id of plan %s's schedule for rule %s, not of a workflow; 'regioncopy plan describe %s --rule %s' shows it and its runs (workflows planrun/%s/%s-<time>)",
+				id, app.connection().Namespace, parts[1], parts[2], parts[1], parts[2], parts[1], parts[2])
+		}
 		return workflowStatus{}, failuref("no workflow with id %q in namespace %s", id, app.connection().Namespace)
 	}
 	if err != nil {
@@ -98,11 +105,12 @@ func describeWorkflow(ctx context.Context, app *App, c client.Client, id, runID 
 	st.UIURL = app.workflowURL(st.WorkflowId, st.RunId)
 	qctx, cancel := context.WithTimeout(ctx, pollTimeout)
 	defer cancel()
-	if st.Type == model.WorkflowCopyRecoveryPoint && !st.CloseTime.IsZero() {
-		// A finished request's result says all its status would, and needs no worker.
-		if rs, err := requestStatusFromResult(qctx, c, st.WorkflowId, st.RunId); err == nil {
-			st.Status, err = json.Marshal(rs)
-			return st, err
+	if !st.CloseTime.IsZero() {
+		// A finished request's or plan run's result says all its status would, and
+		// needs no worker.
+		if raw, ok := statusFromResult(qctx, c, st); ok {
+			st.Status = raw
+			return st, nil
 		}
 	}
 	raw, err := queryRaw(qctx, c, st.WorkflowId, st.RunId, model.QueryStatus)
@@ -112,6 +120,30 @@ func describeWorkflow(ctx context.Context, app *App, c client.Client, id, runID 
 		st.Status = raw
 	}
 	return st, nil
+}
+
+// statusFromResult is the status query's answer rebuilt from a closed workflow's result,
+// for the workflow types whose result carries it; ok is false otherwise.
+func statusFromResult(ctx context.Context, c client.Client, st workflowStatus) (json.RawMessage, bool) {
+	var (
+		v   any
+		err error
+	)
+	switch st.Type {
+	case model.WorkflowCopyRecoveryPoint:
+		v, err = requestStatusFromResult(ctx, c, st.WorkflowId, st.RunId)
+	case model.WorkflowPlanRun:
+		v, err = planRunStatusFromResult(ctx, c, st.WorkflowId, st.RunId)
+	case model.WorkflowPlanResource:
+		v, err = planResourceStatusFromResult(ctx, c, st.WorkflowId, st.RunId)
+	default:
+		return nil, false
+	}
+	if err != nil {
+		return nil, false
+	}
+	raw, err := json.Marshal(v)
+	return raw, err == nil
 }
 
 // requestStatusFromResult rebuilds a finished request's status from its result (or the
@@ -179,8 +211,36 @@ func printWorkflowStatus(app *App, st workflowStatus) {
 			printRequestStatus(app, rs)
 			return
 		}
+	case model.WorkflowPlanRun:
+		var pr model.PlanRunResult
+		if json.Unmarshal(st.Status, &pr) == nil {
+			printPlanRunStatus(app, pr)
+			return
+		}
+	case model.WorkflowPlanResource:
+		var pr model.PlanResourceResult
+		if json.Unmarshal(st.Status, &pr) == nil {
+			printPlanResourceStatus(app, pr)
+			return
+		}
 	}
-	fmt.Fprintf(w, "  status: %s\n", st.Status)
+	printRawStatus(app, st)
+}
+
+// printRawStatus shows the status of a workflow type this CLI has no layout for as
+// indented JSON under a label saying so, rather than as one long line.
+func printRawStatus(app *App, st workflowStatus) {
+	w := app.Env.Stdout
+	if len(st.Status) == 0 {
+		fmt.Fprintf(w, "  status:   (no answer)\n")
+		return
+	}
+	var pretty bytes.Buffer
+	if err := json.Indent(&pretty, st.Status, "    ", "  "); err != nil {
+		pretty.Reset()
+		pretty.Write(st.Status)
+	}
+	fmt.Fprintf(w, "  status (its %q query, as JSON):\n    %s\n", model.QueryStatus, pretty.String())
 }
 
 func printRequestStatus(app *App, rs model.RequestStatus) {

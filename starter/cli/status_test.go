@@ -1,0 +1,97 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/regioncopy/regioncopy/model"
+)
+
+func renderStatus(t *testing.T, typ string, status any) string {
+	t.Helper()
+	raw, err := json.Marshal(status)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	printWorkflowStatus(&App{Env: &Env{Stdout: &out}}, workflowStatus{WorkflowId: "some/id", Type: typ, ExecutionStatus: "Completed", Status: raw})
+	return out.String()
+}
+
+// A plan run's status reads as a summary, not as the query's JSON on one line.
+func TestStatusOfAPlanRunIsReadable(t *testing.T) {
+	out := renderStatus(t, model.WorkflowPlanRun, model.PlanRunResult{
+		Plan: "nightly", Rule: "daily", NominalTime: time.Date(2026, 11, 25, 5, 0, 0, 0, time.UTC), State: model.PlanRunPartial,
+		Tally:    model.PlanRunTally{Resources: 3, BackupsCompleted: 2, CopiesEnqueued: 4, Failed: 1},
+		Failures: []model.PlanResourceFailure{{ResourceArn: "arn:aws:ec2:us-east-1:123456789012:volume/vol-9", Stage: model.PlanStageBackup, Reason: "job FAILED"}},
+	})
+	for _, want := range []string{
+		"state:    PARTIAL", "plan:     nightly, rule daily", "nominal time: 2026-11-25T05:00:00Z",
+		"3 taken up; backups 2 completed, 0 missed; copies 4 handed to chains, 0 skipped; 1 failed",
+		"arn:aws:ec2:us-east-1:123456789012:volume/vol-9  backup", "job FAILED",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "{") {
+		t.Errorf("status prints raw JSON:\n%s", out)
+	}
+}
+
+func TestStatusOfAPlanResourceIsReadable(t *testing.T) {
+	out := renderStatus(t, model.WorkflowPlanResource, model.PlanResourceResult{
+		ResourceArn: "arn:aws:ec2:us-east-1:123456789012:volume/vol-1", ResourceType: "EBS", State: model.PlanRunCompleted,
+		BackupCompleted: true, BackupJobId: "job-1", RecoveryPointArn: "arn:aws:ec2:us-east-1::snapshot/snap-1",
+		Copies: []model.PlanCopyOutcome{
+			{DestinationBackupVaultArn: testVaultEU, ChainWorkflowId: "chain/x/eu-west-1/Default", Enqueued: true},
+			{DestinationBackupVaultArn: testVaultUS, Skipped: "not in the action's ResourceTypes"},
+		},
+	})
+	for _, want := range []string{
+		"state:    COMPLETED", "resource: EBS arn:aws:ec2:us-east-1:123456789012:volume/vol-1", "backup:   job job-1 (completed)",
+		"recovery point: arn:aws:ec2:us-east-1::snapshot/snap-1", "HANDED TO CHAIN", "chain/x/eu-west-1/Default",
+		"SKIPPED", "not in the action's ResourceTypes",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+}
+
+// A workflow type this CLI has no layout for shows its answer as labelled, indented JSON.
+func TestStatusOfAnUnknownTypeIsIndentedJSON(t *testing.T) {
+	out := renderStatus(t, "SomethingElse", map[string]any{"State": "X", "Count": 2})
+	want := "  status (its \"status\" query, as JSON):\n    {\n      \"Count\": 2,\n      \"State\": \"X\"\n    }\n"
+	if !strings.HasSuffix(out, want) {
+		t.Errorf("status:\n%s\nwant it to end with:\n%s", out, want)
+	}
+}
+
+// 'copies' given a request's id says so and names the request's chains, exit 2.
+func TestCopiesOfARequestNamesItsChains(t *testing.T) {
+	raw, _ := json.Marshal(model.RequestStatus{State: model.RequestCompleted, Destinations: []model.DestinationProgress{
+		{ChainWorkflowId: "chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-1/eu-west-1/Default"},
+		{ChainWorkflowId: "chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-1/us-west-2/Copies"},
+	}})
+	err := notAChain(workflowStatus{WorkflowId: "copy/snap-1/abc", Type: model.WorkflowCopyRecoveryPoint, Status: raw})
+	if ExitCode(err) != ExitUsage {
+		t.Errorf("exit %d, want %d", ExitCode(err), ExitUsage)
+	}
+	for _, want := range []string{
+		"copy/snap-1/abc is a copy request, not a copy chain",
+		"regioncopy copies chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-1/eu-west-1/Default",
+		"regioncopy copies chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-1/us-west-2/Copies",
+	} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v lacks %q", err, want)
+		}
+	}
+	err = notAChain(workflowStatus{WorkflowId: "planrun/p/r-2026", Type: model.WorkflowPlanRun})
+	if ExitCode(err) != ExitUsage || !strings.Contains(err.Error(), "is a PlanRun workflow, not a copy chain") {
+		t.Errorf("copies of a plan run: %v", err)
+	}
+}
