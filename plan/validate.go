@@ -148,9 +148,22 @@ func (r *report) validatePlan(p *BackupPlan, copyOnly bool, rules *policy.Rules,
 }
 
 // checkInputLifecycle checks what AWS rejects in an input Lifecycle beyond the
-// arithmetic (which policy checks).
+// arithmetic (which policy checks): a day count written as 0, which decoding cannot tell
+// from an absent one (the file's JSON tree can), and DeleteAfterEvent.
 func (r *report) checkInputLifecycle(l *Lifecycle, field string) {
-	if l != nil && l.DeleteAfterEvent != "" {
+	if l == nil {
+		return
+	}
+	for _, d := range []struct {
+		name string
+		days int64
+	}{{"MoveToColdStorageAfterDays", l.MoveToColdStorageAfterDays}, {"DeleteAfterDays", l.DeleteAfterDays}} {
+		path := field + "." + d.name
+		if _, written := r.pos[path]; written {
+			r.addErr(policy.CheckLifecycleDaysGiven(path, d.days))
+		}
+	}
+	if l.DeleteAfterEvent != "" {
 		r.add(field+".DeleteAfterEvent", RuleNotValidAsInput, "AWS sets DeleteAfterEvent itself; it is not valid as an input")
 	}
 }

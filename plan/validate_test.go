@@ -52,6 +52,11 @@ func TestValidate(t *testing.T) {
 			[]want{{"BackupPlan.Rules[0].Lifecycle.MoveToColdStorageAfterDays", policy.RuleColdStorageUnsupported, 0, 0},
 				{"BackupPlan.Rules[0].Lifecycle.DeleteAfterDays", policy.RuleLifecycleMax, 0, 0},
 				{"BackupPlan.Rules[0].Lifecycle.DeleteAfterEvent", RuleNotValidAsInput, 0, 0}}},
+		// AWS refuses 0 days; decoded, 0 would mean "keep forever". Reported at the value.
+		{"lifecycle days written as 0", edit(t, ruleHead, ruleHead+` "Lifecycle": {"DeleteAfterDays": 0},`,
+			copyHead, `"CopyActions": [{"DestinationBackupVaultArn": "`+dst+`", "Lifecycle": {"MoveToColdStorageAfterDays": 0, "DeleteAfterDays": 35}}]`), opts(),
+			[]want{{"BackupPlan.Rules[0].Lifecycle.DeleteAfterDays", policy.RuleLifecycleMinDays, 5, 57},
+				{"BackupPlan.Rules[0].CopyActions[0].Lifecycle.MoveToColdStorageAfterDays", policy.RuleLifecycleMinDays, 0, 0}}},
 		{"unsupported AWS members", edit(t, ruleHead, ruleHead+` "EnableContinuousBackup": true, "IndexActions": [{"ResourceTypes": ["EBS"]}], "ScanActions": [{"MalwareScanner": "GUARDDUTY"}], "TargetLogicallyAirGappedBackupVaultArn": "arn:aws:backup:us-east-1:123456789012:backup-vault:lag",`,
 			`"BackupPlanName": "p"`, `"BackupPlanName": "p", "AdvancedBackupSettings": [{"ResourceType": "EC2", "BackupOptions": {"WindowsVSS": "enabled"}}]`), opts(),
 			[]want{{"BackupPlan.AdvancedBackupSettings", RuleUnsupported, 0, 0}, {"BackupPlan.Rules[0].EnableContinuousBackup", RuleUnsupported, 0, 0},

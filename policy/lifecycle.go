@@ -47,6 +47,25 @@ func (r *Rules) CheckLifecycleArithmetic(l model.Lifecycle, field string) error 
 	return vs.err()
 }
 
+// RuleLifecycleMinDays: a lifecycle day count that is written out is at least 1 (stable,
+// like the identifiers of ruleids.go).
+const RuleLifecycleMinDays = "lifecycle-min-days"
+
+// CheckLifecycleDaysGiven checks one day count the user wrote out (a plan file's
+// "DeleteAfterDays": 0, the CLI's DeleteAfterDays=0): AWS refuses 0 ("Invalid lifecycle.
+// DeleteAfterDays cannot be less than 1 or more than 36500 days"), and in model.Lifecycle
+// 0 means "not set", so accepting it would silently keep recovery points forever instead
+// of doing what was written. Every caller that can tell a written 0 from an absent value
+// asks this one rule. Negative counts are left to CheckLifecycleArithmetic
+// (RuleLifecycleNonNegative), so that one mistake is one violation.
+func CheckLifecycleDaysGiven(field string, days int64) error {
+	var vs violations
+	if days == 0 {
+		vs.add(field, RuleLifecycleMinDays, "must be at least 1 day, got 0 (AWS counts lifecycle days from the recovery point's creation and refuses 0; leave the field out to keep recovery points indefinitely)")
+	}
+	return vs.err()
+}
+
 func typeName(t string) string {
 	if t == "" {
 		return "these"

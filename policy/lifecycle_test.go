@@ -52,3 +52,13 @@ func TestCheckLifecycleFollowsUpdatedRules(t *testing.T) {
 	assertViolations(t, Default().CheckLifecycle(TypeDynamoDB, model.Lifecycle{MoveToColdStorageAfterDays: 10, DeleteAfterDays: 400}, ""),
 		want{"MoveToColdStorageAfterDays", RuleColdStorageUnsupported})
 }
+
+// A day count written as 0 is refused (AWS's minimum is 1); a written positive count is
+// fine, and a negative one is left to the arithmetic check so it is reported once.
+func TestCheckLifecycleDaysGiven(t *testing.T) {
+	assertViolations(t, CheckLifecycleDaysGiven("Lifecycle.DeleteAfterDays", 0), want{"Lifecycle.DeleteAfterDays", RuleLifecycleMinDays})
+	assertViolations(t, CheckLifecycleDaysGiven("Lifecycle.DeleteAfterDays", 1))
+	assertViolations(t, CheckLifecycleDaysGiven("Lifecycle.DeleteAfterDays", -1))
+	assertViolations(t, Default().CheckLifecycleArithmetic(model.Lifecycle{DeleteAfterDays: -1}, "Lifecycle"),
+		want{"Lifecycle.DeleteAfterDays", RuleLifecycleNonNegative})
+}

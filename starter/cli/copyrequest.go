@@ -86,7 +86,9 @@ func (f copyFlags) request(region string, rules *policy.Rules) (model.CopyReques
 	var lifecycle model.Lifecycle
 	if f.Lifecycle != "" {
 		l, err := parseLifecycle(f.Lifecycle)
-		if err != nil {
+		if len(policy.Violations(err)) > 0 {
+			errs = append(errs, err) // a rule's violation already names --lifecycle.<key>
+		} else if err != nil {
 			add(flagLifecycle, "lifecycle-syntax", "%s", trimFlagPrefix(err.Error(), flagLifecycle))
 		} else if err := rules.CheckLifecycle(resourceType, l, flagLifecycle); err != nil {
 			errs = append(errs, err)

@@ -97,7 +97,9 @@ func TestCopyRequestViolations(t *testing.T) {
 		}, "--lifecycle.DeleteAfterDays", policy.RuleMinDaysInColdStorage},
 		{"lifecycle beyond AWS's maximum", "us-east-1", func(f *copyFlags) { f.Lifecycle = "DeleteAfterDays=40000" }, "--lifecycle.DeleteAfterDays", policy.RuleLifecycleMax},
 		{"cold storage for EBS", "us-east-1", func(f *copyFlags) { f.Lifecycle = "MoveToColdStorageAfterDays=30,DeleteAfterDays=120" }, "--lifecycle.MoveToColdStorageAfterDays", policy.RuleColdStorageUnsupported},
-		{"lifecycle syntax", "us-east-1", func(f *copyFlags) { f.Lifecycle = "DeleteAfterDays=0" }, "--lifecycle", "lifecycle-syntax"},
+		{"lifecycle syntax", "us-east-1", func(f *copyFlags) { f.Lifecycle = "DeleteAfterDays=zero" }, "--lifecycle", "lifecycle-syntax"},
+		{"lifecycle of 0 days", "us-east-1", func(f *copyFlags) { f.Lifecycle = "DeleteAfterDays=0" }, "--lifecycle.DeleteAfterDays", policy.RuleLifecycleMinDays},
+		{"negative lifecycle", "us-east-1", func(f *copyFlags) { f.Lifecycle = "DeleteAfterDays=-3" }, "--lifecycle.DeleteAfterDays", policy.RuleLifecycleNonNegative},
 		{"negative completion window", "us-east-1", func(f *copyFlags) { f.CompletionWindow = -1 }, "--completion-window", policy.RuleWindowNonNegative},
 		{"time scale below 1", "us-east-1", func(f *copyFlags) { f.TimeScale = 0.5 }, "--time-scale", "time-scale-min"},
 	} {

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"sort"
@@ -9,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/regioncopy/regioncopy/model"
+	"github.com/regioncopy/regioncopy/policy"
 )
 
 // Lifecycle keys regioncopy accepts, exactly as AWS spells them.
@@ -101,15 +103,21 @@ func checkLifecycleKey(key string) error {
 }
 
 // lifecycleFromValues builds the lifecycle. A value of 0 would mean "unset" in
-// model.Lifecycle and so silently drop what the user wrote: it is refused, as AWS does.
+// model.Lifecycle and so silently drop what the user wrote: it is refused by policy's
+// rule for written day counts, the one plan files follow too (a *policy.Violation naming
+// --lifecycle.<key>). Negative values pass to the lifecycle checks, which refuse them.
 func lifecycleFromValues(values map[string]int64) (model.Lifecycle, error) {
 	if len(values) == 0 {
 		return model.Lifecycle{}, fmt.Errorf("--lifecycle: no value given (expected MoveToColdStorageAfterDays=N,DeleteAfterDays=N)")
 	}
+	var errs []error
 	for _, key := range []string{keyMoveToCold, keyDeleteAfter} {
-		if n, ok := values[key]; ok && n < 1 {
-			return model.Lifecycle{}, fmt.Errorf("--lifecycle: %s=%d: must be at least 1 day", key, n)
+		if n, ok := values[key]; ok {
+			errs = append(errs, policy.CheckLifecycleDaysGiven(flagLifecycle+"."+key, n))
 		}
+	}
+	if err := errors.Join(errs...); err != nil {
+		return model.Lifecycle{}, err
 	}
 	return model.Lifecycle{MoveToColdStorageAfterDays: values[keyMoveToCold], DeleteAfterDays: values[keyDeleteAfter]}, nil
 }

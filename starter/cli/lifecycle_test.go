@@ -28,8 +28,11 @@ func TestParseLifecycle(t *testing.T) {
 		{in: "DeleteAfterDays", wantErr: "is not Key=Value"},
 		{in: "DeleteAfterDays=ten", wantErr: "whole number of days"},
 		{in: "DeleteAfterDays=1.5", wantErr: "whole number of days"},
-		{in: "DeleteAfterDays=0", wantErr: "DeleteAfterDays=0: must be at least 1 day"},
-		{in: "DeleteAfterDays=-3", wantErr: "must be at least 1 day"},
+		// The rule plan files follow too: written as 0, refused by policy.
+		{in: "DeleteAfterDays=0", wantErr: "--lifecycle.DeleteAfterDays: must be at least 1 day, got 0"},
+		{in: `{"MoveToColdStorageAfterDays": 0, "DeleteAfterDays": 30}`, wantErr: "(rule lifecycle-min-days)"},
+		// Negative values are the lifecycle check's to refuse (see TestUsageErrors...).
+		{in: "DeleteAfterDays=-3", want: model.Lifecycle{DeleteAfterDays: -3}},
 		{in: "DeleteAfterDays=3,DeleteAfterDays=4", wantErr: "DeleteAfterDays given twice"},
 		{in: "DeleteAfterDay=3", wantErr: `unknown key "DeleteAfterDay"`},
 		{in: "OptInToArchiveForSupportedResources=true", wantErr: "not supported by regioncopy"},
@@ -45,7 +48,7 @@ func TestParseLifecycle(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.wantErr) {
 				t.Errorf("parseLifecycle(%q) error = %v, want one containing %q", tc.in, err, tc.wantErr)
 			}
-			if err != nil && !strings.HasPrefix(err.Error(), "--lifecycle: ") {
+			if err != nil && !strings.HasPrefix(err.Error(), "--lifecycle") {
 				t.Errorf("parseLifecycle(%q) error %q does not name the flag", tc.in, err)
 			}
 			continue
