@@ -239,6 +239,23 @@ func TestPlanCommandsOnDevServer(t *testing.T) {
 	if err := c.TerminateWorkflow(ctx, runID, "", "test: no worker"); err != nil {
 		t.Fatal(err)
 	}
+	// A backfill of the past starts an older run after it; the last run list shows is
+	// still the one with the latest nominal time.
+	past := time.Now().UTC().Truncate(time.Hour).Add(-3 * time.Hour)
+	must(t, "plan", "backfill", examplePlan, "--start", past.Add(-time.Minute).Format(time.RFC3339), "--end", past.Add(time.Minute).Format(time.RFC3339), addr)
+	eventually(t, "backfilled run started", func() error {
+		d, err := c.ScheduleClient().GetHandle(ctx, id).Describe(ctx)
+		if err != nil {
+			return err
+		}
+		if n := len(d.Info.RecentActions); n != 2 || !d.Info.RecentActions[1].ScheduleTime.Equal(past) {
+			return fmt.Errorf("recent actions %+v, want the trigger then the backfilled %v", d.Info.RecentActions, past)
+		}
+		return nil
+	})
+	if rows = list(t, addr); len(rows) != 1 || rows[0].LastRun == nil || rows[0].LastRun.WorkflowId != runID {
+		t.Errorf("after a backfill of the past, list = %+v, want the triggered run %s as the last run", rows, runID)
+	}
 
 	// A rule that does not exist, a plan that does not exist: exit 1, saying so.
 	code, _, errOut = runCLI(t, nil, "plan", "pause", examplePlan, "--rule", "weekly", addr)

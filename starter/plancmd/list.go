@@ -23,7 +23,9 @@ type listedSchedule struct {
 	Paused     bool
 	Note       string    `json:",omitempty"`
 	NextRun    time.Time `json:",omitempty"`
-	// LastRun is the most recent run the schedule started, nil before the first.
+	// LastRun is the run with the latest nominal (scheduled) time among the schedule's
+	// recent actions, whenever it was started (a backfill starts older ones later); nil
+	// before the first.
 	LastRun *runResult `json:",omitempty"`
 }
 
@@ -32,8 +34,10 @@ func newListCommand(app *cli.App) *cobra.Command {
 		Use:   "list",
 		Short: "List plans and their rules' schedules: next run, paused, last run's result",
 		Long: `List every plan applied in the namespace, one row per rule: whether its schedule
-is paused, its next run, and the result of its last run (COMPLETED, PARTIAL when some
-resources failed, SKIPPED, or the run's execution status while it runs or if it failed).
+is paused, its next run, and its last run: the one with the latest nominal (scheduled)
+time, even when a backfill of the past started older runs after it, with its result
+(COMPLETED, PARTIAL when some resources failed, SKIPPED, or the run's execution status
+while it runs or if it failed).
 
 Which schedules exist comes from Temporal's visibility store, which may take a moment
 to show a plan applied or deleted a moment ago; each schedule's state is read from the
@@ -78,7 +82,7 @@ schedule itself.`,
 				return nil
 			}
 			tw := tabwriter.NewWriter(app.Env.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "PLAN\tRULE\tPAUSED\tNEXT RUN\tLAST RUN\tRESULT")
+			fmt.Fprintln(tw, "PLAN\tRULE\tPAUSED\tNEXT RUN\tLAST RUN (NOMINAL TIME)\tRESULT")
 			for _, r := range rows {
 				last, result := "-", "-"
 				if r.LastRun != nil {
@@ -110,12 +114,29 @@ func listRow(ctx context.Context, c client.Client, id, planName, rule string) (l
 	if len(d.Info.NextActionTimes) > 0 {
 		row.NextRun = d.Info.NextActionTimes[0]
 	}
-	if n := len(d.Info.RecentActions); n > 0 {
-		last, err := runOf(ctx, c, d.Info.RecentActions[n-1])
+	if a, ok := latestNominal(d.Info.RecentActions); ok {
+		last, err := runOf(ctx, c, a)
 		if err != nil {
 			return row, false, err
 		}
 		row.LastRun = &last
 	}
 	return row, true, nil
+}
+
+// latestNominal picks, among a schedule's recent actions, the run for the latest nominal
+// (scheduled) time. Temporal lists actions in the order they were taken, so after a
+// backfill of the past the last one listed is an old run; the latest nominal one says
+// how current the copies are.
+func latestNominal(actions []client.ScheduleActionResult) (client.ScheduleActionResult, bool) {
+	if len(actions) == 0 {
+		return client.ScheduleActionResult{}, false
+	}
+	best := actions[0]
+	for _, a := range actions[1:] {
+		if !a.ScheduleTime.Before(best.ScheduleTime) {
+			best = a
+		}
+	}
+	return best, true
 }
