@@ -36,11 +36,17 @@ const (
 // chain deletes the copy and verifies it is gone. The newest completed copy is never
 // allowed to expire before a newer copy has landed: shortly before its DeleteAt the chain
 // extends its lifecycle in AWS and records ExtendedUntil.
+//
+// A run started without carried state first adopts the copies of its resource already in
+// the destination vault (see adoptVaultCopies), so a chain restarted after termination or
+// lost history keeps copying incrementally, guards and expires those copies, and answers
+// orders for them without copying again.
 func CopyChain(ctx workflow.Context, in ChainInput) error {
 	c := newChain(ctx, in)
 	if err := c.setup(ctx); err != nil {
 		return err
 	}
+	c.adoptVaultCopies(ctx, in)
 	return c.run(ctx)
 }
 
@@ -196,6 +202,7 @@ func (c *chain) accept(ctx workflow.Context, o model.CopyOrder) {
 			return
 		}
 	}
+	c.claimAdopted(o)
 	prior := 0
 	for i := len(c.Copies) - 1; i >= 0; i-- {
 		r := c.Copies[i].Record

@@ -222,6 +222,7 @@ func (c *chain) finishCopy(ctx workflow.Context) {
 		c.LastFailed = true
 	}
 	c.addRecord(t)
+	c.anchorAdopted(rec.StartedAt, cur.jobStartedAt)
 	if rec.State == model.JobCompleted {
 		c.releaseGuard(ctx)
 	}

@@ -49,10 +49,10 @@ func (c *chain) newestLive() int {
 // nextEvent returns the earliest event of copy i (actionNone when it has none).
 func (c *chain) nextEvent(i, newest int) lifecycleEvent {
 	t := &c.Copies[i]
-	if !t.live() {
+	ts := c.start.TimeScale
+	if !t.live() || t.awaitsAnchor(ts) {
 		return lifecycleEvent{}
 	}
-	ts := c.start.TimeScale
 	ev := lifecycleEvent{}
 	consider := func(at time.Time, a lifecycleAction) {
 		if ev.action == actionNone || at.Before(ev.at) {

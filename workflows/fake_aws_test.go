@@ -66,6 +66,7 @@ type fakeAWS struct {
 	updates   []model.UpdateLifecycleInput
 	deletes   []model.DeleteRecoveryPointInput
 	enqueued  []model.EnqueueCopyInput
+	lists     []model.ListRecoveryPointsInput
 	pollCalls int
 	nextJob   int
 	nextPoint int
@@ -287,6 +288,7 @@ func (f *fakeAWS) activities() map[string]any {
 		model.ActPollCopyJob:                  f.PollCopyJob,
 		model.ActUpdateRecoveryPointLifecycle: f.UpdateRecoveryPointLifecycle,
 		model.ActDeleteRecoveryPoint:          f.DeleteRecoveryPoint,
+		model.ActListRecoveryPoints:           f.ListRecoveryPoints,
 		model.ActEnqueueCopy:                  f.EnqueueCopy,
 	}
 }
