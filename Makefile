@@ -32,8 +32,14 @@ test: fmt-check vet $(TEMPORAL)
 
 # The whole system on this machine: Temporal dev server, AWS Backup emulator, worker and a
 # sample; the Temporal UI is on http://localhost:8233. Ctrl-C stops everything.
+# bin/regioncopy is built first and run by that relative path, so the commands it prints
+# (bin/regioncopy copy ..., as in the README) work as pasted. exec replaces the recipe's
+# shell: a shell would die of the terminal's Ctrl-C at once and make would report the
+# recipe as interrupted, while regioncopy, which handles Ctrl-C, is still stopping the
+# stack; with exec make waits for that clean stop and its exit 0.
 dev: $(TEMPORAL)
-	REGIONCOPY_TEMPORAL_BIN=$(TEMPORAL) $(GO) run ./starter dev $(DEV_FLAGS)
+	$(GO) build -o bin/regioncopy ./starter
+	exec env REGIONCOPY_TEMPORAL_BIN=$(TEMPORAL) bin/regioncopy dev $(DEV_FLAGS)
 
 # Fast loop: unit tests only (no dev server).
 unit:

@@ -162,15 +162,19 @@ Press Ctrl-C to stop everything.
 `, devstack.AccessKeyID, devstack.SecretAccessKey, info.EmulatorURL, info.Sample.VaultName)
 }
 
-// programName is how the user can run this program again from the same shell: the path
-// they typed for a built binary, "go run ./starter" under go run.
-func programName() string {
-	exe := os.Args[0]
+// programName is how the user can run this program again from the same shell.
+func programName() string { return programNameFor(os.Args[0]) }
+
+// programNameFor maps the program's argv[0] to a command to paste: the path as typed for
+// a built binary (bin/regioncopy, as `make dev` runs it and the README writes it; a bare
+// name was found on PATH), "go run ./starter" for go run's temporary binary, and
+// "regioncopy" for a test binary.
+func programNameFor(arg0 string) string {
 	switch {
-	case strings.Contains(exe, "go-build"):
+	case strings.Contains(filepath.ToSlash(arg0), "/go-build"):
 		return "go run ./starter"
-	case filepath.Base(exe) == "regioncopy":
-		return exe
+	case strings.HasSuffix(filepath.Base(arg0), ".test"), arg0 == "":
+		return "regioncopy"
 	}
-	return "regioncopy"
+	return arg0
 }

@@ -119,3 +119,20 @@ func TestDevInfoTextNamesTheSamplePlan(t *testing.T) {
 		t.Errorf("dev's text offers a plan none was applied:\n%s", out.String())
 	}
 }
+
+// The commands dev prints start the way the program was started: bin/regioncopy under
+// make dev (as the README writes them), go run ./starter under go run.
+func TestProgramNameIsHowItWasRun(t *testing.T) {
+	for arg0, want := range map[string]string{
+		"bin/regioncopy":                     "bin/regioncopy",
+		"./bin/regioncopy":                   "./bin/regioncopy",
+		"regioncopy":                         "regioncopy",
+		"/opt/rc/rc":                         "/opt/rc/rc",
+		"/tmp/go-build1234/b001/exe/starter": "go run ./starter",
+		"/tmp/cli.test":                      "regioncopy",
+	} {
+		if got := programNameFor(arg0); got != want {
+			t.Errorf("programNameFor(%q) = %q, want %q", arg0, got, want)
+		}
+	}
+}

@@ -50,6 +50,21 @@ func printPlanRunStatus(app *App, pr model.PlanRunResult) {
 	t := pr.Tally
 	fmt.Fprintf(w, "  resources: %d taken up; backups %d completed, %d missed; copies %d handed to chains, %d skipped; %d failed\n",
 		t.Resources, t.BackupsCompleted, t.BackupsMissed, t.CopiesEnqueued, t.CopiesSkipped, t.Failed)
+	if l := pr.Landings; l != (model.PlanRunLandingTally{}) {
+		fmt.Fprintf(w, "  copies:   %d landed, %d failed, %d superseded, %d not landed in time\n", l.Landed, l.Failed, l.Superseded, l.Late)
+	}
+	if len(pr.Copies) > 0 {
+		tw := newTable(w)
+		fmt.Fprintln(tw, "  RESOURCE\tDESTINATION\tCOPY\tKIND\tSIZE\tCOMPLETED\tJOB\tREASON")
+		for _, c := range pr.Copies {
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", c.ResourceArn, c.DestinationBackupVaultArn, c.Landing, orDash(string(c.Kind)),
+				sizeOrDash(c.BackupSizeInBytes, c.CopyJobId), formatTime(c.CompletedAt), orDash(c.CopyJobId), orDash(c.Reason))
+		}
+		tw.Flush()
+		if n := landingCount(pr.Landings); n > len(pr.Copies) {
+			fmt.Fprintf(w, "  (%d more copies not listed)\n", n-len(pr.Copies))
+		}
+	}
 	if len(pr.Failures) == 0 {
 		return
 	}
@@ -86,18 +101,37 @@ func printPlanResourceStatus(app *App, pr model.PlanResourceResult) {
 		return
 	}
 	tw := newTable(w)
-	fmt.Fprintln(tw, "  DESTINATION\tOUTCOME\tCHAIN\tREASON")
+	fmt.Fprintln(tw, "  DESTINATION\tOUTCOME\tCOPY JOB\tCOPY\tCHAIN\tREASON")
 	for _, c := range pr.Copies {
 		outcome, reason := "NOT SENT", ""
 		switch {
 		case c.Error != "":
-			outcome, reason = "FAILED", c.Error
+			outcome, reason = "NOT SENT", c.Error
 		case c.Skipped != "":
 			outcome, reason = "SKIPPED", c.Skipped
+		case c.Landing != "":
+			outcome, reason = c.Landing, c.Reason // the chain's answer: the copy's proof
 		case c.Enqueued:
 			outcome = "HANDED TO CHAIN"
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\n", c.DestinationBackupVaultArn, outcome, orDash(c.ChainWorkflowId), orDash(reason))
+		job, copied := "-", "-"
+		if r := c.Record; r != nil {
+			job, copied = orDash(r.CopyJobId), orDash(r.DestinationRecoveryPointArn)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\n", c.DestinationBackupVaultArn, outcome, job, copied, orDash(c.ChainWorkflowId), orDash(reason))
 	}
 	tw.Flush()
+}
+
+// landingCount is how many copies a run's tally counts.
+func landingCount(t model.PlanRunLandingTally) int {
+	return t.Landed + t.Failed + t.Superseded + t.Late
+}
+
+// sizeOrDash prints a copy's size once it has a job, "-" before.
+func sizeOrDash(n int64, job string) string {
+	if job == "" {
+		return "-"
+	}
+	return formatBytes(n)
 }

@@ -27,11 +27,20 @@ func TestStatusOfAPlanRunIsReadable(t *testing.T) {
 		Plan: "nightly", Rule: "daily", NominalTime: time.Date(2026, 11, 25, 5, 0, 0, 0, time.UTC), State: model.PlanRunPartial,
 		Tally:    model.PlanRunTally{Resources: 3, BackupsCompleted: 2, CopiesEnqueued: 4, Failed: 1},
 		Failures: []model.PlanResourceFailure{{ResourceArn: "arn:aws:ec2:us-east-1:123456789012:volume/vol-9", Stage: model.PlanStageBackup, Reason: "job FAILED"}},
+		Landings: model.PlanRunLandingTally{Landed: 1, Late: 1},
+		Copies: []model.PlanRunCopy{
+			{ResourceArn: "arn:aws:ec2:us-east-1:123456789012:volume/vol-1", DestinationBackupVaultArn: testVaultEU, Landing: model.PlanCopyLanded,
+				CopyJobId: "copy-job-1", Kind: model.CopyIncremental, BackupSizeInBytes: 2048, CompletedAt: time.Date(2026, 11, 25, 5, 20, 0, 0, time.UTC)},
+			{ResourceArn: "arn:aws:ec2:us-east-1:123456789012:volume/vol-1", DestinationBackupVaultArn: testVaultUS, Landing: model.PlanCopyLate, Reason: "no result within 480 minutes"},
+		},
 	})
 	for _, want := range []string{
 		"state:    PARTIAL", "plan:     nightly, rule daily", "nominal time: 2026-11-25T05:00:00Z",
 		"3 taken up; backups 2 completed, 0 missed; copies 4 handed to chains, 0 skipped; 1 failed",
 		"arn:aws:ec2:us-east-1:123456789012:volume/vol-9  backup", "job FAILED",
+		"copies:   1 landed, 0 failed, 0 superseded, 1 not landed in time",
+		"LANDED", "INCREMENTAL", "2.0 KiB", "2026-11-25T05:20:00Z", "copy-job-1",
+		"NOT_LANDED_IN_TIME", "no result within 480 minutes",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("status lacks %q:\n%s", want, out)
@@ -47,13 +56,16 @@ func TestStatusOfAPlanResourceIsReadable(t *testing.T) {
 		ResourceArn: "arn:aws:ec2:us-east-1:123456789012:volume/vol-1", ResourceType: "EBS", State: model.PlanRunCompleted,
 		BackupCompleted: true, BackupJobId: "job-1", RecoveryPointArn: "arn:aws:ec2:us-east-1::snapshot/snap-1",
 		Copies: []model.PlanCopyOutcome{
-			{DestinationBackupVaultArn: testVaultEU, ChainWorkflowId: "chain/x/eu-west-1/Default", Enqueued: true},
+			{DestinationBackupVaultArn: testVaultEU, ChainWorkflowId: "chain/x/eu-west-1/Default", Enqueued: true, Landing: model.PlanCopyLanded,
+				Record: &model.CopyRecord{CopyJobId: "copy-job-7", DestinationRecoveryPointArn: "arn:aws:ec2:eu-west-1::snapshot/snap-7"}},
+			{DestinationBackupVaultArn: "arn:aws:backup:ap-south-1:123456789012:backup-vault:x", ChainWorkflowId: "chain/x/ap-south-1/x", Enqueued: true},
 			{DestinationBackupVaultArn: testVaultUS, Skipped: "not in the action's ResourceTypes"},
 		},
 	})
 	for _, want := range []string{
 		"state:    COMPLETED", "resource: EBS arn:aws:ec2:us-east-1:123456789012:volume/vol-1", "backup:   job job-1 (completed)",
-		"recovery point: arn:aws:ec2:us-east-1::snapshot/snap-1", "HANDED TO CHAIN", "chain/x/eu-west-1/Default",
+		"recovery point: arn:aws:ec2:us-east-1::snapshot/snap-1", "LANDED", "copy-job-7", "arn:aws:ec2:eu-west-1::snapshot/snap-7",
+		"chain/x/eu-west-1/Default", "HANDED TO CHAIN", "chain/x/ap-south-1/x",
 		"SKIPPED", "not in the action's ResourceTypes",
 	} {
 		if !strings.Contains(out, want) {

@@ -3,6 +3,7 @@ package plancmd
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -84,5 +85,16 @@ func TestTriggerBacksUpAndCopiesOnTheEmulator(t *testing.T) {
 	rows := list(t, addr)
 	if len(rows) != 1 || rows[0].LastRun == nil || rows[0].LastRun.Outcome() != model.PlanRunCompleted {
 		t.Errorf("list after the run: %+v, want the last run COMPLETED", rows)
+	}
+
+	// 'regioncopy status' of the finished run reads as a summary, not raw JSON.
+	text := must(t, "status", trig.Triggered[0].WorkflowId, addr)
+	for _, want := range []string{"state:    COMPLETED", "plan:     " + examplePlan + ", rule " + exampleRule, "1 taken up; backups 1 completed"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("status of the run lacks %q:\n%s", want, text)
+		}
+	}
+	if strings.Contains(text, "status: {") {
+		t.Errorf("status of the run prints raw JSON:\n%s", text)
 	}
 }
