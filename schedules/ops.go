@@ -32,6 +32,28 @@ func (m *Manager) ScheduleIDs(ctx context.Context, planName string) ([]string, e
 	return ids, nil
 }
 
+// visibilitySettle bounds how long a command naming a whole plan waits for Temporal's
+// visibility store to show schedules that Apply created a moment ago: `plan apply`
+// followed at once by `plan trigger` must not say the plan has no schedules.
+const visibilitySettle = 5 * time.Second
+
+// ScheduleIDsSettled is ScheduleIDs, asked again for up to visibilitySettle while it
+// finds nothing, since an empty answer may only mean the store has not caught up.
+func (m *Manager) ScheduleIDsSettled(ctx context.Context, planName string) ([]string, error) {
+	deadline := time.Now().Add(visibilitySettle)
+	for {
+		ids, err := m.ScheduleIDs(ctx, planName)
+		if err != nil || len(ids) > 0 || time.Now().After(deadline) {
+			return ids, err
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+}
+
 // targets is the schedule of one rule when ruleName is set, else every schedule of the plan.
 func (m *Manager) targets(ctx context.Context, planName, ruleName string) ([]client.ScheduleHandle, error) {
 	var ids []string
@@ -39,7 +61,7 @@ func (m *Manager) targets(ctx context.Context, planName, ruleName string) ([]cli
 		ids = []string{ScheduleID(planName, ruleName)}
 	} else {
 		var err error
-		if ids, err = m.ScheduleIDs(ctx, planName); err != nil {
+		if ids, err = m.ScheduleIDsSettled(ctx, planName); err != nil {
 			return nil, err
 		}
 		if len(ids) == 0 {

@@ -17,7 +17,7 @@ func newCopiesCommand(app *App) *cobra.Command {
 		Short: "List the copies a chain has made: the proof of every copy",
 		Long: `List the copy records of one chain (chain/<resource ARN>/<Region>/<vault>), from its
 'copies' query: for each copy the source recovery point, the copy job, the destination
-recovery point, full or incremental, bytes, times, lifecycle, any extension of its
+recovery point, full or incremental, its size, times, lifecycle, any extension of its
 expiry, and its deletion.`,
 		Example: `  regioncopy copies chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-0abc/eu-west-1/Default --output json`,
 		Args:    ArgsUsage(cobra.ExactArgs(1)),

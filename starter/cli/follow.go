@@ -195,7 +195,7 @@ func (p *progressPrinter) destinationState(ctx context.Context, d model.Destinat
 			return "FAILED  " + r.Error
 		}
 		if rec := r.Record; rec != nil {
-			return fmt.Sprintf("%s  %s copy of %s  %s", rec.State, rec.Kind, formatBytes(rec.BackupSizeInBytes), orDash(rec.DestinationRecoveryPointArn))
+			return fmt.Sprintf("%s  %s copy (recovery point of %s)  %s", rec.State, rec.Kind, formatBytes(rec.BackupSizeInBytes), orDash(rec.DestinationRecoveryPointArn))
 		}
 	}
 	if d.ChainWorkflowId == "" {

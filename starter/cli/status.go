@@ -283,7 +283,7 @@ func printChainStatus(app *App, cs model.ChainStatus) {
 		fmt.Fprintf(w, "  current:  %s copy of %s, job %s (%s)\n", orDash(string(c.Kind)), c.SourceRecoveryPointArn, orDash(c.CopyJobId), orDash(c.State))
 	}
 	fmt.Fprintf(w, "  pending:  %d\n", len(cs.Pending))
-	fmt.Fprintf(w, "  copies:   %d total, %d full, %d live, %s moved\n", cs.CopiesTotal, cs.FullCopies, cs.LiveCopies, formatBytes(cs.BytesTotal))
+	fmt.Fprintf(w, "  copies:   %d total, %d full, %d live, size of copies %s\n", cs.CopiesTotal, cs.FullCopies, cs.LiveCopies, formatBytes(cs.BytesTotal))
 	fmt.Fprintf(w, "  last copy at: %s\n", formatTime(cs.LastCopyAt))
 	fmt.Fprintf(w, "  next expiry:  %s\n", formatTime(cs.NextExpiry))
 }

@@ -94,7 +94,7 @@ func scheduleIDs(ctx context.Context, c client.Client, planName, rule string) ([
 	if rule != "" {
 		return []string{schedules.ScheduleID(planName, rule)}, nil
 	}
-	ids, err := schedules.NewManager(c, schedules.Options{}).ScheduleIDs(ctx, planName)
+	ids, err := schedules.NewManager(c, schedules.Options{}).ScheduleIDsSettled(ctx, planName)
 	if err != nil {
 		return nil, err
 	}
