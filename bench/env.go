@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 
 	"github.com/regioncopy/regioncopy/devstack"
@@ -41,10 +42,10 @@ type env struct {
 	timeScale float64
 }
 
-func startEnv(ctx context.Context, o Options) (*env, error) {
+func startEnv(ctx context.Context, o Options, timeScale float64) (*env, error) {
 	st, err := devstack.Start(ctx, devstack.Options{
 		Temporal:  devstack.TemporalOptions{Headless: true},
-		TimeScale: o.TimeScale,
+		TimeScale: timeScale,
 		NoSample:  true,
 		TaskQueue: taskQueue,
 		Emulator:  emulator.Config{Seed: o.Seed, CopyBandwidth: copyBandwidth, BackupBandwidth: backupBandwidth},
@@ -152,48 +153,72 @@ func (e *env) requestCopy(ctx context.Context, srcRegion string, p point, destin
 	return run, nil
 }
 
-// waitEnqueued waits until every request named has handed its orders to its chains
-// (QueryStatus names a chain for every destination). On AWS's clock requests an hour
-// apart reach their chains in order; under a compressed clock a later request could
-// overtake an earlier one, which no hourly schedule does, so the benchmark keeps them in
-// order this way.
-func (e *env) waitEnqueued(ctx context.Context, ids []string) error {
+// waitEnqueued waits until every request named has handed its orders to its chains: its
+// history shows an ended EnqueueCopy activity (signal-with-start of the chain) for each of
+// the destinations, or the request has ended. On AWS's clock requests an hour apart reach
+// their chains in order; under a compressed clock a later request could overtake an
+// earlier one, which no hourly schedule does, so the benchmark keeps them in order this way.
+func (e *env) waitEnqueued(ctx context.Context, ids []string, destinations int) error {
 	deadline := time.Now().Add(time.Minute)
 	for _, id := range ids {
 		for {
-			v, err := e.client.QueryWorkflow(ctx, id, "", model.QueryStatus)
-			if err == nil {
-				var st model.RequestStatus
-				if err = v.Get(&st); err == nil && enqueued(st) {
-					break
-				}
+			h, err := fetchHistory(ctx, e, id)
+			if err == nil && enqueued(h, destinations) {
+				break
 			}
 			if time.Now().After(deadline) {
-				return fmt.Errorf("request %s has not reached its chains within a minute (last error: %v)", id, err)
+				return fmt.Errorf("request %s has not handed its orders to its chains within a minute (last error: %v)", id, err)
 			}
 			select {
 			case <-ctx.Done():
 				return ctx.Err()
-			case <-time.After(20 * time.Millisecond):
+			case <-time.After(50 * time.Millisecond):
 			}
 		}
 	}
 	return nil
 }
 
-func enqueued(st model.RequestStatus) bool {
-	if st.State == model.RequestRejected || st.State == model.RequestCompleted || st.State == model.RequestFailed {
-		return true
-	}
-	if len(st.Destinations) == 0 {
-		return false
-	}
-	for _, d := range st.Destinations {
-		if d.ChainWorkflowId == "" && d.Result == nil {
-			return false
+// enqueued reports whether a request's history shows every EnqueueCopy ended, or the
+// request itself ended.
+func enqueued(h *historypb.History, destinations int) bool {
+	scheduled := map[int64]bool{}
+	ended := 0
+	for _, ev := range h.Events {
+		switch ev.GetEventType() {
+		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
+			enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
+			enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:
+			return true
+		}
+		if a := ev.GetActivityTaskScheduledEventAttributes(); a != nil && a.GetActivityType().GetName() == model.ActEnqueueCopy {
+			scheduled[ev.GetEventId()] = true
+		}
+		for _, sid := range []int64{ev.GetActivityTaskCompletedEventAttributes().GetScheduledEventId(),
+			ev.GetActivityTaskFailedEventAttributes().GetScheduledEventId(),
+			ev.GetActivityTaskTimedOutEventAttributes().GetScheduledEventId()} {
+			if sid != 0 && scheduled[sid] {
+				ended++
+			}
 		}
 	}
-	return true
+	return len(scheduled) == destinations && ended == destinations
+}
+
+// waitCopyJobs waits until the emulator has created n copy jobs in all.
+func (e *env) waitCopyJobs(ctx context.Context, n int64) error {
+	deadline := time.Now().Add(time.Minute)
+	for e.emu.Counters().CopyJobs < n {
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the emulator has %d copy jobs a minute later, want %d", e.emu.Counters().CopyJobs, n)
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(20 * time.Millisecond):
+		}
+	}
+	return nil
 }
 
 // outcome is a finished copy request.

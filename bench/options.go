@@ -22,8 +22,8 @@ type Options struct {
 	Scenarios []string
 	// Backups is how many hourly recovery points each resource gets in the bytes scenario.
 	Backups int
-	// Resources is the size of the multi-resource variants of the bytes scenario (the
-	// single-resource variant always runs too).
+	// Resources is the size of the multi-resource variant of the bytes scenario (the
+	// single-resource variants always run too).
 	Resources int
 	// BacklogHours is how long the coalescing variant's first copies are held by AWS, so
 	// that the hourly recovery points taken meanwhile pile up as a backlog.
@@ -64,7 +64,7 @@ func parseOptions(args []string, stderr io.Writer) (Options, error) {
 	scenarios := fs.String("scenarios", strings.Join(o.Scenarios, ","), "comma-separated scenarios to run: bytes, history")
 	lengths := fs.String("job-lengths", joinDurations(o.JobLengths), "history scenario: emulated copy job durations, comma-separated Go durations")
 	fs.IntVar(&o.Backups, "backups", o.Backups, "bytes scenario: hourly recovery points per resource")
-	fs.IntVar(&o.Resources, "resources", o.Resources, "bytes scenario: resources in the multi-resource variants")
+	fs.IntVar(&o.Resources, "resources", o.Resources, "bytes scenario: resources in the multi-resource variant")
 	fs.IntVar(&o.BacklogHours, "backlog-hours", o.BacklogHours, "bytes scenario: hours the coalescing variant's first copies are held, building a backlog")
 	fs.Float64Var(&o.TimeScale, "time-scale", o.TimeScale, "emulator clock speed relative to the wall clock")
 	fs.Int64Var(&o.Seed, "seed", o.Seed, "emulator seed")
