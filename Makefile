@@ -3,7 +3,7 @@ GO       ?= go
 BIN      := $(CURDIR)/bin
 TEMPORAL := $(BIN)/temporal
 
-.PHONY: all build dev test vet fmt-check unit temporal-cli clean
+.PHONY: all build dev bench test vet fmt-check unit temporal-cli clean
 
 all: build
 
@@ -40,6 +40,11 @@ test: fmt-check vet $(TEMPORAL)
 dev: $(TEMPORAL)
 	$(GO) build -o bin/regioncopy ./starter
 	exec env REGIONCOPY_TEMPORAL_BIN=$(TEMPORAL) bin/regioncopy dev $(DEV_FLAGS)
+
+# Published benchmarks (bench/README.md): figures to bench/results/latest.{json,md}; exits 1
+# when a target is missed.
+bench: $(TEMPORAL)
+	REGIONCOPY_TEMPORAL_BIN=$(TEMPORAL) $(GO) run ./bench $(BENCH_FLAGS)
 
 # Fast loop: unit tests only (no dev server).
 unit:
