@@ -9,7 +9,11 @@
 //   - CopyChain (chain*.go): the entity workflow of one (resource, destination Region,
 //     destination vault). Serializes copies so only the first is full; records every copy;
 //     runs each live copy's lifecycle on durable timers; never lets its newest copy expire
-//     before a newer one has landed; continues as new between copies.
+//     before a newer one has landed; continues as new between copies. A run started
+//     without carried state (first run, or after termination or lost history) first adopts
+//     the copies from its source Region already in its vault (chain_adopt.go), so they
+//     keep their timers and guard, the next copy stays incremental and is recorded so,
+//     and an order for an adopted copy's recovery point starts no job.
 //
 // The walk of one copy: request → EnqueueCopy (signal-with-start) → chain → StartCopyJob
 // with a token derived from the chain's identity → PollCopyJob (one activity whose retries
