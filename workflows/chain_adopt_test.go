@@ -154,3 +154,26 @@ func TestChainContinuedAsNewDoesNotListAgain(t *testing.T) {
 	assert.NotEqual(t, model.CopyAdopted, h.copies[0].Kind)
 	assert.Equal(t, model.CopyFull, h.copies[0].Kind)
 }
+
+// With a faster AWS clock an adopted copy's instants cannot be placed on the workflow
+// clock until a copy job gives a reading of AWS's; until then its timers wait.
+func TestChainAdoptedCopyTimersWaitForAnAnchorWhenTimeIsScaled(t *testing.T) {
+	lc := model.Lifecycle{DeleteAfterDays: 35}
+	start := model.ChainStart{Key: chainKey, TimeScale: 2}
+
+	idle := newChainHarness(t)
+	idle.aws.addCopy(1, t0.Add(-25*day), dstVaultArn, srcVaultArn, lc) // DeleteAt: ten days in
+	idle.run(30*day, &ChainInput{ChainStart: start})
+	assert.Empty(t, idle.aws.calls().deletes)
+	assert.Empty(t, idle.aws.calls().updates, "no guard either before an anchor")
+
+	h := newChainHarness(t)
+	adopted := h.aws.addCopy(1, t0.Add(-25*day), dstVaultArn, srcVaultArn, lc)
+	h.send(time.Minute, h.order(2, t0.Add(-time.Hour), lc, "req-1"))
+	// Anchored at the copy job's start (one minute in), ten AWS days are five here.
+	h.run(6*day, &ChainInput{ChainStart: start})
+	calls := h.aws.calls()
+	require.Len(t, calls.deletes, 1)
+	assert.Equal(t, adopted, calls.deletes[0].RecoveryPointArn)
+	assert.Equal(t, model.RecordDeleted, recordOfDestination(t, h.copies, adopted).State)
+}
