@@ -26,7 +26,9 @@ const (
 // The chain runs one copy job at a time, oldest source recovery point first, so the first
 // copy into the vault is full and every later one incremental against the newest copy
 // still there. Duplicate orders for one recovery point are merged; orders marked Coalesce
-// are skipped (reported SUPERSEDED) when a newer recovery point is waiting. An order for a
+// are skipped (reported SUPERSEDED) when a newer recovery point is waiting, and answered
+// SUPERSEDED at once when a newer one is already copied or being copied (an order without
+// Coalesce is still copied, its record noting it came out of order). An order for a
 // recovery point already copied is answered with its copy; when it asks for another
 // lifecycle, the copy's lifecycle is changed as the set-lifecycle update would (same rules)
 // instead of copying again. Every copy is recorded, and every requester gets a
@@ -82,6 +84,8 @@ type inflightCopy struct {
 	// jobStartedAt is the workflow time the current attempt's StartCopyJob returned: the
 	// Temporal half of the copy's lifecycle anchor (see TrackedCopy).
 	jobStartedAt time.Time
+	// note is kept in the record's StatusMessage ahead of AWS's (see outOfOrderCopyNote).
+	note string
 }
 
 func newChain(ctx workflow.Context, in ChainInput) *chain {
@@ -125,6 +129,7 @@ func (c *chain) run(ctx workflow.Context) error {
 			}
 			c.settleCopiedOrders(ctx)
 			c.supersedeBacklog(ctx)
+			c.supersedeOutdated(ctx)
 			if len(c.Pending) > 0 {
 				c.startCopy(ctx)
 			}
@@ -224,12 +229,18 @@ func (c *chain) accept(ctx workflow.Context, o model.CopyOrder) {
 		}
 		prior = max(prior, r.Attempts)
 	}
-	c.Pending = append(c.Pending, PendingOrder{
+	p := PendingOrder{
 		Order:         o,
 		Requesters:    appendRequester(nil, o.RequesterWorkflowId),
 		ReceivedAt:    workflow.Now(ctx),
 		PriorAttempts: prior,
-	})
+	}
+	// Copying a point older than the newest copy moves bytes and protects nothing an
+	// order that allows coalescing asked for: answer it now instead of queueing it.
+	if c.supersedeOutOfOrder(ctx, p) {
+		return
+	}
+	c.Pending = append(c.Pending, p)
 	// Oldest source recovery point first; the ARN breaks ties so the order never depends
 	// on arrival order alone.
 	sort.SliceStable(c.Pending, func(i, j int) bool {

@@ -82,8 +82,8 @@ func TestChainRestartedAdoptsVaultCopiesOnDevServer(t *testing.T) {
 
 	first := order(s.RecoveryPointArns[0])
 	enqueue(first)
-	// The record in flight says COMPLETED before the new copy is described; wait for its
-	// calculated lifecycle too.
+	// A COMPLETED record carries its calculated lifecycle (the chain describes the new copy
+	// before marking it COMPLETED); the test checks that too.
 	copied := waitRecord("first copy", forSource(first.SourceRecoveryPointArn),
 		func(r model.CopyRecord) bool { return completed(r) && !r.DeleteAt.IsZero() })
 	assert.Equal(t, model.CopyFull, copied.Kind)

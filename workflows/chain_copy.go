@@ -16,6 +16,9 @@ const (
 	// versionAnchorAtJobStart: lifecycle timers anchored at the copy job's start (1)
 	// rather than at its end as the chain saw it (DefaultVersion).
 	versionAnchorAtJobStart = "lifecycle-anchor-at-job-start"
+	// versionCompleteWithFields: the record in flight turns COMPLETED only after the
+	// destination recovery point is described (1), not before (DefaultVersion).
+	versionCompleteWithFields = "complete-with-fields"
 )
 
 // startCopy takes the oldest waiting order and copies it in its own coroutine, so the
@@ -35,6 +38,8 @@ func (c *chain) startCopy(ctx workflow.Context) {
 	cur := &inflightCopy{PendingOrder: p}
 	cur.record = c.newRecord(ctx, p)
 	cur.record.State = model.JobCreated
+	cur.note = c.outOfOrderCopyNote(ctx, p.Order)
+	cur.record.StatusMessage = cur.note
 	done, settle := workflow.NewFuture(ctx)
 	cur.done = done
 	c.current = cur
@@ -101,7 +106,7 @@ func (c *chain) copyOne(ctx workflow.Context, cur *inflightCopy) {
 			return
 		}
 		rec.StartedAt = job.CreationDate
-		rec.StatusMessage = job.StatusMessage
+		rec.StatusMessage = withNote(cur.note, job.StatusMessage)
 		if job.State == model.JobCompleted {
 			c.completeCopy(ctx, cur, job)
 			return
@@ -132,10 +137,17 @@ func (c *chain) failCopy(ctx workflow.Context, rec *model.CopyRecord, msg string
 }
 
 // completeCopy fills the record of a completed job from the destination recovery point
-// (size, encryption key, AWS's calculated lifecycle).
+// (size, encryption key, AWS's calculated lifecycle). The copies and status queries show
+// the record in flight, so it says COMPLETED only once those fields are in: a reader never
+// sees a completed copy without its destination and DeleteAt. Until then it keeps the
+// job's last state seen while running.
 func (c *chain) completeCopy(ctx workflow.Context, cur *inflightCopy, job model.CopyJob) {
 	k, rec := c.start.Key, &cur.record
-	rec.State = model.JobCompleted
+	if workflow.GetVersion(ctx, versionCompleteWithFields, workflow.DefaultVersion, 1) >= 1 {
+		defer func() { rec.State = model.JobCompleted }()
+	} else {
+		rec.State = model.JobCompleted
+	}
 	rec.DestinationRecoveryPointArn = job.DestinationRecoveryPointArn
 	rec.EncryptionKeyArn = job.DestinationEncryptionKeyArn
 	rec.BackupSizeInBytes = job.BackupSizeInBytes
@@ -151,7 +163,7 @@ func (c *chain) completeCopy(ctx workflow.Context, cur *inflightCopy, job model.
 		// The copy exists (the job says so); without AWS's calculated lifecycle the chain
 		// computes it as AWS does, from the source creation date.
 		workflow.GetLogger(ctx).Warn("Could not describe the new copy", "Error", err)
-		rec.StatusMessage = "copy completed; describing it failed: " + errorMessage(err)
+		rec.StatusMessage = withNote(cur.note, "copy completed; describing it failed: "+errorMessage(err))
 		if d := rec.Lifecycle.MoveToColdStorageAfterDays; d > 0 {
 			rec.MoveToColdStorageAt = rec.SourceCreationDate.Add(time.Duration(d) * 24 * time.Hour)
 		}

@@ -55,6 +55,8 @@ type fakeAWS struct {
 	pollErr error
 	// deleteErrs scripts errors of successive DeleteRecoveryPoint calls.
 	deleteErrs []error
+	// describeErrs scripts errors of successive DescribeRecoveryPoint calls.
+	describeErrs []error
 	// pollDelay maps the AWS-clock wait before the next poll onto the worker's clock
 	// (identity unless AWS's clock runs faster).
 	pollDelay func(time.Duration) time.Duration
@@ -125,6 +127,13 @@ func calculated(created time.Time, l model.Lifecycle) model.CalculatedLifecycle 
 func (f *fakeAWS) DescribeRecoveryPoint(_ context.Context, in model.DescribeRecoveryPointInput) (model.RecoveryPoint, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
+	if len(f.describeErrs) > 0 {
+		err := f.describeErrs[0]
+		f.describeErrs = f.describeErrs[1:]
+		if err != nil {
+			return model.RecoveryPoint{}, err
+		}
+	}
 	rp, ok := f.points[in.RecoveryPointArn]
 	if !ok || rp.Region != in.Region {
 		return model.RecoveryPoint{}, notFound("recovery point " + in.RecoveryPointArn)
