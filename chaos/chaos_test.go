@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The worker, run as a process, is SIGKILLed six times at random moments and four
+// times at chosen ones (StartCopyJob in flight, StartCopyJob just answered, a poll in
+// flight, an expiry deletion in flight) while volumes are backed up and copied to two
+// Regions; with the worker left running, every request completes, every chain lists
+// each recovery point once, and the emulator shows one copy job per copy and token.
+// REGIONCOPY_CHAOS_SEED repeats a run.
+func TestWorkerSIGKILLedNoCopyLostOrDoubled(t *testing.T) {
+	if testing.Short() || os.Getenv("REGIONCOPY_SKIP_INTEGRATION") != "" {
+		t.Skip("chaos run skipped (-short or REGIONCOPY_SKIP_INTEGRATION)")
+	}
+	o := DefaultOptions()
+	o.Seed = time.Now().UnixNano() % 1_000_000_000
+	if s := os.Getenv("REGIONCOPY_CHAOS_SEED"); s != "" {
+		seed, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			t.Fatalf("REGIONCOPY_CHAOS_SEED=%q must be a whole number", s)
+		}
+		o.Seed = seed
+	}
+	t.Logf("seed %d (repeat with REGIONCOPY_CHAOS_SEED=%d or go run ./chaos -seed %d)", o.Seed, o.Seed, o.Seed)
+	o.Log = testLog{t}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	res, err := Run(ctx, o, "go test ./chaos")
+	if err != nil {
+		t.Fatalf("seed %d: %v", o.Seed, err)
+	}
+	t.Logf("results:\n%s", res.markdown())
+	for _, c := range res.Failed() {
+		t.Errorf("seed %d: %s: want %s, got %s\n%s", o.Seed, c.Name, c.Want, c.Got, strings.Join(c.Details, "\n"))
+	}
+	for _, p := range res.Problems {
+		t.Errorf("seed %d: %s", o.Seed, p)
+	}
+	f := res.Figures
+	if want := o.RandomKills + 4; f.Kills != want || f.DeliberateKills != 4 {
+		t.Errorf("kills: %d (%d deliberate), want %d (4 deliberate)", f.Kills, f.DeliberateKills, want)
+	}
+	if f.WorkerStarts != f.Kills+1 {
+		t.Errorf("worker processes started: %d, want one more than the %d kills", f.WorkerStarts, f.Kills)
+	}
+	if f.Duplicates != 0 || f.CopyJobs != int64(f.Copies) || f.Copies < o.Resources*o.Points*len(destinationRegions) {
+		t.Errorf("copies %d, copy jobs %d, duplicates %d: want one job per copy, none doubled, at least %d copies",
+			f.Copies, f.CopyJobs, f.Duplicates, o.Resources*o.Points*len(destinationRegions))
+	}
+	if f.RequestsSentTwice == 0 {
+		t.Error("no request was sent twice: the workload no longer repeats requests")
+	}
+}
+
+// testLog writes the run's progress lines to the test log.
+type testLog struct{ t *testing.T }
+
+func (l testLog) Write(p []byte) (int, error) {
+	l.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}

@@ -1,0 +1,70 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Options size a chaos run. The zero value is not valid; DefaultOptions is the go test run.
+type Options struct {
+	// Seed drives every random choice of the run: kill moments, pauses before restarts,
+	// the order of deliberate kills, the pauses between backups and the emulator's fault
+	// draws. It is printed first, so a failed run can be repeated.
+	Seed int64
+	// Resources is the number of EBS volumes; each is copied to both destination Regions.
+	Resources int
+	// Points is the number of successive recovery points taken of each volume.
+	Points int
+	// ShortLifecycle is the number of volumes whose copies live one (emulated) day, so
+	// that expiry deletions and the newest-copy guard happen while the worker is killed.
+	ShortLifecycle int
+	// LateShort lets the short-lifecycle volumes take points during the kills too. A
+	// killed activity is retried after its one-minute StartToClose timeout, which at
+	// 3600× is 2.5 emulated days: longer than the one-day lifecycle, so such copies can
+	// land already expired. Off by default: the short-lifecycle points are taken before
+	// the first kill.
+	LateShort bool
+	// RandomKills is the number of SIGKILLs at random moments; four deliberate kills
+	// (StartCopyJob in flight, StartCopyJob just answered, a poll, a delete) come on top.
+	RandomKills int
+	// Soak, when set, keeps killing at random moments for that long after the random
+	// kills are done, while the workload keeps taking backups and asking for copies.
+	Soak time.Duration
+	// TimeScale is the emulator clock's speed: 3600 makes a one-day lifecycle 24s.
+	TimeScale float64
+	// Log receives progress lines (kills, restarts, phases); nil discards them.
+	Log io.Writer
+}
+
+// DefaultOptions is the run `go test ./chaos` makes: about a minute on two cores.
+func DefaultOptions() Options {
+	return Options{Resources: 6, Points: 3, ShortLifecycle: 2, RandomKills: 6, TimeScale: 3600}
+}
+
+func (o Options) validate() error {
+	var errs []error
+	if o.Resources < 1 || o.Resources > 50 {
+		errs = append(errs, fmt.Errorf("resources %d must be between 1 and 50", o.Resources))
+	}
+	if o.Points < 1 || o.Points > 40 {
+		errs = append(errs, fmt.Errorf("points %d must be between 1 and 40 (a chain keeps 50 finished records)", o.Points))
+	}
+	if o.ShortLifecycle < 0 || o.ShortLifecycle > o.Resources {
+		errs = append(errs, fmt.Errorf("short-lifecycle %d must be between 0 and resources (%d)", o.ShortLifecycle, o.Resources))
+	}
+	if !o.LateShort && o.ShortLifecycle == o.Resources {
+		errs = append(errs, fmt.Errorf("short-lifecycle %d must be less than resources (%d): without -late-short those volumes are copied before the kills, and the kills need copies to start", o.ShortLifecycle, o.Resources))
+	}
+	if o.RandomKills < 0 {
+		errs = append(errs, fmt.Errorf("kills %d must not be negative", o.RandomKills))
+	}
+	if o.Soak < 0 {
+		errs = append(errs, fmt.Errorf("soak %s must not be negative", o.Soak))
+	}
+	if o.TimeScale < 600 || o.TimeScale > 86400 {
+		errs = append(errs, fmt.Errorf("time-scale %v must be between 600 and 86400 (copies of a few seconds, a day of lifecycle within the run)", o.TimeScale))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,180 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand"
+	"os"
+	"strconv"
+	"sync/atomic"
+	"time"
+
+	"github.com/regioncopy/regioncopy/devstack"
+	"github.com/regioncopy/regioncopy/emulator"
+)
+
+// settleTimeout bounds the wait, after the last kill, for every request to finish. An
+// activity whose worker was killed is retried only when its one-minute StartToClose
+// timeout passes, so recovery takes at least that.
+const settleTimeout = 5 * time.Minute
+
+// Run starts the dev server and the emulator, runs the worker as a process it SIGKILLs
+// and restarts on a schedule drawn from o.Seed while the workload asks for copies, then
+// leaves the worker running until every request has finished and checks the end state.
+// An error means the run could not be carried out; failed checks are in the results.
+func Run(ctx context.Context, o Options, command string) (res Results, err error) {
+	if err := o.validate(); err != nil {
+		return res, err
+	}
+	log := o.Log
+	if log == nil {
+		log = io.Discard
+	}
+	res = Results{Command: command, Seed: o.Seed, StartedAt: time.Now().UTC(), Options: ResultOptions{
+		Resources: o.Resources, Points: o.Points, ShortLifecycle: o.ShortLifecycle, LateShort: o.LateShort, RandomKills: o.RandomKills, TimeScale: o.TimeScale}}
+	if o.Soak > 0 {
+		res.Options.Soak = o.Soak.String()
+	}
+	fmt.Fprintf(log, "chaos: seed %d (repeat with -seed %d)\n", o.Seed, o.Seed)
+	began := time.Now()
+	defer func() { res.WallSeconds = time.Since(began).Seconds() }()
+
+	logDir, err := os.MkdirTemp("", "regioncopy-chaos-*")
+	if err != nil {
+		return res, err
+	}
+	defer func() {
+		if err == nil && res.OK() {
+			_ = os.RemoveAll(logDir)
+			return
+		}
+		res.LogDir = logDir
+		fmt.Fprintf(log, "chaos: worker logs kept in %s\n", logDir)
+	}()
+	bin, err := buildWorker(ctx, logDir)
+	if err != nil {
+		return res, err
+	}
+	st, err := devstack.Start(ctx, devstack.Options{
+		Temporal:  devstack.TemporalOptions{Headless: true},
+		TimeScale: o.TimeScale,
+		NoWorker:  true,
+		NoSample:  true,
+		TaskQueue: taskQueue,
+		Emulator: emulator.Config{
+			Seed:          o.Seed,
+			CopyBandwidth: resourceSize / (fullCopyWallSeconds * o.TimeScale),
+		},
+	})
+	if err != nil {
+		return res, fmt.Errorf("start the dev server and the emulator: %w", err)
+	}
+	wp := &workerProcess{bin: bin, logDir: logDir,
+		env: append(st.WorkerEnv(), "REGIONCOPY_LOG_LEVEL=info", "REGIONCOPY_METRICS_LISTEN=off")}
+	defer func() {
+		_, kerr := wp.kill()
+		err = errors.Join(err, kerr, st.Stop())
+	}()
+
+	w := &workload{emu: st.Emulator, client: st.Client, timeScale: o.TimeScale}
+	if err := w.prepare(ctx, o); err != nil {
+		return res, err
+	}
+	if err := wp.start(); err != nil {
+		return res, err
+	}
+
+	rng := rand.New(rand.NewSource(o.Seed))
+	k := &killer{rng: rng, worker: wp, emu: st.Emulator.Emulator, log: log, begin: time.Now()}
+	kinds := schedule(rng, o.RandomKills)
+	var killsDone atomic.Bool
+	workDone := make(chan error, 1)
+	during := w.resources
+	var deletesFrom time.Time
+	if !o.LateShort && o.ShortLifecycle > 0 {
+		// The first copies expire one emulated day after the first backup below.
+		day := time.Duration(float64(24*time.Hour) / o.TimeScale)
+		deletesFrom = time.Now().Add(day - 3*time.Second)
+		// The short-lifecycle volumes are the first ShortLifecycle resources.
+		fmt.Fprintf(log, "chaos: copying %d short-lifecycle volumes before the first kill\n", o.ShortLifecycle)
+		if err := w.prefill(ctx, o.Seed, o.Points, w.resources[:o.ShortLifecycle]); err != nil {
+			return res, err
+		}
+		during = w.resources[o.ShortLifecycle:]
+	}
+	k.begin = time.Now()
+	go func() {
+		workDone <- w.run(ctx, o.Seed+1000, during, o.Points, 1500*time.Millisecond, 4*time.Second, func() bool { return !killsDone.Load() })
+	}()
+	killErr := k.run(ctx, kinds, deletesFrom, time.Now().Add(o.Soak))
+	killsDone.Store(true)
+	if werr := <-workDone; werr != nil {
+		res.Problems = append(res.Problems, "workload: "+werr.Error())
+	}
+	if killErr != nil {
+		return res, fmt.Errorf("kill schedule: %w", killErr)
+	}
+	if !wp.running() {
+		if err := wp.start(); err != nil {
+			return res, err
+		}
+	}
+	fmt.Fprintf(log, "chaos: %6.1fs kills done; waiting for %d requests with the worker running\n", time.Since(k.begin).Seconds(), len(w.requests))
+
+	v := &verifier{w: w, fig: &res.Figures}
+	settle, cancel := context.WithTimeout(ctx, settleTimeout)
+	defer cancel()
+	v.waitRequests(settle)
+	fmt.Fprintf(log, "chaos: %6.1fs requests finished; checking\n", time.Since(k.begin).Seconds())
+	chains, err := v.queryChains(ctx)
+	if err != nil {
+		return res, err
+	}
+	v.checkChains(chains)
+	if err := v.checkJobs(ctx, chains); err != nil {
+		return res, err
+	}
+	v.checkFull(chains)
+	if err := v.checkExistence(ctx, chains); err != nil {
+		return res, err
+	}
+	v.checkKills(k.kills, wp, o)
+
+	res.Kills, res.Checks = k.kills, v.checks
+	res.Problems = append(res.Problems, wp.problems()...)
+	f := &res.Figures
+	f.WorkerStarts = wp.startCount()
+	f.Requests = len(w.requests)
+	for _, r := range w.requests {
+		if r.Sends > 1 {
+			f.RequestsSentTwice++
+		}
+	}
+	return res, nil
+}
+
+// checkKills: every deliberate kill landed, and expiry deletions happened while the
+// worker was being killed when some lifecycles are short.
+func (v *verifier) checkKills(kills []Kill, wp *workerProcess, o Options) {
+	var problems []string
+	for _, k := range kills {
+		if !k.Landed {
+			problems = append(problems, k.Kind+": "+k.Note)
+			continue
+		}
+		v.fig.Kills++
+		if k.Kind != KillRandom {
+			v.fig.DeliberateKills++
+		}
+	}
+	v.check("every kill landed (random and deliberate)", strconv.Itoa(len(kills)), v.fig.Kills, problems)
+	if o.ShortLifecycle > 0 {
+		var none []string
+		if v.fig.Deleted == 0 {
+			none = []string{"no copy was deleted at expiry: the short lifecycles did not expire within the run"}
+		}
+		v.check("expiry deletions happened during the run", "> 0", v.fig.Deleted, none)
+	}
+}
