@@ -17,11 +17,10 @@ import (
 
 // chainCopies is one chain's answer to the copies query.
 type chainCopies struct {
-	ID        string
-	Resource  *resource
-	Region    string
-	Records   []model.CopyRecord
-	queryTime time.Time
+	ID       string
+	Resource *resource
+	Region   string
+	Records  []model.CopyRecord
 }
 
 // verifier checks the end state against the workload's record of what it asked for.
@@ -80,7 +79,7 @@ func (v *verifier) queryChains(ctx context.Context) ([]*chainCopies, error) {
 			if err != nil {
 				return nil, err
 			}
-			ch.Records, ch.queryTime = recs, time.Now()
+			ch.Records = recs
 			chains = append(chains, ch)
 		}
 	}
@@ -326,12 +325,7 @@ func (v *verifier) present(ctx context.Context, c *backup.Client, arn string) (b
 	if err != nil {
 		return false, "", fmt.Errorf("describe recovery point %s: %w", arn, err)
 	}
-	switch out.Status {
-	case types.RecoveryPointStatusCompleted:
-		return true, string(out.Status), nil
-	default:
-		return false, string(out.Status), nil
-	}
+	return out.Status == types.RecoveryPointStatusCompleted, string(out.Status), nil
 }
 
 // stateNow is the chain's current record state of one destination recovery point.
