@@ -41,7 +41,7 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.ShortLifecycle, "short-lifecycle", o.ShortLifecycle, "volumes whose copies expire after one emulated day")
 	fs.BoolVar(&o.LateShort, "late-short", false, "short-lifecycle volumes take points during the kills too (their copies may land already expired)")
 	fs.IntVar(&o.RandomKills, "kills", o.RandomKills, "SIGKILLs at random moments (four deliberate ones come on top)")
-	fs.DurationVar(&o.Soak, "soak", 0, "after the scheduled kills, keep killing at random for this long")
+	fs.DurationVar(&o.Soak, "soak", 0, "keep killing at random until this long after the first kill (the scheduled kills come first)")
 	fs.Float64Var(&o.TimeScale, "time-scale", o.TimeScale, "emulator clock speed (3600: a one-day lifecycle lasts 24s)")
 	out := fs.String("out", "chaos/results/latest.json", "results file (JSON; Markdown next to it); empty: none")
 	if err := fs.Parse(args); err != nil {

@@ -29,8 +29,8 @@ type Options struct {
 	// RandomKills is the number of SIGKILLs at random moments; four deliberate kills
 	// (StartCopyJob in flight, StartCopyJob just answered, a poll, a delete) come on top.
 	RandomKills int
-	// Soak, when set, keeps killing at random moments for that long after the random
-	// kills are done, while the workload keeps taking backups and asking for copies.
+	// Soak, when set, keeps killing at random, after the scheduled kills, until that long
+	// after the first kill, while the workload keeps taking backups and asking for copies.
 	Soak time.Duration
 	// TimeScale is the emulator clock's speed: 3600 makes a one-day lifecycle 24s.
 	TimeScale float64
