@@ -3,7 +3,7 @@ GO       ?= go
 BIN      := $(CURDIR)/bin
 TEMPORAL := $(BIN)/temporal
 
-.PHONY: all build dev bench test vet fmt-check unit temporal-cli clean
+.PHONY: all build dev bench chaos test vet fmt-check unit temporal-cli clean
 
 all: build
 
@@ -45,6 +45,11 @@ dev: $(TEMPORAL)
 # when a target is missed.
 bench: $(TEMPORAL)
 	REGIONCOPY_TEMPORAL_BIN=$(TEMPORAL) $(GO) run ./bench $(BENCH_FLAGS)
+
+# The chaos run (chaos/README.md): the worker SIGKILLed at seeded moments; CHAOS_FLAGS such
+# as -seed N or -soak 10m; figures to chaos/results/latest.{json,md}.
+chaos: $(TEMPORAL)
+	REGIONCOPY_TEMPORAL_BIN=$(TEMPORAL) $(GO) run ./chaos $(CHAOS_FLAGS)
 
 # Fast loop: unit tests only (no dev server).
 unit:
