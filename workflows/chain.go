@@ -335,7 +335,8 @@ func (c *chain) addRecord(t TrackedCopy) {
 // exists is logged, not fatal: the record stays in the chain for `regioncopy status`.
 func (c *chain) notify(ctx workflow.Context, requesters []string, o model.CopyOrder, rec model.CopyRecord) {
 	errMsg := ""
-	if rec.State == model.JobFailed {
+	// A copy that landed expired does not exist: its requesters must not count it.
+	if rec.State == model.JobFailed || rec.State == model.RecordExpiredOnLanding {
 		errMsg = rec.StatusMessage
 		if errMsg == "" {
 			errMsg = "copy failed"

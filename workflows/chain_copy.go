@@ -143,8 +143,10 @@ func (c *chain) failCopy(ctx workflow.Context, rec *model.CopyRecord, msg string
 // job's last state seen while running.
 func (c *chain) completeCopy(ctx workflow.Context, cur *inflightCopy, job model.CopyJob) {
 	k, rec := c.start.Key, &cur.record
+	// final is the state the record ends in: COMPLETED unless the copy landed expired.
+	final := model.JobCompleted
 	if workflow.GetVersion(ctx, versionCompleteWithFields, workflow.DefaultVersion, 1) >= 1 {
-		defer func() { rec.State = model.JobCompleted }()
+		defer func() { rec.State = final }()
 	} else {
 		rec.State = model.JobCompleted
 	}
@@ -160,16 +162,24 @@ func (c *chain) completeCopy(ctx workflow.Context, cur *inflightCopy, job model.
 			RecoveryPointArn: job.DestinationRecoveryPointArn,
 		}).Get(ctx, &rp)
 	if err != nil {
-		// The copy exists (the job says so); without AWS's calculated lifecycle the chain
-		// computes it as AWS does, from the source creation date.
-		workflow.GetLogger(ctx).Warn("Could not describe the new copy", "Error", err)
-		rec.StatusMessage = withNote(cur.note, "copy completed; describing it failed: "+errorMessage(err))
+		// Without AWS's calculated lifecycle the chain computes it as AWS does, from the
+		// source creation date.
 		if d := rec.Lifecycle.MoveToColdStorageAfterDays; d > 0 {
 			rec.MoveToColdStorageAt = rec.SourceCreationDate.Add(time.Duration(d) * 24 * time.Hour)
 		}
 		if d := rec.Lifecycle.DeleteAfterDays; d > 0 {
 			rec.DeleteAt = rec.SourceCreationDate.Add(time.Duration(d) * 24 * time.Hour)
 		}
+		// NotFound right after the job completed: AWS removed the copy at once (it landed
+		// after its DeleteAt). Any other failure says nothing about the copy, which the
+		// job says exists.
+		if errorType(err) == model.ErrNotFound && c.landedExpiredVersion(ctx) >= 1 {
+			final = model.RecordExpiredOnLanding
+			c.recordExpiredOnLanding(ctx, cur, job, "describing it answered NotFound: "+errorMessage(err))
+			return
+		}
+		workflow.GetLogger(ctx).Warn("Could not describe the new copy", "Error", err)
+		rec.StatusMessage = withNote(cur.note, "copy completed; describing it failed: "+errorMessage(err))
 		return
 	}
 	if rp.BackupSizeInBytes > 0 {
@@ -183,6 +193,10 @@ func (c *chain) completeCopy(ctx workflow.Context, cur *inflightCopy, job model.
 	}
 	rec.MoveToColdStorageAt = rp.CalculatedLifecycle.MoveToColdStorageAt
 	rec.DeleteAt = rp.CalculatedLifecycle.DeleteAt
+	if removedByAWS(rp) && c.landedExpiredVersion(ctx) >= 1 {
+		final = model.RecordExpiredOnLanding
+		c.recordExpiredOnLanding(ctx, cur, job, fmt.Sprintf("described with Status %s, StorageClass %s", rp.Status, rp.StorageClass))
+	}
 }
 
 // nextKind says whether the next copy job will be full or incremental: incremental only

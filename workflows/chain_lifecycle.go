@@ -179,6 +179,10 @@ func (c *chain) extend(ctx workflow.Context, t *TrackedCopy) {
 	lc.DeleteAfterDays += addDays
 	rp, err := c.updateLifecycle(ctx, t, lc, fmt.Sprintf("extend newest copy by %d days", addDays))
 	if err != nil {
+		if errorType(err) == model.ErrNotFound && c.landedExpiredVersion(ctx) >= 1 {
+			c.markGone(ctx, t, fmt.Sprintf("extend it as the newest copy by %d days", addDays), err)
+			return
+		}
 		t.RetryAt = now.Add(scaled(DeleteRetryDelay, ts))
 		t.Record.StatusMessage = "newest-copy guard could not extend the lifecycle: " + errorMessage(err)
 		workflow.GetLogger(ctx).Error("Newest-copy guard failed", "DestinationRecoveryPointArn", t.Record.DestinationRecoveryPointArn, "Error", err)
@@ -223,6 +227,10 @@ func (c *chain) releaseGuard(ctx workflow.Context) {
 		}
 		rp, err := c.updateLifecycle(ctx, t, t.OriginalLifecycle, "restore original lifecycle")
 		if err != nil {
+			if errorType(err) == model.ErrNotFound && c.landedExpiredVersion(ctx) >= 1 {
+				c.markGone(ctx, t, "restore its original lifecycle", err)
+				continue
+			}
 			// The extension stays in AWS; the copy is deleted at ExtendedUntil instead.
 			workflow.GetLogger(ctx).Warn("Could not restore a copy's original lifecycle", "Error", err)
 			continue

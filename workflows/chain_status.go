@@ -172,7 +172,7 @@ func (c *chain) details() string {
 	}
 	if c.LastFailed {
 		for i := len(c.Copies) - 1; i >= 0; i-- {
-			if r := c.Copies[i].Record; r.State == model.JobFailed {
+			if r := c.Copies[i].Record; r.State == model.JobFailed || r.State == model.RecordExpiredOnLanding {
 				fmt.Fprintf(&b, "\n**Last copy failed:** %s\n", r.StatusMessage)
 				break
 			}

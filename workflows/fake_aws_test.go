@@ -57,6 +57,12 @@ type fakeAWS struct {
 	deleteErrs []error
 	// describeErrs scripts errors of successive DescribeRecoveryPoint calls.
 	describeErrs []error
+	// removeLandedExpired, when set, removes a copy that lands at or after its own DeleteAt
+	// at once, as AWS does; unset, the copy stays until deleted (AWS's removal can lag).
+	removeLandedExpired bool
+	// landedExpiredStatus, when set, is the Status such a copy is described with instead
+	// (EXPIRED or DELETING: AWS has not finished removing it).
+	landedExpiredStatus string
 	// pollDelay maps the AWS-clock wait before the next poll onto the worker's clock
 	// (identity unless AWS's clock runs faster).
 	pollDelay func(time.Duration) time.Duration
@@ -233,6 +239,16 @@ func (f *fakeAWS) PollCopyJob(_ context.Context, in model.PollCopyJobInput) (mod
 				Lifecycle: j.lc, CalculatedLifecycle: calculated(j.src.CreationDate, j.lc),
 				SourceBackupVaultArn: j.src.BackupVaultArn,
 			}
+			if del := f.points[dest].CalculatedLifecycle.DeleteAt; !del.IsZero() && !j.endAt.Before(del) {
+				switch {
+				case f.landedExpiredStatus != "":
+					rp := f.points[dest]
+					rp.Status = f.landedExpiredStatus
+					f.points[dest] = rp
+				case f.removeLandedExpired:
+					delete(f.points, dest)
+				}
+			}
 		} else {
 			j.job.StatusMessage = "Insufficient privileges to perform this action on the KMS key"
 		}
@@ -280,6 +296,14 @@ func (f *fakeAWS) EnqueueCopy(ctx context.Context, in model.EnqueueCopyInput) (m
 		return f.enqueue(ctx, in)
 	}
 	return model.EnqueueCopyOutput{ChainWorkflowId: model.ChainWorkflowID(in.Key), RunId: "run"}, nil
+}
+
+// removePoint takes a recovery point out of its vault, as AWS does when it is deleted
+// behind the chain's back.
+func (f *fakeAWS) removePoint(arn string) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	delete(f.points, arn)
 }
 
 func (f *fakeAWS) setJobDuration(d time.Duration) {

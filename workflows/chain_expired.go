@@ -1,0 +1,64 @@
+package workflows
+
+import (
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/regioncopy/regioncopy/model"
+)
+
+// versionLandedExpired: a copy whose destination recovery point is gone (or going) right
+// after its job COMPLETED is recorded EXPIRED_ON_LANDING and reported as an error, and a
+// live copy that AWS answers NotFound for when the guard updates its lifecycle is
+// recorded DELETED (1). Before, the first was recorded COMPLETED and the second retried
+// for ever (DefaultVersion). Asked only when such an answer arrives, so chains that never
+// meet one record no marker and replay unchanged.
+const versionLandedExpired = "copy-landed-expired"
+
+func (c *chain) landedExpiredVersion(ctx workflow.Context) workflow.Version {
+	return workflow.GetVersion(ctx, versionLandedExpired, workflow.DefaultVersion, 1)
+}
+
+// removedByAWS reports whether a recovery point, as described, is being or has been
+// removed: a copy that landed after its DeleteAt is described this way, or not at all.
+func removedByAWS(rp model.RecoveryPoint) bool {
+	return rp.Status == model.RecoveryPointExpired || rp.Status == model.RecoveryPointDeleting ||
+		rp.StorageClass == model.StorageClassDeleted
+}
+
+// recordExpiredOnLanding ends the record of a copy whose job completed but whose copy AWS
+// removed at once. seen says what the describe call answered. The record keeps the
+// DeleteAt the copy had, so a reader sees why.
+func (c *chain) recordExpiredOnLanding(ctx workflow.Context, cur *inflightCopy, job model.CopyJob, seen string) {
+	rec := &cur.record
+	rec.State = model.RecordExpiredOnLanding
+	var msg string
+	if !rec.DeleteAt.IsZero() && !job.CompletionDate.IsZero() && !job.CompletionDate.Before(rec.DeleteAt) {
+		msg = fmt.Sprintf("copy job %s completed at %s, after the copy's DeleteAt %s: AWS removed the copy at once because it landed already expired; the copy does not exist (%s)",
+			job.CopyJobId, formatTime(job.CompletionDate), formatTime(rec.DeleteAt), seen)
+	} else {
+		msg = fmt.Sprintf("copy job %s completed but AWS removed the copy at once (DeleteAt %s); the copy does not exist (%s)",
+			job.CopyJobId, formatTime(rec.DeleteAt), seen)
+	}
+	rec.StatusMessage = withNote(cur.note, msg)
+	workflow.GetLogger(ctx).Warn("Copy landed already expired; AWS removed it at once",
+		"RecoveryPointArn", rec.SourceRecoveryPointArn, "DestinationRecoveryPointArn", rec.DestinationRecoveryPointArn,
+		"CopyJobId", job.CopyJobId, "CompletionDate", job.CompletionDate, "DeleteAt", rec.DeleteAt, "Seen", seen)
+}
+
+// markGone records a live copy that AWS no longer has (it answered NotFound while the
+// chain was acting on it) as DELETED before its time. It is no longer live, so its timers
+// stop, the guard moves to the next newest copy, and the next copy's kind is computed
+// without it.
+func (c *chain) markGone(ctx workflow.Context, t *TrackedCopy, doing string, err error) {
+	now := workflow.Now(ctx)
+	t.Record.StatusMessage = fmt.Sprintf("gone before its time: AWS answered NotFound when the chain tried to %s (DeleteAt %s): %s",
+		doing, formatTime(t.effectiveDeleteAt()), errorMessage(err))
+	t.Record.State = model.RecordDeleted
+	t.Record.DeletedAt = now
+	t.RetryAt = time.Time{}
+	workflow.GetLogger(ctx).Warn("Copy gone from the vault before its time",
+		"DestinationRecoveryPointArn", t.Record.DestinationRecoveryPointArn, "Doing", doing, "Error", err)
+}

@@ -1,0 +1,85 @@
+package workflows
+
+import (
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/regioncopy/regioncopy/model"
+)
+
+// A copy whose job ends after its own DeleteAt is removed by AWS at once: the chain must
+// not record it COMPLETED, must tell its requester it does not exist, and must copy the
+// next recovery point FULL because no base is left.
+func TestChainCopyLandingExpiredIsNotACopy(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		status string // "": the copy is gone (NotFound)
+	}{{"gone", ""}, {"status EXPIRED", model.RecoveryPointExpired}, {"status DELETING", model.RecoveryPointDeleting}} {
+		t.Run(tc.name, func(t *testing.T) { testCopyLandingExpired(t, tc.status) })
+	}
+}
+
+func testCopyLandingExpired(t *testing.T, status string) {
+	h := newChainHarness(t)
+	h.aws.removeLandedExpired = status == ""
+	h.aws.landedExpiredStatus = status
+	// DeleteAt = t0+1h; the job starts at t0+1m and takes 2h.
+	o1 := h.order(1, t0.Add(-day+time.Hour), model.Lifecycle{DeleteAfterDays: 1}, "req-1")
+	o2 := h.order(2, t0.Add(day), model.Lifecycle{DeleteAfterDays: 100}, "req-2")
+	h.send(time.Minute, o1)
+	h.send(2*day, o2)
+	h.run(3*day, nil)
+
+	first := recordFor(t, h.copies, o1.SourceRecoveryPointArn)
+	assert.Equal(t, model.RecordExpiredOnLanding, first.State)
+	assert.Contains(t, first.StatusMessage, "landed already expired")
+	assert.Contains(t, first.StatusMessage, "does not exist")
+	assert.Equal(t, t0.Add(time.Hour), first.DeleteAt, "the DeleteAt it landed after")
+
+	res := h.resultsFor("req-1")
+	require.Len(t, res, 1)
+	assert.Contains(t, res[0].Error, "does not exist", "the requester is told there is no copy")
+	require.NotNil(t, res[0].Record)
+	assert.Equal(t, model.RecordExpiredOnLanding, res[0].Record.State)
+
+	second := recordFor(t, h.copies, o2.SourceRecoveryPointArn)
+	assert.Equal(t, model.JobCompleted, second.State)
+	assert.Equal(t, model.CopyFull, second.Kind, "no copy was left in the vault to base an incremental on")
+	assert.Empty(t, h.resultsFor("req-2")[0].Error)
+
+	assert.Equal(t, 1, h.status.LiveCopies)
+	assert.Equal(t, 1, h.status.CopiesTotal, "a copy that landed expired is not counted")
+	assert.Empty(t, h.aws.calls().updates, "a copy that does not exist is never guarded")
+}
+
+// A live newest copy that AWS no longer has (the guard's lifecycle update answers
+// NotFound) is recorded DELETED at once rather than retried for ever, and the next copy
+// is FULL.
+func TestChainGuardMeetingNotFoundRecordsTheCopyGone(t *testing.T) {
+	h := newChainHarness(t)
+	o1 := h.order(1, t0, model.Lifecycle{DeleteAfterDays: 10}, "")
+	o2 := h.order(2, t0.Add(11*day), model.Lifecycle{DeleteAfterDays: 100}, "")
+	h.send(time.Minute, o1)
+	h.at(5*day, func() {
+		copies, _ := h.observe()
+		require.Len(t, copies, 1)
+		h.aws.removePoint(copies[0].DestinationRecoveryPointArn)
+	})
+	h.send(12*day, o2)
+	h.run(14*day, nil)
+
+	first := recordFor(t, h.copies, o1.SourceRecoveryPointArn)
+	assert.Equal(t, model.RecordDeleted, first.State)
+	assert.Contains(t, first.StatusMessage, "gone before its time")
+	// The guard fires GuardMargin before DeleteAt (t0+10d).
+	assert.WithinDuration(t, t0.Add(9*day), first.DeletedAt, time.Hour)
+	assert.Equal(t, 1, len(h.aws.calls().updates), "NotFound is final: the guard does not retry")
+
+	second := recordFor(t, h.copies, o2.SourceRecoveryPointArn)
+	assert.Equal(t, model.JobCompleted, second.State)
+	assert.Equal(t, model.CopyFull, second.Kind, "the only earlier copy is gone")
+	assert.Equal(t, 1, h.status.LiveCopies)
+}
