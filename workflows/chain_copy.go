@@ -66,7 +66,7 @@ func (c *chain) copyOne(ctx workflow.Context, cur *inflightCopy) {
 	for i := 1; i <= CopyAttempts; i++ {
 		attempt := cur.PriorAttempts + i
 		rec.Attempts = attempt
-		rec.Kind = c.nextKind()
+		rec.Kind = c.kindAfterLifecycle(ctx)
 		rec.State = model.JobCreated
 		rec.CopyJobId = ""
 		c.poke()

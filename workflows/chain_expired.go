@@ -17,6 +17,26 @@ import (
 // meet one record no marker and replay unchanged.
 const versionLandedExpired = "copy-landed-expired"
 
+// versionKindAfterLifecycle: the kind of a copy is computed once a lifecycle pass in
+// progress has ended (1), not while it waits on AWS (DefaultVersion). The main loop starts
+// the next copy and then runs the lifecycle events due; a newest-copy guard among them may
+// learn that the base copy is gone, and the copy must not be recorded INCREMENTAL on a
+// base AWS no longer has.
+const versionKindAfterLifecycle = "copy-kind-after-lifecycle"
+
+// kindAfterLifecycle is nextKind, computed after any lifecycle pass in progress.
+func (c *chain) kindAfterLifecycle(ctx workflow.Context) model.CopyKind {
+	if workflow.GetVersion(ctx, versionKindAfterLifecycle, workflow.DefaultVersion, 1) < 1 {
+		return c.nextKind()
+	}
+	if err := c.lifecycleLock.Lock(ctx); err != nil {
+		// Canceled while waiting: the copy's own calls end it, with this kind recorded.
+		return c.nextKind()
+	}
+	defer c.lifecycleLock.Unlock()
+	return c.nextKind()
+}
+
 func (c *chain) landedExpiredVersion(ctx workflow.Context) workflow.Version {
 	return workflow.GetVersion(ctx, versionLandedExpired, workflow.DefaultVersion, 1)
 }

@@ -83,3 +83,24 @@ func TestChainGuardMeetingNotFoundRecordsTheCopyGone(t *testing.T) {
 	assert.Equal(t, model.CopyFull, second.Kind, "the only earlier copy is gone")
 	assert.Equal(t, 1, h.status.LiveCopies)
 }
+
+// A copy that lands shortly before its DeleteAt is guarded at once; when AWS has already
+// removed it, the copy waiting behind it must be recorded FULL: its kind is computed after
+// the guard learns the base is gone, not while the guard waits on AWS.
+func TestChainKindWaitsForTheGuardThatFindsTheBaseGone(t *testing.T) {
+	h := newChainHarness(t)
+	h.aws.updateErrs = []error{notFound("recovery point")}
+	// DeleteAt = t0+5h: within GuardMargin as soon as the copy lands at t0+2h01m.
+	o1 := h.order(1, t0.Add(-day+5*time.Hour), model.Lifecycle{DeleteAfterDays: 1}, "")
+	o2 := h.order(2, t0, model.Lifecycle{DeleteAfterDays: 100}, "")
+	h.send(time.Minute, o1)
+	h.send(time.Hour, o2)
+	h.run(day, nil)
+
+	first := recordFor(t, h.copies, o1.SourceRecoveryPointArn)
+	assert.Equal(t, model.RecordDeleted, first.State)
+	assert.Contains(t, first.StatusMessage, "gone before its time")
+	second := recordFor(t, h.copies, o2.SourceRecoveryPointArn)
+	assert.Equal(t, model.JobCompleted, second.State)
+	assert.Equal(t, model.CopyFull, second.Kind, "the guard found the only base gone before this copy started")
+}

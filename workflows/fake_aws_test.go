@@ -55,6 +55,8 @@ type fakeAWS struct {
 	pollErr error
 	// deleteErrs scripts errors of successive DeleteRecoveryPoint calls.
 	deleteErrs []error
+	// updateErrs scripts errors of successive UpdateRecoveryPointLifecycle calls.
+	updateErrs []error
 	// describeErrs scripts errors of successive DescribeRecoveryPoint calls.
 	describeErrs []error
 	// removeLandedExpired, when set, removes a copy that lands at or after its own DeleteAt
@@ -260,6 +262,13 @@ func (f *fakeAWS) UpdateRecoveryPointLifecycle(_ context.Context, in model.Updat
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.updates = append(f.updates, in)
+	if len(f.updateErrs) > 0 {
+		err := f.updateErrs[0]
+		f.updateErrs = f.updateErrs[1:]
+		if err != nil {
+			return model.RecoveryPoint{}, err
+		}
+	}
 	rp, ok := f.points[in.RecoveryPointArn]
 	if !ok {
 		return model.RecoveryPoint{}, notFound("recovery point " + in.RecoveryPointArn)
