@@ -43,7 +43,8 @@ type Figures struct {
 	Chains                               int
 	// Copies are the chains' records; Deleted of them were deleted at expiry and
 	// GuardExtended are newest copies whose expiry the chain pushed back.
-	Copies, Deleted, GuardExtended int
+	// LandedExpired of them are EXPIRED_ON_LANDING: their job finished after their DeleteAt.
+	Copies, Deleted, GuardExtended, LandedExpired int
 	// From the emulator's counters.
 	CopyJobs, StartCopyJobCalls                    int64
 	IdempotencyTokens                              int
@@ -111,7 +112,7 @@ func (r Results) markdown() string {
 		{"worker processes started", f.WorkerStarts},
 		{"requests (sent twice) / completed", fmt.Sprintf("%d (%d) / %d", f.Requests, f.RequestsSentTwice, f.RequestsCompleted)},
 		{"chains", f.Chains},
-		{"copies recorded (deleted at expiry, guard-extended)", fmt.Sprintf("%d (%d, %d)", f.Copies, f.Deleted, f.GuardExtended)},
+		{"copies recorded (deleted at expiry, guard-extended, landed expired)", fmt.Sprintf("%d (%d, %d, %d)", f.Copies, f.Deleted, f.GuardExtended, f.LandedExpired)},
 		{"copy jobs created / StartCopyJob calls / idempotency tokens", fmt.Sprintf("%d / %d / %d", f.CopyJobs, f.StartCopyJobCalls, f.IdempotencyTokens)},
 		{"full copies: emulator / expected (after an expired base)", fmt.Sprintf("%d / %d (%d)", f.EmulatorFullCopies, f.ExpectedFullCopies, f.JustifiedByExpiry)},
 		{"incremental copies (emulator)", f.EmulatorIncrementalCopies},

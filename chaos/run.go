@@ -132,7 +132,9 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 	if err != nil {
 		return res, err
 	}
-	v.checkChains(chains)
+	if err := v.checkChains(ctx, chains); err != nil {
+		return res, err
+	}
 	if err := v.checkJobs(ctx, chains); err != nil {
 		return res, err
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/regioncopy/regioncopy/model"
 )
@@ -41,22 +42,42 @@ func (v *verifier) check(name, want string, got any, details []string) {
 }
 
 // waitRequests waits for every request's workflow to finish and checks that each
-// completed with a COMPLETED copy in both destinations.
+// completed with a COMPLETED copy in both destinations, or, for a destination whose copy
+// job finished after the copy's own DeleteAt, with an error and an EXPIRED_ON_LANDING record.
 func (v *verifier) waitRequests(ctx context.Context) {
 	var problems []string
 	completed := 0
 	for _, r := range v.w.requests {
 		var res model.CopyRequestResult
 		if err := v.w.client.GetWorkflow(ctx, r.WorkflowID, "").Get(ctx, &res); err != nil {
-			problems = append(problems, fmt.Sprintf("%s: %v", r.WorkflowID, err))
-			continue
+			// A request with a failed destination fails with ErrCopyFailed, its result
+			// in the details: each destination is judged below all the same.
+			var appErr *temporal.ApplicationError
+			if !errors.As(err, &appErr) || appErr.Type() != model.ErrCopyFailed || !appErr.HasDetails() || appErr.Details(&res) != nil {
+				problems = append(problems, fmt.Sprintf("%s: %v", r.WorkflowID, err))
+				continue
+			}
 		}
 		ok := len(res.Results) == len(destinationRegions)
 		for _, d := range res.Results {
-			if d.Error != "" || d.Record == nil || d.Record.State != model.JobCompleted {
-				ok = false
-				problems = append(problems, fmt.Sprintf("%s: %s: error %q record %+v", r.WorkflowID, d.Destination.BackupVaultArn, d.Error, d.Record))
+			if d.Error == "" && d.Record != nil && d.Record.State == model.JobCompleted {
+				continue
 			}
+			// A copy whose job finished after its own DeleteAt does not exist: its
+			// requester is told so with an error, which is right only if it did land late.
+			if d.Error != "" && d.Record != nil && d.Record.State == model.RecordExpiredOnLanding {
+				why, err := v.landedExpiredProblem(ctx, *d.Record)
+				if err != nil {
+					problems = append(problems, fmt.Sprintf("%s: %s: %v", r.WorkflowID, d.Destination.BackupVaultArn, err))
+					ok = false
+				} else if why != "" {
+					problems = append(problems, fmt.Sprintf("%s: %s: %s", r.WorkflowID, d.Destination.BackupVaultArn, why))
+					ok = false
+				}
+				continue
+			}
+			ok = false
+			problems = append(problems, fmt.Sprintf("%s: %s: error %q record %+v", r.WorkflowID, d.Destination.BackupVaultArn, d.Error, d.Record))
 		}
 		if ok {
 			completed++
@@ -65,7 +86,8 @@ func (v *verifier) waitRequests(ctx context.Context) {
 		}
 	}
 	v.fig.RequestsCompleted = completed
-	v.check("every request completed with a copy in both destinations", fmt.Sprint(len(v.w.requests)), completed, problems)
+	v.check("every request completed with a copy in both destinations (or an error for a copy that landed after its DeleteAt)",
+		fmt.Sprint(len(v.w.requests)), completed, problems)
 }
 
 // queryChains asks every chain for its copies.
@@ -99,8 +121,9 @@ func (v *verifier) copies(ctx context.Context, chainID string) ([]model.CopyReco
 }
 
 // checkChains: every recovery point of the resource exactly once, COMPLETED, or DELETED
-// when its lifecycle is the short one.
-func (v *verifier) checkChains(chains []*chainCopies) {
+// when its lifecycle is the short one, or EXPIRED_ON_LANDING when its job finished after
+// the copy's DeleteAt.
+func (v *verifier) checkChains(ctx context.Context, chains []*chainCopies) error {
 	var problems []string
 	for _, ch := range chains {
 		seen := map[string]int{}
@@ -112,6 +135,17 @@ func (v *verifier) checkChains(chains []*chainCopies) {
 			case r.State == model.RecordDeleted && ch.Resource.Lifecycle == shortLifecycle:
 				v.fig.Copies++
 				v.fig.Deleted++
+			case r.State == model.RecordExpiredOnLanding:
+				why, err := v.landedExpiredProblem(ctx, r)
+				if err != nil {
+					return err
+				}
+				if why != "" {
+					problems = append(problems, fmt.Sprintf("%s: %s", ch.ID, why))
+				} else {
+					v.fig.Copies++
+					v.fig.LandedExpired++
+				}
 			default:
 				problems = append(problems, fmt.Sprintf("%s: %s is %s (%s)", ch.ID, r.SourceRecoveryPointArn, r.State, r.StatusMessage))
 			}
@@ -133,8 +167,9 @@ func (v *verifier) checkChains(chains []*chainCopies) {
 	for _, r := range v.w.resources {
 		want += len(r.Points) * len(destinationRegions)
 	}
-	v.check("every chain lists each recovery point exactly once, COMPLETED (or DELETED after expiry)",
+	v.check("every chain lists each recovery point exactly once, COMPLETED (or DELETED after expiry, or EXPIRED_ON_LANDING after a late job)",
 		fmt.Sprint(want), v.fig.Copies, problems)
+	return nil
 }
 
 // checkJobs: one copy job per idempotency token, one per copy, and no job the chains
@@ -207,7 +242,8 @@ func (v *verifier) listCopyJobs(ctx context.Context) ([]types.CopyJob, error) {
 
 // checkFull computes, from the chains' records, which copies had to be full: the first
 // of a chain, and any whose every earlier copy had been deleted by the chain or expired
-// in AWS (its DeleteAt, or the guard's extension, passed) before its job was created, so
+// in AWS (its DeleteAt, or the guard's extension, passed) before its job was created (so
+// also any that landed already expired), so
 // that no base was left in the vault. The chains' kinds and the emulator's count
 // of full and incremental jobs must both agree with it.
 func (v *verifier) checkFull(chains []*chainCopies) {
@@ -233,6 +269,8 @@ func (v *verifier) checkFull(chains []*chainCopies) {
 				}
 				expiredInAWS := !awsDelete.IsZero() && !awsDelete.After(r.StartedAt)
 				deletedByChain := b.State == model.RecordDeleted && !b.DeletedAt.After(start)
+				// A copy that landed expired is covered by expiredInAWS: its DeleteAt is
+				// before its job's completion, so before any later job's creation.
 				if !expiredInAWS && !deletedByChain {
 					full = false
 				}
@@ -266,7 +304,7 @@ func (v *verifier) checkFull(chains []*chainCopies) {
 }
 
 // checkExistence: every destination recovery point a chain holds as COMPLETED is in its
-// vault, every one recorded DELETED is not, and the vaults hold no copy of the workload's
+// vault, every one recorded DELETED or EXPIRED_ON_LANDING is not, and the vaults hold no copy of the workload's
 // volumes that no chain records.
 func (v *verifier) checkExistence(ctx context.Context, chains []*chainCopies) error {
 	var problems []string
@@ -280,6 +318,8 @@ func (v *verifier) checkExistence(ctx context.Context, chains []*chainCopies) er
 				return err
 			}
 			switch {
+			case r.State == model.RecordExpiredOnLanding && present:
+				problems = append(problems, fmt.Sprintf("%s: %s recorded EXPIRED_ON_LANDING but in the vault (%s)", ch.ID, r.DestinationRecoveryPointArn, status))
 			case r.State == model.RecordDeleted && present:
 				problems = append(problems, fmt.Sprintf("%s: %s recorded DELETED but still in the vault (%s)", ch.ID, r.DestinationRecoveryPointArn, status))
 			case r.State == model.JobCompleted && !present:
