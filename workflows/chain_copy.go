@@ -173,6 +173,11 @@ func (c *chain) completeCopy(ctx workflow.Context, cur *inflightCopy, job model.
 		// NotFound right after the job completed: AWS removed the copy at once (it landed
 		// after its DeleteAt). Any other failure says nothing about the copy, which the
 		// job says exists.
+		if errorType(err) == model.ErrNotFound && c.landedInTimeThenGone(ctx, job, rec.DeleteAt) {
+			final = model.RecordDeleted
+			c.recordGoneAfterLanding(ctx, cur, job, "describing it answered NotFound: "+errorMessage(err))
+			return
+		}
 		if errorType(err) == model.ErrNotFound && c.landedExpiredVersion(ctx) >= 1 {
 			final = model.RecordExpiredOnLanding
 			c.recordExpiredOnLanding(ctx, cur, job, "describing it answered NotFound: "+errorMessage(err))
@@ -193,6 +198,11 @@ func (c *chain) completeCopy(ctx workflow.Context, cur *inflightCopy, job model.
 	}
 	rec.MoveToColdStorageAt = rp.CalculatedLifecycle.MoveToColdStorageAt
 	rec.DeleteAt = rp.CalculatedLifecycle.DeleteAt
+	if removedByAWS(rp) && c.landedInTimeThenGone(ctx, job, rec.DeleteAt) {
+		final = model.RecordDeleted
+		c.recordGoneAfterLanding(ctx, cur, job, fmt.Sprintf("described with Status %s, StorageClass %s", rp.Status, rp.StorageClass))
+		return
+	}
 	if removedByAWS(rp) && c.landedExpiredVersion(ctx) >= 1 {
 		final = model.RecordExpiredOnLanding
 		c.recordExpiredOnLanding(ctx, cur, job, fmt.Sprintf("described with Status %s, StorageClass %s", rp.Status, rp.StorageClass))
@@ -222,7 +232,16 @@ func (c *chain) finishCopy(ctx workflow.Context) {
 	c.copiesThisRun++
 	rec := cur.record
 	t := TrackedCopy{Record: rec}
-	if rec.State == model.JobCompleted {
+	if rec.State == model.RecordDeleted {
+		// It landed, so it counts as a copy made; it is already gone, so it is no base.
+		c.CopiesTotal++
+		if rec.Kind == model.CopyFull {
+			c.FullCopies++
+		}
+		c.BytesTotal += rec.BackupSizeInBytes
+		c.LastCopyAt = rec.CompletedAt
+		c.LastFailed = false
+	} else if rec.State == model.JobCompleted {
 		// Chains that began a copy before the anchor moved to the job's start keep the
 		// anchor at its end, so their timers replay unchanged.
 		anchorAtStart := workflow.GetVersion(ctx, versionAnchorAtJobStart, workflow.DefaultVersion, 1) >= 1

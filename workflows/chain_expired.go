@@ -37,6 +37,34 @@ func (c *chain) kindAfterLifecycle(ctx workflow.Context) model.CopyKind {
 	return c.nextKind()
 }
 
+// versionLandedThenGone: a copy whose job COMPLETED before the copy's DeleteAt but which
+// is gone by the time the chain describes it (the worker was down past its DeleteAt, or
+// someone deleted it) landed and then went: it is recorded DELETED, a copy made and
+// reported as such, not EXPIRED_ON_LANDING (1). Asked only when such an answer arrives.
+const versionLandedThenGone = "copy-landed-then-gone"
+
+// landedInTimeThenGone reports, for a copy AWS no longer has right after its job, whether
+// the job completed before the copy's DeleteAt (so the copy did exist).
+func (c *chain) landedInTimeThenGone(ctx workflow.Context, job model.CopyJob, deleteAt time.Time) bool {
+	if job.CompletionDate.IsZero() || (!deleteAt.IsZero() && !job.CompletionDate.Before(deleteAt)) {
+		return false
+	}
+	return workflow.GetVersion(ctx, versionLandedThenGone, workflow.DefaultVersion, 1) >= 1
+}
+
+// recordGoneAfterLanding ends the record of a copy that landed in time and was gone by
+// the time the chain described it.
+func (c *chain) recordGoneAfterLanding(ctx workflow.Context, cur *inflightCopy, job model.CopyJob, seen string) {
+	rec := &cur.record
+	rec.State = model.RecordDeleted
+	rec.DeletedAt = workflow.Now(ctx)
+	rec.StatusMessage = withNote(cur.note, fmt.Sprintf("copy job %s completed at %s, before the copy's DeleteAt %s, but the copy was gone when the chain described it (%s): it landed and has since expired or been deleted",
+		job.CopyJobId, formatTime(job.CompletionDate), formatTime(rec.DeleteAt), seen))
+	workflow.GetLogger(ctx).Warn("Copy landed, then was gone before the chain described it",
+		"RecoveryPointArn", rec.SourceRecoveryPointArn, "DestinationRecoveryPointArn", rec.DestinationRecoveryPointArn,
+		"CopyJobId", job.CopyJobId, "CompletionDate", job.CompletionDate, "DeleteAt", rec.DeleteAt, "Seen", seen)
+}
+
 func (c *chain) landedExpiredVersion(ctx workflow.Context) workflow.Version {
 	return workflow.GetVersion(ctx, versionLandedExpired, workflow.DefaultVersion, 1)
 }
