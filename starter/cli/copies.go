@@ -55,7 +55,7 @@ expiry, and its deletion.`,
 
 func printCopies(app *App, records []model.CopyRecord) {
 	t := newTable(app.Env.Stdout)
-	fmt.Fprintln(t, "SOURCE RECOVERY POINT\tKIND\tSTATE\tBYTES\tCOPY JOB\tCOPY\tCOMPLETED\tDELETE AT\tDELETED")
+	fmt.Fprintln(t, "SOURCE RECOVERY POINT\tKIND\tSTATE\tSIZE\tCOPY JOB\tCOPY\tCOMPLETED\tDELETE AT\tDELETED")
 	for _, r := range records {
 		deleteAt := formatTime(r.DeleteAt)
 		if !r.ExtendedUntil.IsZero() {

@@ -129,7 +129,7 @@ func summarizeFailures(res *model.CopyRequestResult, appErr *temporal.Applicatio
 
 func printResultTable(a *App, res model.CopyRequestResult) {
 	t := newTable(a.Env.Stdout)
-	fmt.Fprintln(t, "DESTINATION\tSTATE\tKIND\tBYTES\tCOPY\tERROR")
+	fmt.Fprintln(t, "DESTINATION\tSTATE\tKIND\tSIZE\tCOPY\tERROR")
 	for _, r := range res.Results {
 		state, kind, bytes, copyArn := "-", "-", "-", "-"
 		if r.Record != nil {

@@ -256,7 +256,7 @@ func printRequestStatus(app *App, rs model.RequestStatus) {
 		return
 	}
 	t := newTable(w)
-	fmt.Fprintln(t, "  DESTINATION\tSTATE\tKIND\tBYTES\tCHAIN\tERROR")
+	fmt.Fprintln(t, "  DESTINATION\tSTATE\tKIND\tSIZE\tCHAIN\tERROR")
 	for _, d := range rs.Destinations {
 		state, kind, bytes, errText := "QUEUED", "-", "-", "-"
 		if r := d.Result; r != nil {
