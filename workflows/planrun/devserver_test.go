@@ -69,8 +69,10 @@ func TestHourlyPlanCopiesEveryBackupFullThenIncremental(t *testing.T) {
 		Plan: "hourly-dr", Rule: "every-hour", Revision: "test",
 		SourceRegion: east, ScheduleExpression: "cron(0 * * * ? *)",
 		BackupVaultName: "primary", IamRoleArn: role,
-		// AWS's default start window (8 emulated hours) is 20 s here; the completion window 5 s.
-		CompletionWindowMinutes: 120,
+		// AWS's default start window (8 emulated hours) is 8 s here. The completion window
+		// (24 emulated hours, 24 s) only bounds how long a run waits for its copies, which
+		// land in a second or two; a tighter one fails on a loaded machine, not on a bug.
+		CompletionWindowMinutes: 1440,
 		CopyActions:             []model.PlanCopyAction{{DestinationBackupVaultArn: destinations[0]}, {DestinationBackupVaultArn: destinations[1]}},
 		Selection:               &model.PlanSelection{SelectionName: "volumes", Resources: volumes},
 	}
