@@ -124,11 +124,15 @@ func classOf(err error) (errorClass, string) {
 	if ip, ok := errors.AsType[*smithy.InvalidParamsError](err); ok {
 		return errorClass{model.ErrInvalidParameter, false}, "invalid request: " + ip.Error()
 	}
-	if status != 0 {
-		return classOfStatus(status, smithy.FaultUnknown), err.Error()
-	}
+	// Checked before the status: a connection reset or cut short while the response body
+	// was read comes wrapped in a response error carrying the status of the headers,
+	// usually 200. The call may well have succeeded (a copy job started), so it is
+	// retried with the same idempotency token, never taken as a verdict on the request.
 	if isNetworkError(err) {
 		return errorClass{model.ErrServiceFault, true}, "network error: " + err.Error()
+	}
+	if status != 0 {
+		return classOfStatus(status, smithy.FaultUnknown), err.Error()
 	}
 	return errorClass{model.ErrUnclassified, false}, err.Error()
 }

@@ -6,10 +6,13 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	awshttp "github.com/aws/aws-sdk-go-v2/aws/transport/http"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -134,4 +137,56 @@ func ExampleChainSummary() {
 		DestinationBackupVaultArn: "arn:aws:backup:eu-west-1:123456789012:backup-vault:dr",
 	}))
 	// Output: Copies recovery points of EBS resource arn:aws:ec2:us-east-1:123456789012:volume/vol-1 from us-east-1 to vault dr in eu-west-1, one at a time so that only the first copy is full.
+}
+
+// A response cut short after its 200 headers (the connection reset or closed mid-body)
+// reaches classify as a deserialization error inside a response error with status 200.
+// StartCopyJob may have started the job, so the error must be retryable: a retry with the
+// same token gets the job back, while a verdict would fail the copy and leave the job
+// running unrecorded.
+func TestClassifyResponseCutShortIsRetryable(t *testing.T) {
+	for name, cut := range map[string]func(w http.ResponseWriter){
+		"truncated body": func(w http.ResponseWriter) {
+			w.Header().Set("Content-Length", "500")
+			w.WriteHeader(http.StatusOK)
+			fmt.Fprint(w, `{"CopyJobId":"4f2b`)
+		},
+		"connection closed mid-body": func(w http.ResponseWriter) {
+			conn, buf, err := http.NewResponseController(w).Hijack()
+			if err != nil {
+				panic(err)
+			}
+			fmt.Fprint(buf, "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{\"CopyJobId\":\"4f2b")
+			buf.Flush()
+			conn.Close()
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				cut(w)
+			}))
+			defer srv.Close()
+			b := NewBackup(aws.Config{
+				Region:       east,
+				Credentials:  credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""),
+				BaseEndpoint: aws.String(srv.URL),
+			})
+			_, err := b.StartCopyJob(context.Background(), model.StartCopyJobInput{
+				SourceRegion: east, RecoveryPointArn: "arn:aws:ec2:us-east-1::snapshot/snap-0123456789abcdef0",
+				SourceBackupVaultName: srcVault, DestinationBackupVaultArn: vaultArn(west, dstVault),
+				IamRoleArn: role, IdempotencyToken: "token-1",
+			})
+			appErr, ok := errors.AsType[*temporal.ApplicationError](err)
+			if !ok {
+				t.Fatalf("StartCopyJob returned %T %v, want *temporal.ApplicationError", err, err)
+			}
+			if appErr.Type() != model.ErrServiceFault || appErr.NonRetryable() {
+				t.Fatalf("got type %s non-retryable=%v (%v), want a retryable %s", appErr.Type(), appErr.NonRetryable(), err, model.ErrServiceFault)
+			}
+			if !strings.Contains(appErr.Error(), "StartCopyJob in us-east-1") {
+				t.Errorf("message %q does not name the call", appErr.Error())
+			}
+		})
+	}
 }
