@@ -11,14 +11,24 @@ import (
 	"github.com/regioncopy/regioncopy/policy"
 )
 
+// versionColdIgnored marks the hand-over that drops a copy action's
+// MoveToColdStorageAfterDays for a resource type without cold storage, as AWS does when
+// one plan lifecycle applies to several types. Before it, such a copy was skipped.
+const versionColdIgnored = "plan-copy-cold-ignored"
+
 // handOver sends one order per copy action to the action's destination chain, all at
 // once. An action is skipped, with the reason, when it does not take the resource's
 // type (its ResourceTypes) or when a cross-Region rule forbids the copy (a DynamoDB
 // table, a Region without cross-Region copy): the plan run reports it rather than
 // starting a copy job AWS would refuse. A non-empty requester (the child's own workflow
 // id) asks each chain for a model.SignalCopyResult when its order ends.
+//
+// A copy action's lifecycle applies to every type the plan selects. AWS ignores its
+// cold transition for a type without cold storage (plan validation accepts such a mixed
+// plan), so the order for such a type carries DeleteAfterDays alone.
 func handOver(ctx workflow.Context, in model.PlanResourceInput, p model.RecoveryPoint, requester string) []model.PlanCopyOutcome {
 	run := in.Run
+	coldIgnored := workflow.GetVersion(ctx, versionColdIgnored, workflow.DefaultVersion, 1) >= 1
 	info := workflow.GetInfo(ctx)
 	taskQueue := in.TaskQueue
 	if taskQueue == "" {
@@ -32,11 +42,15 @@ func handOver(ctx workflow.Context, in model.PlanResourceInput, p model.Recovery
 			outcomes[i].Skipped = fmt.Sprintf("%s resources are not among this copy action's ResourceTypes %v", p.ResourceType, a.ResourceTypes)
 			continue
 		}
+		lifecycle := a.Lifecycle
+		if coldIgnored && lifecycle.MoveToColdStorageAfterDays > 0 && !policy.Default().SupportsColdStorage(p.ResourceType) {
+			lifecycle.MoveToColdStorageAfterDays = 0
+		}
 		if err := policy.Default().CheckCopy(policy.CopyCheck{
 			ResourceType:        p.ResourceType,
 			SourceRegion:        run.SourceRegion,
 			DestinationVaultArn: a.DestinationBackupVaultArn,
-			Lifecycle:           a.Lifecycle,
+			Lifecycle:           lifecycle,
 			Field:               fmt.Sprintf("CopyActions[%d]", i),
 		}); err != nil {
 			var lines []string
@@ -62,7 +76,7 @@ func handOver(ctx workflow.Context, in model.PlanResourceInput, p model.Recovery
 					SourceBackupVaultName:  run.BackupVaultName,
 					SourceCreationDate:     p.CreationDate,
 					IamRoleArn:             run.IamRoleArn,
-					Lifecycle:              a.Lifecycle,
+					Lifecycle:              lifecycle,
 					Coalesce:               a.Coalesce,
 					Plan:                   run.Plan,
 					RequesterWorkflowId:    requester,

@@ -201,8 +201,11 @@ func (f *fakeAWS) pollBackup(_ context.Context, in model.PollBackupJobInput) (mo
 		state = s
 	}
 	typ := "EBS"
-	if strings.Contains(arn, ":dynamodb:") {
+	switch {
+	case strings.Contains(arn, ":dynamodb:"):
 		typ = "DynamoDB"
+	case strings.Contains(arn, ":elasticfilesystem:"):
+		typ = "EFS"
 	}
 	return model.BackupJob{
 		Region: in.Region, BackupJobId: in.BackupJobId, State: state, StatusMessage: "scripted " + state,

@@ -433,3 +433,32 @@ func TestPlanRunRejectsAnIncompleteInput(t *testing.T) {
 		}
 	}
 }
+
+// A copy action's lifecycle applies to every selected type, and AWS ignores its cold
+// transition for a type without cold storage: a plan mixing EBS and EFS copies both, the
+// EBS copy keeping DeleteAfterDays alone, rather than skipping the EBS copy.
+func TestPlanRunIgnoresColdStorageForTypesWithoutIt(t *testing.T) {
+	const fsArn = "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0123456789abcdef0"
+	f := &fakeAWS{resources: []model.SelectedResource{
+		{ResourceArn: volumeArn(1), ResourceType: "EBS"},
+		{ResourceArn: fsArn, ResourceType: "EFS"},
+	}}
+	in := hourlyRule()
+	in.CopyActions = in.CopyActions[:1]
+	in.CopyActions[0].Lifecycle = model.Lifecycle{MoveToColdStorageAfterDays: 30, DeleteAfterDays: 150}
+	env := newEnv(t, f, nominal, nominal)
+	env.ExecuteWorkflow(model.WorkflowPlanRun, in)
+	res := runResult(t, env)
+	if res.State != model.PlanRunCompleted || res.Tally.CopiesEnqueued != 2 || res.Tally.CopiesSkipped != 0 {
+		t.Fatalf("state %s tally %+v, want COMPLETED with both copies enqueued; failures %+v", res.State, res.Tally, res.Failures)
+	}
+	want := map[string]model.Lifecycle{
+		volumeArn(1): {DeleteAfterDays: 150},
+		fsArn:        {MoveToColdStorageAfterDays: 30, DeleteAfterDays: 150},
+	}
+	for _, e := range f.enqueued {
+		if e.Order.Lifecycle != want[e.Key.ResourceArn] {
+			t.Errorf("order for %s has lifecycle %+v, want %+v", e.Key.ResourceArn, e.Order.Lifecycle, want[e.Key.ResourceArn])
+		}
+	}
+}
