@@ -149,7 +149,8 @@ func (r *report) validatePlan(p *BackupPlan, copyOnly bool, rules *policy.Rules,
 
 // checkInputLifecycle checks what AWS rejects in an input Lifecycle beyond the
 // arithmetic (which policy checks): a day count written as 0, which decoding cannot tell
-// from an absent one (the file's JSON tree can), and DeleteAfterEvent.
+// from an absent one (the file's JSON tree can), and DeleteAfterEvent; and the archive
+// opt-in, which regioncopy cannot honour.
 func (r *report) checkInputLifecycle(l *Lifecycle, field string) {
 	if l == nil {
 		return
@@ -165,6 +166,11 @@ func (r *report) checkInputLifecycle(l *Lifecycle, field string) {
 	}
 	if l.DeleteAfterEvent != "" {
 		r.add(field+".DeleteAfterEvent", RuleNotValidAsInput, "AWS sets DeleteAfterEvent itself; it is not valid as an input")
+	}
+	// Recovery points and copies carry MoveToColdStorageAfterDays and DeleteAfterDays
+	// alone, so an archive opt-in would be dropped without a word.
+	if l.OptInToArchiveForSupportedResources {
+		r.add(field+".OptInToArchiveForSupportedResources", RuleUnsupported, "regioncopy does not move recovery points to the archive tier; remove OptInToArchiveForSupportedResources")
 	}
 }
 

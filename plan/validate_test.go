@@ -57,6 +57,12 @@ func TestValidate(t *testing.T) {
 			copyHead, `"CopyActions": [{"DestinationBackupVaultArn": "`+dst+`", "Lifecycle": {"MoveToColdStorageAfterDays": 0, "DeleteAfterDays": 35}}]`), opts(),
 			[]want{{"BackupPlan.Rules[0].Lifecycle.DeleteAfterDays", policy.RuleLifecycleMinDays, 5, 57},
 				{"BackupPlan.Rules[0].CopyActions[0].Lifecycle.MoveToColdStorageAfterDays", policy.RuleLifecycleMinDays, 0, 0}}},
+		// Accepted and then dropped on the way to AWS would change the retention silently.
+		{"archive opt-in", edit(t, ruleHead, ruleHead+` "Lifecycle": {"DeleteAfterDays": 35, "OptInToArchiveForSupportedResources": true},`,
+			copyHead, `"CopyActions": [{"DestinationBackupVaultArn": "`+dst+`", "Lifecycle": {"DeleteAfterDays": 35, "OptInToArchiveForSupportedResources": true}}]`), opts(),
+			[]want{{"BackupPlan.Rules[0].Lifecycle.OptInToArchiveForSupportedResources", RuleUnsupported, 0, 0},
+				{"BackupPlan.Rules[0].CopyActions[0].Lifecycle.OptInToArchiveForSupportedResources", RuleUnsupported, 0, 0}}},
+		{"archive opt-in false", edit(t, ruleHead, ruleHead+` "Lifecycle": {"DeleteAfterDays": 35, "OptInToArchiveForSupportedResources": false},`), opts(), nil},
 		{"unsupported AWS members", edit(t, ruleHead, ruleHead+` "EnableContinuousBackup": true, "IndexActions": [{"ResourceTypes": ["EBS"]}], "ScanActions": [{"MalwareScanner": "GUARDDUTY"}], "TargetLogicallyAirGappedBackupVaultArn": "arn:aws:backup:us-east-1:123456789012:backup-vault:lag",`,
 			`"BackupPlanName": "p"`, `"BackupPlanName": "p", "AdvancedBackupSettings": [{"ResourceType": "EC2", "BackupOptions": {"WindowsVSS": "enabled"}}]`), opts(),
 			[]want{{"BackupPlan.AdvancedBackupSettings", RuleUnsupported, 0, 0}, {"BackupPlan.Rules[0].EnableContinuousBackup", RuleUnsupported, 0, 0},
