@@ -150,7 +150,7 @@ func (e *Emulator) listBackupJobs(c *call) (any, *apiError) {
 	jobs := e.listJobs(c, kindBackup, func(j *job) bool {
 		return f.keep(e, j) && (vaultName == "" || j.VaultName == vaultName)
 	})
-	start, end, next, err := page(c, len(jobs))
+	start, end, next, err := page(c, len(jobs), func(i int) string { return descKey(jobs[i].Seq) })
 	if err != nil {
 		return nil, err
 	}

@@ -150,7 +150,7 @@ func (e *Emulator) listCopyJobs(c *call) (any, *apiError) {
 	jobs := e.listJobs(c, kindCopy, func(j *job) bool {
 		return f.keep(e, j) && (dest == "" || j.DestVaultArn == dest) && (srcPoint == "" || j.SourcePointArn == srcPoint)
 	})
-	start, end, next, err := page(c, len(jobs))
+	start, end, next, err := page(c, len(jobs), func(i int) string { return descKey(jobs[i].Seq) })
 	if err != nil {
 		return nil, err
 	}

@@ -106,10 +106,10 @@ func (f jobFilter) keep(e *Emulator, j *job) bool {
 		f.accountID != "" && f.accountID != e.cfg.AccountID,
 		f.parentJobID != "", // no composite jobs are modelled: no job has a parent
 		f.messageCategory != "" && f.messageCategory != "AGGREGATE_ALL" && f.messageCategory != messageCategory(j),
-		!f.createdBefore.IsZero() && !j.CreationDate.Before(f.createdBefore),
-		!f.createdAfter.IsZero() && !j.CreationDate.After(f.createdAfter),
-		!f.completeBefore.IsZero() && (j.CompletionDate.IsZero() || !j.CompletionDate.Before(f.completeBefore)),
-		!f.completeAfter.IsZero() && (j.CompletionDate.IsZero() || !j.CompletionDate.After(f.completeAfter)):
+		!f.createdBefore.IsZero() && !wireTime(j.CreationDate).Before(f.createdBefore),
+		!f.createdAfter.IsZero() && !wireTime(j.CreationDate).After(f.createdAfter),
+		!f.completeBefore.IsZero() && (j.CompletionDate.IsZero() || !wireTime(j.CompletionDate).Before(f.completeBefore)),
+		!f.completeAfter.IsZero() && (j.CompletionDate.IsZero() || !wireTime(j.CompletionDate).After(f.completeAfter)):
 		return false
 	}
 	return true

@@ -177,7 +177,7 @@ func (e *Emulator) listBackupPlans(c *call) (any, *apiError) {
 		}
 	}
 	slices.SortFunc(plans, func(a, b *plan) int { return int(a.Seq - b.Seq) })
-	start, end, next, err := page(c, len(plans))
+	start, end, next, err := page(c, len(plans), func(i int) string { return ascKey(plans[i].Seq) })
 	if err != nil {
 		return nil, err
 	}

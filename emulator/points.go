@@ -94,14 +94,14 @@ func (e *Emulator) listRecoveryPointsByBackupVault(c *call) (any, *apiError) {
 			resType != "" && p.ResourceType != resType,
 			planID != "", // plans do not run here: no point was made by a plan
 			parent != "", // composite recovery points are not modelled
-			!before.IsZero() && !p.CreationDate.Before(before),
-			!after.IsZero() && !p.CreationDate.After(after):
+			!before.IsZero() && !wireTime(p.CreationDate).Before(before),
+			!after.IsZero() && !wireTime(p.CreationDate).After(after):
 			continue
 		}
 		points = append(points, p)
 	}
 	sortNewestFirst(points)
-	start, end, next, err := page(c, len(points))
+	start, end, next, err := page(c, len(points), func(i int) string { return newestFirstKey(points[i]) })
 	if err != nil {
 		return nil, err
 	}
@@ -139,7 +139,7 @@ func (e *Emulator) listRecoveryPointsByResource(c *call) (any, *apiError) {
 		}
 	}
 	sortNewestFirst(points)
-	start, end, next, err := page(c, len(points))
+	start, end, next, err := page(c, len(points), func(i int) string { return newestFirstKey(points[i]) })
 	if err != nil {
 		return nil, err
 	}
@@ -155,6 +155,11 @@ func (e *Emulator) listRecoveryPointsByResource(c *call) (any, *apiError) {
 		RecoveryPoints []recoveryPointByResourceWire
 		NextToken      *string `json:",omitempty"`
 	}{out, next}, nil
+}
+
+// newestFirstKey is a point's place in sortNewestFirst's order, for paging.
+func newestFirstKey(p *recoveryPoint) string {
+	return descKey(p.CreationDate.UnixNano()) + descKey(p.Seq)
 }
 
 func sortNewestFirst(points []*recoveryPoint) {

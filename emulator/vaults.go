@@ -110,7 +110,7 @@ func (e *Emulator) listBackupVaults(c *call) (any, *apiError) {
 		}
 	}
 	slices.SortFunc(vs, func(a, b *vault) int { return int(a.Seq - b.Seq) })
-	start, end, next, err := page(c, len(vs))
+	start, end, next, err := page(c, len(vs), func(i int) string { return ascKey(vs[i].Seq) })
 	if err != nil {
 		return nil, err
 	}

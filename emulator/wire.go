@@ -32,6 +32,10 @@ func (t *epochTime) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
+// wireTime is t as clients see it: epochTime writes milliseconds. Filters compare this, so
+// a timestamp read from a response and sent back as a bound means what the client saw.
+func wireTime(t time.Time) time.Time { return t.Truncate(time.Millisecond) }
+
 // ts is the wire form of t, nil (omitted) when t is zero.
 func ts(t time.Time) *epochTime {
 	if t.IsZero() {
