@@ -43,14 +43,23 @@ func (a *App) follow(ctx context.Context, c client.Client, s startedCopy) error 
 	for {
 		select {
 		case err := <-done:
+			if ctx.Err() != nil {
+				// Get returned because following was interrupted, not because the
+				// workflow ended.
+				return a.stoppedFollowing(s)
+			}
 			p.poll(ctx, s) // a last look, so the final state changes are printed too
 			return a.finish(s, p.last, result, err)
 		case <-ticker.C:
 			p.poll(ctx, s)
 		case <-ctx.Done():
-			return failuref("stopped following %s; the copy goes on (regioncopy status %s)", s.WorkflowId, quoteArg(s.WorkflowId))
+			return a.stoppedFollowing(s)
 		}
 	}
+}
+
+func (a *App) stoppedFollowing(s startedCopy) error {
+	return failuref("stopped following %s; the copy goes on (regioncopy status %s)", s.WorkflowId, quoteArg(s.WorkflowId))
 }
 
 // finish prints the outcome and classifies it.
