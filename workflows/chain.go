@@ -10,6 +10,17 @@ import (
 	"github.com/regioncopy/regioncopy/model"
 )
 
+// versionCanceledSkipsLifecycle: a chain canceled while a lifecycle event is due ends at
+// once (1) instead of running the event with a canceled context (DefaultVersion), which
+// spins for ever when an update handler holds the lifecycle lock. Asked only then, so
+// other chains record no marker.
+const versionCanceledSkipsLifecycle = "canceled-chain-skips-lifecycle"
+
+// versionAbandonUnreadOrders: a canceled chain also answers the orders delivered but not
+// yet taken (1); before, they were dropped with the run and their requesters waited for
+// ever (DefaultVersion). Asked only when such an order is there.
+const versionAbandonUnreadOrders = "abandon-answers-unread-orders"
+
 // Chain bounds. A chain lives for years; it continues as new (only between copies) after
 // maxCopiesPerRun copies or when the server suggests it, carrying its state.
 const (
@@ -157,6 +168,13 @@ func (c *chain) run(ctx workflow.Context) error {
 		sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) { canceled = true })
 		if !timerFired {
 			sel.Select(ctx)
+		}
+		// A lifecycle event due when the chain is canceled would find the lifecycle lock
+		// out of reach (taking it fails once canceled) and stay due, so the loop would spin
+		// without yielding: a canceled chain ends now, leaving the event to AWS's lifecycle.
+		if timerFired && !canceled && ctx.Err() != nil &&
+			workflow.GetVersion(ctx, versionCanceledSkipsLifecycle, workflow.DefaultVersion, 1) >= 1 {
+			canceled = true
 		}
 		if canceled {
 			// An operator canceled the chain: its records stay queryable in the closed
@@ -410,6 +428,19 @@ func (c *chain) abandon(ctx workflow.Context) {
 		c.notify(dctx, cur.Requesters, cur.Order, rec)
 	}
 	for _, p := range c.Pending {
+		rec := c.newRecord(dctx, p)
+		rec.State = model.JobFailed
+		rec.StatusMessage = "the chain was canceled before this copy started"
+		c.notify(dctx, p.Requesters, p.Order, rec)
+	}
+	// Orders delivered but not yet taken (they keep arriving while the results above are
+	// signalled) would be dropped with the run: answer them the same way.
+	for c.orders.Len() > 0 && workflow.GetVersion(dctx, versionAbandonUnreadOrders, workflow.DefaultVersion, 1) >= 1 {
+		var o model.CopyOrder
+		if !c.orders.ReceiveAsync(&o) || o.SourceRecoveryPointArn == "" {
+			continue
+		}
+		p := PendingOrder{Order: o, Requesters: appendRequester(nil, o.RequesterWorkflowId), ReceivedAt: workflow.Now(dctx)}
 		rec := c.newRecord(dctx, p)
 		rec.State = model.JobFailed
 		rec.StatusMessage = "the chain was canceled before this copy started"

@@ -30,6 +30,8 @@ type chainHarness struct {
 
 	mu      sync.Mutex
 	results map[string][]model.DestinationResult // by requester workflow id
+	// onResult, when set, sees each result as it is signalled (on the mock's goroutine).
+	onResult func(requester string, res model.DestinationResult)
 
 	// Observed at the end of the run, just before the chain is canceled.
 	copies []model.CopyRecord
@@ -51,8 +53,12 @@ func newChainHarnessOn(t *testing.T, aws *fakeAWS) *chainHarness {
 	env.OnSignalExternalWorkflow(mock.Anything, mock.Anything, mock.Anything, model.SignalCopyResult, mock.Anything).Return(
 		func(_, workflowID, _, _ string, arg any) error {
 			h.mu.Lock()
-			defer h.mu.Unlock()
 			h.results[workflowID] = append(h.results[workflowID], arg.(model.DestinationResult))
+			onResult := h.onResult
+			h.mu.Unlock()
+			if onResult != nil {
+				onResult(workflowID, arg.(model.DestinationResult))
+			}
 			return nil
 		})
 	return h
