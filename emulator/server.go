@@ -150,6 +150,7 @@ func (e *Emulator) serveHTTP(w http.ResponseWriter, r *http.Request) {
 	e.st.Counters.Calls[op]++
 	delay, fault := e.requestFault(op)
 	e.dirty = true
+	e.requestSaveLocked() // calls refused below (faults, unknown routes, bad signatures) count too
 	e.mu.Unlock()
 	if delay > 0 {
 		select {

@@ -2,6 +2,7 @@ package emulator_test
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -117,4 +118,27 @@ func equalBools(a, b []bool) bool {
 		}
 	}
 	return true
+}
+
+// TestRefusedCallsReachTheStateFile: calls answered with an error before any handler runs
+// (here every call is throttled) still change the counters and the fault source, and those
+// changes reach the state file without waiting for some later successful call.
+func TestRefusedCallsReachTheStateFile(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "state.json")
+	s := start(t, emulator.Config{StateFile: file, Faults: emulator.Faults{ThrottleRate: 1}})
+	_, err := s.Client(east, noRetry).ListBackupVaults(ctx(t), &backup.ListBackupVaultsInput{})
+	wantAPIError(t, err, "ThrottlingException", 400)
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		var saved struct{ Counters emulator.Counters }
+		b, err := os.ReadFile(file)
+		if err == nil && json.Unmarshal(b, &saved) == nil && saved.Counters.Calls["ListBackupVaults"] == 1 &&
+			saved.Counters.FaultsInjected["Throttling"] == 1 {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the throttled call never reached the state file: %s", b)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
 }
