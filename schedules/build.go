@@ -98,7 +98,7 @@ func Build(f *plan.File, o Options) ([]Rule, error) {
 			Input: in,
 			Spec:  spec,
 			Policies: client.SchedulePolicies{
-				Overlap:        enumspb.SCHEDULE_OVERLAP_POLICY_BUFFER_ONE,
+				Overlap:        enumspb.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL,
 				CatchupWindow:  time.Duration(startWindow) * time.Minute,
 				PauseOnFailure: false,
 			},

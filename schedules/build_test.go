@@ -60,8 +60,8 @@ func TestBuildMapsEveryRule(t *testing.T) {
 	if s := in.Selection; s == nil || len(s.Resources) != 1 || len(s.ListOfTags) != 1 || s.ListOfTags[0].ConditionKey != "backup" {
 		t.Fatalf("selection %+v", in.Selection)
 	}
-	if h.Policies.Overlap != enumspb.SCHEDULE_OVERLAP_POLICY_BUFFER_ONE || h.Policies.CatchupWindow != time.Hour || h.Policies.PauseOnFailure {
-		t.Fatalf("hourly policies %+v: want BUFFER_ONE, catch-up = the 60-minute start window, no pause on failure", h.Policies)
+	if h.Policies.Overlap != enumspb.SCHEDULE_OVERLAP_POLICY_ALLOW_ALL || h.Policies.CatchupWindow != time.Hour || h.Policies.PauseOnFailure {
+		t.Fatalf("hourly policies %+v: want ALLOW_ALL, catch-up = the 60-minute start window, no pause on failure", h.Policies)
 	}
 	if m.Policies.CatchupWindow != DefaultStartWindowMinutes*time.Minute {
 		t.Fatalf("month-end catch-up %s, want AWS's default start window", m.Policies.CatchupWindow)

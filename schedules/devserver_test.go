@@ -3,6 +3,7 @@ package schedules
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -11,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/testsuite"
@@ -249,4 +251,52 @@ func TestApplyOnDevServer(t *testing.T) {
 	if _, err := c.ScheduleClient().GetHandle(ctx, monthEnd).Describe(ctx); !isNotFound(err) {
 		t.Fatalf("month-end after Delete: describe = %v, want NotFound", err)
 	}
+}
+
+// A run lasts until its copies land, often past the rule's next time. AWS starts each
+// scheduled backup whatever the previous run is doing, so a run that comes due while
+// another still runs starts at once: none waits behind it, none is dropped. No worker
+// runs PlanRun here, so every run started stays running.
+func TestRunsComingDueDuringALongRunAllStart(t *testing.T) {
+	c := startDevServer(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	m := NewManager(c, east)
+	if _, err := m.Apply(ctx, loadPlan(t, nil), false); err != nil {
+		t.Fatal(err)
+	}
+	const runs = 3
+	for i := range runs {
+		if i > 0 {
+			// A run's workflow id ends in its time to the second.
+			time.Sleep(1100 * time.Millisecond)
+		}
+		if err := m.Trigger(ctx, "ledger", "hourly"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	h := c.ScheduleClient().GetHandle(ctx, ScheduleID("ledger", "hourly"))
+	eventually(t, "every run coming due started", func() error {
+		d, err := h.Describe(ctx)
+		if err != nil {
+			return err
+		}
+		if n := len(d.Info.RecentActions); n != runs {
+			return fmt.Errorf("%d runs started, %d skipped by the overlap policy; want %d started", n, d.Info.NumActionsSkippedOverlap, runs)
+		}
+		for _, a := range d.Info.RecentActions {
+			w := a.StartWorkflowResult
+			if w == nil {
+				return errors.New("a run has no workflow yet")
+			}
+			desc, err := c.DescribeWorkflowExecution(ctx, w.WorkflowID, w.FirstExecutionRunID)
+			if err != nil {
+				return err
+			}
+			if st := desc.WorkflowExecutionInfo.Status; st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+				return fmt.Errorf("run %s is %s, want RUNNING", w.WorkflowID, st)
+			}
+		}
+		return nil
+	})
 }

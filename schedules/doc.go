@@ -9,13 +9,15 @@
 //
 // # Policies, chosen to behave as AWS Backup does
 //
-//   - Overlap: BUFFER_ONE. AWS starts a rule's jobs at each scheduled time whatever the
-//     previous run is doing (jobs of one resource then wait for each other). A run that
-//     comes due while the previous one is still running is therefore kept, not skipped:
-//     it starts as soon as that one ends, and only one such run is kept, since two
-//     waiting runs would back up the same resources twice in a row. PlanRun itself
-//     skips backups whose start window has passed by then, as AWS expires a job that
-//     could not start within StartWindowMinutes.
+//   - Overlap: ALLOW_ALL. AWS starts a rule's jobs at each scheduled time whatever the
+//     previous run is doing (jobs of one resource then wait for each other). A run lasts
+//     until its copies have landed, which may be hours after its backups, so every run
+//     starts at its own time rather than waiting for the previous one: a run that
+//     waited (BUFFER_ONE) would take its backups late, and further runs coming due
+//     meanwhile would be dropped. Concurrent runs are safe: their children, backup
+//     tokens and chain orders are keyed by nominal time, and each chain serializes the
+//     copies of one resource. PlanRun skips backups whose start window has passed, as
+//     AWS expires a job that could not start within StartWindowMinutes.
 //   - CatchupWindow: the rule's StartWindowMinutes (AWS's default, 8 hours, when unset).
 //     A run missed while Temporal was unavailable is still started if AWS would still
 //     start it, and dropped otherwise.
