@@ -51,6 +51,23 @@ func TestVaultsAreRegionalAndPaged(t *testing.T) {
 		t.Errorf("paged listing: %d pages, %v", pages, names)
 	}
 
+	for name, in := range map[string]*backup.ListBackupVaultsInput{
+		"by type BACKUP_VAULT": {ByVaultType: types.VaultTypeBackupVault},
+		"not shared":           {ByShared: false},
+	} {
+		if out, err := c.ListBackupVaults(ctx(t), in); err != nil || len(out.BackupVaultList) != 3 {
+			t.Errorf("ListBackupVaults %s: %+v %v, want the 3 vaults", name, out, err)
+		}
+	}
+	for name, in := range map[string]*backup.ListBackupVaultsInput{
+		"by type LOGICALLY_AIR_GAPPED_BACKUP_VAULT": {ByVaultType: types.VaultTypeLogicallyAirGappedBackupVault},
+		"shared": {ByShared: true},
+	} {
+		if out, err := c.ListBackupVaults(ctx(t), in); err != nil || len(out.BackupVaultList) != 0 {
+			t.Errorf("ListBackupVaults %s: %+v %v, want none", name, out, err)
+		}
+	}
+
 	other, err := s.Client(west).ListBackupVaults(ctx(t), &backup.ListBackupVaultsInput{})
 	if err != nil || len(other.BackupVaultList) != 0 {
 		t.Errorf("eu-west-1 sees vaults of us-east-1: %v %v", other, err)

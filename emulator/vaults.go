@@ -103,9 +103,12 @@ func (e *Emulator) describeBackupVault(c *call) (any, *apiError) {
 }
 
 func (e *Emulator) listBackupVaults(c *call) (any, *apiError) {
+	// Every vault here is a BACKUP_VAULT of the account itself: filtering for another type
+	// or for vaults shared with the account finds none.
+	vaultType, shared := c.query.Get("vaultType"), c.query.Get("shared")
 	var vs []*vault
 	for _, v := range e.st.Vaults {
-		if v.Region == c.region {
+		if v.Region == c.region && (vaultType == "" || vaultType == "BACKUP_VAULT") && shared != "true" {
 			vs = append(vs, v)
 		}
 	}
