@@ -90,7 +90,7 @@ func (f copyFlags) request(region string, rules *policy.Rules) (model.CopyReques
 			errs = append(errs, err) // a rule's violation already names --lifecycle.<key>
 		} else if err != nil {
 			add(flagLifecycle, "lifecycle-syntax", "%s", trimFlagPrefix(err.Error(), flagLifecycle))
-		} else if err := rules.CheckLifecycle(resourceType, l, flagLifecycle); err != nil {
+		} else if err := checkLifecycle(rules, resourceType, l); err != nil {
 			errs = append(errs, err)
 		} else {
 			lifecycle = l
@@ -148,6 +148,17 @@ func (f copyFlags) request(region string, rules *policy.Rules) (model.CopyReques
 		req.TimeScale = f.TimeScale
 	}
 	return req, nil
+}
+
+// checkLifecycle checks --lifecycle against the rules. Whether the resource type supports
+// cold storage is checked only when the recovery point's ARN shows the type: an
+// arn:aws:backup:...:recovery-point:<id> ARN (EFS, the type with cold storage, among
+// others) does not, and the workflow checks that rule once it has described the point.
+func checkLifecycle(rules *policy.Rules, resourceType string, l model.Lifecycle) error {
+	if resourceType == "" {
+		return rules.CheckLifecycleArithmetic(l, flagLifecycle)
+	}
+	return rules.CheckLifecycle(resourceType, l, flagLifecycle)
 }
 
 // renameFields maps policy's field names to flag names so that every message names what

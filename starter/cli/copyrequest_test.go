@@ -123,6 +123,23 @@ func TestCopyRequestViolations(t *testing.T) {
 	}
 }
 
+// A recovery point ARN of the arn:aws:backup:...:recovery-point:<id> form does not show the
+// resource type (EFS points have that form, and EFS is the type with cold storage), so
+// the CLI cannot refuse a cold transition for it: the workflow checks it after describing
+// the point. The arithmetic is still checked.
+func TestCopyRequestColdStorageForAnUntypedRecoveryPoint(t *testing.T) {
+	f := validCopyFlags()
+	f.RecoveryPointArn = "arn:aws:backup:us-east-1:123456789012:recovery-point:1EB3B5E7-9EB0-435A-A80B-108B488B0D45"
+	f.Lifecycle = "MoveToColdStorageAfterDays=30,DeleteAfterDays=120"
+	req, err := f.request("us-east-1", policy.Default())
+	if err != nil {
+		t.Fatalf("cold storage for a recovery point of unknown type refused: %v", err)
+	}
+	if got := req.Destinations[0].Lifecycle; got != (model.Lifecycle{MoveToColdStorageAfterDays: 30, DeleteAfterDays: 120}) {
+		t.Errorf("lifecycle = %+v", got)
+	}
+}
+
 func TestCopyRequestReportsEveryViolationAtOnce(t *testing.T) {
 	_, err := copyFlags{TimeScale: 1}.request("", policy.Default())
 	var fields []string
