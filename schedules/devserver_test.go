@@ -266,37 +266,36 @@ func TestRunsComingDueDuringALongRunAllStart(t *testing.T) {
 		t.Fatal(err)
 	}
 	const runs = 3
-	for i := range runs {
-		if i > 0 {
-			// A run's workflow id ends in its time to the second.
-			time.Sleep(1100 * time.Millisecond)
-		}
+	h := c.ScheduleClient().GetHandle(ctx, ScheduleID("ledger", "hourly"))
+	for i := 1; i <= runs; i++ {
 		if err := m.Trigger(ctx, "ledger", "hourly"); err != nil {
 			t.Fatal(err)
 		}
-	}
-	h := c.ScheduleClient().GetHandle(ctx, ScheduleID("ledger", "hourly"))
-	eventually(t, "every run coming due started", func() error {
-		d, err := h.Describe(ctx)
-		if err != nil {
-			return err
-		}
-		if n := len(d.Info.RecentActions); n != runs {
-			return fmt.Errorf("%d runs started, %d skipped by the overlap policy; want %d started", n, d.Info.NumActionsSkippedOverlap, runs)
-		}
-		for _, a := range d.Info.RecentActions {
-			w := a.StartWorkflowResult
-			if w == nil {
-				return errors.New("a run has no workflow yet")
-			}
-			desc, err := c.DescribeWorkflowExecution(ctx, w.WorkflowID, w.FirstExecutionRunID)
+		eventually(t, fmt.Sprintf("run %d started while the others run", i), func() error {
+			d, err := h.Describe(ctx)
 			if err != nil {
 				return err
 			}
-			if st := desc.WorkflowExecutionInfo.Status; st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
-				return fmt.Errorf("run %s is %s, want RUNNING", w.WorkflowID, st)
+			if n := len(d.Info.RecentActions); n != i {
+				return fmt.Errorf("%d runs started, %d skipped by the overlap policy; want %d started", n, d.Info.NumActionsSkippedOverlap, i)
 			}
+			return nil
+		})
+		// A run's workflow id ends in its start time to the second.
+		time.Sleep(1100 * time.Millisecond)
+	}
+	d, err := h.Describe(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, a := range d.Info.RecentActions {
+		w := a.StartWorkflowResult
+		desc, err := c.DescribeWorkflowExecution(ctx, w.WorkflowID, w.FirstExecutionRunID)
+		if err != nil {
+			t.Fatal(err)
 		}
-		return nil
-	})
+		if st := desc.WorkflowExecutionInfo.Status; st != enumspb.WORKFLOW_EXECUTION_STATUS_RUNNING {
+			t.Fatalf("run %s is %s, want RUNNING", w.WorkflowID, st)
+		}
+	}
 }
