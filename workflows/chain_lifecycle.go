@@ -302,6 +302,12 @@ func (c *chain) findLive(arn string) *TrackedCopy {
 // the chain does not hold, a lifecycle that breaks the rules, or one that would undo a
 // cold transition.
 func (c *chain) validateSetLifecycle(ctx workflow.Context, req model.SetLifecycleRequest) error {
+	return c.checkSetLifecycle(ctx, req, true)
+}
+
+// checkSetLifecycle is validateSetLifecycle; newestRule says whether the newest copy's
+// rule (newestExpiresAtOnce) applies, which orders only follow from its version on.
+func (c *chain) checkSetLifecycle(ctx workflow.Context, req model.SetLifecycleRequest, newestRule bool) error {
 	t := c.findLive(req.DestinationRecoveryPointArn)
 	if t == nil {
 		return &policy.Violation{Field: "DestinationRecoveryPointArn", Rule: RuleNoSuchCopy,
@@ -315,6 +321,9 @@ func (c *chain) validateSetLifecycle(ctx workflow.Context, req model.SetLifecycl
 	if err := policy.Default().CheckLifecycle(t.Record.ResourceType, req.Lifecycle, "Lifecycle"); err != nil {
 		problems = append(problems, err)
 	}
+	if v := c.newestExpiresAtOnce(ctx, t, req.Lifecycle); v != nil && newestRule {
+		problems = append(problems, v)
+	}
 	cold := t.Cold || (!t.Record.MoveToColdStorageAt.IsZero() &&
 		!t.due(t.Record.MoveToColdStorageAt, c.start.TimeScale).After(workflow.Now(ctx)))
 	if cold && req.Lifecycle.MoveToColdStorageAfterDays != t.Record.Lifecycle.MoveToColdStorageAfterDays {
@@ -323,6 +332,27 @@ func (c *chain) validateSetLifecycle(ctx workflow.Context, req model.SetLifecycl
 				t.Record.Lifecycle.MoveToColdStorageAfterDays)})
 	}
 	return errors.Join(problems...)
+}
+
+// newestExpiresAtOnce refuses a lifecycle that would put the chain's newest live copy's
+// DeleteAt (counted, as AWS counts it, from the source's creation date) at or before now:
+// AWS would delete the copy as soon as it is given that lifecycle, before the guard could
+// extend it, and the next copy would be full. Any other copy may be shortened so; its
+// expiry timer then deletes it at once.
+func (c *chain) newestExpiresAtOnce(ctx workflow.Context, t *TrackedCopy, lc model.Lifecycle) *policy.Violation {
+	if lc.DeleteAfterDays <= 0 || t.Record.SourceCreationDate.IsZero() {
+		return nil
+	}
+	if n := c.newestLive(); n < 0 || &c.Copies[n] != t {
+		return nil
+	}
+	del := t.Record.SourceCreationDate.Add(time.Duration(lc.DeleteAfterDays) * 24 * time.Hour)
+	if t.due(del, c.start.TimeScale).After(workflow.Now(ctx)) {
+		return nil
+	}
+	return &policy.Violation{Field: "Lifecycle.DeleteAfterDays", Rule: RuleNewestCopyOutlives,
+		Message: fmt.Sprintf("DeleteAfterDays=%d puts DeleteAt at %s, already past: AWS would delete the chain's newest copy at once, before a newer copy has landed",
+			lc.DeleteAfterDays, formatTime(del))}
 }
 
 // setLifecycle changes one copy's lifecycle in AWS; its timers follow. The new lifecycle
@@ -370,4 +400,6 @@ func (c *chain) changeLifecycle(ctx workflow.Context, req model.SetLifecycleRequ
 const (
 	RuleNoSuchCopy  = "no-such-live-copy"
 	RuleColdIsFinal = "cold-transition-cannot-be-undone"
+	// RuleNewestCopyOutlives: the newest copy must not expire before a newer copy lands.
+	RuleNewestCopyOutlives = "newest-copy-outlives-its-successor"
 )

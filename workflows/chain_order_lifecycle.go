@@ -15,6 +15,12 @@ import (
 // or waiting joined it whatever its lifecycle; running chains replay that unchanged.
 const versionOrderLifecycle = "order-lifecycle-changes-copy"
 
+// versionNewestOutlives: an order asking for a lifecycle that would expire the chain's
+// newest copy at once is refused with RuleNewestCopyOutlives, as the set-lifecycle update
+// refuses it (1); before, the lifecycle was given to AWS, which deleted the copy
+// (DefaultVersion).
+const versionNewestOutlives = "newest-copy-outlives-order-lifecycle"
+
 // orderLifecycleVersion is asked only when an order's lifecycle differs from the copy's,
 // so chains that never see such an order record no marker.
 func (c *chain) orderLifecycleVersion(ctx workflow.Context) workflow.Version {
@@ -94,7 +100,11 @@ func (c *chain) applyOrderLifecycle(ctx workflow.Context, o model.CopyOrder, req
 	}
 	before, dest := t.Record, t.Record.DestinationRecoveryPointArn
 	req := model.SetLifecycleRequest{DestinationRecoveryPointArn: dest, Lifecycle: o.Lifecycle}
-	if err := c.validateSetLifecycle(ctx, req); err != nil {
+	// A change the set-lifecycle update would refuse for the newest copy is refused here
+	// too from versionNewestOutlives on; asked only when it applies.
+	newestRule := c.newestExpiresAtOnce(ctx, t, o.Lifecycle) != nil &&
+		workflow.GetVersion(ctx, versionNewestOutlives, workflow.DefaultVersion, 1) >= 1
+	if err := c.checkSetLifecycle(ctx, req, newestRule); err != nil {
 		msg := fmt.Sprintf("the recovery point is already copied (%s, %s), and its lifecycle cannot change to %s as asked: %s",
 			dest, formatLifecycle(old), formatLifecycle(o.Lifecycle), strings.ReplaceAll(err.Error(), "\n", "; "))
 		workflow.GetLogger(ctx).Warn("Order's lifecycle refused for an existing copy", "DestinationRecoveryPointArn", dest,
