@@ -55,7 +55,7 @@ func TestHourlyPlanCopiesEveryBackupFullThenIncremental(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the Temporal dev server")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	srv, emu, taskQueue := startStack(t, ctx, emulator.Config{TimeScale: timeScale})
 
@@ -69,9 +69,12 @@ func TestHourlyPlanCopiesEveryBackupFullThenIncremental(t *testing.T) {
 		Plan: "hourly-dr", Rule: "every-hour", Revision: "test",
 		SourceRegion: east, ScheduleExpression: "cron(0 * * * ? *)",
 		BackupVaultName: "primary", IamRoleArn: role,
-		// AWS's default start window (8 emulated hours) is 8 s here. The completion window
-		// (24 emulated hours, 24 s) only bounds how long a run waits for its copies, which
-		// land in a second or two; a tighter one fails on a loaded machine, not on a bug.
+		// Both windows are 24 emulated hours, 24 s here. Runs go one after another, each
+		// waiting for its copies, which land in a second or two; on a loaded machine a run
+		// can end after the next run's nominal time, and AWS's default start window (8 s
+		// here) or a tight completion window would then fail the test on the load, not on
+		// a bug. The windows themselves are tested in planrun_test.go.
+		StartWindowMinutes:      1440,
 		CompletionWindowMinutes: 1440,
 		CopyActions:             []model.PlanCopyAction{{DestinationBackupVaultArn: destinations[0]}, {DestinationBackupVaultArn: destinations[1]}},
 		Selection:               &model.PlanSelection{SelectionName: "volumes", Resources: volumes},
