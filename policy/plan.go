@@ -58,8 +58,11 @@ func (r *Rules) CheckPlan(p PlanCheck) error {
 	}
 	vs.addErr(r.CheckRuleCount(len(p.Rules), p.RulesField))
 
+	// A cross-account copy action with the types it copies (or, for a selection by tags
+	// or wildcards, may copy).
 	type crossAccount struct {
 		field, account string
+		types          []string
 	}
 	var crossAccounts []crossAccount
 	for _, rule := range p.Rules {
@@ -82,11 +85,11 @@ func (r *Rules) CheckPlan(p PlanCheck) error {
 					vs.add(vaultField, RuleDuplicateDestination, "this rule already copies to %s; each destination vault once per rule", vault.Raw)
 				}
 				seen = append(seen, vault.Raw)
-				if p.SourceAccount != "" && vault.AccountID != p.SourceAccount {
-					crossAccounts = append(crossAccounts, crossAccount{vaultField, vault.AccountID})
-				}
 			}
 			covered := r.checkActionTypes(&vs, p, ca)
+			if ok && p.SourceAccount != "" && vault.AccountID != p.SourceAccount {
+				crossAccounts = append(crossAccounts, crossAccount{vaultField, vault.AccountID, r.mayCopy(p, ca, covered)})
+			}
 			for _, t := range covered {
 				if !r.CopyableCrossRegion(t) {
 					vs.add(ca.Field, RuleTypeNotCopyable, "the selection includes %s resources (%s), and %s recovery points cannot be copied to another Region",
@@ -98,23 +101,40 @@ func (r *Rules) CheckPlan(p PlanCheck) error {
 	}
 
 	// Every copy regioncopy makes is cross-Region (checkDestination enforces it), so for
-	// the types that may not mix the two, any cross-account copy action is a mix.
-	if len(crossAccounts) > 0 {
+	// the types that may not mix the two, any cross-account copy action that copies them
+	// is a mix.
+	for _, ca := range crossAccounts {
 		var mixed []string
-		for _, t := range p.ResourceTypes {
+		for _, t := range ca.types {
 			if slices.Contains(r.NoMixedCrossRegionAndCrossAccount, t) && !slices.Contains(mixed, t) {
 				mixed = append(mixed, t)
 			}
 		}
-		if len(mixed) > 0 {
-			for _, ca := range crossAccounts {
-				vs.add(ca.field, RuleMixedCrossRegionAndAcct,
-					"the selection includes %s (%s), which may not mix cross-Region and cross-account copies in one plan, but this copy goes to account %s (the plan runs in %s) and to another Region",
-					strings.Join(mixed, ", "), p.ResourceTypesField, ca.account, p.SourceAccount)
-			}
+		if len(mixed) == 0 {
+			continue
 		}
+		verb := "includes"
+		if !p.ResourceTypesComplete {
+			verb = "may include (through tags or wildcards)"
+		}
+		vs.add(ca.field, RuleMixedCrossRegionAndAcct,
+			"the selection %s %s (%s), which may not mix cross-Region and cross-account copies in one plan, but this copy goes to account %s (the plan runs in %s) and to another Region",
+			verb, strings.Join(mixed, ", "), p.ResourceTypesField, ca.account, p.SourceAccount)
 	}
 	return vs.err()
+}
+
+// mayCopy returns the types a copy action copies: those covered by its filter and, when
+// the selection's types are not all known (tags, wildcards), every type its filter lets
+// through.
+func (r *Rules) mayCopy(p PlanCheck, ca PlanCopyAction, covered []string) []string {
+	if p.ResourceTypesComplete {
+		return covered
+	}
+	if len(ca.ResourceTypes) == 0 {
+		return append(slices.Clone(covered), KnownResourceTypes...)
+	}
+	return append(slices.Clone(covered), ca.ResourceTypes...)
 }
 
 // checkActionTypes checks a copy action's ResourceTypes filter and returns the selected
