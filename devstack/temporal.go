@@ -59,6 +59,12 @@ type TemporalServer struct {
 // StartTemporal runs `temporal server start-dev` directly (not through `go tool`, whose
 // child process would outlive a signal to the parent) in its own process group, and
 // returns once the frontend answers a health check.
+//
+// Ports left at 0 are picked free just before the server starts, and the server picks
+// its internal ones the same way, so another process on a busy machine can take one in
+// between. A server that exits before it is ready is therefore started again, on fresh
+// ports, up to startAttempts times in all, when at least one port was ours to pick; a
+// server given fixed ports fails at once and says why.
 func StartTemporal(ctx context.Context, o TemporalOptions) (*TemporalServer, error) {
 	bin := o.Binary
 	if bin == "" {
@@ -67,6 +73,28 @@ func StartTemporal(ctx context.Context, o TemporalOptions) (*TemporalServer, err
 			return nil, err
 		}
 	}
+	attempts := 1
+	if o.Port == 0 || (!o.Headless && o.UIPort == 0) {
+		attempts = startAttempts
+	}
+	var err error
+	for range attempts {
+		var s *TemporalServer
+		if s, err = startTemporalOnce(ctx, bin, o); err == nil || !errors.Is(err, errExitedEarly) {
+			return s, err
+		}
+	}
+	return nil, err
+}
+
+// startAttempts bounds the starts of a server whose ports are picked free.
+const startAttempts = 3
+
+// errExitedEarly marks a server process that ended before it answered.
+var errExitedEarly = errors.New("exited before it was ready")
+
+// startTemporalOnce starts one server process and waits until it answers.
+func startTemporalOnce(ctx context.Context, bin string, o TemporalOptions) (*TemporalServer, error) {
 	ip := o.IP
 	if ip == "" {
 		ip = "127.0.0.1"
@@ -136,7 +164,7 @@ func (s *TemporalServer) waitReady(ctx context.Context, timeout time.Duration) e
 	for time.Now().Before(deadline) {
 		select {
 		case <-s.exited:
-			return fmt.Errorf("temporal dev server on %s exited before it was ready (%v): %s", s.Address, s.waitErr, strings.TrimSpace(s.tail.String()))
+			return fmt.Errorf("temporal dev server on %s %w (%v): %s", s.Address, errExitedEarly, s.waitErr, strings.TrimSpace(s.tail.String()))
 		case <-ctx.Done():
 			return ctx.Err()
 		default:
@@ -278,25 +306,39 @@ func portOrFree(ip string, port int) (int, error) {
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
 
-// tailBuffer keeps the last max bytes written to it.
+// tailBuffer keeps the first and the last max/2 bytes written to it: the start of a
+// failing server's output names the problem (a Go panic's first line), its end says
+// where it stopped.
 type tailBuffer struct {
-	mu  sync.Mutex
-	max int
-	buf []byte
+	mu      sync.Mutex
+	max     int
+	head    []byte
+	buf     []byte
+	dropped bool
 }
 
 func (t *tailBuffer) Write(p []byte) (int, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	t.buf = append(t.buf, p...)
-	if len(t.buf) > t.max {
-		t.buf = append([]byte(nil), t.buf[len(t.buf)-t.max:]...)
+	n := len(p)
+	if room := t.max/2 - len(t.head); room > 0 {
+		k := min(room, len(p))
+		t.head = append(t.head, p[:k]...)
+		p = p[k:]
 	}
-	return len(p), nil
+	t.buf = append(t.buf, p...)
+	if keep := t.max - t.max/2; len(t.buf) > keep {
+		t.buf = append([]byte(nil), t.buf[len(t.buf)-keep:]...)
+		t.dropped = true
+	}
+	return n, nil
 }
 
 func (t *tailBuffer) String() string {
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	return string(t.buf)
+	if t.dropped {
+		return string(t.head) + "\n[...]\n" + string(t.buf)
+	}
+	return string(t.head) + string(t.buf)
 }

@@ -66,13 +66,24 @@ func Start(t testing.TB) *Server {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
-		ExistingPath:  bin,
-		ClientOptions: &client.Options{Namespace: client.DefaultNamespace, Logger: quiet{}},
-		LogLevel:      "error",
-		Stdout:        discard{},
-		Stderr:        discard{},
-	})
+	// The server's ports are picked free just before it binds them, so on a busy machine
+	// another process can take one in between and the server exits; a fresh start picks
+	// fresh ports.
+	var srv *testsuite.DevServer
+	var err error
+	for attempt := 1; attempt <= 3; attempt++ {
+		srv, err = testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
+			ExistingPath:  bin,
+			ClientOptions: &client.Options{Namespace: client.DefaultNamespace, Logger: quiet{}},
+			LogLevel:      "error",
+			Stdout:        discard{},
+			Stderr:        discard{},
+		})
+		if err == nil || ctx.Err() != nil {
+			break
+		}
+		t.Logf("start Temporal dev server %s (attempt %d): %v", bin, attempt, err)
+	}
 	if err != nil {
 		t.Fatalf("start Temporal dev server %s: %v", bin, err)
 	}
