@@ -95,7 +95,9 @@ TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* and profiles in temporal.to
 Exit codes:
   0  success
   1  the operation failed (a copy failed, a workflow was not found, ...)
-  2  usage error: an invalid flag or argument; nothing was started
+  2  usage or validation error naming the flag and the rule; nothing was started
+     ('copy --wait' also exits 2 when the workflow rejects the request before any
+     copy job: missing vault, resource type that cannot be copied)
   3  Temporal could not be reached`,
 		SilenceUsage:  true,
 		SilenceErrors: true,

@@ -13,11 +13,13 @@ import (
 const (
 	// ExitOK: the command did what was asked (for `copy --wait`: every destination copied).
 	ExitOK = 0
-	// ExitFailure: the operation ran and failed: a copy failed or was refused by a check
-	// that needs AWS (missing vault, resource type), a workflow was not found, ...
+	// ExitFailure: the operation ran and failed: a copy failed, a workflow was not
+	// found, a query went unanswered, ...
 	ExitFailure = 1
 	// ExitUsage: the command line is wrong (unknown flag, missing or invalid value); the
-	// message names the flag and the rule. Nothing was started.
+	// message names the flag and the rule. Nothing was started. `copy --wait` also exits
+	// with it when the workflow rejects the request before any copy job (missing vault,
+	// resource type that cannot be copied).
 	ExitUsage = 2
 	// ExitUnavailable: Temporal could not be reached (address, TLS, credentials).
 	ExitUnavailable = 3

@@ -154,3 +154,13 @@ func TestEveryViolationOnItsOwnLine(t *testing.T) {
 		t.Errorf("stderr:\n%s", errOut)
 	}
 }
+
+// The exit codes in the root help are the ones scripts read: a request the workflow
+// rejects before any copy job exits 2 under `copy --wait` (see finish), and the help
+// says so, as the README does.
+func TestRootHelpDocumentsRejectedRequestsExitTwo(t *testing.T) {
+	_, out, _ := runCLI(t, nil, "--help")
+	if !strings.Contains(out, "'copy --wait' also exits 2 when the workflow rejects the request") {
+		t.Errorf("root help does not say that a rejected request exits 2:\n%s", out)
+	}
+}
