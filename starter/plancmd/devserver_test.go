@@ -194,7 +194,7 @@ func TestPlanCommandsOnDevServer(t *testing.T) {
 	}
 	r := after.Rules[0]
 	if r.ScheduleExpression != "cron(0 * ? * * *)" || r.Spec == nil || len(r.Spec.Calendars) == 0 || r.TaskQueue != queue ||
-		len(r.Destinations) != 2 || len(r.NextActionTimes) == 0 || r.NextActionTimes[0].Minute() != 0 || r.Overlap != "BufferOne" {
+		len(r.Destinations) != 2 || len(r.NextActionTimes) == 0 || r.NextActionTimes[0].Minute() != 0 || r.Overlap != "AllowAll" {
 		t.Errorf("describe: %+v", r)
 	}
 	text := must(t, "plan", "describe", examplePlan, addr)

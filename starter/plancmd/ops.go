@@ -125,8 +125,8 @@ up; use 'regioncopy plan backfill' for that.`
 // triggered is one schedule `plan trigger` started a run of.
 type triggered struct {
 	ScheduleId string
-	// WorkflowId is the run it started; empty when the run waits for one still running
-	// (the schedule's overlap policy keeps one such run and starts it next).
+	// WorkflowId is the run it started; empty when the run was not seen starting within
+	// triggerWait.
 	WorkflowId string `json:",omitempty"`
 	UIURL      string `json:",omitempty"`
 }
@@ -141,8 +141,9 @@ func newTriggerCommand(app *cli.App) *cobra.Command {
 		Short: "Start a run of a plan's rules (or one rule) now",
 		Long: `Start a run of each rule of a plan now, or only of --rule, like "run now" on an AWS
 Backup rule. The run backs up the selected resources and copies each recovery point by
-the rule's copy actions. If a run of the rule is still going, the new one starts when it
-ends (the schedule's overlap policy). Prints each run's workflow id and link.`,
+the rule's copy actions. It starts at once even while an earlier run of the rule is
+still waiting for its copies to land, as AWS starts every backup job it is asked for.
+Prints each run's workflow id and link.`,
 		Args: planNameArg,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			var out []triggered
@@ -162,7 +163,7 @@ ends (the schedule's overlap policy). Prints each run's workflow id and link.`,
 			}
 			for _, t := range out {
 				if t.WorkflowId == "" {
-					fmt.Fprintf(app.Env.Stdout, "triggered %s: the run starts when the one still running ends\n", t.ScheduleId)
+					fmt.Fprintf(app.Env.Stdout, "triggered %s: the run did not show within %s; see regioncopy plan describe %s\n", t.ScheduleId, triggerWait, args[0])
 					continue
 				}
 				fmt.Fprintf(app.Env.Stdout, "triggered %s: run %s\n  %s\n", t.ScheduleId, t.WorkflowId, t.UIURL)
@@ -204,10 +205,6 @@ func trigger(ctx context.Context, app *cli.App, c client.Client, m *schedules.Ma
 				t.UIURL = app.WorkflowURL(t.WorkflowId, a.StartWorkflowResult.FirstExecutionRunID)
 				return t, nil
 			}
-		}
-		if len(d.Info.RunningWorkflows) > 0 && len(before.Info.RunningWorkflows) > 0 {
-			// A run was going before the trigger and still is: the new run is buffered.
-			return t, nil
 		}
 		select {
 		case <-ctx.Done():
