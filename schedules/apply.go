@@ -84,7 +84,7 @@ func (m *Manager) Apply(ctx context.Context, f *plan.File, dryRun bool) ([]Chang
 
 func (m *Manager) applyRule(ctx context.Context, r Rule, dryRun bool) (Change, error) {
 	h := m.c.ScheduleClient().GetHandle(ctx, r.ID)
-	desc, err := h.Describe(ctx)
+	desc, err := DescribeSchedule(ctx, h)
 	if isNotFound(err) {
 		if !dryRun {
 			_, err := m.c.ScheduleClient().Create(ctx, client.ScheduleOptions{

@@ -120,7 +120,7 @@ func TestApplyOnDevServer(t *testing.T) {
 	if k := kinds(changes); k[hourly] != Created || k[monthEnd] != Created || len(k) != 2 {
 		t.Fatalf("dry run: %+v, want both rules to be created", changes)
 	}
-	if _, err := c.ScheduleClient().GetHandle(ctx, hourly).Describe(ctx); !isNotFound(err) {
+	if _, err := DescribeSchedule(ctx, c.ScheduleClient().GetHandle(ctx, hourly)); !isNotFound(err) {
 		t.Fatalf("after a dry run, describe = %v, want NotFound", err)
 	}
 
@@ -231,7 +231,7 @@ func TestApplyOnDevServer(t *testing.T) {
 	if k := kinds(changes); k[hourly] != Deleted || k[monthEnd] != Unchanged {
 		t.Fatalf("apply without hourly: %+v", changes)
 	}
-	_, err = c.ScheduleClient().GetHandle(ctx, hourly).Describe(ctx)
+	_, err = DescribeSchedule(ctx, c.ScheduleClient().GetHandle(ctx, hourly))
 	var nf *serviceerror.NotFound
 	if !errors.As(err, &nf) {
 		t.Fatalf("hourly after its rule was dropped: describe = %v, want NotFound", err)
@@ -248,7 +248,7 @@ func TestApplyOnDevServer(t *testing.T) {
 	if err := m.Delete(ctx, "ledger", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.ScheduleClient().GetHandle(ctx, monthEnd).Describe(ctx); !isNotFound(err) {
+	if _, err := DescribeSchedule(ctx, c.ScheduleClient().GetHandle(ctx, monthEnd)); !isNotFound(err) {
 		t.Fatalf("month-end after Delete: describe = %v, want NotFound", err)
 	}
 }
@@ -272,7 +272,7 @@ func TestRunsComingDueDuringALongRunAllStart(t *testing.T) {
 			t.Fatal(err)
 		}
 		eventually(t, fmt.Sprintf("run %d started while the others run", i), func() error {
-			d, err := h.Describe(ctx)
+			d, err := DescribeSchedule(ctx, h)
 			if err != nil {
 				return err
 			}
@@ -284,7 +284,7 @@ func TestRunsComingDueDuringALongRunAllStart(t *testing.T) {
 		// A run's workflow id ends in its start time to the second.
 		time.Sleep(1100 * time.Millisecond)
 	}
-	d, err := h.Describe(ctx)
+	d, err := DescribeSchedule(ctx, h)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -154,7 +154,7 @@ type Status struct {
 func (m *Manager) Describe(ctx context.Context, planName, ruleName string) ([]Status, error) {
 	var out []Status
 	err := m.each(ctx, planName, ruleName, "describe", func(h client.ScheduleHandle) error {
-		d, err := h.Describe(ctx)
+		d, err := DescribeSchedule(ctx, h)
 		if err != nil {
 			return err
 		}

@@ -105,7 +105,7 @@ func scheduleIDs(ctx context.Context, c client.Client, planName, rule string) ([
 }
 
 func describeRule(ctx context.Context, app *cli.App, c client.Client, id string) (describedRule, error) {
-	d, err := c.ScheduleClient().GetHandle(ctx, id).Describe(ctx)
+	d, err := schedules.DescribeSchedule(ctx, c.ScheduleClient().GetHandle(ctx, id))
 	if err != nil {
 		return describedRule{}, fmt.Errorf("describe schedule %s: %w", id, err)
 	}

@@ -244,7 +244,7 @@ func TestPlanCommandsOnDevServer(t *testing.T) {
 	past := time.Now().UTC().Truncate(time.Hour).Add(-3 * time.Hour)
 	must(t, "plan", "backfill", examplePlan, "--start", past.Add(-time.Minute).Format(time.RFC3339), "--end", past.Add(time.Minute).Format(time.RFC3339), addr)
 	eventually(t, "backfilled run started", func() error {
-		d, err := c.ScheduleClient().GetHandle(ctx, id).Describe(ctx)
+		d, err := schedules.DescribeSchedule(ctx, c.ScheduleClient().GetHandle(ctx, id))
 		if err != nil {
 			return err
 		}

@@ -12,6 +12,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
+	"github.com/regioncopy/regioncopy/schedules"
 	"github.com/regioncopy/regioncopy/starter/cli"
 )
 
@@ -100,7 +101,7 @@ schedule itself.`,
 // was deleted since it was listed.
 func listRow(ctx context.Context, c client.Client, id, planName, rule string) (listedSchedule, bool, error) {
 	row := listedSchedule{Plan: planName, Rule: rule, ScheduleId: id}
-	d, err := c.ScheduleClient().GetHandle(ctx, id).Describe(ctx)
+	d, err := schedules.DescribeSchedule(ctx, c.ScheduleClient().GetHandle(ctx, id))
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
 		return row, false, nil

@@ -181,7 +181,7 @@ func trigger(ctx context.Context, app *cli.App, c client.Client, m *schedules.Ma
 	id := schedules.ScheduleID(planName, rule)
 	t := triggered{ScheduleId: id}
 	h := c.ScheduleClient().GetHandle(ctx, id)
-	before, err := h.Describe(ctx)
+	before, err := schedules.DescribeSchedule(ctx, h)
 	if err != nil {
 		return t, err
 	}
@@ -195,7 +195,7 @@ func trigger(ctx context.Context, app *cli.App, c client.Client, m *schedules.Ma
 		return t, err
 	}
 	for deadline := time.Now().Add(triggerWait); time.Now().Before(deadline); {
-		d, err := h.Describe(ctx)
+		d, err := schedules.DescribeSchedule(ctx, h)
 		if err != nil {
 			return t, fmt.Errorf("describe schedule %s: %w", id, err)
 		}

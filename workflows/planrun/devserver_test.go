@@ -297,7 +297,7 @@ func TestTriggeredPlanScheduleBacksUpAndCopies(t *testing.T) {
 	h := srv.Client.ScheduleClient().GetHandle(ctx, schedules.ScheduleID("triggered", "yearly"))
 	var runID string
 	for deadline := time.Now().Add(20 * time.Second); runID == "" && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		desc, err := h.Describe(ctx)
+		desc, err := schedules.DescribeSchedule(ctx, h)
 		if err != nil {
 			t.Fatal(err)
 		}
