@@ -58,6 +58,7 @@ var routes = []route{
 	{"DELETE", segs("/backup/plans/{backupPlanId}"), "DeleteBackupPlan", (*Emulator).deleteBackupPlan},
 	{"PUT", segs("/backup/plans/{backupPlanId}/selections"), "CreateBackupSelection", (*Emulator).createBackupSelection},
 	{"GET", segs("/supported-resource-types"), "GetSupportedResourceTypes", (*Emulator).getSupportedResourceTypes},
+	{"GET", segs("/tags/{resourceArn}"), "ListTags", (*Emulator).listTags},
 }
 
 func segs(path string) []string { return strings.Split(strings.Trim(path, "/"), "/") }

@@ -75,7 +75,7 @@ func TestUnknownOperations(t *testing.T) {
 	resp, body = rawCall(t, s, east, "PATCH", "/backup-vaults/abc", nil)
 	wantRawError(t, resp, body, "UnknownOperationException", 404)
 	// An operation of the AWS model that the emulator does not serve answers the same way.
-	_, err := s.Client(east).ListTags(ctx(t), &backup.ListTagsInput{ResourceArn: aws.String(vaultArn(east, "abc"))})
+	_, err := s.Client(east).ListFrameworks(ctx(t), &backup.ListFrameworksInput{})
 	wantAPIError(t, err, "UnknownOperationException", 404)
 	if n := s.Emulator.Counters().Calls["UnknownOperation"]; n != 3 {
 		t.Errorf("Calls[UnknownOperation] = %d, want 3", n)
