@@ -28,6 +28,9 @@ func (b *Backup) StartBackupJob(ctx context.Context, in model.StartBackupJobInpu
 		IdempotencyToken: aws.String(in.IdempotencyToken),
 		Lifecycle:        lifecycleToSDK(in.Lifecycle),
 	}
+	if len(in.RecoveryPointTags) > 0 {
+		req.RecoveryPointTags = in.RecoveryPointTags
+	}
 	if in.StartWindowMinutes > 0 {
 		req.StartWindowMinutes = aws.Int64(in.StartWindowMinutes)
 	}

@@ -279,3 +279,17 @@ func TestClientsArePerRegionAndCached(t *testing.T) {
 		t.Errorf("eu-west-1 client: %v", err)
 	}
 }
+
+// StartBackupJob hands the rule's tags to AWS for the recovery point it creates.
+func TestStartBackupJobTagsTheRecoveryPoint(t *testing.T) {
+	f := newFixture(t, emulator.Config{})
+	var started model.StartBackupJobOutput
+	f.mustRun(t, model.ActStartBackupJob, model.StartBackupJobInput{
+		Region: east, BackupVaultName: srcVault, ResourceArn: volume, IamRoleArn: role, IdempotencyToken: "tagged-1",
+		RecoveryPointTags: map[string]string{"plan": "hourly-dr"},
+	}, &started)
+	out, err := f.srv.Client(east).ListTags(context.Background(), &backup.ListTagsInput{ResourceArn: aws.String(started.RecoveryPointArn)})
+	if err != nil || out.Tags["plan"] != "hourly-dr" || len(out.Tags) != 1 {
+		t.Fatalf("recovery point %s carries %v (%v), want plan=hourly-dr", started.RecoveryPointArn, out, err)
+	}
+}

@@ -81,6 +81,8 @@ type StartBackupJobInput struct {
 	StartWindowMinutes    int64
 	CompleteWindowMinutes int64
 	IdempotencyToken      string
+	// RecoveryPointTags are the rule's tags for the recovery point the job creates.
+	RecoveryPointTags map[string]string `json:",omitempty"`
 }
 
 // StartBackupJobOutput is AWS's answer to StartBackupJob.

@@ -269,6 +269,7 @@ func TestTriggeredPlanScheduleBacksUpAndCopies(t *testing.T) {
       "RuleName": "yearly",
       "TargetBackupVaultName": "primary",
       "ScheduleExpression": "cron(0 5 1 1 ? *)",
+      "RecoveryPointTags": {"team": "dr"},
       "CopyActions": [
         {"DestinationBackupVaultArn": %q},
         {"DestinationBackupVaultArn": %q}
@@ -325,6 +326,13 @@ func TestTriggeredPlanScheduleBacksUpAndCopies(t *testing.T) {
 			if len(records) != 1 || records[0].State != model.JobCompleted || records[0].Kind != model.CopyFull {
 				t.Errorf("chain %s: %+v, want one completed FULL copy", id, records)
 			}
+		}
+	}
+	// The rule's RecoveryPointTags reached AWS with each backup.
+	for _, c := range res.Copies {
+		tags, err := emu.Client(east).ListTags(ctx, &backup.ListTagsInput{ResourceArn: aws.String(c.SourceRecoveryPointArn)})
+		if err != nil || tags.Tags["team"] != "dr" || len(tags.Tags) != 1 {
+			t.Errorf("recovery point %s of %s carries tags %v (%v), want team=dr", c.SourceRecoveryPointArn, c.ResourceArn, tags, err)
 		}
 	}
 	if c := emu.Emulator.Counters(); c.BackupJobs != 2 || c.FullCopies != 4 {

@@ -248,7 +248,8 @@ func hourlyRule() model.PlanRunInput {
 		Plan: "hourly", Rule: "every-hour", Revision: "r1",
 		SourceRegion: srcRegion, ScheduleExpression: "cron(0 * * * ? *)",
 		BackupVaultName: srcVault, IamRoleArn: roleArn,
-		Lifecycle: model.Lifecycle{DeleteAfterDays: 7},
+		Lifecycle:         model.Lifecycle{DeleteAfterDays: 7},
+		RecoveryPointTags: map[string]string{"plan": "hourly"},
 		CopyActions: []model.PlanCopyAction{
 			{DestinationBackupVaultArn: dstVaultEU, Lifecycle: model.Lifecycle{DeleteAfterDays: 14}, Coalesce: true},
 			{DestinationBackupVaultArn: dstVaultUSW},

@@ -72,7 +72,8 @@ func TestPlanRunBacksUpAndHandsOverEachSelectedResource(t *testing.T) {
 			t.Errorf("token %s for %s is not derived from plan, rule, resource and nominal time", s.IdempotencyToken, s.ResourceArn)
 		}
 		// 480 minutes from the nominal time, two of them gone.
-		if s.StartWindowMinutes != 478 || s.BackupVaultName != srcVault || s.Lifecycle.DeleteAfterDays != 7 || s.IamRoleArn != roleArn {
+		if s.StartWindowMinutes != 478 || s.BackupVaultName != srcVault || s.Lifecycle.DeleteAfterDays != 7 || s.IamRoleArn != roleArn ||
+			s.RecoveryPointTags["plan"] != "hourly" || len(s.RecoveryPointTags) != 1 {
 			t.Errorf("backup start %+v", s)
 		}
 	}

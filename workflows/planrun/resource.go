@@ -141,6 +141,9 @@ func (c *resourceRun) backup(ctx workflow.Context) (model.RecoveryPoint, bool) {
 			StartWindowMinutes:    remaining,
 			CompleteWindowMinutes: run.CompletionWindowMinutes,
 			IdempotencyToken:      backupToken(run.Plan, run.Rule, c.in.Resource.ResourceArn, c.in.NominalTime),
+			// More input to the same command: replay compares activity types, not inputs,
+			// so this needs no version gate.
+			RecoveryPointTags: run.RecoveryPointTags,
 		}).Get(ctx, &started)
 	if err != nil {
 		c.res.State, c.res.Stage, c.res.Error = model.PlanResourceFailed, model.PlanStageStart, "StartBackupJob: "+message(err)
