@@ -20,8 +20,9 @@
 // NOT_LANDED_IN_TIME; in the last case the chain keeps the order and may still land the
 // copy, and its records will show it, but this run does not wait longer. The run counts
 // the copies by outcome (model.PlanRunLandingTally), lists them (the first
-// model.MaxPlanRunCopies) and is COMPLETED only when every copy it handed over landed,
-// PARTIAL otherwise. Children recorded before this behaviour (no versionAwaitCopies
+// model.MaxPlanRunCopies) and is COMPLETED only when every copy it handed over landed
+// or was superseded (a coalescing chain copied a newer point of the resource instead,
+// whose own run proves it), PARTIAL otherwise. Children recorded before this behaviour (no versionAwaitCopies
 // marker) replay as they ran: hand over and finish.
 //
 // History stays bounded however many resources a rule covers: after resourcesPerRun

@@ -52,9 +52,11 @@ type fakeAWS struct {
 	// copy (the first into each vault FULL, the rest INCREMENTAL) unless copyFail scripts
 	// a failed copy with AWS's message or copyDelay a later answer; both are keyed by
 	// "<resource ARN> -> <destination Region>".
-	copyFail  map[string]string
-	copyDelay map[string]time.Duration
-	copies    map[string]int // copies answered per chain
+	copyFail map[string]string
+	// copySuperseded answers "resource -> Region" with a SUPERSEDED record and this reason.
+	copySuperseded map[string]string
+	copyDelay      map[string]time.Duration
+	copies         map[string]int // copies answered per chain
 
 	resolveCalls []model.ResolvePlanSelectionInput
 	listCalls    []model.ListPlanRecoveryPointsInput
@@ -140,6 +142,8 @@ func (f *fakeAWS) chainAnswer(in model.EnqueueCopyInput, chain string, now time.
 	if msg, ok := f.copyFail[key]; ok {
 		rec.State, rec.StatusMessage, rec.CompletedAt = model.JobFailed, msg, time.Time{}
 		answer.Error = msg
+	} else if msg, ok := f.copySuperseded[key]; ok {
+		rec.State, rec.StatusMessage, rec.CompletedAt, rec.CopyJobId, rec.Kind = model.RecordSuperseded, msg, time.Time{}, "", ""
 	} else {
 		rec.DestinationRecoveryPointArn = fmt.Sprintf("arn:aws:backup:%s:123456789012:recovery-point:copy-%d", in.Key.DestinationRegion, n)
 	}

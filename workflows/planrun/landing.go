@@ -111,11 +111,21 @@ func landing(r model.DestinationResult) (string, string) {
 	return model.PlanCopyFailed, reason
 }
 
+// versionSupersededCovered marks runs in which a SUPERSEDED copy counts as covered, not
+// as a copy that did not land: the copy action coalesces, so its chain copied a newer
+// recovery point of the resource instead (the reason names it), and that point's own
+// run proves its landing. Before it (no marker) a superseded copy made the run PARTIAL,
+// so every run that overlapped a slow copy on a coalescing action read as a failure.
+const versionSupersededCovered = "superseded-copy-is-covered"
+
 // notLanded lists the copies that were handed over but did not land, each with its
-// destination and reason.
-func notLanded(copies []model.PlanCopyOutcome) []string {
+// destination and reason; superseded copies are left out when supersededCovered.
+func notLanded(copies []model.PlanCopyOutcome, supersededCovered bool) []string {
 	var out []string
 	for _, o := range copies {
+		if supersededCovered && o.Landing == model.PlanCopySuperseded {
+			continue
+		}
 		if o.Enqueued && o.Landing != "" && o.Landing != model.PlanCopyLanded {
 			out = append(out, fmt.Sprintf("%s %s: %s", o.DestinationBackupVaultArn, strings.ToLower(strings.ReplaceAll(o.Landing, "_", " ")), o.Reason))
 		}

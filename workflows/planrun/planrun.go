@@ -105,7 +105,8 @@ func (r *planRun) run(ctx workflow.Context) (model.PlanRunResult, error) {
 		return r.result(), workflow.NewContinueAsNewError(ctx, model.WorkflowPlanRun, r.in, &next)
 	}
 	r.state = model.PlanRunCompleted
-	if r.progress.Tally.Failed > 0 || r.progress.Tally.BackupsMissed > 0 || !r.allLanded() {
+	supersededCovered := workflow.GetVersion(ctx, versionSupersededCovered, workflow.DefaultVersion, 1) >= 1
+	if r.progress.Tally.Failed > 0 || r.progress.Tally.BackupsMissed > 0 || !r.allLanded(supersededCovered) {
 		r.state = model.PlanRunPartial
 	}
 	r.publish(ctx)
@@ -340,9 +341,13 @@ func (r *planRun) recordLanding(res model.SelectedResource, out model.PlanResour
 	r.progress.Copies = append(r.progress.Copies, p)
 }
 
-// allLanded says every copy handed over so far landed.
-func (r *planRun) allLanded() bool {
+// allLanded says every copy handed over so far landed, or was superseded by a newer
+// point's copy when supersededCovered (see versionSupersededCovered).
+func (r *planRun) allLanded(supersededCovered bool) bool {
 	l := r.progress.Landings
+	if supersededCovered {
+		return l.Failed+l.Late == 0
+	}
 	return l.Failed+l.Superseded+l.Late == 0
 }
 

@@ -96,7 +96,8 @@ func (c *resourceRun) run(ctx workflow.Context) (model.PlanResourceResult, error
 	if len(failed) > 0 {
 		problems = append(problems, "could not hand the recovery point to its chain: "+strings.Join(failed, "; "))
 	}
-	if late := notLanded(c.res.Copies); len(late) > 0 {
+	supersededCovered := workflow.GetVersion(ctx, versionSupersededCovered, workflow.DefaultVersion, 1) >= 1
+	if late := notLanded(c.res.Copies, supersededCovered); len(late) > 0 {
 		problems = append(problems, "copies not landed: "+strings.Join(late, "; "))
 	}
 	if len(problems) > 0 {
