@@ -21,7 +21,8 @@ var (
 	LastCopyAtKey       = temporal.NewSearchAttributeKeyTime("LastCopyAt")
 	// NextExpiryKey is the AWS DeleteAt of the chain's live copy that expires first.
 	NextExpiryKey = temporal.NewSearchAttributeKeyTime("NextExpiry")
-	// CopyCountKey counts the chain's completed copies over its whole life.
+	// CopyCountKey counts completed copies: a chain's over its whole life, a plan run's
+	// that landed.
 	CopyCountKey = temporal.NewSearchAttributeKeyInt64("CopyCount")
 )
 

@@ -376,14 +376,24 @@ func (r *planRun) result() model.PlanRunResult {
 	}
 }
 
+// versionCopyCountLanded marks runs whose CopyCount search attribute counts landed
+// copies rather than copies handed over.
+const versionCopyCountLanded = "copy-count-is-landed"
+
 // publish is the one place the run shows its state: the current details always, and the
 // CopyState and CopyCount search attributes when the state changes (not at every child,
 // which would cost a history event each).
 func (r *planRun) publish(ctx workflow.Context) {
 	if r.state != r.published {
+		// CopyCount is copies made, as on a chain: the landed ones. Runs from before
+		// versionCopyCountLanded counted the copies handed over, landed or not.
+		count := r.progress.Tally.CopiesEnqueued
+		if workflow.GetVersion(ctx, versionCopyCountLanded, workflow.DefaultVersion, 1) >= 1 {
+			count = r.progress.Landings.Landed
+		}
 		if err := workflow.UpsertTypedSearchAttributes(ctx,
 			workflows.CopyStateKey.ValueSet(r.state),
-			workflows.CopyCountKey.ValueSet(int64(r.progress.Tally.CopiesEnqueued))); err != nil {
+			workflows.CopyCountKey.ValueSet(int64(count))); err != nil {
 			workflow.GetLogger(ctx).Warn("Could not update search attributes", "Error", err)
 		}
 		r.published = r.state

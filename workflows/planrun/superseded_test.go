@@ -4,7 +4,11 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/stretchr/testify/mock"
+	"go.temporal.io/sdk/temporal"
+
 	"github.com/regioncopy/regioncopy/model"
+	"github.com/regioncopy/regioncopy/workflows"
 )
 
 // A coalescing chain that copied a newer point of the resource instead answers
@@ -39,5 +43,27 @@ func TestPlanRunCountsASupersededCopyAsCovered(t *testing.T) {
 	}
 	if superseded != 1 {
 		t.Errorf("%d superseded copies listed, want 1: %+v", superseded, res.Copies)
+	}
+}
+
+// A run's CopyCount search attribute counts the copies that landed, not the ones handed
+// over: with one of four copies failed, the finished run shows 3.
+func TestPlanRunCopyCountIsLandedCopies(t *testing.T) {
+	f := &fakeAWS{
+		resources: []model.SelectedResource{{ResourceArn: volumeArn(1), ResourceType: "EBS"}, {ResourceArn: volumeArn(2), ResourceType: "EBS"}},
+		copyFail:  map[string]string{volumeArn(2) + " -> us-west-2": "Copy job failed"},
+	}
+	env := newEnv(t, f, nominal, nominal)
+	var counts []int64
+	env.OnUpsertTypedSearchAttributes(mock.Anything).Return(nil).Run(func(args mock.Arguments) {
+		sa := args.Get(0).(temporal.SearchAttributes)
+		if v, ok := sa.GetInt64(workflows.CopyCountKey); ok {
+			counts = append(counts, v)
+		}
+	})
+	env.ExecuteWorkflow(model.WorkflowPlanRun, hourlyRule())
+	res := runResult(t, env)
+	if res.State != model.PlanRunPartial || len(counts) == 0 || counts[len(counts)-1] != 3 {
+		t.Errorf("state %s, CopyCount upserts %v; want PARTIAL ending with 3", res.State, counts)
 	}
 }
