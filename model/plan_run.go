@@ -1,5 +1,7 @@
 package model
 
+import "encoding/json"
+
 // WorkflowPlanRun is the workflow a plan rule's Temporal Schedule starts at every run:
 // back up the selected resources into the rule's vault within its windows (or, for a
 // copy-only plan, find the vault's new recovery points), then hand each recovery point to
@@ -45,6 +47,10 @@ type PlanRunInput struct {
 	// Selection says which resources the rule covers; nil only for a copy-only plan
 	// without one (every recovery point of the vault is copied).
 	Selection *PlanSelection `json:",omitempty"`
+	// Rules are the cross-Region rules the plan was validated with, as in
+	// CopyRequest.Rules; the run hands recovery points over by them. Absent means the
+	// seed rules.
+	Rules json.RawMessage `json:",omitempty"`
 }
 
 // PlanCopyAction is one copy action of a rule with regioncopy's settings for its

@@ -1,6 +1,7 @@
 package model
 
 import (
+	"encoding/json"
 	"strings"
 	"time"
 )
@@ -45,6 +46,10 @@ type CopyRequest struct {
 	// TimeScale > 1 means AWS's clock runs that many times faster than Temporal's (the
 	// emulator's --time-scale): durations taken from AWS timestamps are divided by it.
 	TimeScale float64 `json:",omitempty"`
+	// Rules are the cross-Region rules the request is checked with, as a JSON rules
+	// document (policy.Rules.Encode; package model cannot name policy's type, which
+	// imports model). Absent means the seed rules (policy.Default).
+	Rules json.RawMessage `json:",omitempty"`
 }
 
 // CopyKind says whether a copy transferred the whole resource or only the change.
@@ -156,6 +161,9 @@ func RegionFromArn(arn string) string {
 type SetLifecycleRequest struct {
 	DestinationRecoveryPointArn string
 	Lifecycle                   Lifecycle
+	// Rules are the rules the lifecycle is checked with, as in CopyRequest.Rules; absent
+	// means the seed rules.
+	Rules json.RawMessage `json:",omitempty"`
 }
 
 // ChainStatus is the answer to QueryStatus on a chain.

@@ -131,6 +131,48 @@ func Load(rd io.Reader) (*Rules, error) {
 	return r, nil
 }
 
+// FromJSON returns the rules a workflow input carries (see Encode): nil or empty means
+// Default(), so inputs written before rules travelled with them keep the seed rules;
+// anything else is read as Load reads a rules document. It reads no file, so workflow
+// code may call it. Violations name field (the document as a whole) or field.<member>.
+func FromJSON(raw []byte, field string) (*Rules, error) {
+	if len(raw) == 0 {
+		return Default(), nil
+	}
+	r, err := Load(bytes.NewReader(raw))
+	if err == nil {
+		return r, nil
+	}
+	var vs violations
+	for _, v := range Violations(err) {
+		f := join(field, v.Field)
+		if v.Field == "rules document" {
+			f = field
+		}
+		vs.add(f, v.Rule, "%s", v.Message)
+	}
+	if len(vs) == 0 {
+		vs.add(field, RuleRulesDocument, "%v", err)
+	}
+	return nil, vs.err()
+}
+
+// Encode returns the rules as the JSON document a workflow input carries (FromJSON reads
+// it back). Every member is written, in declaration order, so equal rules encode to equal
+// bytes whatever file they were loaded from. A nil *Rules encodes as nil: the input then
+// means the seed rules.
+func (r *Rules) Encode() json.RawMessage {
+	if r == nil {
+		return nil
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		// Strings, string slices and integers always marshal.
+		panic("policy: marshal rules: " + err.Error())
+	}
+	return b
+}
+
 // Validate checks that the rules themselves make sense: Region names spelt like Regions,
 // resource types AWS Backup knows, positive limits.
 func (r *Rules) Validate() error {

@@ -15,6 +15,7 @@ import (
 	"github.com/regioncopy/regioncopy/awscron"
 	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/plan"
+	"github.com/regioncopy/regioncopy/policy"
 )
 
 // Options say where runs go and how a plan file's defaults resolve.
@@ -24,6 +25,10 @@ type Options struct {
 	// DefaultRegion is the source Region of a plan whose RegionCopy.SourceRegion is empty
 	// (the Region the CLI runs against), as in plan.Options.
 	DefaultRegion string
+	// Rules are the cross-Region rules the plan file was validated with (plan.Options);
+	// every rule's PlanRunInput carries them so its runs hand copies over by the same
+	// rules. Nil means the seed rules, and the inputs carry none.
+	Rules *policy.Rules
 }
 
 // AWS Backup's defaults for a rule's windows (botocore's BackupRuleInput documentation).
@@ -89,6 +94,7 @@ func Build(f *plan.File, o Options) ([]Rule, error) {
 			continue
 		}
 		in := ruleInput(f, r, rc, region)
+		in.Rules = o.Rules.Encode()
 		startWindow := in.StartWindowMinutes
 		if startWindow == 0 {
 			startWindow = DefaultStartWindowMinutes

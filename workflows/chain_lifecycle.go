@@ -318,7 +318,9 @@ func (c *chain) checkSetLifecycle(ctx workflow.Context, req model.SetLifecycleRe
 			Message: "set MoveToColdStorageAfterDays and/or DeleteAfterDays"}
 	}
 	var problems []error
-	if err := policy.Default().CheckLifecycle(t.Record.ResourceType, req.Lifecycle, "Lifecycle"); err != nil {
+	if rules, err := policy.FromJSON(req.Rules, "Rules"); err != nil {
+		problems = append(problems, err)
+	} else if err := rules.CheckLifecycle(t.Record.ResourceType, req.Lifecycle, "Lifecycle"); err != nil {
 		problems = append(problems, err)
 	}
 	if v := c.newestExpiresAtOnce(ctx, t, req.Lifecycle); v != nil && newestRule {

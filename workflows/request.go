@@ -96,6 +96,8 @@ type request struct {
 	destinations []model.DestinationProgress
 	problems     []policy.Violation
 	published    string
+	// rules are the request's rules, read by checkFields.
+	rules *policy.Rules
 }
 
 func (r *request) setup(ctx workflow.Context) error {
@@ -129,7 +131,7 @@ func (r *request) setup(ctx workflow.Context) error {
 }
 
 func (r *request) run(ctx workflow.Context) (model.CopyRequestResult, error) {
-	if problems := r.checkFields(); len(problems) > 0 {
+	if problems := r.checkFields(ctx); len(problems) > 0 {
 		return model.CopyRequestResult{}, r.reject(ctx, problems)
 	}
 	if problems := r.checkInAWS(ctx); len(problems) > 0 {

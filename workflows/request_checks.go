@@ -23,9 +23,17 @@ const (
 // routes (not the source Region, not a Region without cross-Region copy), duplicate
 // destinations and the lifecycle arithmetic. The resource type is not known yet, so the
 // type-dependent rules wait for checkInAWS.
-func (r *request) checkFields() []policy.Violation {
+// The rules are the request's own (CopyRequest.Rules, else the seed rules); a rules
+// document that does not read is the only problem reported, since no other check can
+// be trusted without the rules.
+func (r *request) checkFields(ctx workflow.Context) []policy.Violation {
 	var errs []error
-	req, rules := r.req, policy.Default()
+	req := r.req
+	rules, err := policy.FromJSON(req.Rules, "Rules")
+	if err != nil {
+		return flatten([]error{err})
+	}
+	r.rules = rules
 	if err := policy.CheckRegion(req.SourceRegion, "SourceRegion"); err != nil {
 		errs = append(errs, err)
 	}
@@ -142,7 +150,7 @@ func (r *request) checkInAWS(ctx workflow.Context) []policy.Violation {
 			errs = append(errs, &policy.Violation{Field: "RecoveryPointArn", Rule: RuleRecoveryPointCold,
 				Message: "the recovery point is in cold storage, which AWS Backup cannot copy"})
 		}
-		errs = append(errs, checkRecoveryPointRules(rp, r.req))
+		errs = append(errs, checkRecoveryPointRules(rp, r.req, r.rules))
 	}
 	for i, f := range vaultFutures {
 		var v model.BackupVault
@@ -156,9 +164,8 @@ func (r *request) checkInAWS(ctx workflow.Context) []policy.Violation {
 // checkRecoveryPointRules applies the rules that depend on the recovery point's resource
 // type. The type belongs to the recovery point, so a type that cannot be copied is named
 // once, on RecoveryPointArn; lifecycle rules name each destination's lifecycle. The
-// routes were checked with the request's fields.
-func checkRecoveryPointRules(rp model.RecoveryPoint, req model.CopyRequest) error {
-	rules := policy.Default()
+// routes were checked with the request's fields, by the same rules.
+func checkRecoveryPointRules(rp model.RecoveryPoint, req model.CopyRequest, rules *policy.Rules) error {
 	var errs []error
 	if rp.ResourceType == "" {
 		errs = append(errs, &policy.Violation{Field: "RecoveryPointArn", Rule: policy.RuleRequired,

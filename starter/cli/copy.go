@@ -15,7 +15,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/regioncopy/regioncopy/model"
-	"github.com/regioncopy/regioncopy/policy"
 	"github.com/regioncopy/regioncopy/workflows"
 )
 
@@ -24,6 +23,7 @@ func newCopyCommand(app *App) *cobra.Command {
 		f         copyFlags
 		wait      bool
 		taskQueue string
+		rulesFile string
 	)
 	timeScaleDefault, timeScaleEnvErr := envFloat(app.Env.Getenv, "REGIONCOPY_TIME_SCALE", 1)
 	cmd := &cobra.Command{
@@ -37,6 +37,10 @@ starts one copy job per destination, never two.
 
 Each destination's copy goes through the chain of (resource, destination Region, vault),
 so the first copy of a resource into a vault is full and every later one incremental.
+
+The request is checked against regioncopy's built-in cross-Region rules, or against those
+rules overlaid with --rules FILE (REGIONCOPY_RULES), a JSON document that follows AWS's
+later changes; the workflow checks it again with the same rules.
 
 Without --wait the command returns once the workflow has started. With --wait it prints
 each change of progress until every destination has a result (--output json prints one
@@ -59,10 +63,16 @@ copied, 1 a copy failed, 2 the request was rejected before any copy job started.
 			if err != nil {
 				return err
 			}
-			req, err := f.request(region, policy.Default())
+			rules, err := LoadRules(rulesFile)
+			if err != nil {
+				return err
+			}
+			req, err := f.request(region, orDefaultRules(rules))
 			if err != nil {
 				return usageError(err)
 			}
+			// The workflow checks the request again, with the same rules.
+			req.Rules = rules.Encode()
 			c, err := app.dial(ctx)
 			if err != nil {
 				return err
@@ -97,6 +107,7 @@ copied, 1 a copy failed, 2 the request was rejected before any copy job started.
 	fl.DurationVar(&f.CompletionWindow, "completion-window", 0, "end a copy job that has not finished in this time (default: the workflow's)")
 	fl.Float64Var(&f.TimeScale, "time-scale", timeScaleDefault,
 		"for the emulator only: its clock runs this many times faster than wall time (env REGIONCOPY_TIME_SCALE)")
+	AddRulesFlag(fl, app.Env.Getenv, &rulesFile)
 	fl.BoolVar(&wait, "wait", false, "follow the copy until every destination has a result")
 	fl.StringVar(&taskQueue, "task-queue", envOr(app.Env.Getenv, "REGIONCOPY_TASK_QUEUE", model.DefaultTaskQueue), "task queue of the regioncopy worker (env REGIONCOPY_TASK_QUEUE)")
 	return cmd

@@ -34,6 +34,7 @@ type invalidPlan struct {
 func newApplyCommand(app *cli.App) *cobra.Command {
 	var (
 		file, region, taskQueue string
+		rulesFile               string
 		dryRun                  bool
 	)
 	cmd := &cobra.Command{
@@ -49,7 +50,12 @@ file (file:line:column and JSON path) and nothing is applied (exit 2). --dry-run
 what would change, field by field, and changes nothing.
 
 The plan's source Region is RegionCopy.SourceRegion, else --region, AWS_REGION,
-AWS_DEFAULT_REGION or the profile's region, as for 'regioncopy copy'.`,
+AWS_DEFAULT_REGION or the profile's region, as for 'regioncopy copy'.
+
+The plan is validated against regioncopy's built-in cross-Region rules, or against those
+rules overlaid with --rules FILE (REGIONCOPY_RULES), as for 'regioncopy copy'. Each
+schedule's runs hand copies over by the rules the plan was applied with, so applying the
+same file with other rules updates the schedules.`,
 		Example: `  regioncopy plan apply -f plan.json --dry-run
   regioncopy plan apply -f plan.json --region us-east-1`,
 		Args: cli.ArgsUsage(cobra.NoArgs),
@@ -62,7 +68,11 @@ AWS_DEFAULT_REGION or the profile's region, as for 'regioncopy copy'.`,
 			if err != nil {
 				return err
 			}
-			f, err := plan.Load(file, plan.Options{DefaultRegion: defaultRegion})
+			rules, err := cli.LoadRules(rulesFile)
+			if err != nil {
+				return err
+			}
+			f, err := plan.Load(file, plan.Options{DefaultRegion: defaultRegion, Rules: rules})
 			if err != nil {
 				return reportInvalid(app, file, err)
 			}
@@ -71,7 +81,7 @@ AWS_DEFAULT_REGION or the profile's region, as for 'regioncopy copy'.`,
 				return err
 			}
 			defer c.Close()
-			m := schedules.NewManager(c, schedules.Options{TaskQueue: taskQueue, DefaultRegion: defaultRegion})
+			m := schedules.NewManager(c, schedules.Options{TaskQueue: taskQueue, DefaultRegion: defaultRegion, Rules: rules})
 			changes, err := m.Apply(ctx, f, dryRun)
 			res := applyResult{Plan: f.BackupPlan.BackupPlanName, DryRun: dryRun, Changes: changes}
 			for _, ch := range changes {
@@ -96,6 +106,7 @@ AWS_DEFAULT_REGION or the profile's region, as for 'regioncopy copy'.`,
 	fl := cmd.Flags()
 	fl.StringVarP(&file, "filename", "f", "", "plan file to apply (required)")
 	fl.BoolVar(&dryRun, "dry-run", false, "show what would change and change nothing")
+	cli.AddRulesFlag(fl, app.Env.Getenv, &rulesFile)
 	fl.StringVar(&region, "region", "", "source Region when the plan names none (default: AWS_REGION, AWS_DEFAULT_REGION, or the profile's region)")
 	fl.StringVar(&taskQueue, "task-queue", envOr(app.Env.Getenv, "REGIONCOPY_TASK_QUEUE", model.DefaultTaskQueue), "task queue of the regioncopy worker that runs the plan (env REGIONCOPY_TASK_QUEUE)")
 	return cmd

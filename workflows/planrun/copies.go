@@ -19,7 +19,8 @@ const versionColdIgnored = "plan-copy-cold-ignored"
 // handOver sends one order per copy action to the action's destination chain, all at
 // once. An action is skipped, with the reason, when it does not take the resource's
 // type (its ResourceTypes) or when a cross-Region rule forbids the copy (a DynamoDB
-// table, a Region without cross-Region copy): the plan run reports it rather than
+// table, a Region without cross-Region copy, by the rules the plan was applied with,
+// PlanRunInput.Rules, else the seed rules): the plan run reports it rather than
 // starting a copy job AWS would refuse. A non-empty requester (the child's own workflow
 // id) asks each chain for a model.SignalCopyResult when its order ends.
 //
@@ -34,6 +35,8 @@ func handOver(ctx workflow.Context, in model.PlanResourceInput, p model.Recovery
 	if taskQueue == "" {
 		taskQueue = info.TaskQueueName
 	}
+	// The rules the plan was validated with (the seed rules for an input without them).
+	rules, rulesErr := policy.FromJSON(run.Rules, "Rules")
 	outcomes := make([]model.PlanCopyOutcome, len(run.CopyActions))
 	futures := make([]workflow.Future, len(run.CopyActions))
 	for i, a := range run.CopyActions {
@@ -42,11 +45,15 @@ func handOver(ctx workflow.Context, in model.PlanResourceInput, p model.Recovery
 			outcomes[i].Skipped = fmt.Sprintf("%s resources are not among this copy action's ResourceTypes %v", p.ResourceType, a.ResourceTypes)
 			continue
 		}
+		if rulesErr != nil {
+			outcomes[i].Skipped = "not copied: the plan's rules do not read: " + strings.ReplaceAll(rulesErr.Error(), "\n", "; ")
+			continue
+		}
 		lifecycle := a.Lifecycle
-		if coldIgnored && lifecycle.MoveToColdStorageAfterDays > 0 && !policy.Default().SupportsColdStorage(p.ResourceType) {
+		if coldIgnored && lifecycle.MoveToColdStorageAfterDays > 0 && !rules.SupportsColdStorage(p.ResourceType) {
 			lifecycle.MoveToColdStorageAfterDays = 0
 		}
-		if err := policy.Default().CheckCopy(policy.CopyCheck{
+		if err := rules.CheckCopy(policy.CopyCheck{
 			ResourceType:        p.ResourceType,
 			SourceRegion:        run.SourceRegion,
 			DestinationVaultArn: a.DestinationBackupVaultArn,
