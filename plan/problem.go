@@ -21,7 +21,7 @@ const (
 	RuleScheduleSyntax    = "schedule-syntax"
 	RuleScheduleTemporal  = "schedule-not-temporal"
 	RuleTimezone          = "timezone"
-	RuleUnsupported       = "unsupported-by-regioncopy"
+	RuleUnsupported       = policy.RuleUnsupported
 	RuleNotValidAsInput   = "not-valid-as-input"
 	RuleUnknownDest       = "destination-without-copy-action"
 	RuleSelectionLimit    = "max-selection-resources"

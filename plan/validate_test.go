@@ -96,7 +96,10 @@ func TestValidate(t *testing.T) {
 			region, `"RegionCopy": {"SourceRegion": "us-east-1", "Destinations": [{"DestinationBackupVaultArn": "`+dst+`", "ResourceTypes": ["EBS"]}]}`), opts(), nil},
 		{"RDS cross-Region and cross-account", edit(t, resource, `"Resources": ["arn:aws:rds:us-east-1:123456789012:db:orders"]`,
 			copyHead, `"CopyActions": [{"DestinationBackupVaultArn": "arn:aws:backup:us-west-2:999999999999:backup-vault:dst"}]`), opts(),
-			[]want{{"BackupPlan.Rules[0].CopyActions[0].DestinationBackupVaultArn", policy.RuleMixedCrossRegionAndAcct, 0, 0}}},
+			[]want{{"BackupPlan.Rules[0].CopyActions[0].DestinationBackupVaultArn", RuleUnsupported, 0, 0},
+				{"BackupPlan.Rules[0].CopyActions[0].DestinationBackupVaultArn", policy.RuleMixedCrossRegionAndAcct, 0, 0}}},
+		{"EBS cross-account", edit(t, copyHead, `"CopyActions": [{"DestinationBackupVaultArn": "arn:aws:backup:us-west-2:999999999999:backup-vault:dst"}]`), opts(),
+			[]want{{"BackupPlan.Rules[0].CopyActions[0].DestinationBackupVaultArn", RuleUnsupported, 0, 0}}},
 		{"destination settings", edit(t, region, `"RegionCopy": {"SourceRegion": "us-east-1", "Destinations": [
 			{"DestinationBackupVaultArn": "`+dst+`", "RpoMinutes": -5},
 			{"DestinationBackupVaultArn": "`+dst+`"},

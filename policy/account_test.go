@@ -7,6 +7,16 @@ import (
 	"testing"
 )
 
+func TestCheckSameAccount(t *testing.T) {
+	const role = "arn:aws:iam::111111111111:role/backup"
+	assertViolations(t, CheckSameAccount(role, "arn:aws:backup:eu-west-1:111111111111:backup-vault:dr", "Vault"))
+	assertViolations(t, CheckSameAccount(role, "arn:aws:backup:eu-west-1:222222222222:backup-vault:dr", "Vault"),
+		want{"Vault", RuleUnsupported})
+	// ARNs that do not parse are left to the checks that report them.
+	assertViolations(t, CheckSameAccount("role/backup", "arn:aws:backup:eu-west-1:222222222222:backup-vault:dr", "Vault"))
+	assertViolations(t, CheckSameAccount(role, "vault", "Vault"))
+}
+
 func TestRulesTravelAsJSON(t *testing.T) {
 	data, err := os.ReadFile("testdata/aws-late-2025.json")
 	if err != nil {

@@ -100,3 +100,35 @@ func (r *Rules) checkDestination(vs *violations, sourceRegion string, srcOK bool
 	}
 	return vault, vaultOK
 }
+
+// CheckSameAccount refuses a destination vault in another account than the IAM role's
+// (the account AWS Backup works in). regioncopy keys a chain by the vault's name, not its
+// account, and manages the copies with its own account's credentials, looking the vault
+// up by name there; a vault in another account would share a chain with a same-named
+// vault of its own and hold copies regioncopy cannot describe or expire. Until
+// cross-account copy is supported it is refused. ARNs that do not parse are left to the
+// checks that report them. The violation names field.
+func CheckSameAccount(iamRoleArn, destinationVaultArn, field string) error {
+	role, err := ParseRoleARN(iamRoleArn, "")
+	if err != nil {
+		return nil
+	}
+	vault, err := ParseVaultARN(destinationVaultArn, "")
+	if err != nil {
+		return nil
+	}
+	var vs violations
+	checkSameAccount(&vs, role.AccountID, vault, field)
+	return vs.err()
+}
+
+// checkSameAccount is CheckSameAccount with account (the IAM role's, "" = unknown) and
+// the vault already parsed.
+func checkSameAccount(vs *violations, account string, vault ARN, field string) {
+	if account == "" || vault.AccountID == "" || vault.AccountID == account {
+		return
+	}
+	vs.add(field, RuleUnsupported,
+		"the vault is in account %s but the IAM role (the account AWS Backup works in) is in account %s; regioncopy does not support cross-account copy, so the destination vault must be in account %s",
+		vault.AccountID, account, account)
+}

@@ -48,7 +48,8 @@ type PlanCopyAction struct {
 }
 
 // CheckPlan checks the plan-level rules and every copy action's route, type and
-// lifecycle, returning all violations at once (errors.Join of *Violation).
+// lifecycle, and that its destination vault is in SourceAccount (CheckSameAccount),
+// returning all violations at once (errors.Join of *Violation).
 func (r *Rules) CheckPlan(p PlanCheck) error {
 	r = r.orDefault()
 	var vs violations
@@ -87,6 +88,9 @@ func (r *Rules) CheckPlan(p PlanCheck) error {
 				seen = append(seen, vault.Raw)
 			}
 			covered := r.checkActionTypes(&vs, p, ca)
+			if ok {
+				checkSameAccount(&vs, p.SourceAccount, vault, vaultField)
+			}
 			if ok && p.SourceAccount != "" && vault.AccountID != p.SourceAccount {
 				crossAccounts = append(crossAccounts, crossAccount{vaultField, vault.AccountID, r.mayCopy(p, ca, covered)})
 			}

@@ -83,15 +83,25 @@ func TestCheckPlan(t *testing.T) {
 			[]want{{"Rules[0].CopyActions[0].DestinationBackupVaultArn", RuleSameRegion}, {"Rules[0].CopyActions[1].DestinationBackupVaultArn", RuleRegionWithoutCopy}}},
 		{"duplicate destination", planWith([]string{TypeEBS}, true, PlanCopyAction{DestinationBackupVaultArn: west}, PlanCopyAction{DestinationBackupVaultArn: west}),
 			[]want{{"Rules[0].CopyActions[1].DestinationBackupVaultArn", RuleDuplicateDestination}}},
+		// regioncopy refuses every cross-account copy action (unsupported-by-regioncopy);
+		// AWS's own mixing rule is still reported, after it.
 		{"RDS cross-Region and cross-account", planWith([]string{TypeRDS}, true, PlanCopyAction{DestinationBackupVaultArn: west}, PlanCopyAction{DestinationBackupVaultArn: otherAcct}),
-			[]want{{"Rules[0].CopyActions[1].DestinationBackupVaultArn", RuleMixedCrossRegionAndAcct}}},
-		{"RDS selected, the cross-account action copies EBS only", planWith([]string{TypeRDS, TypeEBS}, true, PlanCopyAction{DestinationBackupVaultArn: west}, PlanCopyAction{DestinationBackupVaultArn: otherAcct, ResourceTypes: []string{TypeEBS}}), nil},
+			[]want{{"Rules[0].CopyActions[1].DestinationBackupVaultArn", RuleUnsupported}, {"Rules[0].CopyActions[1].DestinationBackupVaultArn", RuleMixedCrossRegionAndAcct}}},
+		{"RDS selected, the cross-account action copies EBS only", planWith([]string{TypeRDS, TypeEBS}, true, PlanCopyAction{DestinationBackupVaultArn: west}, PlanCopyAction{DestinationBackupVaultArn: otherAcct, ResourceTypes: []string{TypeEBS}}),
+			[]want{{"Rules[0].CopyActions[1].DestinationBackupVaultArn", RuleUnsupported}}},
 		{"RDS may be selected by tags, cross-account", planWith([]string{TypeEBS}, false, PlanCopyAction{DestinationBackupVaultArn: otherAcct}),
-			[]want{{"Rules[0].CopyActions[0].DestinationBackupVaultArn", RuleMixedCrossRegionAndAcct}}},
-		{"selection by tags, the cross-account action copies EBS only", planWith(nil, false, PlanCopyAction{DestinationBackupVaultArn: otherAcct, ResourceTypes: []string{TypeEBS, TypeEFS}}), nil},
+			[]want{{"Rules[0].CopyActions[0].DestinationBackupVaultArn", RuleUnsupported}, {"Rules[0].CopyActions[0].DestinationBackupVaultArn", RuleMixedCrossRegionAndAcct}}},
+		{"selection by tags, the cross-account action copies EBS only", planWith(nil, false, PlanCopyAction{DestinationBackupVaultArn: otherAcct, ResourceTypes: []string{TypeEBS, TypeEFS}}),
+			[]want{{"Rules[0].CopyActions[0].DestinationBackupVaultArn", RuleUnsupported}}},
 		{"Aurora filter on a selection by tags, cross-account", planWith(nil, false, PlanCopyAction{DestinationBackupVaultArn: otherAcct, ResourceTypes: []string{TypeAurora, TypeEFS}}),
-			[]want{{"Rules[0].CopyActions[0].DestinationBackupVaultArn", RuleMixedCrossRegionAndAcct}}},
-		{"EBS cross-account is fine", planWith([]string{TypeEBS}, true, PlanCopyAction{DestinationBackupVaultArn: west}, PlanCopyAction{DestinationBackupVaultArn: otherAcct}), nil},
+			[]want{{"Rules[0].CopyActions[0].DestinationBackupVaultArn", RuleUnsupported}, {"Rules[0].CopyActions[0].DestinationBackupVaultArn", RuleMixedCrossRegionAndAcct}}},
+		{"EBS cross-account: only regioncopy's refusal", planWith([]string{TypeEBS}, true, PlanCopyAction{DestinationBackupVaultArn: west}, PlanCopyAction{DestinationBackupVaultArn: otherAcct}),
+			[]want{{"Rules[0].CopyActions[1].DestinationBackupVaultArn", RuleUnsupported}}},
+		{"account unknown: nothing to compare with", func() PlanCheck {
+			p := planWith([]string{TypeRDS}, true, PlanCopyAction{DestinationBackupVaultArn: otherAcct})
+			p.SourceAccount = ""
+			return p
+		}(), nil},
 		{"too many copy actions", planWith([]string{TypeEBS}, true,
 			PlanCopyAction{DestinationBackupVaultArn: west}, PlanCopyAction{DestinationBackupVaultArn: eu},
 			PlanCopyAction{DestinationBackupVaultArn: "arn:aws:backup:eu-west-2:111111111111:backup-vault:dr"},
@@ -125,8 +135,9 @@ func TestCheckPlanRuleLevel(t *testing.T) {
 	relaxed := Default()
 	relaxed.NoMixedCrossRegionAndCrossAccount = nil
 	mixed := planWith([]string{TypeAurora}, true, PlanCopyAction{DestinationBackupVaultArn: "arn:aws:backup:eu-west-1:222222222222:backup-vault:dr"})
-	assertViolations(t, Default().CheckPlan(mixed), want{"Rules[0].CopyActions[0].DestinationBackupVaultArn", RuleMixedCrossRegionAndAcct})
-	assertViolations(t, relaxed.CheckPlan(mixed))
+	assertViolations(t, Default().CheckPlan(mixed), want{"Rules[0].CopyActions[0].DestinationBackupVaultArn", RuleUnsupported},
+		want{"Rules[0].CopyActions[0].DestinationBackupVaultArn", RuleMixedCrossRegionAndAcct})
+	assertViolations(t, relaxed.CheckPlan(mixed), want{"Rules[0].CopyActions[0].DestinationBackupVaultArn", RuleUnsupported})
 }
 
 func TestCheckPlanColdFollowsCoveredTypes(t *testing.T) {

@@ -27,4 +27,7 @@ const (
 	RuleRulesDocument             = "rules-document"
 	RuleUnknownResourceTypeInRule = "unknown-resource-type"
 	RuleScheduleInterval          = "min-schedule-interval"
+	// RuleUnsupported marks what AWS allows but regioncopy does not do (yet), such as a
+	// copy into another account's vault.
+	RuleUnsupported = "unsupported-by-regioncopy"
 )

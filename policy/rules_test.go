@@ -103,7 +103,8 @@ func TestLoadRelaxedRules(t *testing.T) {
 	}
 	assertViolations(t, r.CheckCopy(CopyCheck{ResourceType: TypeDynamoDB, SourceRegion: "us-east-1", DestinationRegion: "us-west-2"}))
 	mixed := planWith([]string{TypeRDS}, true, PlanCopyAction{DestinationBackupVaultArn: "arn:aws:backup:eu-west-1:222222222222:backup-vault:dr"})
-	assertViolations(t, r.CheckPlan(mixed))
+	// AWS's mixing rule is relaxed; regioncopy's own refusal of cross-account copy stays.
+	assertViolations(t, r.CheckPlan(mixed), want{"Rules[0].CopyActions[0].DestinationBackupVaultArn", RuleUnsupported})
 	// Everything not in the document keeps its seed value.
 	assertViolations(t, r.CheckCopy(CopyCheck{ResourceType: TypeEBS, SourceRegion: "us-east-1", DestinationRegion: "ap-east-1"}),
 		want{"DestinationRegion", RuleRegionWithoutCopy})

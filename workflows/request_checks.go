@@ -19,10 +19,14 @@ const (
 	RuleAWSRefused                = "aws-refused-check"
 )
 
+// versionCheckSameAccount: the request refuses a destination vault in another account
+// than the IAM role's (1); requests begun before (DefaultVersion) replay without that check.
+const versionCheckSameAccount = "request-checks-same-account"
+
 // checkFields checks the request's own fields, without calling AWS: ARNs, Regions, the
-// routes (not the source Region, not a Region without cross-Region copy), duplicate
-// destinations and the lifecycle arithmetic. The resource type is not known yet, so the
-// type-dependent rules wait for checkInAWS.
+// routes (not the source Region, not a Region without cross-Region copy), destination
+// vaults in the IAM role's account, duplicate destinations and the lifecycle arithmetic.
+// The resource type is not known yet, so the type-dependent rules wait for checkInAWS.
 // The rules are the request's own (CopyRequest.Rules, else the seed rules); a rules
 // document that does not read is the only problem reported, since no other check can
 // be trusted without the rules.
@@ -34,6 +38,7 @@ func (r *request) checkFields(ctx workflow.Context) []policy.Violation {
 		return flatten([]error{err})
 	}
 	r.rules = rules
+	sameAccount := workflow.GetVersion(ctx, versionCheckSameAccount, workflow.DefaultVersion, 1) >= 1
 	if err := policy.CheckRegion(req.SourceRegion, "SourceRegion"); err != nil {
 		errs = append(errs, err)
 	}
@@ -66,8 +71,11 @@ func (r *request) checkFields(ctx workflow.Context) []policy.Violation {
 		if d.BackupVaultArn == "" {
 			errs = append(errs, &policy.Violation{Field: field + ".BackupVaultArn", Rule: policy.RuleRequired,
 				Message: "the destination vault ARN is required"})
-		} else if err := rules.CheckRoute(req.SourceRegion, "", d.BackupVaultArn, field); err != nil {
-			errs = append(errs, err)
+		} else {
+			errs = append(errs, rules.CheckRoute(req.SourceRegion, "", d.BackupVaultArn, field))
+			if sameAccount {
+				errs = append(errs, policy.CheckSameAccount(req.IamRoleArn, d.BackupVaultArn, field+".BackupVaultArn"))
+			}
 		}
 		if err := rules.CheckLifecycleArithmetic(d.Lifecycle, field+".Lifecycle"); err != nil {
 			errs = append(errs, err)

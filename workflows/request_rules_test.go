@@ -90,3 +90,22 @@ func TestRequestRejectsUnreadableRules(t *testing.T) {
 	assert.Equal(t, policy.RuleRulesDocument, problems[0].Rule)
 	assert.Contains(t, problems[0].Message, "MaxRulesPerPlans")
 }
+
+// TestRequestRefusesACrossAccountDestination: a chain is keyed by vault name and the
+// worker manages copies in its own account, so a vault in another account than the IAM
+// role's is refused with the request's fields, before anything starts, even when the
+// vault exists.
+func TestRequestRefusesACrossAccountDestination(t *testing.T) {
+	const otherAccountVault = "arn:aws:backup:us-west-2:999999999999:backup-vault:dr2"
+	h := newRequestHarness(t)
+	h.aws.vaults[otherAccountVault] = model.BackupVault{Region: "us-west-2", BackupVaultName: "dr2", BackupVaultArn: otherAccountVault}
+	h.req.Destinations[1].BackupVaultArn = otherAccountVault
+	h.run()
+	problems := rejection(t, h)
+	require.Len(t, problems, 1, "%+v", problems)
+	assert.Equal(t, "Destinations[1].BackupVaultArn", problems[0].Field)
+	assert.Equal(t, policy.RuleUnsupported, problems[0].Rule)
+	assert.Contains(t, problems[0].Message, "999999999999")
+	assert.Contains(t, problems[0].Message, "123456789012")
+	assert.Empty(t, h.aws.calls().starts)
+}

@@ -37,6 +37,7 @@ starts one copy job per destination, never two.
 
 Each destination's copy goes through the chain of (resource, destination Region, vault),
 so the first copy of a resource into a vault is full and every later one incremental.
+Destination vaults must be in the IAM role's account: cross-account copy is refused.
 
 The request is checked against regioncopy's built-in cross-Region rules, or against those
 rules overlaid with --rules FILE (REGIONCOPY_RULES), a JSON document that follows AWS's

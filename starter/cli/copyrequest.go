@@ -122,6 +122,9 @@ func (f copyFlags) request(region string, rules *policy.Rules) (model.CopyReques
 			"DestinationRegion":         field,
 			"DestinationBackupVaultArn": field,
 		}, "SourceRegion/"+policy.RuleRequired))
+		if err := policy.CheckSameAccount(f.IamRoleArn, arn, field); err != nil {
+			errs = append(errs, err)
+		}
 		destinations = append(destinations, model.Destination{BackupVaultArn: arn, Lifecycle: lifecycle})
 	}
 

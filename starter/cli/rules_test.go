@@ -90,3 +90,22 @@ func TestCopyRequestCarriesTheRules(t *testing.T) {
 		t.Errorf("no rules file: %v, %v", none, err)
 	}
 }
+
+// A destination vault in another account than the IAM role's is refused, naming the flag.
+func TestCopyRefusesACrossAccountDestination(t *testing.T) {
+	f := validCopyFlags()
+	f.DestinationVaultArns = []string{testVaultEU, "arn:aws:backup:us-west-2:999999999999:backup-vault:Copies"}
+	_, err := f.request("us-east-1", policy.Default())
+	vs := policy.Violations(err)
+	if len(vs) != 1 || vs[0].Field != "--destination-backup-vault-arn[1]" || vs[0].Rule != policy.RuleUnsupported ||
+		!strings.Contains(vs[0].Message, "999999999999") {
+		t.Errorf("violations %v, want one %s on --destination-backup-vault-arn[1]", err, policy.RuleUnsupported)
+	}
+
+	args := []string{"copy", "--region", "us-east-1", "--recovery-point-arn", testRP, "--source-backup-vault-name", "Default",
+		"--destination-backup-vault-arn", "arn:aws:backup:eu-west-1:999999999999:backup-vault:Default", "--iam-role-arn", testRole, closedAddress(t)}
+	code, _, errOut := runCLI(t, nil, args...)
+	if code != ExitUsage || !strings.Contains(errOut, "--destination-backup-vault-arn: ") || !strings.Contains(errOut, policy.RuleUnsupported) {
+		t.Errorf("exit %d, stderr %q; want %d naming --destination-backup-vault-arn and %s", code, errOut, ExitUsage, policy.RuleUnsupported)
+	}
+}

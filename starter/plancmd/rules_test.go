@@ -46,6 +46,18 @@ func TestApplyValidatesWithTheRulesFile(t *testing.T) {
 	}
 }
 
+// A cross-account copy action is refused, naming the copy action's vault.
+func TestApplyRefusesACrossAccountCopyAction(t *testing.T) {
+	file := writePlan(t, func(s string) string {
+		return strings.Replace(s, "arn:aws:backup:us-west-2:123456789012:", "arn:aws:backup:us-west-2:999999999999:", 1)
+	})
+	code, _, errOut := runCLI(t, nil, "plan", "apply", "-f", file, closedAddress(t))
+	if code != cli.ExitUsage || !strings.Contains(errOut, "BackupPlan.Rules[0].CopyActions[1].DestinationBackupVaultArn") ||
+		!strings.Contains(errOut, policy.RuleUnsupported) {
+		t.Errorf("exit %d, stderr %q; want %d naming the copy action and %s", code, errOut, cli.ExitUsage, policy.RuleUnsupported)
+	}
+}
+
 // Against a dev server: the schedule's PlanRunInput carries the rules the plan was
 // applied with, and applying the same file with other rules is a change.
 func TestApplyCarriesTheRulesIntoTheSchedule(t *testing.T) {
