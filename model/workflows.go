@@ -108,6 +108,10 @@ type CopyOrder struct {
 	CompletionWindow       time.Duration `json:",omitempty"`
 	// RequesterWorkflowId, when set, receives a SignalCopyResult once this order ends.
 	RequesterWorkflowId string `json:",omitempty"`
+	// Rules are the rules the order was checked with (CopyRequest.Rules, PlanRunInput.Rules),
+	// as in CopyRequest.Rules; the chain checks with them a lifecycle change the order asks
+	// of a copy it already holds. Absent means the seed rules.
+	Rules json.RawMessage `json:",omitempty"`
 }
 
 // DestinationResult is what a chain reports for one order.

@@ -44,3 +44,35 @@ func TestChainLifecycleUpdateChecksWithItsRules(t *testing.T) {
 	require.Len(t, updates, 1, "only the update checked with rules that allow it reaches AWS")
 	assert.Equal(t, cold, updates[0].Lifecycle)
 }
+
+// TestChainOrderLifecycleChecksWithTheOrdersRules: an order asking another lifecycle of a
+// copy the chain holds is checked with the rules the order carries (here: rules in which
+// EBS has cold storage), and with the seed rules when it carries none.
+func TestChainOrderLifecycleChecksWithTheOrdersRules(t *testing.T) {
+	coldEBS := policy.Default()
+	coldEBS.ColdStorageResourceTypes = []string{policy.TypeEFS, policy.TypeEBS}
+	cold := model.Lifecycle{MoveToColdStorageAfterDays: 10, DeleteAfterDays: 200}
+
+	h := newChainHarness(t)
+	o := h.order(1, t0, model.Lifecycle{DeleteAfterDays: 100}, "req-100")
+	seed := o
+	seed.Lifecycle, seed.RequesterWorkflowId = cold, "req-seed"
+	relaxed := seed
+	relaxed.RequesterWorkflowId, relaxed.Rules = "req-relaxed", coldEBS.Encode()
+	h.send(time.Minute, o)
+	h.send(day, seed)
+	h.send(2*day, relaxed)
+	h.run(3*day, nil)
+
+	res := h.resultsFor("req-seed")
+	require.Len(t, res, 1)
+	assert.Contains(t, res[0].Error, "rule "+policy.RuleColdStorageUnsupported)
+	res = h.resultsFor("req-relaxed")
+	require.Len(t, res, 1)
+	assert.Empty(t, res[0].Error)
+	require.NotNil(t, res[0].Record)
+	assert.Equal(t, cold, res[0].Record.Lifecycle)
+	updates := h.aws.calls().updates
+	require.Len(t, updates, 1, "only the order whose rules allow it reaches AWS")
+	assert.Equal(t, cold, updates[0].Lifecycle)
+}

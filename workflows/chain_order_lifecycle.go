@@ -21,6 +21,11 @@ const versionOrderLifecycle = "order-lifecycle-changes-copy"
 // (DefaultVersion).
 const versionNewestOutlives = "newest-copy-outlives-order-lifecycle"
 
+// versionOrderRules: an order's lifecycle change for a copy the chain holds is checked
+// with the rules the order carries (CopyOrder.Rules) (1); before (DefaultVersion) it was
+// checked with the seed rules, as a chain that received such an order before replays.
+const versionOrderRules = "order-lifecycle-follows-order-rules"
+
 // orderLifecycleVersion is asked only when an order's lifecycle differs from the copy's,
 // so chains that never see such an order record no marker.
 func (c *chain) orderLifecycleVersion(ctx workflow.Context) workflow.Version {
@@ -76,9 +81,9 @@ func (c *chain) settleCopiedOrders(ctx workflow.Context) {
 
 // applyOrderLifecycle answers an order for a recovery point the chain already holds a live
 // copy of. When the order asks for another lifecycle, the copy's lifecycle changes through
-// the same checks and call as the set-lifecycle update (the rules of the resource type; a
-// cold transition cannot be undone), its timers follow, and the record's StatusMessage
-// says what changed. A change the rules refuse, or AWS refuses, is the requesters' error
+// the same checks and call as the set-lifecycle update (the rules of the resource type, by
+// the rules the order carries, else the seed rules; a cold transition cannot be undone),
+// its timers follow, and the record's StatusMessage says what changed. A change the rules refuse, or AWS refuses, is the requesters' error
 // result, naming the rule; the copy keeps its lifecycle.
 func (c *chain) applyOrderLifecycle(ctx workflow.Context, o model.CopyOrder, requesters []string) {
 	if err := c.lifecycleLock.Lock(ctx); err != nil {
@@ -100,6 +105,11 @@ func (c *chain) applyOrderLifecycle(ctx workflow.Context, o model.CopyOrder, req
 	}
 	before, dest := t.Record, t.Record.DestinationRecoveryPointArn
 	req := model.SetLifecycleRequest{DestinationRecoveryPointArn: dest, Lifecycle: o.Lifecycle}
+	// The order's own rules from versionOrderRules on; asked only for an order that
+	// carries rules, so orders without them (all orders before) record no marker.
+	if len(o.Rules) > 0 && workflow.GetVersion(ctx, versionOrderRules, workflow.DefaultVersion, 1) >= 1 {
+		req.Rules = o.Rules
+	}
 	// A change the set-lifecycle update would refuse for the newest copy is refused here
 	// too from versionNewestOutlives on; asked only when it applies.
 	newestRule := c.newestExpiresAtOnce(ctx, t, o.Lifecycle) != nil &&

@@ -186,6 +186,7 @@ func (r *request) enqueue(ctx workflow.Context) {
 					Plan:                   r.req.Plan,
 					CompletionWindow:       r.req.CompletionWindow,
 					RequesterWorkflowId:    info.WorkflowExecution.ID,
+					Rules:                  r.req.Rules,
 				},
 				TaskQueue: info.TaskQueueName,
 				TimeScale: r.req.TimeScale,

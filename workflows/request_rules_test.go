@@ -60,6 +60,7 @@ func TestRequestChecksWithTheRulesInItsInput(t *testing.T) {
 	enq := h.aws.calls().enqueued
 	require.Len(t, enq, 1)
 	assert.Equal(t, "DynamoDB", enq[0].Key.ResourceType)
+	assert.JSONEq(t, string(h.req.Rules), string(enq[0].Order.Rules), "the order carries the request's rules to the chain")
 
 	h = newRequestHarness(t)
 	dynamoRequest(h)

@@ -87,6 +87,7 @@ func handOver(ctx workflow.Context, in model.PlanResourceInput, p model.Recovery
 					Coalesce:               a.Coalesce,
 					Plan:                   run.Plan,
 					RequesterWorkflowId:    requester,
+					Rules:                  run.Rules,
 				},
 				TaskQueue: taskQueue,
 				TimeScale: in.TimeScale,

@@ -1,6 +1,7 @@
 package planrun
 
 import (
+	"bytes"
 	"slices"
 	"testing"
 	"time"
@@ -44,6 +45,11 @@ func TestPlanRunHandsOverByThePlansRules(t *testing.T) {
 			pairs := f.enqueuedPairs()
 			if got := slices.Contains(pairs, tableArn+" -> eu-west-1"); got != tc.tableEnqueued {
 				t.Errorf("table handed over: %v, want %v (hand-overs %v)", got, tc.tableEnqueued, pairs)
+			}
+			for _, e := range f.enqueued {
+				if !bytes.Equal(e.Order.Rules, tc.rules) {
+					t.Errorf("order for %s carries rules %s, want the plan's %s", e.Key.ResourceArn, e.Order.Rules, tc.rules)
+				}
 			}
 		})
 	}
