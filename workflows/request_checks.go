@@ -3,6 +3,7 @@ package workflows
 import (
 	"errors"
 	"fmt"
+	"slices"
 
 	"go.temporal.io/sdk/workflow"
 
@@ -72,7 +73,7 @@ func (r *request) checkFields(ctx workflow.Context) []policy.Violation {
 			errs = append(errs, &policy.Violation{Field: field + ".BackupVaultArn", Rule: policy.RuleRequired,
 				Message: "the destination vault ARN is required"})
 		} else {
-			errs = append(errs, rules.CheckRoute(req.SourceRegion, "", d.BackupVaultArn, field))
+			errs = append(errs, routeProblems(rules.CheckRoute(req.SourceRegion, "", d.BackupVaultArn, field), field, errs)...)
 			if sameAccount {
 				errs = append(errs, policy.CheckSameAccount(req.IamRoleArn, d.BackupVaultArn, field+".BackupVaultArn"))
 			}
@@ -86,6 +87,30 @@ func (r *request) checkFields(ctx workflow.Context) []policy.Violation {
 			Message: "must not be negative (zero means the default of " + DefaultCompletionWindow.String() + ")"})
 	}
 	return flatten(errs)
+}
+
+// routeProblems names the violations of a destination's route check (field is
+// "Destinations[i]") by the request's own fields: policy names the vault
+// DestinationBackupVaultArn, and the destination Region taken from it DestinationRegion,
+// which in a CopyRequest are both Destinations[i].BackupVaultArn; a problem of the source
+// Region is the request's SourceRegion's, named once however many destinations share it
+// (have holds the problems found so far).
+func routeProblems(err error, field string, have []error) []error {
+	var out []error
+	for _, v := range policy.Violations(err) {
+		p := *v
+		switch p.Field {
+		case field + ".DestinationBackupVaultArn", field + ".DestinationRegion":
+			p.Field = field + ".BackupVaultArn"
+		case field + ".SourceRegion":
+			p.Field = "SourceRegion"
+			if slices.Contains(flatten(have), p) {
+				continue
+			}
+		}
+		out = append(out, &p)
+	}
+	return out
 }
 
 // versionCheckSourceVault: the request describes the source vault alongside the recovery

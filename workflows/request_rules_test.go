@@ -110,3 +110,36 @@ func TestRequestRefusesACrossAccountDestination(t *testing.T) {
 	assert.Contains(t, problems[0].Message, "123456789012")
 	assert.Empty(t, h.aws.calls().starts)
 }
+
+// TestRequestRouteProblemsNameTheRequestsFields: a route problem names the request's own
+// fields, Destinations[i].BackupVaultArn for the destination and SourceRegion (once) for
+// the source, never policy's DestinationBackupVaultArn or Destinations[i].SourceRegion.
+func TestRequestRouteProblemsNameTheRequestsFields(t *testing.T) {
+	h := newRequestHarness(t)
+	h.req.Destinations[1].BackupVaultArn = "arn:aws:backup:ap-east-1:123456789012:backup-vault:hk"
+	h.run()
+	problems := rejection(t, h)
+	require.Len(t, problems, 1, "%+v", problems)
+	assert.Equal(t, "Destinations[1].BackupVaultArn", problems[0].Field)
+	assert.Equal(t, policy.RuleRegionWithoutCopy, problems[0].Rule)
+
+	h = newRequestHarness(t)
+	h.req.SourceRegion = "us-east-x"
+	h.run()
+	var fields []string
+	for _, p := range rejection(t, h) {
+		fields = append(fields, p.Field+" "+p.Rule)
+	}
+	assert.Equal(t, []string{"SourceRegion " + policy.RuleRegionSyntax}, fields)
+
+	h = newRequestHarness(t)
+	relaxed := policy.Default()
+	relaxed.RegionsWithoutCrossRegionCopy = []string{srcRegion}
+	h.req.Rules = relaxed.Encode()
+	h.run()
+	fields = nil
+	for _, p := range rejection(t, h) {
+		fields = append(fields, p.Field+" "+p.Rule)
+	}
+	assert.Equal(t, []string{"SourceRegion " + policy.RuleRegionWithoutCopy}, fields, "named once for both destinations")
+}

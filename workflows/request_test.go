@@ -153,10 +153,10 @@ func TestRequestRejectsBeforeStartingAnything(t *testing.T) {
 		}, "RecoveryPointArn", policy.RuleTypeNotCopyable},
 		{"blocked Region", func(h *requestHarness) {
 			h.req.Destinations[1].BackupVaultArn = "arn:aws:backup:ap-east-1:123456789012:backup-vault:hk"
-		}, "Destinations[1].DestinationBackupVaultArn", policy.RuleRegionWithoutCopy},
+		}, "Destinations[1].BackupVaultArn", policy.RuleRegionWithoutCopy},
 		{"same Region", func(h *requestHarness) {
 			h.req.Destinations[1].BackupVaultArn = srcVaultArn
-		}, "Destinations[1].DestinationBackupVaultArn", policy.RuleSameRegion},
+		}, "Destinations[1].BackupVaultArn", policy.RuleSameRegion},
 		{"bad lifecycle arithmetic", func(h *requestHarness) {
 			h.req.Destinations[0].Lifecycle = model.Lifecycle{MoveToColdStorageAfterDays: 30, DeleteAfterDays: 60}
 		}, "Destinations[0].Lifecycle.DeleteAfterDays", policy.RuleMinDaysInColdStorage},
