@@ -28,6 +28,7 @@ const (
 	RequestCopying    = "COPYING"    // orders handed to the chains, waiting for their results
 	RequestCompleted  = "COMPLETED"  // every destination holds a completed copy
 	RequestFailed     = "FAILED"     // at least one destination failed
+	RequestCanceled   = "CANCELED"   // canceled before every destination had its chain's result
 )
 
 // DestinationProgress is one destination of a request as seen by QueryStatus.

@@ -120,6 +120,9 @@ type DestinationResult struct {
 	ChainWorkflowId string
 	Record          *CopyRecord `json:",omitempty"`
 	Error           string      `json:",omitempty"`
+	// Canceled: the request was canceled before the chain answered (Error says whether
+	// the chain holds the order, which it may still copy).
+	Canceled bool `json:",omitempty"`
 }
 
 // CopyRequestResult is the result of the CopyRecoveryPoint workflow.

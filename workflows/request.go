@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -80,6 +81,11 @@ func destinationLess(a, b model.Destination) bool {
 // EnqueueCopy activity, and the workflow waits for one model.SignalCopyResult per
 // destination. It returns the results when every destination holds a copy, and fails
 // with model.ErrCopyFailed (details: the model.CopyRequestResult) when any did not.
+//
+// Canceled (from the UI or the CLI), it stops waiting at once and ends as canceled
+// (temporal.CanceledError, details: the model.CopyRequestResult), each destination not
+// yet answered reported as canceled. The chains keep the orders they took and may still
+// copy; cancel a chain to stop its copy.
 func CopyRecoveryPoint(ctx workflow.Context, req model.CopyRequest) (model.CopyRequestResult, error) {
 	r := &request{req: req}
 	if err := r.setup(ctx); err != nil {
@@ -98,7 +104,14 @@ type request struct {
 	published    string
 	// rules are the request's rules, read by checkFields.
 	rules *policy.Rules
+	// endsOnCancel: versionEndsOnCancel applies.
+	endsOnCancel bool
 }
+
+// versionEndsOnCancel: a canceled request stops waiting for its chains and ends as
+// canceled, each destination not yet answered reported as canceled (1); before
+// (DefaultVersion) it waited for every chain's result whatever happened.
+const versionEndsOnCancel = "request-ends-on-cancel"
 
 func (r *request) setup(ctx workflow.Context) error {
 	for _, d := range r.req.Destinations {
@@ -131,15 +144,25 @@ func (r *request) setup(ctx workflow.Context) error {
 }
 
 func (r *request) run(ctx workflow.Context) (model.CopyRequestResult, error) {
+	r.endsOnCancel = workflow.GetVersion(ctx, versionEndsOnCancel, workflow.DefaultVersion, 1) >= 1
 	if problems := r.checkFields(ctx); len(problems) > 0 {
 		return model.CopyRequestResult{}, r.reject(ctx, problems)
 	}
-	if problems := r.checkInAWS(ctx); len(problems) > 0 {
+	problems := r.checkInAWS(ctx)
+	if r.endsOnCancel && ctx.Err() != nil {
+		// Canceled while checking (the checks' calls were canceled too): nothing started.
+		return r.canceled(ctx, "the request was canceled before its order was handed to a chain; nothing was started for this destination")
+	}
+	if len(problems) > 0 {
 		return model.CopyRequestResult{}, r.reject(ctx, problems)
 	}
 	r.updateStatus(ctx, model.RequestCopying)
 	r.enqueue(ctx)
 	r.awaitResults(ctx)
+	if r.endsOnCancel && ctx.Err() != nil && !r.allAnswered() {
+		// Canceled with a destination unanswered; one whose chains all answered ends as usual.
+		return r.canceled(ctx, "")
+	}
 
 	result := model.CopyRequestResult{RecoveryPoint: *r.rp}
 	var failed []string
@@ -200,6 +223,12 @@ func (r *request) enqueue(ctx workflow.Context) {
 				ChainWorkflowId: r.destinations[i].ChainWorkflowId,
 				Error:           "could not hand the order to its chain: " + errorMessage(err),
 			}
+			var canceled *temporal.CanceledError
+			if r.endsOnCancel && errors.As(err, &canceled) {
+				r.destinations[i].Result.Canceled = true
+				r.destinations[i].Result.Error = fmt.Sprintf("the request was canceled while its order was being handed to chain %s: "+
+					"the order may have reached the chain, which then keeps it and may still copy the recovery point", r.destinations[i].ChainWorkflowId)
+			}
 			continue
 		}
 		if out.ChainWorkflowId != "" {
@@ -211,27 +240,65 @@ func (r *request) enqueue(ctx workflow.Context) {
 
 // awaitResults receives the chains' results until every destination has one. Chains
 // answer every order they take (completed, failed or superseded), so there is no timeout
-// here; the chains' completion windows bound each copy.
+// here; the chains' completion windows bound each copy. From versionEndsOnCancel on it
+// also stops when the request is canceled, keeping the results already delivered.
 func (r *request) awaitResults(ctx workflow.Context) {
 	ch := workflow.GetSignalChannel(ctx, model.SignalCopyResult)
+	if !r.endsOnCancel {
+		for !r.allResolved() {
+			var res model.DestinationResult
+			ch.Receive(ctx, &res)
+			r.record(ctx, res)
+		}
+		return
+	}
+	canceled := false
+	sel := workflow.NewSelector(ctx)
+	sel.AddReceive(ch, func(c workflow.ReceiveChannel, _ bool) {
+		var res model.DestinationResult
+		c.Receive(ctx, &res)
+		r.record(ctx, res)
+	})
+	sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) { canceled = true })
+	for !r.allResolved() && !canceled {
+		sel.Select(ctx)
+	}
 	for !r.allResolved() {
 		var res model.DestinationResult
-		ch.Receive(ctx, &res)
-		matched := false
-		for i := range r.destinations {
-			d := &r.destinations[i]
-			if d.Result == nil && d.Destination.BackupVaultArn == res.Destination.BackupVaultArn {
-				res.Destination = d.Destination
-				d.Result, matched = &res, true
-				break
-			}
+		if !ch.ReceiveAsync(&res) {
+			break
 		}
-		if !matched {
-			workflow.GetLogger(ctx).Warn("Ignoring a result for no waiting destination",
-				"Vault", res.Destination.BackupVaultArn, "Chain", res.ChainWorkflowId)
-		}
-		r.updateStatus(ctx, model.RequestCopying)
+		r.record(ctx, res)
 	}
+}
+
+// record gives a chain's result to the destination waiting for it.
+func (r *request) record(ctx workflow.Context, res model.DestinationResult) {
+	matched := false
+	for i := range r.destinations {
+		d := &r.destinations[i]
+		if d.Result == nil && d.Destination.BackupVaultArn == res.Destination.BackupVaultArn {
+			res.Destination = d.Destination
+			d.Result, matched = &res, true
+			break
+		}
+	}
+	if !matched {
+		workflow.GetLogger(ctx).Warn("Ignoring a result for no waiting destination",
+			"Vault", res.Destination.BackupVaultArn, "Chain", res.ChainWorkflowId)
+	}
+	r.updateStatus(ctx, model.RequestCopying)
+}
+
+// allAnswered reports whether every destination has its chain's answer (or a failure to
+// hand its order over), none of them left open by a cancellation.
+func (r *request) allAnswered() bool {
+	for _, d := range r.destinations {
+		if d.Result == nil || d.Result.Canceled {
+			return false
+		}
+	}
+	return true
 }
 
 func (r *request) allResolved() bool {
@@ -241,6 +308,36 @@ func (r *request) allResolved() bool {
 		}
 	}
 	return true
+}
+
+// canceled ends a canceled request: each destination without a result is reported as
+// canceled, with unstarted as its message when no order was handed over, else naming the
+// chain that holds its order; the state becomes CANCELED and the workflow ends canceled
+// with the results as the error's details.
+func (r *request) canceled(ctx workflow.Context, unstarted string) (model.CopyRequestResult, error) {
+	// ctx is canceled; publishing the state needs a context that is not.
+	ctx, _ = workflow.NewDisconnectedContext(ctx)
+	var result model.CopyRequestResult
+	if r.rp != nil {
+		result.RecoveryPoint = *r.rp
+	}
+	waiting := 0
+	for i := range r.destinations {
+		d := &r.destinations[i]
+		if d.Result == nil {
+			msg := unstarted
+			if msg == "" {
+				waiting++
+				msg = fmt.Sprintf("the request was canceled before chain %s answered: the chain keeps the order and may still copy "+
+					"the recovery point; follow or cancel the copy there", d.ChainWorkflowId)
+			}
+			d.Result = &model.DestinationResult{Destination: d.Destination, ChainWorkflowId: d.ChainWorkflowId, Canceled: true, Error: msg}
+		}
+		result.Results = append(result.Results, *d.Result)
+	}
+	workflow.GetLogger(ctx).Warn("Copy request canceled", "DestinationsWithoutResult", waiting)
+	r.updateStatus(ctx, model.RequestCanceled)
+	return result, temporal.NewCanceledError(result)
 }
 
 // reject fails the request with every problem listed; nothing has been started.
@@ -284,6 +381,8 @@ func (r *request) details() string {
 		switch {
 		case d.Result == nil:
 			fmt.Fprintf(&b, "- %s: waiting for chain `%s`\n", d.Destination.BackupVaultArn, orDash(d.ChainWorkflowId))
+		case d.Result.Canceled:
+			fmt.Fprintf(&b, "- %s: **canceled**: %s\n", d.Destination.BackupVaultArn, d.Result.Error)
 		case d.Result.Error != "":
 			fmt.Fprintf(&b, "- %s: **failed**: %s\n", d.Destination.BackupVaultArn, d.Result.Error)
 		case d.Result.Record != nil:

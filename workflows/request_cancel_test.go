@@ -1,0 +1,136 @@
+package workflows
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/mock"
+	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/converter"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/regioncopy/regioncopy/model"
+)
+
+// canceledResult is the result a canceled request carries in its CanceledError.
+func canceledResult(t *testing.T, h *requestHarness) model.CopyRequestResult {
+	t.Helper()
+	var canceled *temporal.CanceledError
+	require.True(t, errors.As(h.env.GetWorkflowError(), &canceled), "want a canceled workflow, got %v", h.env.GetWorkflowError())
+	var res model.CopyRequestResult
+	require.NoError(t, canceled.Details(&res))
+	return res
+}
+
+// copyStates records every CopyState the request publishes.
+func copyStates(h *requestHarness) *[]string {
+	var mu sync.Mutex
+	states := &[]string{}
+	h.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
+		if v, ok := args.Get(0).(temporal.SearchAttributes).GetKeyword(CopyStateKey); ok {
+			mu.Lock()
+			*states = append(*states, v)
+			mu.Unlock()
+		}
+	}).Return(nil)
+	return states
+}
+
+func (h *requestHarness) status() model.RequestStatus {
+	v, err := h.env.QueryWorkflow(model.QueryStatus)
+	require.NoError(h.t, err)
+	var st model.RequestStatus
+	require.NoError(h.t, v.Get(&st))
+	return st
+}
+
+// TestRequestEndsPromptlyWhenCanceled: a request canceled while waiting for its chains
+// stops waiting at once and ends canceled; the destination already answered keeps its
+// result, the other is reported as canceled, naming the chain that keeps its order.
+func TestRequestEndsPromptlyWhenCanceled(t *testing.T) {
+	h := newRequestHarness(t)
+	states := copyStates(h)
+	h.answer(time.Hour, dst2VaultArn, completed("arn:aws:backup:us-west-2:123456789012:recovery-point:copy-1", model.CopyFull), "")
+	var canceledAt time.Time
+	h.env.RegisterDelayedCallback(func() {
+		canceledAt = h.env.Now()
+		h.env.CancelWorkflow()
+	}, 2*time.Hour)
+	h.answer(30*24*time.Hour, dstVaultArn, completed("arn:aws:backup:eu-west-1:123456789012:recovery-point:copy-2", model.CopyFull), "")
+	h.run()
+
+	res := canceledResult(t, h)
+	assert.Equal(t, canceledAt, h.env.Now(), "the request ends when canceled, not when the last chain answers")
+	require.Len(t, res.Results, 2)
+	assert.Equal(t, h.req.RecoveryPointArn, res.RecoveryPoint.RecoveryPointArn)
+	first := res.Results[0]
+	assert.Equal(t, dstVaultArn, first.Destination.BackupVaultArn)
+	assert.True(t, first.Canceled)
+	chain := model.ChainWorkflowID(model.ChainKey{ResourceArn: volumeArn, DestinationRegion: model.RegionFromArn(dstVaultArn),
+		DestinationBackupVaultArn: dstVaultArn})
+	assert.Equal(t, chain, first.ChainWorkflowId)
+	assert.Contains(t, first.Error, "canceled")
+	assert.Contains(t, first.Error, chain)
+	assert.Contains(t, first.Error, "may still copy")
+	second := res.Results[1]
+	assert.False(t, second.Canceled, "an answered destination keeps its result")
+	assert.Empty(t, second.Error)
+	require.NotNil(t, second.Record)
+
+	st := h.status()
+	assert.Equal(t, model.RequestCanceled, st.State)
+	require.NotNil(t, st.Destinations[0].Result)
+	assert.True(t, st.Destinations[0].Result.Canceled)
+	require.NotEmpty(t, *states)
+	assert.Equal(t, model.RequestCanceled, (*states)[len(*states)-1])
+	assert.Empty(t, h.aws.calls().starts)
+}
+
+// TestRequestCanceledWhileCheckingStartsNothing: canceled during its checks, a request
+// ends canceled without handing any order over, not rejected for the canceled calls.
+func TestRequestCanceledWhileCheckingStartsNothing(t *testing.T) {
+	h := newRequestHarness(t)
+	var once sync.Once
+	h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+		if info.ActivityType.Name == model.ActDescribeRecoveryPoint {
+			once.Do(h.env.CancelWorkflow)
+		}
+	})
+	h.run()
+
+	res := canceledResult(t, h)
+	require.Len(t, res.Results, 2)
+	for _, r := range res.Results {
+		assert.True(t, r.Canceled)
+		assert.Contains(t, r.Error, "nothing was started")
+	}
+	assert.Empty(t, h.aws.calls().enqueued)
+	assert.Equal(t, model.RequestCanceled, h.status().State)
+}
+
+// TestRequestCanceledWhileHandingOver: canceled while its orders are handed over, a
+// request ends canceled and says each order may have reached its chain.
+func TestRequestCanceledWhileHandingOver(t *testing.T) {
+	h := newRequestHarness(t)
+	var once sync.Once
+	h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
+		if info.ActivityType.Name == model.ActEnqueueCopy {
+			once.Do(h.env.CancelWorkflow)
+		}
+	})
+	h.run()
+
+	res := canceledResult(t, h)
+	require.Len(t, res.Results, 2)
+	for _, r := range res.Results {
+		assert.True(t, r.Canceled)
+		assert.Contains(t, r.Error, "may have reached the chain")
+		assert.Contains(t, r.Error, r.ChainWorkflowId)
+	}
+	assert.Equal(t, model.RequestCanceled, h.status().State)
+}
