@@ -35,12 +35,3 @@ func (c *clock) advance(d time.Duration) {
 	c.emuBase = c.nowLocked().Add(d)
 	c.wallBase = time.Now()
 }
-
-// set restarts the clock from t (used when state is reloaded: the emulator clock stands
-// still while the emulator is down).
-func (c *clock) set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.emuBase = t.UTC()
-	c.wallBase = time.Now()
-}

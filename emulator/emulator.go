@@ -59,6 +59,15 @@ func New(cfg Config) (*Emulator, error) {
 	}
 	if loaded {
 		start = e.st.Clock
+		// An emulator on the wall clock (time scale 1, no StartTime) resumes at the wall
+		// clock, as AWS's time passes while a client is away: jobs end and recovery
+		// points expire on the first call after the restart, and AWS timestamps stay
+		// comparable with the caller's (a plan's nominal times). A scaled or pinned clock
+		// stands still while the emulator is down, so a restart does not fast-forward
+		// days of emulated time.
+		if wall := time.Now().UTC().Truncate(time.Millisecond); cfg.TimeScale == 1 && cfg.StartTime.IsZero() && wall.After(start) {
+			start = wall
+		}
 	} else {
 		e.st.SettledAt = start
 	}
