@@ -3,7 +3,10 @@ package emulator
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"time"
+
+	"github.com/regioncopy/regioncopy/policy"
 )
 
 // Config describes one emulated AWS account across every Region. The zero value is usable:
@@ -50,13 +53,13 @@ type Config struct {
 	// the rest wait in CREATED. Default 100.
 	CopyQuota int
 	// ColdStorageTypes are the resource types whose lifecycle may move to cold storage; for
-	// the others the cold-storage setting is ignored. Default: EFS.
+	// the others the cold-storage setting is ignored. Default: policy.Default()'s (EFS).
 	ColdStorageTypes []string
 	// NoCrossRegionTypes are resource types that cannot be copied to another Region.
-	// Default: DynamoDB.
+	// Default: policy.Default()'s (DynamoDB).
 	NoCrossRegionTypes []string
 	// NoCrossRegionRegions are Regions that take part in no cross-Region copy.
-	// Default: ap-east-1, me-south-1, eu-south-1, af-south-1.
+	// Default: policy.Default()'s (af-south-1, ap-east-1, eu-south-1, me-south-1).
 	NoCrossRegionRegions []string
 
 	// Resources seeds protected resources with their sizes and write rates.
@@ -121,14 +124,16 @@ func (c Config) withDefaults() (Config, error) {
 	if c.CopyQuota == 0 {
 		c.CopyQuota = 100
 	}
+	// AWS's rules come from the one place regioncopy keeps them (package policy).
+	seed := policy.Default()
 	if c.ColdStorageTypes == nil {
-		c.ColdStorageTypes = []string{"EFS"}
+		c.ColdStorageTypes = seed.ColdStorageResourceTypes
 	}
 	if c.NoCrossRegionTypes == nil {
-		c.NoCrossRegionTypes = []string{"DynamoDB"}
+		c.NoCrossRegionTypes = seed.NotCopyableCrossRegion
 	}
 	if c.NoCrossRegionRegions == nil {
-		c.NoCrossRegionRegions = []string{"ap-east-1", "me-south-1", "eu-south-1", "af-south-1"}
+		c.NoCrossRegionRegions = seed.RegionsWithoutCrossRegionCopy
 	}
 	switch {
 	case c.DefaultResourceSize < 0:
@@ -155,4 +160,22 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("emulator config: %w", err)
 	}
 	return c, nil
+}
+
+// FollowRules makes the emulator enforce r's cross-Region and cold-storage rules, as AWS
+// does once it has relaxed them (an operator's rules document, policy.Load), so the
+// emulator and regioncopy's checks agree.
+func (c *Config) FollowRules(r *policy.Rules) {
+	c.ColdStorageTypes = slices.Clone(r.ColdStorageResourceTypes)
+	c.NoCrossRegionTypes = slices.Clone(r.NotCopyableCrossRegion)
+	c.NoCrossRegionRegions = slices.Clone(r.RegionsWithoutCrossRegionCopy)
+	if c.ColdStorageTypes == nil {
+		c.ColdStorageTypes = []string{}
+	}
+	if c.NoCrossRegionTypes == nil {
+		c.NoCrossRegionTypes = []string{}
+	}
+	if c.NoCrossRegionRegions == nil {
+		c.NoCrossRegionRegions = []string{}
+	}
 }

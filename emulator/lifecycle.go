@@ -1,12 +1,18 @@
 package emulator
 
-import "time"
+import (
+	"time"
 
-const (
-	maxLifecycleDays = 36500
-	minDaysInCold    = 90
-	day              = 24 * time.Hour
+	"github.com/regioncopy/regioncopy/policy"
 )
+
+// AWS's lifecycle arithmetic, from the one place regioncopy keeps AWS's rules.
+var (
+	maxLifecycleDays = policy.Default().MaxLifecycleDays
+	minDaysInCold    = policy.Default().MinDaysInColdStorage
+)
+
+const day = 24 * time.Hour
 
 // validateLifecycle applies AWS's lifecycle rules; field names the request member.
 func validateLifecycle(field string, l *Lifecycle) *apiError {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 	"slices"
 )
 
@@ -250,4 +251,18 @@ func (r *Rules) SupportsColdStorage(resourceType string) bool {
 // RegionAllowsCrossRegionCopy reports whether region can send and receive cross-Region copies.
 func (r *Rules) RegionAllowsCrossRegionCopy(region string) bool {
 	return !slices.Contains(r.orDefault().RegionsWithoutCrossRegionCopy, region)
+}
+
+// LoadFile is Load on the named file; errors name the file.
+func LoadFile(path string) (*Rules, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r, err := Load(f)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return r, nil
 }

@@ -31,6 +31,7 @@ func newDevCommand(app *App) *cobra.Command {
 		port   int
 		uiPort int
 		fresh  bool
+		rules  string
 	)
 	cmd := &cobra.Command{
 		Use:   "dev",
@@ -46,11 +47,22 @@ copies the sample to both Regions and the commands that trigger or pause the pla
 runs until Ctrl-C, when it stops everything.
 
 State (Temporal's database and the emulator's) is kept in --data-dir, so a restart
-keeps every workflow and recovery point; --fresh starts from nothing.`,
+keeps every workflow and recovery point; --fresh starts from nothing.
+
+With --rules (or REGIONCOPY_RULES) the emulator enforces that rules document's
+cross-Region and cold-storage rules instead of the built-in ones, as AWS does once it
+relaxes them; the printed copy command passes the same file.`,
 		Args: ArgsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.TimeScale < 1 {
 				return usageErrorf("--time-scale: must be at least 1, got %g", o.TimeScale)
+			}
+			loaded, err := LoadRules(rules)
+			if err != nil {
+				return err
+			}
+			if loaded != nil {
+				o.Emulator.FollowRules(loaded)
 			}
 			if fresh && o.DataDir != "" {
 				if err := os.RemoveAll(o.DataDir); err != nil {
@@ -79,13 +91,13 @@ keeps every workflow and recovery point; --fresh starts from nothing.`,
 				TimeScale:       st.TimeScale,
 				Sample:          st.Sample,
 				SamplePlan:      st.SamplePlan,
-				CopyCommand:     append([]string{programName()}, st.CopyArgs()...),
+				CopyCommand:     append([]string{programName()}, copyArgs(st, rules)...),
 				WorkerEnv:       st.WorkerEnv(),
 			}
 			if app.JSON() {
 				err = printJSON(app.Env.Stdout, info)
 			} else {
-				printDevInfo(app, st, info)
+				printDevInfo(app, st, info, rules)
 			}
 			if err == nil {
 				<-ctx.Done()
@@ -110,10 +122,20 @@ keeps every workflow and recovery point; --fresh starts from nothing.`,
 	fl.IntVar(&uiPort, "ui-port", 8233, "Temporal UI port")
 	fl.StringVar(&o.EmulatorListen, "emulator-listen", "127.0.0.1:4566", "the emulator's address")
 	fl.Float64Var(&o.TimeScale, "time-scale", 1, "emulator clock speed: 60 makes an emulated hour pass in a minute")
+	AddRulesFlag(fl, app.Env.Getenv, &rules)
 	return cmd
 }
 
-func printDevInfo(app *App, st *devstack.Stack, info devInfo) {
+// copyArgs is the sample's copy command, with the rules file the stack follows.
+func copyArgs(st *devstack.Stack, rules string) []string {
+	args := st.CopyArgs()
+	if rules != "" {
+		args = append(args, "--rules", rules)
+	}
+	return args
+}
+
+func printDevInfo(app *App, st *devstack.Stack, info devInfo, rules string) {
 	w := app.Env.Stdout
 	prog, addr := programName(), info.TemporalAddress
 	fmt.Fprintf(w, `
@@ -138,7 +160,7 @@ Then look at the chains:
 `, info.UIURL, addr, info.EmulatorURL, info.TimeScale, orDash(info.DataDir),
 		info.Sample.VolumeArn, info.Sample.SourceRegion, info.Sample.VaultName, info.Sample.RecoveryPointArns[len(info.Sample.RecoveryPointArns)-1],
 		info.Sample.DestinationRegions[0], info.Sample.DestinationRegions[1],
-		devstack.ShellCommand(prog, st.CopyArgs()),
+		devstack.ShellCommand(prog, copyArgs(st, rules)),
 		prog, addr, prog, addr)
 	if p := info.SamplePlan; p.Name != "" {
 		fmt.Fprintf(w, `
@@ -151,6 +173,12 @@ see it, or stop it:
   %s plan pause %s --address %s
 `, p.Name, strings.Join(p.ScheduleIDs, ", "),
 			prog, p.Name, addr, prog, p.Name, addr, prog, p.Name, addr)
+	}
+	if rules != "" {
+		fmt.Fprintf(w, `
+The emulator follows the rules in %s; give regioncopy the same file
+(--rules %s, or export %s=%s) so its checks agree.
+`, rules, rules, rulesEnv, rules)
 	}
 	fmt.Fprintf(w, `
 Point the AWS CLI at the emulator to see the copies:

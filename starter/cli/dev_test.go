@@ -101,7 +101,7 @@ func TestDevInfoTextNamesTheSamplePlan(t *testing.T) {
 	info := devInfo{TemporalAddress: "127.0.0.1:7999", EmulatorURL: "http://127.0.0.1:4566", TimeScale: 1, Sample: sample,
 		SamplePlan: devstack.SamplePlan{Name: "regioncopy-sample", ScheduleIDs: []string{"plan/regioncopy-sample/hourly"}}}
 	var out bytes.Buffer
-	printDevInfo(&App{Env: &Env{Stdout: &out}}, st, info)
+	printDevInfo(&App{Env: &Env{Stdout: &out}}, st, info, "")
 	for _, want := range []string{
 		"Plan regioncopy-sample is applied: schedule plan/regioncopy-sample/hourly",
 		"plan trigger regioncopy-sample --address 127.0.0.1:7999",
@@ -112,11 +112,24 @@ func TestDevInfoTextNamesTheSamplePlan(t *testing.T) {
 		}
 	}
 
+	if strings.Contains(out.String(), "--rules") {
+		t.Errorf("dev's text names a rules file none was given:\n%s", out.String())
+	}
+
 	info.SamplePlan = devstack.SamplePlan{}
 	out.Reset()
-	printDevInfo(&App{Env: &Env{Stdout: &out}}, st, info)
+	printDevInfo(&App{Env: &Env{Stdout: &out}}, st, info, "")
 	if strings.Contains(out.String(), "plan trigger") {
 		t.Errorf("dev's text offers a plan none was applied:\n%s", out.String())
+	}
+
+	// A stack that follows a rules document passes it on in the copy command it prints.
+	out.Reset()
+	printDevInfo(&App{Env: &Env{Stdout: &out}}, st, info, "late.json")
+	for _, want := range []string{"--rules late.json", "export REGIONCOPY_RULES=late.json"} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("dev's text with rules lacks %q:\n%s", want, out.String())
+		}
 	}
 }
 

@@ -28,7 +28,7 @@ func LoadRules(path string) (*policy.Rules, error) {
 	}
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, usageErrorf("--rules %s: %v", path, err)
+		return nil, usageErrorf("rules file %s (--rules or %s): %v", path, rulesEnv, err)
 	}
 	defer f.Close()
 	rules, err := policy.Load(f)
@@ -40,7 +40,7 @@ func LoadRules(path string) (*policy.Rules, error) {
 		if len(lines) == 0 {
 			lines = []string{err.Error()}
 		}
-		return nil, usageErrorf("--rules %s: not a valid rules document:\n  %s", path, strings.Join(lines, "\n  "))
+		return nil, usageErrorf("rules file %s (--rules or %s): not a valid rules document:\n  %s", path, rulesEnv, strings.Join(lines, "\n  "))
 	}
 	return rules, nil
 }

@@ -61,7 +61,7 @@ func TestCopyRefusesABadRulesFile(t *testing.T) {
 		{filepath.Join(dir, "absent.json"), "no such file"},
 	} {
 		code, _, errOut := runCLI(t, nil, append(dynamoCopyArgs(), "--rules", tc.file, closedAddress(t))...)
-		if code != ExitUsage || !strings.Contains(errOut, "--rules "+tc.file) || !strings.Contains(errOut, tc.want) {
+		if code != ExitUsage || !strings.Contains(errOut, "rules file "+tc.file+" (--rules or REGIONCOPY_RULES)") || !strings.Contains(errOut, tc.want) {
 			t.Errorf("--rules %s: exit %d, stderr %q; want %d naming the file and %q", tc.file, code, errOut, ExitUsage, tc.want)
 		}
 	}

@@ -41,7 +41,7 @@ func TestApplyValidatesWithTheRulesFile(t *testing.T) {
 		t.Errorf("with --rules: exit %d, stderr %q; want %d (valid, then Temporal unreachable)", code, errOut, cli.ExitUnavailable)
 	}
 	code, _, errOut = runCLI(t, map[string]string{"REGIONCOPY_RULES": "testdata/mistakes.json"}, "plan", "apply", "-f", file, closedAddress(t))
-	if code != cli.ExitUsage || !strings.Contains(errOut, "--rules testdata/mistakes.json") {
+	if code != cli.ExitUsage || !strings.Contains(errOut, "rules file testdata/mistakes.json (--rules or REGIONCOPY_RULES)") {
 		t.Errorf("a plan file as rules: exit %d, stderr %q; want %d naming the rules file", code, errOut, cli.ExitUsage)
 	}
 }

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/regioncopy/regioncopy/emulator"
+	"github.com/regioncopy/regioncopy/policy"
 )
 
 func main() {
@@ -55,6 +56,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		listen      = fs.String("listen", "127.0.0.1:4566", "address to listen on (port 0 picks a free port)")
 		startTime   = fs.String("start-time", "", "initial emulator clock, RFC 3339 (default: now)")
 		seedFile    = fs.String("resources", "", "JSON seed file of resources with SizeBytes, DailyWriteRate and Tags")
+		rulesFile   = fs.String("rules", "", "regioncopy rules document (JSON) whose cross-Region and cold-storage rules the emulator enforces instead of the built-in ones, as AWS does once it relaxes them")
 		faultOps    = fs.String("fault-operations", "", "comma-separated operations request faults apply to (default: all)")
 		jobKinds    = fs.String("fault-job-kinds", "", "comma-separated job kinds job faults apply to: backup,copy (default: both)")
 		latency     = fs.Duration("latency", 0, "wall-clock latency added to calls")
@@ -110,6 +112,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	if len(credentials) > 0 {
 		cfg.Credentials = credentials
+	}
+	if *rulesFile != "" {
+		rules, err := policy.LoadFile(*rulesFile)
+		if err != nil {
+			return fmt.Errorf("--rules: %w", err)
+		}
+		cfg.FollowRules(rules)
 	}
 	if *seedFile != "" {
 		seeds, err := emulator.LoadResourceSeeds(*seedFile)

@@ -71,6 +71,7 @@ func TestBadFlagsAreReported(t *testing.T) {
 		{"--throttle-rate", "2"},
 		{"--throttle-code", "Nope"},
 		{"--start-time", "yesterday"},
+		{"--rules", "no-such-rules.json"},
 		{"extra"},
 	} {
 		err := run(context.Background(), append([]string{"--listen", "127.0.0.1:0"}, args...), io.Discard)
