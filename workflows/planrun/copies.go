@@ -1,6 +1,7 @@
 package planrun
 
 import (
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -16,12 +17,19 @@ import (
 // one plan lifecycle applies to several types. Before it, such a copy was skipped.
 const versionColdIgnored = "plan-copy-cold-ignored"
 
+// versionSkipCrossAccount marks the hand-over that skips a copy action whose destination
+// vault is in another account than the IAM role's (policy.CheckSameAccount), which plan
+// validation refuses; before it, such an action was handed over.
+const versionSkipCrossAccount = "plan-copy-skips-cross-account"
+
 // handOver sends one order per copy action to the action's destination chain, all at
 // once. An action is skipped, with the reason, when it does not take the resource's
-// type (its ResourceTypes) or when a cross-Region rule forbids the copy (a DynamoDB
+// type (its ResourceTypes), when a cross-Region rule forbids the copy (a DynamoDB
 // table, a Region without cross-Region copy, by the rules the plan was applied with,
-// PlanRunInput.Rules, else the seed rules): the plan run reports it rather than
-// starting a copy job AWS would refuse. A non-empty requester (the child's own workflow
+// PlanRunInput.Rules, else the seed rules) or when its destination vault is in another
+// account than the IAM role's, which regioncopy does not support (a plan applied before
+// validation refused it): the plan run reports it rather than starting a copy job AWS
+// would refuse or regioncopy could not manage. A non-empty requester (the child's own workflow
 // id) asks each chain for a model.SignalCopyResult when its order ends.
 //
 // A copy action's lifecycle applies to every type the plan selects. AWS ignores its
@@ -53,13 +61,22 @@ func handOver(ctx workflow.Context, in model.PlanResourceInput, p model.Recovery
 		if coldIgnored && lifecycle.MoveToColdStorageAfterDays > 0 && !rules.SupportsColdStorage(p.ResourceType) {
 			lifecycle.MoveToColdStorageAfterDays = 0
 		}
-		if err := rules.CheckCopy(policy.CopyCheck{
+		field := fmt.Sprintf("CopyActions[%d]", i)
+		err := rules.CheckCopy(policy.CopyCheck{
 			ResourceType:        p.ResourceType,
 			SourceRegion:        run.SourceRegion,
 			DestinationVaultArn: a.DestinationBackupVaultArn,
 			Lifecycle:           lifecycle,
-			Field:               fmt.Sprintf("CopyActions[%d]", i),
-		}); err != nil {
+			Field:               field,
+		})
+		// A plan applied before plan validation refused a destination vault in another
+		// account than the IAM role's still carries such an action: skipped from
+		// versionSkipCrossAccount on, asked only for such an action.
+		if v := policy.CheckSameAccount(run.IamRoleArn, a.DestinationBackupVaultArn, field+".DestinationBackupVaultArn"); v != nil &&
+			workflow.GetVersion(ctx, versionSkipCrossAccount, workflow.DefaultVersion, 1) >= 1 {
+			err = errors.Join(err, v)
+		}
+		if err != nil {
 			var lines []string
 			for _, v := range policy.Violations(err) {
 				lines = append(lines, v.Error())
