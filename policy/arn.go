@@ -139,6 +139,15 @@ func parseKind(s, field string, want ARNKind) (ARN, error) {
 	var vs violations
 	a, ok := parseARN(&vs, s, field)
 	if !ok {
+		// Say what the field expects: a misspelt "backup-vualt" otherwise reads as a
+		// resource ARN of no known type.
+		if ex := kindExample(want); ex != "" {
+			for _, e := range vs {
+				if v, isV := e.(*Violation); isV {
+					v.Message += "; expected a " + string(want) + " ARN" + ex
+				}
+			}
+		}
 		return ARN{}, vs.err()
 	}
 	if a.Kind != want {

@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"strings"
 	"testing"
 )
 
@@ -177,4 +178,18 @@ func TestDynamoDBBackupARNIsRefusedAsNotCopyable(t *testing.T) {
 		Field:               "Copy",
 	})
 	assertViolations(t, err, want{"Copy.ResourceType", RuleTypeNotCopyable})
+}
+
+// A malformed ARN in a field that expects one kind says which form the field expects,
+// so a misspelt "backup-vualt" is not read as a resource of no known type.
+func TestMalformedARNSaysWhatTheFieldExpects(t *testing.T) {
+	_, err := ParseVaultARN("arn:aws:backup:eu-west-1:123456789012:backup-vualt:dr", "--destination-backup-vault-arn")
+	vs := Violations(err)
+	if len(vs) != 1 || vs[0].Field != "--destination-backup-vault-arn" || vs[0].Rule != RuleARNSyntax ||
+		!strings.Contains(vs[0].Message, "expected a backup-vault ARN (arn:aws:backup:<region>:<account>:backup-vault:<name>)") {
+		t.Errorf("got %v", err)
+	}
+	if _, err := ParseResourceARN("arn:aws:nosuch:us-east-1:123456789012:thing/x", "ResourceArn"); err == nil || strings.Contains(err.Error(), "expected a") {
+		t.Errorf("a resource ARN field: %v, want the plain syntax error", err)
+	}
 }
