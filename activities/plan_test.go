@@ -155,13 +155,17 @@ func TestResolvePlanSelectionByTagsAndWildcards(t *testing.T) {
 func TestListPlanRecoveryPointsReturnsTheWindowsPoints(t *testing.T) {
 	f := newPlanFixture(t)
 	before := f.backup(t, emulatedVolume(1), "old")
+	// AWS's timestamps (and the emulator's filters) have millisecond precision: a second
+	// between a window's edge and the nearest point keeps the point clearly on its side.
 	after := f.srv.Emulator.Now()
+	f.srv.Emulator.Advance(time.Second)
 	var inWindow []string
 	for i := range 3 {
 		inWindow = append(inWindow, f.backup(t, emulatedVolume(1), fmt.Sprintf("new-%d", i)))
 	}
 	other := f.backup(t, emulatedVolume(2), "other")
 	end := f.srv.Emulator.Now()
+	f.srv.Emulator.Advance(time.Second)
 	late := f.backup(t, emulatedVolume(1), "late")
 
 	var out model.ListPlanRecoveryPointsOutput
