@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -57,7 +58,27 @@ func requestIdentity(req model.CopyRequest) model.RequestIdentity {
 		Coalesce:              req.Coalesce,
 		Plan:                  req.Plan,
 		CompletionWindow:      window,
+		Rules:                 canonicalRules(req.Rules),
 	}
+}
+
+// canonicalRules is the rules document as policy encodes it, so that formatting does not
+// change a request's identity, and nil for the built-in rules (given or not), so that a
+// request naming them is the request that names none. A document that does not decode is
+// kept as sent: the request's checks reject it.
+func canonicalRules(raw json.RawMessage) json.RawMessage {
+	if len(raw) == 0 {
+		return nil
+	}
+	r, err := policy.FromJSON(raw, "Rules")
+	if err != nil {
+		return raw
+	}
+	enc := r.Encode()
+	if bytes.Equal(enc, policy.Default().Encode()) {
+		return nil
+	}
+	return enc
 }
 
 func destinationLess(a, b model.Destination) bool {

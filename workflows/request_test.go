@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -323,6 +324,23 @@ func TestRequestWorkflowIDIsStable(t *testing.T) {
 // TestRequestWorkflowIDFollowsEveryPartOfTheRequest: any change to what is copied or how
 // is a new request, so a repeated `regioncopy copy` with, say, another lifecycle is never
 // answered with the earlier request's result.
+// The built-in rules named explicitly, or a rules document formatted differently, do
+// not make a request new: only what the rules say counts.
+func TestRequestWorkflowIDIgnoresHowRulesAreWritten(t *testing.T) {
+	a := model.CopyRequest{SourceRegion: srcRegion, RecoveryPointArn: snapshotArn(1), SourceBackupVaultName: srcVault,
+		IamRoleArn: roleArn, Destinations: []model.Destination{{BackupVaultArn: dstVaultArn}}}
+	b := a
+	b.Rules = policy.Default().Encode()
+	assert.Equal(t, RequestWorkflowID(a), RequestWorkflowID(b), "the built-in rules given explicitly")
+	relaxed := policy.Default()
+	relaxed.NotCopyableCrossRegion = nil
+	c, d := a, a
+	c.Rules = relaxed.Encode()
+	d.Rules = json.RawMessage("  \n" + string(relaxed.Encode()) + "\n")
+	assert.Equal(t, RequestWorkflowID(c), RequestWorkflowID(d), "the same rules, formatted differently")
+	assert.NotEqual(t, RequestWorkflowID(a), RequestWorkflowID(c), "other rules")
+}
+
 func TestRequestWorkflowIDFollowsEveryPartOfTheRequest(t *testing.T) {
 	base := func() model.CopyRequest {
 		return model.CopyRequest{SourceRegion: srcRegion, RecoveryPointArn: snapshotArn(1), SourceBackupVaultName: srcVault,
@@ -341,6 +359,11 @@ func TestRequestWorkflowIDFollowsEveryPartOfTheRequest(t *testing.T) {
 		"coalesce":          func(r *model.CopyRequest) { r.Coalesce = true },
 		"plan":              func(r *model.CopyRequest) { r.Plan = "daily" },
 		"completion window": func(r *model.CopyRequest) { r.CompletionWindow = 8 * time.Hour },
+		"rules": func(r *model.CopyRequest) {
+			rules := policy.Default()
+			rules.NotCopyableCrossRegion = nil
+			r.Rules = rules.Encode()
+		},
 	}
 	seen := map[string]string{RequestWorkflowID(base()): "base"}
 	for name, edit := range edits {
