@@ -16,8 +16,8 @@ func (l Lifecycle) IsZero() bool { return l.MoveToColdStorageAfterDays == 0 && l
 
 // CalculatedLifecycle mirrors AWS Backup's CalculatedLifecycle.
 type CalculatedLifecycle struct {
-	MoveToColdStorageAt time.Time `json:",omitempty"`
-	DeleteAt            time.Time `json:",omitempty"`
+	MoveToColdStorageAt time.Time `json:",omitzero"`
+	DeleteAt            time.Time `json:",omitzero"`
 }
 
 // RecoveryPoint is what regioncopy needs to know about one AWS Backup recovery point.
@@ -33,7 +33,7 @@ type RecoveryPoint struct {
 	BackupSizeInBytes    int64
 	EncryptionKeyArn     string
 	CreationDate         time.Time
-	CompletionDate       time.Time `json:",omitempty"`
+	CompletionDate       time.Time `json:",omitzero"`
 	Lifecycle            Lifecycle
 	CalculatedLifecycle  CalculatedLifecycle
 	SourceBackupVaultArn string `json:",omitempty"`
@@ -61,7 +61,7 @@ type CopyJob struct {
 	ResourceType                string
 	BackupSizeInBytes           int64
 	CreationDate                time.Time
-	CompletionDate              time.Time `json:",omitempty"`
+	CompletionDate              time.Time `json:",omitzero"`
 }
 
 // BackupJob mirrors the fields of AWS Backup's BackupJob that regioncopy records.
@@ -76,7 +76,7 @@ type BackupJob struct {
 	ResourceType      string
 	BackupSizeInBytes int64
 	CreationDate      time.Time
-	CompletionDate    time.Time `json:",omitempty"`
+	CompletionDate    time.Time `json:",omitzero"`
 }
 
 // Copy job and recovery point states used in decisions.

@@ -76,7 +76,7 @@ type ListPlanRecoveryPointsInput struct {
 	Region          string
 	BackupVaultName string
 	CreatedAfter    time.Time
-	CreatedBefore   time.Time      `json:",omitempty"` // zero = up to now
+	CreatedBefore   time.Time      `json:",omitzero"` // zero = up to now
 	Selection       *PlanSelection `json:",omitempty"`
 	AfterArn        string         `json:",omitempty"`
 	Limit           int            `json:",omitempty"`

@@ -47,7 +47,7 @@ type PlanRunCopy struct {
 	DestinationRecoveryPointArn string    `json:",omitempty"`
 	Kind                        CopyKind  `json:",omitempty"`
 	BackupSizeInBytes           int64     `json:",omitempty"`
-	CompletedAt                 time.Time `json:",omitempty"`
+	CompletedAt                 time.Time `json:",omitzero"`
 	// Reason says why the copy did not land: AWS's message, the chain's error, or the
 	// completion window that passed.
 	Reason string `json:",omitempty"`

@@ -79,15 +79,15 @@ type CopyRecord struct {
 	BackupSizeInBytes           int64
 	Attempts                    int
 	RequestedAt                 time.Time
-	StartedAt                   time.Time `json:",omitempty"`
-	CompletedAt                 time.Time `json:",omitempty"`
+	StartedAt                   time.Time `json:",omitzero"`
+	CompletedAt                 time.Time `json:",omitzero"`
 	Lifecycle                   Lifecycle `json:",omitempty"`
-	MoveToColdStorageAt         time.Time `json:",omitempty"`
-	DeleteAt                    time.Time `json:",omitempty"`
+	MoveToColdStorageAt         time.Time `json:",omitzero"`
+	DeleteAt                    time.Time `json:",omitzero"`
 	// ExtendedUntil is set when the newest-copy guard pushed DeleteAt back because no
 	// newer copy had landed yet.
-	ExtendedUntil time.Time `json:",omitempty"`
-	DeletedAt     time.Time `json:",omitempty"`
+	ExtendedUntil time.Time `json:",omitzero"`
+	DeletedAt     time.Time `json:",omitzero"`
 }
 
 // Copy record states beyond the AWS job states.
@@ -179,8 +179,8 @@ type ChainStatus struct {
 	State       string      // IDLE, COPYING, WAITING (job queued by AWS), FAILED
 	Current     *CopyRecord `json:",omitempty"`
 	Pending     []CopyOrder
-	LastCopyAt  time.Time `json:",omitempty"`
-	NextExpiry  time.Time `json:",omitempty"`
+	LastCopyAt  time.Time `json:",omitzero"`
+	NextExpiry  time.Time `json:",omitzero"`
 	LiveCopies  int
 	CopiesTotal int
 	FullCopies  int

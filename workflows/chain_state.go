@@ -27,7 +27,7 @@ type ChainState struct {
 	// (BackupSizeInBytes of each recovery point), not bytes transferred: AWS does not
 	// report those, and an incremental copy moves less than its recovery point's size.
 	BytesTotal int64     `json:",omitempty"`
-	LastCopyAt time.Time `json:",omitempty"`
+	LastCopyAt time.Time `json:",omitzero"`
 	LastFailed bool      `json:",omitempty"`
 	Plan       string    `json:",omitempty"`
 }
@@ -54,8 +54,8 @@ type PendingOrder struct {
 // delay, multiplied, would let AWS expire a copy before the chain's timer fires.)
 type TrackedCopy struct {
 	Record         model.CopyRecord
-	AnchorAWS      time.Time `json:",omitempty"`
-	AnchorTemporal time.Time `json:",omitempty"`
+	AnchorAWS      time.Time `json:",omitzero"`
+	AnchorTemporal time.Time `json:",omitzero"`
 	// Cold is set once the cold-transition timer has fired (AWS moved the copy to cold
 	// storage); a cold transition cannot be undone.
 	Cold bool `json:",omitempty"`
@@ -64,7 +64,7 @@ type TrackedCopy struct {
 	OriginalLifecycle model.Lifecycle `json:",omitempty"`
 	// RetryAt (workflow time) postpones a lifecycle action that failed without a retryable
 	// cause, such as a deletion refused while a job uses the point.
-	RetryAt time.Time `json:",omitempty"`
+	RetryAt time.Time `json:",omitzero"`
 }
 
 // live reports whether the copy exists in the destination vault.
