@@ -294,6 +294,7 @@ func (r *report) validateRegionCopy(f *File, rc *RegionCopy, account *string, ru
 			targets = append(targets, ca.DestinationBackupVaultArn)
 		}
 	}
+	meant := meantByMisspelt(targets, rc.Destinations)
 	var seen []string
 	var out []int
 	for i, d := range rc.Destinations {
@@ -307,7 +308,7 @@ func (r *report) validateRegionCopy(f *File, rc *RegionCopy, account *string, ru
 		case slices.Contains(seen, d.DestinationBackupVaultArn):
 			r.add(vaultField, policy.RuleDuplicateDestination, "settings for this vault are already given above")
 			continue
-		case !slices.Contains(targets, d.DestinationBackupVaultArn):
+		case !slices.Contains(targets, d.DestinationBackupVaultArn) && !slices.Contains(meant, d.DestinationBackupVaultArn):
 			r.add(vaultField, RuleUnknownDest, "no copy action in BackupPlan.Rules copies to this vault; settings must name a copy action's DestinationBackupVaultArn")
 		}
 		seen = append(seen, d.DestinationBackupVaultArn)
@@ -319,4 +320,69 @@ func (r *report) validateRegionCopy(f *File, rc *RegionCopy, account *string, ru
 		out = append(out, i)
 	}
 	return out
+}
+
+// meantByMisspelt returns the vault ARNs that copy action ARNs which do not parse
+// (targets, reported by the plan check) evidently meant, so that settings for such a
+// vault are not also reported as settings for a vault no copy action copies to: that is
+// the same mistake, and goes away when the copy action is fixed.
+//
+// A misspelt ARN evidently means a vault when it differs from that vault's ARN in just
+// one of the ':'-separated fields (a misspelt "backup-vualt", Region, account or vault
+// name) and from no other vault ARN of the file (copy actions' and settings') that way.
+// The differing field is then the one the plan check reports, so fixing it gives that
+// vault or one nothing else in the file names. Comparing raw strings would excuse
+// nothing, as the settings' ARN parses and the copy action's does not; skipping the
+// check whenever a copy action ARN is misspelt would hide settings for a vault that no
+// copy action, fixed or not, copies to; and when two vaults fit, at most one of them
+// can be meant, so neither is excused. A misspelling that moves a separator excuses
+// nothing: the settings are then reported too rather than risk hiding a real mistake.
+func meantByMisspelt(targets []string, dests []DestinationOptions) []string {
+	var vaults, misspelt []string
+	add := func(s string) {
+		if _, err := policy.ParseVaultARN(s, ""); err == nil {
+			if !slices.Contains(vaults, s) {
+				vaults = append(vaults, s)
+			}
+		} else if s != "" && !slices.Contains(misspelt, s) {
+			misspelt = append(misspelt, s)
+		}
+	}
+	for _, t := range targets {
+		add(t)
+	}
+	for _, d := range dests {
+		if _, err := policy.ParseVaultARN(d.DestinationBackupVaultArn, ""); err == nil {
+			add(d.DestinationBackupVaultArn)
+		}
+	}
+	var meant []string
+	for _, m := range misspelt {
+		var fit []string
+		for _, v := range vaults {
+			if oneFieldApart(m, v) {
+				fit = append(fit, v)
+			}
+		}
+		if len(fit) == 1 {
+			meant = append(meant, fit[0])
+		}
+	}
+	return meant
+}
+
+// oneFieldApart reports whether a and b have as many ':'-separated fields and differ in
+// exactly one.
+func oneFieldApart(a, b string) bool {
+	fa, fb := strings.Split(a, ":"), strings.Split(b, ":")
+	if len(fa) != len(fb) {
+		return false
+	}
+	n := 0
+	for i := range fa {
+		if fa[i] != fb[i] {
+			n++
+		}
+	}
+	return n == 1
 }

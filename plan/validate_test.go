@@ -110,6 +110,30 @@ func TestValidate(t *testing.T) {
 		{"destination settings keep their own index", edit(t, resource, `"Resources": ["arn:aws:ec2:us-east-1:123456789012:volume/vol-0123456789abcdef0", "arn:aws:elasticfilesystem:us-east-1:123456789012:file-system/fs-0123abcd"]`,
 			region, `"RegionCopy": {"SourceRegion": "us-east-1", "Destinations": [{"DestinationBackupVaultArn": "bad"}, {"DestinationBackupVaultArn": "`+dst+`", "ResourceTypes": ["EBS"]}]}`), opts(),
 			[]want{{"RegionCopy.Destinations[0].DestinationBackupVaultArn", policy.RuleARNSyntax, 0, 0}, {"RegionCopy.Destinations[1].ResourceTypes", policy.RuleWholePlanCopy, 0, 0}}},
+		// A misspelt copy action ARN is one mistake: the settings naming the vault it
+		// meant are not also reported as settings for a vault nothing copies to.
+		{"misspelt copy action ARN, settings for the vault it meant", edit(t, copyHead, `"CopyActions": [{"DestinationBackupVaultArn": "arn:aws:backup:us-west-2:123456789012:backup-vualt:dst"}]`,
+			region, `"RegionCopy": {"SourceRegion": "us-east-1", "Destinations": [{"DestinationBackupVaultArn": "`+dst+`"}]}`), opts(),
+			[]want{{"BackupPlan.Rules[0].CopyActions[0].DestinationBackupVaultArn", policy.RuleARNSyntax, 0, 0}}},
+		{"misspelt copy action Region, settings for the vault it meant", edit(t, copyHead, `"CopyActions": [{"DestinationBackupVaultArn": "arn:aws:backup:us-west2:123456789012:backup-vault:dst"}]`,
+			region, `"RegionCopy": {"SourceRegion": "us-east-1", "Destinations": [{"DestinationBackupVaultArn": "`+dst+`"}]}`), opts(),
+			[]want{{"BackupPlan.Rules[0].CopyActions[0].DestinationBackupVaultArn", policy.RuleRegionSyntax, 0, 0}}},
+		// Settings that differ from the misspelt ARN in more than its mistake stay wrong
+		// once it is fixed, so they are still reported; so are both of two settings either
+		// of which the misspelt ARN may have meant, since at most one of them can match.
+		{"misspelt copy action ARN, settings for another vault", edit(t, copyHead, `"CopyActions": [{"DestinationBackupVaultArn": "arn:aws:backup:us-west-2:123456789012:backup-vualt:dst"}]`,
+			region, `"RegionCopy": {"SourceRegion": "us-east-1", "Destinations": [{"DestinationBackupVaultArn": "arn:aws:backup:eu-west-1:123456789012:backup-vault:dst"}]}`), opts(),
+			[]want{{"BackupPlan.Rules[0].CopyActions[0].DestinationBackupVaultArn", policy.RuleARNSyntax, 0, 0},
+				{"RegionCopy.Destinations[0].DestinationBackupVaultArn", RuleUnknownDest, 0, 0}}},
+		{"misspelt copy action Region, settings for two vaults it may have meant", edit(t, copyHead, `"CopyActions": [{"DestinationBackupVaultArn": "arn:aws:backup:us-west2:123456789012:backup-vault:dst"}]`,
+			region, `"RegionCopy": {"SourceRegion": "us-east-1", "Destinations": [{"DestinationBackupVaultArn": "`+dst+`"}, {"DestinationBackupVaultArn": "arn:aws:backup:eu-west-2:123456789012:backup-vault:dst"}]}`), opts(),
+			[]want{{"BackupPlan.Rules[0].CopyActions[0].DestinationBackupVaultArn", policy.RuleRegionSyntax, 0, 0},
+				{"RegionCopy.Destinations[0].DestinationBackupVaultArn", RuleUnknownDest, 0, 0},
+				{"RegionCopy.Destinations[1].DestinationBackupVaultArn", RuleUnknownDest, 0, 0}}},
+		{"misspelt copy action Region, settings for a vault another copy action may be meant to share", edit(t, copyHead, `"CopyActions": [{"DestinationBackupVaultArn": "arn:aws:backup:us-west2:123456789012:backup-vault:dst"}, {"DestinationBackupVaultArn": "arn:aws:backup:eu-west-2:123456789012:backup-vault:dst"}]`,
+			region, `"RegionCopy": {"SourceRegion": "us-east-1", "Destinations": [{"DestinationBackupVaultArn": "`+dst+`"}]}`), opts(),
+			[]want{{"BackupPlan.Rules[0].CopyActions[0].DestinationBackupVaultArn", policy.RuleRegionSyntax, 0, 0},
+				{"RegionCopy.Destinations[0].DestinationBackupVaultArn", RuleUnknownDest, 0, 0}}},
 		{"copy-only without selection needs a role", edit(t, `"BackupSelection": {`, `"BackupSelectionX": {`, region, `"RegionCopy": {"SourceRegion": "us-east-1", "CopyOnly": true}`), opts(),
 			[]want{{"BackupSelectionX", RuleUnknownMember, 0, 0}, {"RegionCopy.IamRoleArn", policy.RuleRequired, 0, 0}}},
 		{"copy-only rule without copy actions", edit(t, `,
