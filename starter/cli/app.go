@@ -12,6 +12,7 @@ import (
 	"context"
 	"io"
 	"os"
+	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -28,6 +29,10 @@ type Env struct {
 	// Dial connects to Temporal. Nil means temporalclient.Dial with the app's
 	// --address, --namespace and --profile over the standard configuration.
 	Dial func(ctx context.Context, app *App) (client.Client, error)
+	// Program is how the user started this program (bin/regioncopy, go run ./starter),
+	// the start of every command the CLI prints for them to run next. Empty means
+	// derived from the process's argv[0].
+	Program string
 }
 
 // DefaultEnv is the environment of the running process.
@@ -94,13 +99,15 @@ TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS_* and profiles in temporal.to
 
 Exit codes:
   0  success
-  1  the operation failed (a copy failed, a workflow was not found, ...)
+  1  the operation failed (a copy failed, 'copy --wait' saw the request canceled, a
+     workflow was not found, ...)
   2  usage or validation error naming the flag and the rule; nothing was started
      ('copy --wait' also exits 2 when the workflow rejects the request before any
      copy job: missing vault, resource type that cannot be copied)
   3  Temporal could not be reached`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Annotations:   map[string]string{annotationProgram: app.Program()},
 		// Without this, an unknown subcommand would print help and exit 0.
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
@@ -114,7 +121,7 @@ Exit codes:
 	pf.StringVarP(&app.Namespace, "namespace", "n", "", "Temporal namespace (default: TEMPORAL_NAMESPACE, the profile, or default)")
 	pf.StringVar(&app.Profile, "profile", "", "temporal.toml profile (default: TEMPORAL_PROFILE or default)")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
-		return usageErrorf("%v (see '%s --help')", err, cmd.CommandPath())
+		return usageErrorf("%v (see '%s --help')", err, commandLine(cmd))
 	})
 
 	root.AddCommand(
@@ -132,6 +139,20 @@ Exit codes:
 	extraMu.Unlock()
 	classifyCommandErrors(root)
 	return root
+}
+
+// annotationProgram is the root command's annotation holding App.Program, for printed
+// commands built where only the cobra command is at hand.
+const annotationProgram = "regioncopy/program"
+
+// commandLine is cmd's command path as the user starts it: App.Program in place of the
+// root command's name (bin/regioncopy copy, go run ./starter plan list).
+func commandLine(cmd *cobra.Command) string {
+	root := cmd.Root()
+	if prog := root.Annotations[annotationProgram]; prog != "" {
+		return prog + strings.TrimPrefix(cmd.CommandPath(), root.Name())
+	}
+	return cmd.CommandPath()
 }
 
 // classifyCommandErrors wraps every RunE in the tree so that errors from inside a command
@@ -166,6 +187,15 @@ func (a *App) ResolvedNamespace() string { return a.connection().Namespace }
 // WorkflowURL links to a workflow run in the Temporal UI.
 func (a *App) WorkflowURL(workflowID, runID string) string { return a.workflowURL(workflowID, runID) }
 
+// Program is how the user started this program, the start of every command the CLI
+// prints for them to run next ("bin/regioncopy", "go run ./starter", ...).
+func (a *App) Program() string {
+	if a.Env != nil && a.Env.Program != "" {
+		return a.Env.Program
+	}
+	return programName()
+}
+
 // PrintJSON writes v to stdout as the --output json document.
 func (a *App) PrintJSON(v any) error { return printJSON(a.Env.Stdout, v) }
 
@@ -174,7 +204,7 @@ func (a *App) PrintJSON(v any) error { return printJSON(a.Env.Stdout, v) }
 func ArgsUsage(check cobra.PositionalArgs) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
 		if err := check(cmd, args); err != nil {
-			return usageErrorf("%v (see '%s --help')", err, cmd.CommandPath())
+			return usageErrorf("%v (see '%s --help')", err, commandLine(cmd))
 		}
 		return nil
 	}

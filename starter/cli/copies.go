@@ -33,7 +33,7 @@ expiry, and its deletion.`,
 				return err
 			}
 			if st.Type != model.WorkflowCopyChain {
-				return notAChain(st)
+				return notAChain(st, app.Program())
 			}
 			var records []model.CopyRecord
 			if err := queryInto(ctx, c, args[0], runID, model.QueryCopies, &records); err != nil {
@@ -73,10 +73,11 @@ func printCopies(app *App, records []model.CopyRecord) {
 
 // notAChain is the usage error for an id that names a workflow other than a chain: it
 // says what the id is and, for a copy request, lists the chains that hold its copies (from
-// its status or result), so the next command is one copy-paste away.
-func notAChain(st workflowStatus) error {
+// its status or result), so the next command is one copy-paste away; prog starts the
+// commands it names.
+func notAChain(st workflowStatus, prog string) error {
 	if st.Type != model.WorkflowCopyRecoveryPoint {
-		return usageErrorf("%s is a %s workflow, not a copy chain: 'copies' takes a chain id (chain/<resource ARN>/<Region>/<vault>; 'regioncopy list --type chain' lists them)", st.WorkflowId, st.Type)
+		return usageErrorf("%s is a %s workflow, not a copy chain: 'copies' takes a chain id (chain/<resource ARN>/<Region>/<vault>; '%s list --type chain' lists them)", st.WorkflowId, st.Type, prog)
 	}
 	var rs model.RequestStatus
 	var chains []string
@@ -88,11 +89,11 @@ func notAChain(st workflowStatus) error {
 		}
 	}
 	if len(chains) == 0 {
-		return usageErrorf("%s is a copy request, not a copy chain, and it has handed no copy to a chain yet (state %s): 'regioncopy status %s' shows its progress", st.WorkflowId, orDash(rs.State), st.WorkflowId)
+		return usageErrorf("%s is a copy request, not a copy chain, and it has handed no copy to a chain yet (state %s): '%s status %s' shows its progress", st.WorkflowId, orDash(rs.State), prog, st.WorkflowId)
 	}
 	lines := make([]string, len(chains))
 	for i, id := range chains {
-		lines[i] = "  regioncopy copies " + id
+		lines[i] = "  " + prog + " copies " + id
 	}
 	return usageErrorf("%s is a copy request, not a copy chain; its copies are in %d chain(s):\n%s", st.WorkflowId, len(chains), strings.Join(lines, "\n"))
 }

@@ -91,7 +91,7 @@ relaxes them; the printed copy command passes the same file.`,
 				TimeScale:       st.TimeScale,
 				Sample:          st.Sample,
 				SamplePlan:      st.SamplePlan,
-				CopyCommand:     append([]string{programName()}, copyArgs(st, rules)...),
+				CopyCommand:     append([]string{app.Program()}, copyArgs(st, rules)...),
 				WorkerEnv:       st.WorkerEnv(),
 			}
 			if app.JSON() {
@@ -137,7 +137,7 @@ func copyArgs(st *devstack.Stack, rules string) []string {
 
 func printDevInfo(app *App, st *devstack.Stack, info devInfo, rules string) {
 	w := app.Env.Stdout
-	prog, addr := programName(), info.TemporalAddress
+	prog, addr := app.Program(), info.TemporalAddress
 	fmt.Fprintf(w, `
 regioncopy is running.
 
@@ -199,10 +199,11 @@ func programName() string { return programNameFor(os.Args[0]) }
 // "regioncopy" for a test binary.
 func programNameFor(arg0 string) string {
 	switch {
+	case strings.HasSuffix(filepath.Base(arg0), ".test"), arg0 == "":
+		// go test builds its binary in go-build too.
+		return "regioncopy"
 	case strings.Contains(filepath.ToSlash(arg0), "/go-build"):
 		return "go run ./starter"
-	case strings.HasSuffix(filepath.Base(arg0), ".test"), arg0 == "":
-		return "regioncopy"
 	}
 	return arg0
 }

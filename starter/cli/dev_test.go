@@ -143,6 +143,7 @@ func TestProgramNameIsHowItWasRun(t *testing.T) {
 		"/opt/rc/rc":                         "/opt/rc/rc",
 		"/tmp/go-build1234/b001/exe/starter": "go run ./starter",
 		"/tmp/cli.test":                      "regioncopy",
+		"/tmp/go-build1234/b001/cli.test":    "regioncopy",
 	} {
 		if got := programNameFor(arg0); got != want {
 			t.Errorf("programNameFor(%q) = %q, want %q", arg0, got, want)

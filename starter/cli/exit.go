@@ -13,8 +13,8 @@ import (
 const (
 	// ExitOK: the command did what was asked (for `copy --wait`: every destination copied).
 	ExitOK = 0
-	// ExitFailure: the operation ran and failed: a copy failed, a workflow was not
-	// found, a query went unanswered, ...
+	// ExitFailure: the operation ran and failed: a copy failed, the request `copy
+	// --wait` followed was canceled, a workflow was not found, a query went unanswered, ...
 	ExitFailure = 1
 	// ExitUsage: the command line is wrong (unknown flag, missing or invalid value); the
 	// message names the flag and the rule. Nothing was started. `copy --wait` also exits

@@ -164,3 +164,17 @@ func TestRootHelpDocumentsRejectedRequestsExitTwo(t *testing.T) {
 		t.Errorf("root help does not say that a rejected request exits 2:\n%s", out)
 	}
 }
+
+// The root help says what status shows, plan runs included, and that a canceled request
+// followed by 'copy --wait' exits 1, as the README does.
+func TestRootHelpDescribesStatusAndCanceledRequests(t *testing.T) {
+	_, out, _ := runCLI(t, nil, "--help")
+	for _, want := range []string{
+		"status      Show the status of a copy request, a copy chain or a plan run",
+		"'copy --wait' saw the request canceled",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("root help lacks %q:\n%s", want, out)
+		}
+	}
+}

@@ -29,7 +29,8 @@ type followOutcome struct {
 }
 
 // follow prints the request's progress until its workflow ends and turns the ending into
-// an exit code: 0 every destination copied, 1 a copy failed, 2 the request was rejected.
+// an exit code: 0 every destination copied, 1 a copy failed or the request was canceled,
+// 2 the request was rejected.
 func (a *App) follow(ctx context.Context, c client.Client, s startedCopy) error {
 	run := c.GetWorkflow(ctx, s.WorkflowId, s.RunId)
 	done := make(chan error, 1)
@@ -59,7 +60,7 @@ func (a *App) follow(ctx context.Context, c client.Client, s startedCopy) error 
 }
 
 func (a *App) stoppedFollowing(s startedCopy) error {
-	return failuref("stopped following %s; the copy goes on (regioncopy status %s)", s.WorkflowId, quoteArg(s.WorkflowId))
+	return failuref("stopped following %s; the copy goes on (%s status %s)", s.WorkflowId, a.Program(), quoteArg(s.WorkflowId))
 }
 
 // finish prints the outcome and classifies it.
@@ -71,7 +72,19 @@ func (a *App) finish(s startedCopy, last *model.RequestStatus, result model.Copy
 	} else {
 		out.Error = runErr.Error()
 		var appErr *temporal.ApplicationError
+		var canceledErr *temporal.CanceledError
 		switch {
+		case errors.As(runErr, &canceledErr):
+			// The request ends canceled with its results as the error's details: those
+			// the chains delivered, and each destination left without one marked
+			// Canceled with what became of its order.
+			if canceledErr.HasDetails() {
+				var canceled model.CopyRequestResult
+				if canceledErr.Details(&canceled) == nil {
+					out.Result = &canceled
+				}
+			}
+			code = failuref("the copy request was canceled: %s", summarizeCanceled(out.Result))
 		case errors.As(runErr, &appErr) && appErr.Type() == model.ErrRequestRejected:
 			out.Problems = rejectionProblems(appErr, last)
 			code = usageError(fmt.Errorf("the request was rejected, no copy job was started:\n  %s", strings.Join(out.Problems, "\n  ")))
@@ -136,6 +149,23 @@ func summarizeFailures(res *model.CopyRequestResult, appErr *temporal.Applicatio
 	return strings.Join(parts, "; ")
 }
 
+// summarizeCanceled names each destination the cancellation left without a result.
+func summarizeCanceled(res *model.CopyRequestResult) string {
+	if res == nil {
+		return "no result was reported"
+	}
+	var parts []string
+	for _, r := range res.Results {
+		if r.Canceled {
+			parts = append(parts, fmt.Sprintf("%s: %s", r.Destination.BackupVaultArn, r.Error))
+		}
+	}
+	if len(parts) == 0 {
+		return "every destination had its result"
+	}
+	return strings.Join(parts, "; ")
+}
+
 func printResultTable(a *App, res model.CopyRequestResult) {
 	t := newTable(a.Env.Stdout)
 	fmt.Fprintln(t, "DESTINATION\tSTATE\tKIND\tSIZE\tCOPY\tERROR")
@@ -146,7 +176,10 @@ func printResultTable(a *App, res model.CopyRequestResult) {
 			bytes = formatBytes(r.Record.BackupSizeInBytes)
 			copyArn = orDash(r.Record.DestinationRecoveryPointArn)
 		}
-		if r.Error != "" && state == "-" {
+		switch {
+		case r.Canceled:
+			state = model.RequestCanceled
+		case r.Error != "" && state == "-":
 			state = model.JobFailed
 		}
 		fmt.Fprintf(t, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Destination.BackupVaultArn, state, kind, bytes, copyArn, orDash(r.Error))
@@ -200,11 +233,14 @@ func (p *progressPrinter) poll(ctx context.Context, s startedCopy) {
 // "" means nothing new to say.
 func (p *progressPrinter) destinationState(ctx context.Context, d model.DestinationProgress) string {
 	if r := d.Result; r != nil {
+		if r.Canceled {
+			return model.RequestCanceled + "  " + r.Error
+		}
 		if r.Error != "" {
 			return "FAILED  " + r.Error
 		}
 		if rec := r.Record; rec != nil {
-			return fmt.Sprintf("%s  %s copy (recovery point of %s)  %s", rec.State, rec.Kind, formatBytes(rec.BackupSizeInBytes), orDash(rec.DestinationRecoveryPointArn))
+			return fmt.Sprintf("%s  %s copy (recovery point of %s)  %s%s", rec.State, rec.Kind, formatBytes(rec.BackupSizeInBytes), orDash(rec.DestinationRecoveryPointArn), copyDates(rec))
 		}
 	}
 	if d.ChainWorkflowId == "" {
@@ -222,6 +258,29 @@ func (p *progressPrinter) destinationState(ctx context.Context, d model.Destinat
 	}
 	job := orDash(cs.Current.CopyJobId)
 	return fmt.Sprintf("%s  copy job %s (%s)", cs.State, job, orDash(cs.Current.State))
+}
+
+// copyDates is a completed copy's lifecycle as its record now has it, so a repeated
+// request that changed the lifecycle of a copy the chain already held shows the change:
+// "  cold 2026-12-05, deletes 2027-01-05", "  kept until deleted" without a delete date.
+func copyDates(rec *model.CopyRecord) string {
+	if rec.State != model.JobCompleted {
+		return ""
+	}
+	const day = "2006-01-02"
+	var parts []string
+	if !rec.MoveToColdStorageAt.IsZero() {
+		parts = append(parts, "cold "+rec.MoveToColdStorageAt.UTC().Format(day))
+	}
+	switch {
+	case !rec.ExtendedUntil.IsZero():
+		parts = append(parts, "deletes "+rec.ExtendedUntil.UTC().Format(day)+" (extended)")
+	case !rec.DeleteAt.IsZero():
+		parts = append(parts, "deletes "+rec.DeleteAt.UTC().Format(day))
+	default:
+		parts = append(parts, "kept until deleted")
+	}
+	return "  " + strings.Join(parts, ", ")
 }
 
 func (p *progressPrinter) change(subject, text string) {

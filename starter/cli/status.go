@@ -38,11 +38,12 @@ func newStatusCommand(app *App) *cobra.Command {
 	var runID string
 	cmd := &cobra.Command{
 		Use:   "status <workflow-id>",
-		Short: "Show the status of a copy request or a copy chain",
-		Long: `Show one workflow: a copy request (the id 'regioncopy copy' printed) or a copy chain
-(chain/<resource ARN>/<Region>/<vault>). It prints the execution's state and search
-attributes and the workflow's answer to its 'status' query: for a request, each
-destination's progress and result; for a chain, its current copy, queue and totals.`,
+		Short: "Show the status of a copy request, a copy chain or a plan run",
+		Long: `Show one workflow: a copy request (the id 'regioncopy copy' printed), a copy chain
+(chain/<resource ARN>/<Region>/<vault>) or a plan run (planrun/<plan>/<rule>-<time>).
+It prints the execution's state and search attributes and the workflow's answer to its
+'status' query: for a request, each destination's progress and result; for a chain, its
+current copy, queue and totals; for a plan run, its resources, backups and copies.`,
 		Example: `  regioncopy status chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-0abc/eu-west-1/Default
   regioncopy status <request-id> --output json`,
 		Args: ArgsUsage(cobra.ExactArgs(1)),
@@ -82,8 +83,8 @@ func describeWorkflow(ctx context.Context, app *App, c client.Client, id, runID 
 	if errors.As(err, &notFound) {
 		if parts := strings.Split(id, "/"); len(parts) == 3 && parts[0] == "plan" && parts[1] != "" && parts[2] != "" {
 			// plan/<plan>/<rule> is a schedule's id; its runs are the workflows.
-			return workflowStatus{}, failuref("no workflow with id %q in namespace %s: that is the id of plan %s's schedule for rule %s, not of a workflow; 'regioncopy plan describe %s --rule %s' shows it and its runs (workflows planrun/%s/%s-<time>)",
-				id, app.connection().Namespace, parts[1], parts[2], parts[1], parts[2], parts[1], parts[2])
+			return workflowStatus{}, failuref("no workflow with id %q in namespace %s: that is the id of plan %s's schedule for rule %s, not of a workflow; '%s plan describe %s --rule %s' shows it and its runs (workflows planrun/%s/%s-<time>)",
+				id, app.connection().Namespace, parts[1], parts[2], app.Program(), parts[1], parts[2], parts[1], parts[2])
 		}
 		return workflowStatus{}, failuref("no workflow with id %q in namespace %s", id, app.connection().Namespace)
 	}
@@ -152,6 +153,14 @@ func requestStatusFromResult(ctx context.Context, c client.Client, id, runID str
 	var res model.CopyRequestResult
 	err := c.GetWorkflow(ctx, id, runID).Get(ctx, &res)
 	state := model.RequestCompleted
+	var canceled *temporal.CanceledError
+	if errors.As(err, &canceled) {
+		// A canceled request's results are the details of its cancellation.
+		if !canceled.HasDetails() || canceled.Details(&res) != nil {
+			return model.RequestStatus{}, err
+		}
+		state, err = model.RequestCanceled, nil
+	}
 	if err != nil {
 		var appErr *temporal.ApplicationError
 		if !errors.As(err, &appErr) {
@@ -169,7 +178,10 @@ func requestStatusFromResult(ctx context.Context, c client.Client, id, runID str
 			return model.RequestStatus{}, err
 		}
 	}
-	rs := model.RequestStatus{State: state, RecoveryPoint: &res.RecoveryPoint}
+	rs := model.RequestStatus{State: state}
+	if res.RecoveryPoint.RecoveryPointArn != "" { // unknown when canceled while validating
+		rs.RecoveryPoint = &res.RecoveryPoint
+	}
 	for i := range res.Results {
 		r := res.Results[i]
 		rs.Destinations = append(rs.Destinations, model.DestinationProgress{Destination: r.Destination, ChainWorkflowId: r.ChainWorkflowId, Result: &r})
@@ -265,6 +277,9 @@ func printRequestStatus(app *App, rs model.RequestStatus) {
 			}
 			if r.Error != "" {
 				state, errText = model.JobFailed, r.Error
+			}
+			if r.Canceled {
+				state = model.RequestCanceled
 			}
 		} else if d.ChainWorkflowId == "" {
 			state = "PENDING"

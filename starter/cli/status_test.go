@@ -89,7 +89,7 @@ func TestCopiesOfARequestNamesItsChains(t *testing.T) {
 		{ChainWorkflowId: "chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-1/eu-west-1/Default"},
 		{ChainWorkflowId: "chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-1/us-west-2/Copies"},
 	}})
-	err := notAChain(workflowStatus{WorkflowId: "copy/snap-1/abc", Type: model.WorkflowCopyRecoveryPoint, Status: raw})
+	err := notAChain(workflowStatus{WorkflowId: "copy/snap-1/abc", Type: model.WorkflowCopyRecoveryPoint, Status: raw}, "regioncopy")
 	if ExitCode(err) != ExitUsage {
 		t.Errorf("exit %d, want %d", ExitCode(err), ExitUsage)
 	}
@@ -102,7 +102,7 @@ func TestCopiesOfARequestNamesItsChains(t *testing.T) {
 			t.Errorf("error %v lacks %q", err, want)
 		}
 	}
-	err = notAChain(workflowStatus{WorkflowId: "planrun/p/r-2026", Type: model.WorkflowPlanRun})
+	err = notAChain(workflowStatus{WorkflowId: "planrun/p/r-2026", Type: model.WorkflowPlanRun}, "regioncopy")
 	if ExitCode(err) != ExitUsage || !strings.Contains(err.Error(), "is a PlanRun workflow, not a copy chain") {
 		t.Errorf("copies of a plan run: %v", err)
 	}

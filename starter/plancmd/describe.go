@@ -65,7 +65,7 @@ next run times and the recent runs with their results and links to the Temporal 
 				return err
 			}
 			defer c.Close()
-			ids, err := scheduleIDs(ctx, c, args[0], rule)
+			ids, err := scheduleIDs(ctx, app, c, args[0], rule)
 			if err != nil {
 				return err
 			}
@@ -90,7 +90,7 @@ next run times and the recent runs with their results and links to the Temporal 
 
 // scheduleIDs lists the plan's schedules (or the one of rule); a plan without any is a
 // failed operation with a message saying so.
-func scheduleIDs(ctx context.Context, c client.Client, planName, rule string) ([]string, error) {
+func scheduleIDs(ctx context.Context, app *cli.App, c client.Client, planName, rule string) ([]string, error) {
 	if rule != "" {
 		return []string{schedules.ScheduleID(planName, rule)}, nil
 	}
@@ -99,7 +99,7 @@ func scheduleIDs(ctx context.Context, c client.Client, planName, rule string) ([
 		return nil, err
 	}
 	if len(ids) == 0 {
-		return nil, fmt.Errorf("no plan named %q: it has no schedules in this namespace (see 'regioncopy plan list')", planName)
+		return nil, fmt.Errorf("no plan named %q: it has no schedules in this namespace (see '%s plan list')", planName, app.Program())
 	}
 	return ids, nil
 }

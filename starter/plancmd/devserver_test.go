@@ -257,13 +257,14 @@ func TestPlanCommandsOnDevServer(t *testing.T) {
 		t.Errorf("after a backfill of the past, list = %+v, want the triggered run %s as the last run", rows, runID)
 	}
 
-	// A rule that does not exist, a plan that does not exist: exit 1, saying so.
-	code, _, errOut = runCLI(t, nil, "plan", "pause", examplePlan, "--rule", "weekly", addr)
-	if code != cli.ExitFailure || !strings.Contains(errOut, `has no rule "weekly"`) {
+	// A rule that does not exist, a plan that does not exist: exit 1, saying so, with
+	// the command to look further started as the program was.
+	code, _, errOut = runCLIAs(t, "bin/regioncopy", nil, "plan", "pause", examplePlan, "--rule", "weekly", addr)
+	if code != cli.ExitFailure || !strings.Contains(errOut, `has no rule "weekly"`) || !strings.Contains(errOut, "see 'bin/regioncopy plan describe "+examplePlan+"'") {
 		t.Errorf("pause of a missing rule: exit %d, %q", code, errOut)
 	}
-	code, _, errOut = runCLI(t, nil, "plan", "delete", "nothing-here", addr)
-	if code != cli.ExitFailure || !strings.Contains(errOut, `no plan named "nothing-here"`) {
+	code, _, errOut = runCLIAs(t, "bin/regioncopy", nil, "plan", "delete", "nothing-here", addr)
+	if code != cli.ExitFailure || !strings.Contains(errOut, `no plan named "nothing-here"`) || !strings.Contains(errOut, "see 'bin/regioncopy plan list'") {
 		t.Errorf("delete of a missing plan: exit %d, %q", code, errOut)
 	}
 
@@ -281,7 +282,7 @@ func TestPlanCommandsOnDevServer(t *testing.T) {
 		}
 		return nil
 	})
-	if out := must(t, "plan", "list", addr); !strings.Contains(out, "no plans applied") {
+	if _, out, _ := runCLIAs(t, "bin/regioncopy", nil, "plan", "list", addr); !strings.Contains(out, "no plans applied in this namespace (apply one with 'bin/regioncopy plan apply -f <file>')") {
 		t.Errorf("list after delete printed %q", out)
 	}
 }

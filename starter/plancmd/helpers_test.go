@@ -15,8 +15,14 @@ import (
 // the whole environment.
 func runCLI(t *testing.T, env map[string]string, args ...string) (code int, stdout, stderr string) {
 	t.Helper()
+	return runCLIAs(t, "", env, args...)
+}
+
+// runCLIAs is runCLI for a program started as prog (bin/regioncopy, ...).
+func runCLIAs(t *testing.T, prog string, env map[string]string, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
 	var out, errOut bytes.Buffer
-	e := &cli.Env{Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
+	e := &cli.Env{Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }, Program: prog}
 	code = cli.Run(context.Background(), args, e)
 	return code, out.String(), errOut.String()
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"sort"
 	"text/tabwriter"
 	"time"
@@ -79,21 +80,31 @@ schedule itself.`,
 				return app.PrintJSON(rows)
 			}
 			if len(rows) == 0 {
-				fmt.Fprintln(app.Env.Stdout, "no plans applied in this namespace (apply one with 'regioncopy plan apply -f <file>')")
+				fmt.Fprintf(app.Env.Stdout, "no plans applied in this namespace (apply one with '%s plan apply -f <file>')\n", app.Program())
 				return nil
 			}
-			tw := tabwriter.NewWriter(app.Env.Stdout, 0, 4, 2, ' ', 0)
-			fmt.Fprintln(tw, "PLAN\tRULE\tPAUSED\tNEXT RUN\tLAST RUN (NOMINAL TIME)\tRESULT")
-			for _, r := range rows {
-				last, result := "-", "-"
-				if r.LastRun != nil {
-					last, result = formatTime(r.LastRun.ScheduledAt), r.LastRun.Outcome()
-				}
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Plan, r.Rule, yesNo(r.Paused), formatTime(r.NextRun), last, result)
-			}
-			return tw.Flush()
+			return printList(app.Env.Stdout, rows)
 		},
 	}
+}
+
+// printList writes list's table. A paused schedule takes no action at its next action
+// time, which Temporal still reports: its NEXT RUN reads "paused".
+func printList(w io.Writer, rows []listedSchedule) error {
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "PLAN\tRULE\tPAUSED\tNEXT RUN\tLAST RUN (NOMINAL TIME)\tRESULT")
+	for _, r := range rows {
+		last, result := "-", "-"
+		if r.LastRun != nil {
+			last, result = formatTime(r.LastRun.ScheduledAt), r.LastRun.Outcome()
+		}
+		next := formatTime(r.NextRun)
+		if r.Paused {
+			next = "paused"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", r.Plan, r.Rule, yesNo(r.Paused), next, last, result)
+	}
+	return tw.Flush()
 }
 
 // listRow reads one schedule's current state. The visibility list can lag a pause or a

@@ -1,6 +1,8 @@
 package plancmd
 
 import (
+	"bytes"
+	"strings"
 	"testing"
 	"time"
 
@@ -21,5 +23,29 @@ func TestLastRunIsTheLatestNominalTime(t *testing.T) {
 	}
 	if _, ok := latestNominal(nil); ok {
 		t.Error("a schedule with no runs has a last run")
+	}
+}
+
+// A paused rule's schedule still reports its next action time, but no run starts then:
+// the text says paused in the NEXT RUN column; the JSON keeps the time and Paused.
+func TestListShowsNoNextRunForAPausedRule(t *testing.T) {
+	next := time.Date(2026, 11, 25, 11, 0, 0, 0, time.UTC)
+	var out bytes.Buffer
+	err := printList(&out, []listedSchedule{
+		{Plan: "ledger", Rule: "daily", Paused: true, NextRun: next},
+		{Plan: "ledger", Rule: "hourly", NextRun: next},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	if len(lines) != 3 {
+		t.Fatalf("list printed:\n%s", out.String())
+	}
+	if f := strings.Fields(lines[1]); len(f) < 4 || f[1] != "daily" || f[2] != "yes" || f[3] != "paused" {
+		t.Errorf("paused rule's row %q, want NEXT RUN paused", lines[1])
+	}
+	if f := strings.Fields(lines[2]); len(f) < 4 || f[1] != "hourly" || f[3] != "2026-11-25T11:00:00Z" {
+		t.Errorf("running rule's row %q, want its next run", lines[2])
 	}
 }
