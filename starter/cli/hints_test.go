@@ -1,0 +1,67 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
+
+	"github.com/regioncopy/regioncopy/model"
+)
+
+// notFoundClient knows no workflow.
+type notFoundClient struct{ client.Client }
+
+func (notFoundClient) DescribeWorkflowExecution(ctx context.Context, id, runID string) (*workflowservice.DescribeWorkflowExecutionResponse, error) {
+	return nil, serviceerror.NewNotFound("workflow not found")
+}
+
+// Every command the CLI prints for the user to run next starts the way the program was
+// started (bin/regioncopy under make dev), not with a regioncopy that may not be on PATH.
+func TestPrintedCommandsStartAsTheProgramWasStarted(t *testing.T) {
+	const prog = "bin/regioncopy"
+	var out bytes.Buffer
+	app := &App{Env: &Env{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }, Program: prog}}
+	check := func(what, text, want string) {
+		t.Helper()
+		if !strings.Contains(text, want) {
+			t.Errorf("%s: %q lacks %q", what, text, want)
+		}
+	}
+
+	printStarted(app, startedCopy{WorkflowId: "copy/snap-1/abc", RunId: "run-1"})
+	check("copy", out.String(), "follow:  bin/regioncopy status copy/snap-1/abc\n")
+	check("interrupted follow", app.stoppedFollowing(startedCopy{WorkflowId: "copy/snap-1/abc"}).Error(), "(bin/regioncopy status copy/snap-1/abc)")
+
+	_, err := describeWorkflow(context.Background(), app, notFoundClient{}, "plan/nightly/daily", "")
+	check("status of a schedule id", errText(err), "'bin/regioncopy plan describe nightly --rule daily'")
+
+	raw, _ := json.Marshal(model.RequestStatus{State: model.RequestCompleted, Destinations: []model.DestinationProgress{{ChainWorkflowId: "chain/x/eu-west-1/Default"}}})
+	check("copies of a request", errText(notAChain(workflowStatus{WorkflowId: "copy/a", Type: model.WorkflowCopyRecoveryPoint, Status: raw}, app.Program())),
+		"\n  bin/regioncopy copies chain/x/eu-west-1/Default")
+	check("copies of a request without chains", errText(notAChain(workflowStatus{WorkflowId: "copy/a", Type: model.WorkflowCopyRecoveryPoint}, app.Program())),
+		"'bin/regioncopy status copy/a'")
+	check("copies of a plan run", errText(notAChain(workflowStatus{WorkflowId: "planrun/p/r", Type: model.WorkflowPlanRun}, app.Program())),
+		"'bin/regioncopy list --type chain'")
+
+	var stderr bytes.Buffer
+	code := Run(context.Background(), []string{"copy", "--no-such-flag"}, &Env{Stdout: &out, Stderr: &stderr, Getenv: func(string) string { return "" }, Program: prog})
+	check("unknown flag", stderr.String(), "(see 'bin/regioncopy copy --help')")
+	code2 := Run(context.Background(), []string{"status"}, &Env{Stdout: &out, Stderr: &stderr, Getenv: func(string) string { return "" }, Program: prog})
+	check("missing argument", stderr.String(), "(see 'bin/regioncopy status --help')")
+	if code != ExitUsage || code2 != ExitUsage {
+		t.Errorf("usage errors exited %d and %d, want %d", code, code2, ExitUsage)
+	}
+}
+
+func errText(err error) string {
+	if err == nil {
+		return "<nil>"
+	}
+	return err.Error()
+}
