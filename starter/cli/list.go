@@ -23,7 +23,7 @@ type listedWorkflow struct {
 	Type             string
 	ExecutionStatus  string
 	StartTime        time.Time
-	CloseTime        time.Time `json:",omitempty"`
+	CloseTime        time.Time `json:",omitzero"`
 	SearchAttributes map[string]any
 	// Destinations are a request's destinations as "<Region>/<vault name>", from the
 	// memo 'regioncopy copy' sets; empty for chains and for requests started otherwise.

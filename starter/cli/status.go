@@ -26,7 +26,7 @@ type workflowStatus struct {
 	Type             string
 	ExecutionStatus  string
 	StartTime        time.Time
-	CloseTime        time.Time `json:",omitempty"`
+	CloseTime        time.Time `json:",omitzero"`
 	SearchAttributes map[string]any
 	UIURL            string
 	Status           json.RawMessage `json:",omitempty"`

@@ -24,7 +24,7 @@ type listedSchedule struct {
 	ScheduleId string
 	Paused     bool
 	Note       string    `json:",omitempty"`
-	NextRun    time.Time `json:",omitempty"`
+	NextRun    time.Time `json:",omitzero"`
 	// LastRun is the run with the latest nominal (scheduled) time among the schedule's
 	// recent actions, whenever it was started (a backfill starts older ones later); nil
 	// before the first.
