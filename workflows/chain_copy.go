@@ -98,8 +98,12 @@ func (c *chain) copyOne(ctx workflow.Context, cur *inflightCopy) {
 			model.PollCopyJobInput{Region: k.SourceRegion, CopyJobId: started.CopyJobId}).Get(ctx, &job)
 		if err != nil {
 			if windowExceeded(err) {
-				c.failCopy(ctx, rec, fmt.Sprintf("completion window of %s exceeded: copy job %s had not finished (%s)",
-					window, started.CopyJobId, errorMessage(err)))
+				// The text is data (the record and the requester's answer), not a command,
+				// so rewording it needs no version.
+				c.failCopy(ctx, rec, fmt.Sprintf("completion window of %s exceeded: copy job %s had not finished (%s); "+
+					"AWS Backup cannot stop a copy job, so it may still complete and leave a copy in %s that this chain does not track "+
+					"(aws backup describe-copy-job --copy-job-id %s --region %s)",
+					window, started.CopyJobId, errorMessage(err), k.DestinationBackupVaultArn, started.CopyJobId, k.SourceRegion))
 				return
 			}
 			c.failCopy(ctx, rec, "following copy job "+started.CopyJobId+" failed: "+errorMessage(err))

@@ -138,6 +138,7 @@ func TestChainCompletionWindowEndsStuckCopy(t *testing.T) {
 	assert.Equal(t, model.JobFailed, rec.State)
 	assert.Contains(t, rec.StatusMessage, "completion window of 48h0m0s exceeded")
 	assert.Contains(t, rec.StatusMessage, rec.CopyJobId)
+	assert.Contains(t, rec.StatusMessage, "may still complete and leave a copy", "the reason warns that AWS cannot stop the job")
 	res := h.resultsFor("req-1")
 	require.Len(t, res, 1)
 	assert.Contains(t, res[0].Error, "completion window")
