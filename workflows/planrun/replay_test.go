@@ -7,9 +7,10 @@ import (
 	"go.temporal.io/sdk/worker"
 )
 
-// TestReplayRecordedHistories replays a PlanRun and a PlanResource history recorded on
-// the dev server (TestHourlyPlanCopiesEveryBackupFullThenIncremental with
-// REGIONCOPY_RECORD_HISTORY=1) against the current code: a change that would break
+// TestReplayRecordedHistories replays the PlanRun and PlanResource histories recorded on
+// the dev server (TestHourlyPlanCopiesEveryBackupFullThenIncremental and
+// TestPlanRunSkipsAndLandsOnDevServer with REGIONCOPY_RECORD_HISTORY=1), every
+// testdata/*.json, against the current code: a change that would break
 // runs in flight fails here. A deliberate change of behaviour needs workflow.GetVersion,
 // not a re-recorded history.
 func TestReplayRecordedHistories(t *testing.T) {

@@ -1,0 +1,169 @@
+package planrun_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	enumspb "go.temporal.io/api/enums/v1"
+	historypb "go.temporal.io/api/history/v1"
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	sdkworker "go.temporal.io/sdk/worker"
+	"google.golang.org/protobuf/encoding/protojson"
+
+	"github.com/regioncopy/regioncopy/emulator"
+	"github.com/regioncopy/regioncopy/model"
+	"github.com/regioncopy/regioncopy/workflows"
+	"github.com/regioncopy/regioncopy/workflows/planrun"
+)
+
+// TestPlanRunSkipsAndLandsOnDevServer runs one PlanRun on the dev server, with the real
+// worker and the emulator, over a volume with two copy actions: one to eu-west-1 with a
+// cold transition (EBS has none, so the order carries DeleteAfterDays alone,
+// plan-copy-cold-ignored) and one to a vault of another account, which the hand-over
+// skips with the reason (plan-copy-skips-cross-account). The run completes with the one
+// copy landed and counted (copy-count-is-landed, superseded-copy-is-covered); its
+// history and its child's are recorded for the replay test
+// (planrun-skip-landed.json, planresource-skip-landed.json).
+func TestPlanRunSkipsAndLandsOnDevServer(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the Temporal dev server")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	srv, emu, taskQueue := startStack(t, ctx, emulator.Config{TimeScale: timeScale})
+
+	vol := "arn:aws:ec2:us-east-1:123456789012:volume/vol-0000000000000003a"
+	dr := emuVaultArn("eu-west-1", "dr")
+	otherAccount := "arn:aws:backup:us-west-2:210987654321:backup-vault:dr2"
+	in := model.PlanRunInput{
+		Plan: "skips", Rule: "hourly", Revision: "test",
+		SourceRegion: east, ScheduleExpression: "cron(0 * * * ? *)",
+		BackupVaultName: "primary", IamRoleArn: role,
+		StartWindowMinutes: 1440, CompletionWindowMinutes: 1440,
+		CopyActions: []model.PlanCopyAction{
+			{DestinationBackupVaultArn: dr, Lifecycle: model.Lifecycle{MoveToColdStorageAfterDays: 30, DeleteAfterDays: 400}},
+			{DestinationBackupVaultArn: otherAccount},
+		},
+		Selection: &model.PlanSelection{SelectionName: "volumes", Resources: []string{vol}},
+	}
+	nominal := time.Now().UTC().Truncate(time.Second)
+	run, err := srv.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: "plan/skips/hourly/0", TaskQueue: taskQueue,
+		TypedSearchAttributes: temporal.NewSearchAttributes(temporal.NewSearchAttributeKeyTime("TemporalScheduledStartTime").ValueSet(nominal)),
+	}, model.WorkflowPlanRun, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res model.PlanRunResult
+	if err := run.Get(ctx, &res); err != nil {
+		t.Fatal(err)
+	}
+	want := model.PlanRunTally{Resources: 1, BackupsCompleted: 1, CopiesEnqueued: 1, CopiesSkipped: 1}
+	if res.State != model.PlanRunCompleted || res.Tally != want || res.Landings != (model.PlanRunLandingTally{Landed: 1}) {
+		t.Fatalf("run: %+v, want COMPLETED with %+v and the one copy handed over landed", res, want)
+	}
+	if len(res.Copies) != 1 {
+		t.Fatalf("run lists %d copies, want the landed one: %+v", len(res.Copies), res.Copies)
+	}
+	landed := res.Copies[0]
+	if landed.DestinationBackupVaultArn != dr || landed.Landing != model.PlanCopyLanded || landed.Kind != model.CopyFull || landed.CopyJobId == "" {
+		t.Errorf("copy %+v, want the landed FULL copy into %s", landed, dr)
+	}
+	desc, err := srv.Client.DescribeWorkflow(ctx, run.GetID(), run.GetRunID())
+	if err != nil {
+		t.Fatal(err)
+	}
+	state, _ := desc.TypedSearchAttributes.GetKeyword(workflows.CopyStateKey)
+	count, _ := desc.TypedSearchAttributes.GetInt64(workflows.CopyCountKey)
+	if state != model.PlanRunCompleted || count != 1 {
+		t.Errorf("search attributes CopyState=%q CopyCount=%d, want COMPLETED and 1 landed copy", state, count)
+	}
+
+	// The child's result says why the second action was skipped.
+	child := "planrun/skips/hourly/" + nominal.Format(time.RFC3339) + "/" + vol
+	var out model.PlanResourceResult
+	if err := srv.Client.GetWorkflow(ctx, child, "").Get(ctx, &out); err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Copies) != 2 {
+		t.Fatalf("child lists %d copy actions, want 2: %+v", len(out.Copies), out.Copies)
+	}
+	skipped := out.Copies[1]
+	if skipped.DestinationBackupVaultArn != otherAccount || skipped.Enqueued || skipped.ChainWorkflowId != "" ||
+		!strings.Contains(skipped.Skipped, "210987654321") || !strings.Contains(skipped.Skipped, "123456789012") {
+		t.Errorf("copy action to another account: %+v, want skipped naming both accounts", skipped)
+	}
+
+	// The order carried DeleteAfterDays alone: EBS has no cold storage.
+	id, records := chainRecords(t, ctx, srv.Client, vol, dr, 1)
+	if len(records) != 1 || records[0].Lifecycle != (model.Lifecycle{DeleteAfterDays: 400}) || !records[0].MoveToColdStorageAt.IsZero() {
+		t.Errorf("chain %s: %+v, want one copy with DeleteAfterDays=400 and no cold transition", id, records)
+	}
+	if c := emu.Emulator.Counters(); c.CopyJobs != 1 {
+		t.Errorf("emulator saw %d copy jobs, want 1", c.CopyJobs)
+	}
+
+	keepHistory(t, ctx, srv.Client, run.GetID(), "planrun-skip-landed.json", "superseded-copy-is-covered", "copy-count-is-landed")
+	keepHistory(t, ctx, srv.Client, child, "planresource-skip-landed.json",
+		"plan-copy-cold-ignored", "plan-copy-skips-cross-account", "superseded-copy-is-covered")
+}
+
+// keepHistory replays the history of workflow id against the current code, checks that
+// it holds the version markers want (the paths it is kept for) and, with
+// REGIONCOPY_RECORD_HISTORY=1, writes it to testdata/name for the replay test when no
+// such file exists: a recorded history stands for runs begun by the code of its day and
+// is never rewritten.
+func keepHistory(t *testing.T, ctx context.Context, c client.Client, id, name string, want ...string) {
+	t.Helper()
+	it := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+	h := &historypb.History{}
+	for it.HasNext() {
+		e, err := it.Next()
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.Events = append(h.Events, e)
+	}
+	replayer := sdkworker.NewWorkflowReplayer()
+	planrun.Register(replayer)
+	if err := replayer.ReplayWorkflowHistory(nil, h); err != nil {
+		t.Fatalf("replay %s: %v", id, err)
+	}
+	var markers []string
+	for _, e := range h.Events {
+		m := e.GetMarkerRecordedEventAttributes()
+		if m == nil || m.GetMarkerName() != "Version" {
+			continue
+		}
+		for _, p := range m.GetDetails()["change-id"].GetPayloads() {
+			var change string
+			if err := json.Unmarshal(p.GetData(), &change); err != nil {
+				t.Fatal(err)
+			}
+			markers = append(markers, change)
+		}
+	}
+	for _, w := range want {
+		if !slices.Contains(markers, w) {
+			t.Errorf("history of %s records no %s marker: %v", id, w, markers)
+		}
+	}
+	path := filepath.Join("testdata", name)
+	if _, err := os.Stat(path); err == nil || os.Getenv("REGIONCOPY_RECORD_HISTORY") == "" {
+		return
+	}
+	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
