@@ -9,7 +9,9 @@ import (
 )
 
 // TestReplayRecordedHistories replays histories recorded on a real Temporal server
-// (TestOnDevServer with REGIONCOPY_RECORD_HISTORY=1) against the current code: a change
+// (TestOnDevServer, TestCanceledRequestOnDevServer and
+// TestOrderRulesChangeLifecycleOnDevServer with REGIONCOPY_RECORD_HISTORY=1), every
+// testdata/*.json, against the current code: a change
 // that would make a running chain or request non-deterministic fails here. Changing
 // workflow behaviour on purpose needs workflow.GetVersion, not a re-recorded history.
 func TestReplayRecordedHistories(t *testing.T) {
