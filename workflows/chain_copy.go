@@ -92,7 +92,7 @@ func (c *chain) copyOne(ctx workflow.Context, cur *inflightCopy) {
 		c.poke()
 
 		var job model.CopyJob
-		pollCtx := workflow.WithActivityOptions(ctx, pollOptions(scaled(window, c.start.TimeScale),
+		pollCtx := workflow.WithActivityOptions(ctx, pollOptions(scaled(window, c.start.TimeScale), c.start.TimeScale,
 			"follow copy job "+started.CopyJobId))
 		err = workflow.ExecuteActivity(pollCtx, model.ActPollCopyJob,
 			model.PollCopyJobInput{Region: k.SourceRegion, CopyJobId: started.CopyJobId}).Get(ctx, &job)

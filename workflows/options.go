@@ -74,16 +74,30 @@ func awsCallOptions(summary string) workflow.ActivityOptions {
 // the job's age, while the job runs; retries add no history events, so following a job
 // costs the same few events whether it takes a minute or a day. ScheduleToClose is the
 // completion window: when it passes the activity times out and the copy ends with that
-// reason. The retry intervals here only apply to errors that carry no NextRetryDelay
-// (throttling, 5xx); attempts are unlimited within the window.
-func pollOptions(window time.Duration, summary string) workflow.ActivityOptions {
+// reason. The retry intervals here only apply to failures that carry no NextRetryDelay
+// (throttling, 5xx, an attempt lost with a killed worker); attempts are unlimited within
+// the window.
+//
+// Those intervals follow the time scale like the window itself: after hundreds of
+// not-finished attempts the backoff of a lost attempt is MaximumInterval, and the server
+// ends the activity at once, as timed out, when that retry would fall after the window.
+// At real speed 5 minutes within a window of days changes nothing; unscaled against a
+// window of minutes (the emulator's --time-scale), one killed worker failed a healthy
+// copy. The options are not compared on replay, and at time scale 1 they are what they
+// always were, so this needs no version.
+func pollOptions(window time.Duration, timeScale float64, summary string) workflow.ActivityOptions {
+	maxInterval := 5 * time.Minute
+	if timeScale > 1 {
+		// Not Scaled, whose one-second floor is for timers: a window can be seconds.
+		maxInterval = max(time.Duration(float64(maxInterval)/timeScale), 100*time.Millisecond)
+	}
 	return workflow.ActivityOptions{
 		StartToCloseTimeout:    time.Minute,
 		ScheduleToCloseTimeout: window,
 		RetryPolicy: &temporal.RetryPolicy{
-			InitialInterval:        5 * time.Second,
+			InitialInterval:        min(5*time.Second, maxInterval),
 			BackoffCoefficient:     2,
-			MaximumInterval:        5 * time.Minute,
+			MaximumInterval:        maxInterval,
 			NonRetryableErrorTypes: model.NonRetryableErrorTypes,
 		},
 		Summary: summary,
@@ -109,7 +123,8 @@ func WithCall(ctx workflow.Context, summary string) workflow.Context { return wi
 
 // WithPoll returns ctx with the options of a poll activity that fails with the retryable
 // ErrJobNotFinished while its job runs (pollOptions), window being the job's whole
-// allowance: PollCopyJob here, PollBackupJob in package planrun.
-func WithPoll(ctx workflow.Context, window time.Duration, summary string) workflow.Context {
-	return workflow.WithActivityOptions(ctx, pollOptions(window, summary))
+// allowance (already scaled) and timeScale AWS's clock speed: PollCopyJob here,
+// PollBackupJob in package planrun.
+func WithPoll(ctx workflow.Context, window time.Duration, timeScale float64, summary string) workflow.Context {
+	return workflow.WithActivityOptions(ctx, pollOptions(window, timeScale, summary))
 }

@@ -63,6 +63,6 @@ func withListing(ctx workflow.Context, summary string) workflow.Context {
 // withPoll sets the options of PollBackupJob: the activity fails with the retryable
 // ErrJobNotFinished (choosing its NextRetryDelay) while the job runs, so retries are
 // the poll loop and cost no history; ScheduleToClose is the job's whole allowance.
-func withPoll(ctx workflow.Context, window time.Duration, summary string) workflow.Context {
-	return workflows.WithPoll(ctx, window, summary)
+func withPoll(ctx workflow.Context, window time.Duration, timeScale float64, summary string) workflow.Context {
+	return workflows.WithPoll(ctx, window, timeScale, summary)
 }

@@ -156,7 +156,7 @@ func (c *resourceRun) backup(ctx workflow.Context) (model.RecoveryPoint, bool) {
 	// The job may wait up to the start window and then run up to the completion window.
 	window := scaled(time.Duration(remaining+completion)*time.Minute, c.in.TimeScale) + time.Minute
 	var job model.BackupJob
-	err = workflow.ExecuteActivity(withPoll(ctx, window, "wait for backup job "+started.BackupJobId), model.ActPollBackupJob,
+	err = workflow.ExecuteActivity(withPoll(ctx, window, c.in.TimeScale, "wait for backup job "+started.BackupJobId), model.ActPollBackupJob,
 		model.PollBackupJobInput{Region: run.SourceRegion, BackupJobId: started.BackupJobId}).Get(ctx, &job)
 	if err != nil {
 		c.res.State, c.res.Stage = model.PlanResourceFailed, model.PlanStageBackup
