@@ -3,6 +3,9 @@ package emulator
 import (
 	"encoding/base64"
 	"fmt"
+	"hash/fnv"
+	"maps"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -15,9 +18,12 @@ const (
 
 // page cuts one page out of n ordered items using the nextToken and maxResults query
 // members. key(i) is item i's place in the list order, as a string that sorts as the items
-// do. The token is opaque to clients and bound to the operation; it carries the key of the
-// last item returned, so the next page starts after that item wherever it now is: items
-// created or deleted between calls shift nothing, and no item is skipped or repeated.
+// do. The token is opaque to clients and bound to the query that issued it (operation,
+// Region, path and filters; not the page size): a cursor sent with another vault, Region
+// or filter would silently skip that list's items before it, so it is refused, as a
+// GetResources PaginationToken is. It carries the key of the last item returned, so the
+// next page starts after that item wherever it now is: items created or deleted between
+// calls shift nothing, and no item is skipped or repeated.
 func page(c *call, n int, key func(i int) string) (start, end int, next *string, err *apiError) {
 	size := defaultPageSize
 	if v := c.query.Get("maxResults"); v != "" {
@@ -29,22 +35,41 @@ func page(c *call, n int, key func(i int) string) (start, end int, next *string,
 	}
 	if tok := c.query.Get("nextToken"); tok != "" {
 		raw, decErr := base64.RawURLEncoding.DecodeString(tok)
-		prefix := c.op + ":"
-		if decErr != nil || !strings.HasPrefix(string(raw), prefix) {
+		rest, issued := strings.CutPrefix(string(raw), c.op+":")
+		if decErr != nil || !issued {
 			return 0, 0, nil, errInvalidParameter("nextToken %q was not issued by %s", tok, c.op)
 		}
-		after := strings.TrimPrefix(string(raw), prefix)
-		if !validPageKey(after) {
+		scope, after, _ := strings.Cut(rest, ":")
+		if !validPageKey(scope) || len(scope) != 16 || !validPageKey(after) {
 			return 0, 0, nil, errInvalidParameter("nextToken %q is malformed", tok)
+		}
+		if scope != pageScope(c) {
+			return 0, 0, nil, errInvalidParameter("nextToken %q was issued by %s for another Region, path or filter; repeat the query without it", tok, c.op)
 		}
 		start = sort.Search(n, func(i int) bool { return key(i) > after })
 	}
 	end = min(start+size, n)
 	if end < n {
-		t := base64.RawURLEncoding.EncodeToString([]byte(c.op + ":" + key(end-1)))
+		t := base64.RawURLEncoding.EncodeToString([]byte(c.op + ":" + pageScope(c) + ":" + key(end-1)))
 		next = &t
 	}
 	return start, end, next, nil
+}
+
+// pageScope is a digest of what a list call lists: its Region, path labels and query
+// members other than the paging ones.
+func pageScope(c *call) string {
+	h := fnv.New64a()
+	fmt.Fprintf(h, "%q", c.region)
+	for _, k := range slices.Sorted(maps.Keys(c.labels)) {
+		fmt.Fprintf(h, " %q=%q", k, c.labels[k])
+	}
+	for _, k := range slices.Sorted(maps.Keys(c.query)) {
+		if k != "nextToken" && k != "maxResults" {
+			fmt.Fprintf(h, " ?%q=%q", k, c.query[k])
+		}
+	}
+	return fmt.Sprintf("%016x", h.Sum64())
 }
 
 // ascKey and descKey encode a number as a fixed-width key that sorts in the number's

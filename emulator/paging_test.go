@@ -161,3 +161,50 @@ func TestTimeFiltersCompareWhatClientsSee(t *testing.T) {
 		t.Errorf("ListRecoveryPointsByBackupVault created after the point's own CreationDate %v: %d points, %v", rp.CreationDate.Format(time.RFC3339Nano), len(pts.RecoveryPoints), err)
 	}
 }
+
+// TestPagingTokenContinuesOnlyItsOwnQuery: a NextToken is a cursor in the list that issued
+// it, so it is refused, not silently applied, when sent with another vault, resource,
+// Region or filter, as a GetResources PaginationToken is: a cursor applied to another list
+// skips that list's items before it without a word.
+func TestPagingTokenContinuesOnlyItsOwnQuery(t *testing.T) {
+	s := start(t, emulator.Config{})
+	c := s.Client(east)
+	vol := func(i int) string { return fmt.Sprintf("arn:aws:ec2:us-east-1:123456789012:volume/vol-0%016x", i) }
+	for _, v := range []string{"v-a", "v-b"} {
+		mustVault(t, c, v, "")
+		for i := range 3 {
+			mustBackup(t, c, v, vol(i))
+		}
+	}
+	mustVault(t, s.Client(west), "v-a", "")
+	s.Emulator.Advance(time.Hour)
+
+	first, err := c.ListRecoveryPointsByBackupVault(ctx(t), &backup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String("v-a"), MaxResults: aws.Int32(1)})
+	if err != nil || first.NextToken == nil {
+		t.Fatalf("first page: %+v, %v", first, err)
+	}
+	// The same query continues, with any page size.
+	if _, err := c.ListRecoveryPointsByBackupVault(ctx(t), &backup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String("v-a"), MaxResults: aws.Int32(5), NextToken: first.NextToken}); err != nil {
+		t.Errorf("the token's own query: %v", err)
+	}
+	_, err = c.ListRecoveryPointsByBackupVault(ctx(t), &backup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String("v-b"), NextToken: first.NextToken})
+	wantAPIError(t, err, "InvalidParameterValueException", 400)
+	_, err = s.Client(west).ListRecoveryPointsByBackupVault(ctx(t), &backup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String("v-a"), NextToken: first.NextToken})
+	wantAPIError(t, err, "InvalidParameterValueException", 400)
+	_, err = c.ListRecoveryPointsByBackupVault(ctx(t), &backup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String("v-a"), ByResourceArn: aws.String(vol(2)), NextToken: first.NextToken})
+	wantAPIError(t, err, "InvalidParameterValueException", 400)
+
+	byRes, err := c.ListRecoveryPointsByResource(ctx(t), &backup.ListRecoveryPointsByResourceInput{ResourceArn: aws.String(vol(0)), MaxResults: aws.Int32(1)})
+	if err != nil || byRes.NextToken == nil {
+		t.Fatalf("first page by resource: %+v, %v", byRes, err)
+	}
+	_, err = c.ListRecoveryPointsByResource(ctx(t), &backup.ListRecoveryPointsByResourceInput{ResourceArn: aws.String(vol(1)), NextToken: byRes.NextToken})
+	wantAPIError(t, err, "InvalidParameterValueException", 400)
+
+	jobs, err := c.ListBackupJobs(ctx(t), &backup.ListBackupJobsInput{ByBackupVaultName: aws.String("v-a"), MaxResults: aws.Int32(1)})
+	if err != nil || jobs.NextToken == nil {
+		t.Fatalf("first page of jobs: %+v, %v", jobs, err)
+	}
+	_, err = c.ListBackupJobs(ctx(t), &backup.ListBackupJobsInput{ByBackupVaultName: aws.String("v-b"), NextToken: jobs.NextToken})
+	wantAPIError(t, err, "InvalidParameterValueException", 400)
+}
