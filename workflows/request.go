@@ -21,8 +21,8 @@ import (
 // RequestWorkflowID is the workflow id of a CopyRecoveryPoint request:
 // copy/<recovery point ARN>/<short hash of the request's identity>. The identity
 // (requestIdentity) is everything that decides what is copied and how: the source vault,
-// every destination with its lifecycle, the IAM role, coalescing, the plan and the
-// completion window. The same request made twice has the same id, and the CLI starts it
+// every destination with its lifecycle, the IAM role, coalescing, the plan, the
+// completion window and the rules (absent for the built-in rules). The same request made twice has the same id, and the CLI starts it
 // with the ID conflict policy "use existing", so asking twice follows one workflow and one
 // set of copy jobs; a request that differs in any of these is a new workflow, so a new
 // lifecycle is never answered with an earlier request's result.

@@ -321,11 +321,9 @@ func TestRequestWorkflowIDIsStable(t *testing.T) {
 	assert.Equal(t, dstVaultArn, a.Destinations[0].BackupVaultArn, "computing the id leaves the request's order alone")
 }
 
-// TestRequestWorkflowIDFollowsEveryPartOfTheRequest: any change to what is copied or how
-// is a new request, so a repeated `regioncopy copy` with, say, another lifecycle is never
-// answered with the earlier request's result.
-// The built-in rules named explicitly, or a rules document formatted differently, do
-// not make a request new: only what the rules say counts.
+// TestRequestWorkflowIDIgnoresHowRulesAreWritten: the built-in rules named explicitly,
+// or a rules document formatted differently, do not make a request new: only what the
+// rules say counts.
 func TestRequestWorkflowIDIgnoresHowRulesAreWritten(t *testing.T) {
 	a := model.CopyRequest{SourceRegion: srcRegion, RecoveryPointArn: snapshotArn(1), SourceBackupVaultName: srcVault,
 		IamRoleArn: roleArn, Destinations: []model.Destination{{BackupVaultArn: dstVaultArn}}}
@@ -341,6 +339,9 @@ func TestRequestWorkflowIDIgnoresHowRulesAreWritten(t *testing.T) {
 	assert.NotEqual(t, RequestWorkflowID(a), RequestWorkflowID(c), "other rules")
 }
 
+// TestRequestWorkflowIDFollowsEveryPartOfTheRequest: any change to what is copied or how
+// is a new request, so a repeated `regioncopy copy` with, say, another lifecycle is never
+// answered with the earlier request's result.
 func TestRequestWorkflowIDFollowsEveryPartOfTheRequest(t *testing.T) {
 	base := func() model.CopyRequest {
 		return model.CopyRequest{SourceRegion: srcRegion, RecoveryPointArn: snapshotArn(1), SourceBackupVaultName: srcVault,
