@@ -55,7 +55,7 @@ func (e *Emulator) startBackupJob(c *call) (any, *apiError) {
 	if w := in.CompleteWindowMinutes; w != nil && *w < 1 {
 		return nil, errInvalidParameter("CompleteWindowMinutes %d must be positive", *w)
 	}
-	if err := validateLifecycle("Lifecycle", in.Lifecycle); err != nil {
+	if err := e.validateLifecycle("Lifecycle", in.Lifecycle); err != nil {
 		return nil, err
 	}
 	prior, tokenKey, err := e.idempotent(c, body.IdempotencyToken, in)

@@ -61,6 +61,12 @@ type Config struct {
 	// NoCrossRegionRegions are Regions that take part in no cross-Region copy.
 	// Default: policy.Default()'s (af-south-1, ap-east-1, eu-south-1, me-south-1).
 	NoCrossRegionRegions []string
+	// MaxLifecycleDays bounds a lifecycle's day counts, and MinDaysInColdStorage is how long
+	// a recovery point stays in cold storage at least, so DeleteAfterDays must be that much
+	// after MoveToColdStorageAfterDays. Default: policy.Default()'s (36,500 and 90); a
+	// negative MinDaysInColdStorage means none.
+	MaxLifecycleDays     int64
+	MinDaysInColdStorage int64
 
 	// Resources seeds protected resources with their sizes and write rates.
 	Resources []ResourceSeed
@@ -135,6 +141,12 @@ func (c Config) withDefaults() (Config, error) {
 	if c.NoCrossRegionRegions == nil {
 		c.NoCrossRegionRegions = seed.RegionsWithoutCrossRegionCopy
 	}
+	if c.MaxLifecycleDays == 0 {
+		c.MaxLifecycleDays = seed.MaxLifecycleDays
+	}
+	if c.MinDaysInColdStorage == 0 {
+		c.MinDaysInColdStorage = seed.MinDaysInColdStorage
+	}
 	switch {
 	case c.DefaultResourceSize < 0:
 		return c, fmt.Errorf("emulator config: DefaultResourceSize %d must be positive", c.DefaultResourceSize)
@@ -162,10 +174,15 @@ func (c Config) withDefaults() (Config, error) {
 	return c, nil
 }
 
-// FollowRules makes the emulator enforce r's cross-Region and cold-storage rules, as AWS
-// does once it has relaxed them (an operator's rules document, policy.Load), so the
-// emulator and regioncopy's checks agree.
+// FollowRules makes the emulator enforce r's cross-Region, cold-storage and lifecycle
+// rules, as AWS does once it has relaxed them (an operator's rules document, policy.Load),
+// so the emulator and regioncopy's checks agree.
 func (c *Config) FollowRules(r *policy.Rules) {
+	c.MaxLifecycleDays = r.MaxLifecycleDays
+	c.MinDaysInColdStorage = r.MinDaysInColdStorage
+	if c.MinDaysInColdStorage == 0 {
+		c.MinDaysInColdStorage = -1 // none, not the default
+	}
 	c.ColdStorageTypes = slices.Clone(r.ColdStorageResourceTypes)
 	c.NoCrossRegionTypes = slices.Clone(r.NotCopyableCrossRegion)
 	c.NoCrossRegionRegions = slices.Clone(r.RegionsWithoutCrossRegionCopy)

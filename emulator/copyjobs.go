@@ -32,7 +32,7 @@ func (e *Emulator) startCopyJob(c *call) (any, *apiError) {
 	if err := validateRole(in.IamRoleArn); err != nil {
 		return nil, err
 	}
-	if err := validateLifecycle("Lifecycle", in.Lifecycle); err != nil {
+	if err := e.validateLifecycle("Lifecycle", in.Lifecycle); err != nil {
 		return nil, err
 	}
 	dstRegion, dstAccount, _, err := parseVaultArn("DestinationBackupVaultArn", in.DestinationBackupVaultArn)

@@ -1,24 +1,16 @@
 package emulator
 
-import (
-	"time"
-
-	"github.com/regioncopy/regioncopy/policy"
-)
-
-// AWS's lifecycle arithmetic, from the one place regioncopy keeps AWS's rules.
-var (
-	maxLifecycleDays = policy.Default().MaxLifecycleDays
-	minDaysInCold    = policy.Default().MinDaysInColdStorage
-)
+import "time"
 
 const day = 24 * time.Hour
 
-// validateLifecycle applies AWS's lifecycle rules; field names the request member.
-func validateLifecycle(field string, l *Lifecycle) *apiError {
+// validateLifecycle applies AWS's lifecycle rules (Config.MaxLifecycleDays and
+// MinDaysInColdStorage); field names the request member.
+func (e *Emulator) validateLifecycle(field string, l *Lifecycle) *apiError {
 	if l == nil {
 		return nil
 	}
+	maxLifecycleDays, minDaysInCold := e.cfg.MaxLifecycleDays, max(0, e.cfg.MinDaysInColdStorage)
 	if d := l.DeleteAfterDays; d != nil && (*d < 1 || *d > maxLifecycleDays) {
 		return errInvalidParameter("%s.DeleteAfterDays %d must be between 1 and %d", field, *d, maxLifecycleDays)
 	}

@@ -51,7 +51,7 @@ const (
 	maxCopyActionsPerRule = 5
 )
 
-func validatePlan(p *backupPlanWire) *apiError {
+func (e *Emulator) validatePlan(p *backupPlanWire) *apiError {
 	if p.BackupPlanName == "" {
 		return errMissingParameter("BackupPlan.BackupPlanName")
 	}
@@ -85,7 +85,7 @@ func validatePlan(p *backupPlanWire) *apiError {
 		if w := r.StartWindowMinutes; w != nil && *w < 60 {
 			return errInvalidParameter("%s.StartWindowMinutes %d must be at least 60", field, *w)
 		}
-		if err := validateLifecycle(field+".Lifecycle", r.Lifecycle); err != nil {
+		if err := e.validateLifecycle(field+".Lifecycle", r.Lifecycle); err != nil {
 			return err
 		}
 		if len(r.CopyActions) > maxCopyActionsPerRule {
@@ -99,7 +99,7 @@ func validatePlan(p *backupPlanWire) *apiError {
 			if _, _, _, err := parseVaultArn(af+".DestinationBackupVaultArn", a.DestinationBackupVaultArn); err != nil {
 				return err
 			}
-			if err := validateLifecycle(af+".Lifecycle", a.Lifecycle); err != nil {
+			if err := e.validateLifecycle(af+".Lifecycle", a.Lifecycle); err != nil {
 				return err
 			}
 		}
@@ -119,7 +119,7 @@ func (e *Emulator) createBackupPlan(c *call) (any, *apiError) {
 	if in.BackupPlan == nil {
 		return nil, errMissingParameter("BackupPlan")
 	}
-	if err := validatePlan(in.BackupPlan); err != nil {
+	if err := e.validatePlan(in.BackupPlan); err != nil {
 		return nil, err
 	}
 	for _, p := range e.st.Plans {

@@ -180,7 +180,7 @@ func (e *Emulator) updateRecoveryPointLifecycle(c *call) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	if err := validateLifecycle("Lifecycle", in.Lifecycle); err != nil {
+	if err := e.validateLifecycle("Lifecycle", in.Lifecycle); err != nil {
 		return nil, err
 	}
 	if e.storageClass(p, c.now) == "COLD" {

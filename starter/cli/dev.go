@@ -50,8 +50,8 @@ State (Temporal's database and the emulator's) is kept in --data-dir, so a resta
 keeps every workflow and recovery point; --fresh starts from nothing.
 
 With --rules (or REGIONCOPY_RULES) the emulator enforces that rules document's
-cross-Region and cold-storage rules instead of the built-in ones, as AWS does once it
-relaxes them; the printed copy command passes the same file.`,
+cross-Region, cold-storage and lifecycle rules instead of the built-in ones, as AWS does
+once it relaxes them; the printed copy command passes the same file.`,
 		Args: ArgsUsage(cobra.NoArgs),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if o.TimeScale < 1 {

@@ -56,7 +56,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		listen      = fs.String("listen", "127.0.0.1:4566", "address to listen on (port 0 picks a free port)")
 		startTime   = fs.String("start-time", "", "initial emulator clock, RFC 3339 (default: now)")
 		seedFile    = fs.String("resources", "", "JSON seed file of resources with SizeBytes, DailyWriteRate and Tags")
-		rulesFile   = fs.String("rules", "", "regioncopy rules document (JSON) whose cross-Region and cold-storage rules the emulator enforces instead of the built-in ones, as AWS does once it relaxes them")
+		rulesFile   = fs.String("rules", "", "regioncopy rules document (JSON) whose cross-Region, cold-storage and lifecycle rules the emulator enforces instead of the built-in ones, as AWS does once it relaxes them")
 		faultOps    = fs.String("fault-operations", "", "comma-separated operations request faults apply to (default: all)")
 		jobKinds    = fs.String("fault-job-kinds", "", "comma-separated job kinds job faults apply to: backup,copy (default: both)")
 		latency     = fs.Duration("latency", 0, "wall-clock latency added to calls")
