@@ -144,17 +144,25 @@ func parseKind(s, field string, want ARNKind) (ARN, error) {
 		if ex := kindExample(want); ex != "" {
 			for _, e := range vs {
 				if v, isV := e.(*Violation); isV {
-					v.Message += "; expected a " + string(want) + " ARN" + ex
+					v.Message += "; expected " + aKind(want) + " ARN" + ex
 				}
 			}
 		}
 		return ARN{}, vs.err()
 	}
 	if a.Kind != want {
-		vs.add(field, RuleARNKind, "%q is a %s ARN, expected a %s ARN%s", s, a.Kind, want, kindExample(want))
+		vs.add(field, RuleARNKind, "%q is %s ARN, expected %s ARN%s", s, aKind(a.Kind), aKind(want), kindExample(want))
 		return ARN{}, vs.err()
 	}
 	return a, nil
+}
+
+// aKind is k with its article: "a backup-vault", "an iam-role".
+func aKind(k ARNKind) string {
+	if strings.ContainsAny(string(k)[:1], "aeiou") {
+		return "an " + string(k)
+	}
+	return "a " + string(k)
 }
 
 func kindExample(k ARNKind) string {

@@ -193,3 +193,15 @@ func TestMalformedARNSaysWhatTheFieldExpects(t *testing.T) {
 		t.Errorf("a resource ARN field: %v, want the plain syntax error", err)
 	}
 }
+
+// The kind a role field expects reads "an iam-role ARN".
+func TestMalformedRoleARNSaysAnIAMRole(t *testing.T) {
+	_, err := ParseRoleARN("arn:aws:iam::123456789012:rol/backup", "IamRoleArn")
+	if err == nil || !strings.Contains(err.Error(), "; expected an iam-role ARN (arn:aws:iam::<account>:role/<name>)") {
+		t.Errorf("malformed role ARN: %v", err)
+	}
+	_, err = ParseRoleARN("arn:aws:backup:eu-west-1:123456789012:backup-vault:dr", "IamRoleArn")
+	if err == nil || !strings.Contains(err.Error(), "is a backup-vault ARN, expected an iam-role ARN") {
+		t.Errorf("vault ARN as a role: %v", err)
+	}
+}
