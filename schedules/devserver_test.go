@@ -4,9 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -15,51 +12,16 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/testsuite"
 
 	"github.com/regioncopy/regioncopy/awscron"
+	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
 )
 
-// startDevServer starts the Temporal CLI named by REGIONCOPY_TEMPORAL_BIN (a relative
-// path is taken from the module root) with the Plan search attribute registered, and
-// skips the test when the variable is empty.
+// startDevServer starts the dev server (temporaltest) with the Plan search attribute
+// registered; the test is skipped when there is no Temporal CLI.
 func startDevServer(t *testing.T) client.Client {
 	t.Helper()
-	bin := os.Getenv("REGIONCOPY_TEMPORAL_BIN")
-	if bin == "" {
-		t.Skip("REGIONCOPY_TEMPORAL_BIN is empty: no Temporal dev server to test against")
-	}
-	if !filepath.IsAbs(bin) {
-		dir, _ := os.Getwd()
-		for {
-			if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-				break
-			}
-			if filepath.Dir(dir) == dir {
-				t.Fatalf("REGIONCOPY_TEMPORAL_BIN=%q is relative and no go.mod was found above the test", bin)
-			}
-			dir = filepath.Dir(dir)
-		}
-		bin = filepath.Join(dir, bin)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
-		ExistingPath: bin,
-		LogLevel:     "error",
-		Stdout:       io.Discard,
-		Stderr:       io.Discard,
-		ExtraArgs:    []string{"--search-attribute", PlanKey.GetName() + "=Keyword"},
-	})
-	if err != nil {
-		t.Fatalf("start dev server: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := srv.Stop(); err != nil {
-			t.Errorf("stop dev server: %v", err)
-		}
-	})
-	return srv.Client()
+	return temporaltest.Start(t, PlanKey).Client
 }
 
 func kinds(changes []Change) map[string]ChangeKind {

@@ -1,9 +1,7 @@
 package workflows
 
 import (
-	"bytes"
 	"context"
-	"fmt"
 	"os"
 	"path/filepath"
 	"testing"
@@ -17,11 +15,11 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/testsuite"
 	"go.temporal.io/sdk/worker"
 	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/regioncopy/regioncopy/model"
+	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
 )
 
 // devTimeScale makes one AWS day last one wall-clock second in the dev server test, as
@@ -35,26 +33,12 @@ const devTimeScale = 86400
 // search attributes as the UI sees them. The histories it produces are replayed at once;
 // with REGIONCOPY_RECORD_HISTORY=1 they are also written to testdata/ for the replay test.
 func TestOnDevServer(t *testing.T) {
-	bin := os.Getenv("REGIONCOPY_TEMPORAL_BIN")
-	if bin == "" || testing.Short() {
-		t.Skip("needs the Temporal dev server: set REGIONCOPY_TEMPORAL_BIN (make test does)")
+	if testing.Short() {
+		t.Skip("starts the Temporal dev server")
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-
-	args := []string{}
-	for _, k := range SearchAttributes {
-		args = append(args, "--search-attribute", k.GetName()+"="+cliTypeName(k.GetValueType()))
-	}
-	var serverLog bytes.Buffer
-	server, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{ExistingPath: bin, ExtraArgs: args,
-		ClientOptions: &client.Options{Logger: quietLogger{}, Identity: "regioncopy-workflows-test"}, Stdout: &serverLog, Stderr: &serverLog})
-	if err != nil {
-		t.Log(serverLog.String())
-	}
-	require.NoError(t, err)
-	defer func() { assert.NoError(t, server.Stop()) }()
-	c := server.Client()
+	c := temporaltest.Start(t, SearchAttributes...).Client
 
 	aws := newFakeAWS()
 	start := time.Now()
@@ -276,27 +260,6 @@ func fetchHistory(ctx context.Context, t *testing.T, c client.Client, id string)
 		h.Events = append(h.Events, e)
 	}
 	return h
-}
-
-// cliTypeName is the dev server's --search-attribute type name of a key.
-func cliTypeName(t enumspb.IndexedValueType) string {
-	switch t {
-	case enumspb.INDEXED_VALUE_TYPE_KEYWORD:
-		return "Keyword"
-	case enumspb.INDEXED_VALUE_TYPE_DATETIME:
-		return "Datetime"
-	case enumspb.INDEXED_VALUE_TYPE_INT:
-		return "Int"
-	case enumspb.INDEXED_VALUE_TYPE_TEXT:
-		return "Text"
-	case enumspb.INDEXED_VALUE_TYPE_BOOL:
-		return "Bool"
-	case enumspb.INDEXED_VALUE_TYPE_DOUBLE:
-		return "Double"
-	case enumspb.INDEXED_VALUE_TYPE_KEYWORD_LIST:
-		return "KeywordList"
-	}
-	panic(fmt.Sprintf("no dev server name for search attribute type %v", t))
 }
 
 // quietLogger drops the SDK's logs so the test output shows only failures.

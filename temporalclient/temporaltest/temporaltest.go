@@ -13,7 +13,9 @@ import (
 
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/testsuite"
+	"go.temporal.io/sdk/temporal"
+
+	"github.com/regioncopy/regioncopy/temporalclient/devserver"
 )
 
 // BinaryEnv names the environment variable holding the Temporal CLI's path.
@@ -54,8 +56,9 @@ type Server struct {
 	Client    client.Client
 }
 
-// Start starts a fresh in-memory dev server without UI, stopped by t.Cleanup.
-func Start(t testing.TB) *Server {
+// Start starts a fresh in-memory dev server without UI, stopped by t.Cleanup, with the
+// given search attributes registered.
+func Start(t testing.TB, searchAttributes ...temporal.SearchAttributeKey) *Server {
 	t.Helper()
 	bin := Binary()
 	if bin == "" {
@@ -66,39 +69,25 @@ func Start(t testing.TB) *Server {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	// The server's ports are picked free just before it binds them, so on a busy machine
-	// another process can take one in between and the server exits; a fresh start picks
-	// fresh ports.
-	var srv *testsuite.DevServer
-	var err error
-	for attempt := 1; attempt <= 3; attempt++ {
-		srv, err = testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
-			ExistingPath:  bin,
-			ClientOptions: &client.Options{Namespace: client.DefaultNamespace, Logger: quiet{}},
-			LogLevel:      "error",
-			Stdout:        discard{},
-			Stderr:        discard{},
-		})
-		if err == nil || ctx.Err() != nil {
-			break
-		}
-		t.Logf("start Temporal dev server %s (attempt %d): %v", bin, attempt, err)
-	}
+	// devserver starts the server again on fresh ports when it dies before answering (a
+	// port taken between pick and bind on a busy machine) and kills it with the test.
+	srv, err := devserver.Start(ctx, devserver.Options{Binary: bin, Headless: true, SearchAttributes: searchAttributes})
 	if err != nil {
 		t.Fatalf("start Temporal dev server %s: %v", bin, err)
 	}
+	c, err := client.DialContext(ctx, client.Options{HostPort: srv.Address, Namespace: client.DefaultNamespace, Logger: quiet{}})
+	if err != nil {
+		_ = srv.Stop()
+		t.Fatalf("connect to the Temporal dev server at %s: %v", srv.Address, err)
+	}
 	t.Cleanup(func() {
-		srv.Client().Close()
+		c.Close()
 		if err := srv.Stop(); err != nil {
 			t.Logf("stop dev server: %v", err)
 		}
 	})
-	return &Server{HostPort: srv.FrontendHostPort(), Namespace: client.DefaultNamespace, Client: srv.Client()}
+	return &Server{HostPort: srv.Address, Namespace: client.DefaultNamespace, Client: c}
 }
-
-type discard struct{}
-
-func (discard) Write(p []byte) (int, error) { return len(p), nil }
 
 // quiet drops the SDK's connection retries while the server starts.
 type quiet struct{}

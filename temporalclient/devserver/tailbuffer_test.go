@@ -1,4 +1,4 @@
-package devstack
+package devserver
 
 import (
 	"strings"

@@ -1,4 +1,4 @@
-package devstack
+package devserver
 
 import (
 	"context"
@@ -27,7 +27,7 @@ func TestTemporalThatExitsEarlyIsRetriedOnlyOnPickedPorts(t *testing.T) {
 	}
 	ctx := context.Background()
 
-	_, err := StartTemporal(ctx, TemporalOptions{Binary: bin, Headless: true, StartTimeout: 10 * time.Second})
+	_, err := Start(ctx, Options{Binary: bin, Headless: true, StartTimeout: 10 * time.Second})
 	if !errors.Is(err, errExitedEarly) || !strings.Contains(err.Error(), "address already in use") {
 		t.Fatalf("err = %v, want the server's own reason", err)
 	}
@@ -35,7 +35,7 @@ func TestTemporalThatExitsEarlyIsRetriedOnlyOnPickedPorts(t *testing.T) {
 		t.Errorf("picked ports: started %d times, want %d", n, startAttempts)
 	}
 
-	_, err = StartTemporal(ctx, TemporalOptions{Binary: bin, Port: 1, Headless: true, StartTimeout: 10 * time.Second})
+	_, err = Start(ctx, Options{Binary: bin, Port: 1, Headless: true, StartTimeout: 10 * time.Second})
 	if err == nil {
 		t.Fatal("a server that exits reported started")
 	}

@@ -1,4 +1,4 @@
-package devstack
+package devserver
 
 // quietLogger drops the SDK's connection retries while waiting for the server to start.
 type quietLogger struct{}
