@@ -84,12 +84,7 @@ func TestEnqueueCopyStartsOneChainAndSignalsIt(t *testing.T) {
 
 	var start model.ChainStart
 	var signals []model.CopyOrder
-	iter := srv.Client.GetWorkflowHistory(ctx, wantID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	for iter.HasNext() {
-		ev, err := iter.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
+	for _, ev := range temporaltest.History(t, ctx, srv.Client, wantID).Events {
 		switch ev.GetEventType() {
 		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED:
 			payloads := ev.GetWorkflowExecutionStartedEventAttributes().GetInput()

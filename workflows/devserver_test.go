@@ -2,21 +2,17 @@ package workflows
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
 	sdkpb "go.temporal.io/api/sdk/v1"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
@@ -192,7 +188,7 @@ func TestOnDevServer(t *testing.T) {
 	// events are left out of the count, since how the server batches them is timing.
 	eventsOf := func(id string) int {
 		n := 0
-		for _, e := range fetchHistory(ctx, t, c, id).Events {
+		for _, e := range temporaltest.History(t, ctx, c, id).Events {
 			switch e.GetEventType() {
 			case enumspb.EVENT_TYPE_WORKFLOW_TASK_SCHEDULED, enumspb.EVENT_TYPE_WORKFLOW_TASK_STARTED,
 				enumspb.EVENT_TYPE_WORKFLOW_TASK_COMPLETED, enumspb.EVENT_TYPE_WORKFLOW_TASK_TIMED_OUT:
@@ -234,32 +230,9 @@ func TestOnDevServer(t *testing.T) {
 	// source vault check and lifecycle-changing orders; the later files include them.
 	for name, id := range map[string]string{"request.json": req2, "chain.json": chainID, "request-first.json": req1,
 		"request-lifecycle-change.json": reqLonger, "chain-order-lifecycle.json": chainID} {
-		h := fetchHistory(ctx, t, c, id)
-		replayer := worker.NewWorkflowReplayer()
-		Register(replayer)
-		require.NoError(t, replayer.ReplayWorkflowHistory(quietLogger{}, h), name)
-		path := filepath.Join("testdata", name)
-		if _, err := os.Stat(path); err == nil {
-			continue
-		}
-		if os.Getenv("REGIONCOPY_RECORD_HISTORY") != "" {
-			b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
-			require.NoError(t, err)
-			require.NoError(t, os.WriteFile(path, b, 0o644))
-		}
+		temporaltest.ReplayAndKeep(t, ctx, c, Register, id, name)
 	}
 	require.NoError(t, c.TerminateWorkflow(ctx, chainID, "", "test finished"))
-}
-
-func fetchHistory(ctx context.Context, t *testing.T, c client.Client, id string) *historypb.History {
-	it := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	h := &historypb.History{}
-	for it.HasNext() {
-		e, err := it.Next()
-		require.NoError(t, err)
-		h.Events = append(h.Events, e)
-	}
-	return h
 }
 
 // quietLogger drops the SDK's logs so the test output shows only failures.

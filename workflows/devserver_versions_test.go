@@ -2,7 +2,6 @@ package workflows_test
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -15,16 +14,14 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
-	sdkworker "go.temporal.io/sdk/worker"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/regioncopy/regioncopy/devstack"
 	"github.com/regioncopy/regioncopy/emulator"
 	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/policy"
+	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
 	"github.com/regioncopy/regioncopy/workflows"
 )
 
@@ -80,62 +77,6 @@ func chainRecord(t *testing.T, ctx context.Context, c client.Client, chainID, so
 	}
 	t.Fatalf("chain %s: no record of %s as awaited; records %+v", chainID, source, records)
 	return model.CopyRecord{}
-}
-
-// history fetches the whole history of the latest run of workflow id.
-func history(t *testing.T, ctx context.Context, c client.Client, id string) *historypb.History {
-	t.Helper()
-	it := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	h := &historypb.History{}
-	for it.HasNext() {
-		e, err := it.Next()
-		require.NoError(t, err)
-		h.Events = append(h.Events, e)
-	}
-	return h
-}
-
-// versionMarkers lists the change ids of the GetVersion markers in h, in order.
-func versionMarkers(t *testing.T, h *historypb.History) []string {
-	t.Helper()
-	var ids []string
-	for _, e := range h.Events {
-		m := e.GetMarkerRecordedEventAttributes()
-		if m == nil || m.GetMarkerName() != "Version" {
-			continue
-		}
-		for _, p := range m.GetDetails()["change-id"].GetPayloads() {
-			var id string
-			require.NoError(t, json.Unmarshal(p.GetData(), &id))
-			ids = append(ids, id)
-		}
-	}
-	return ids
-}
-
-// replayAndRecord replays the history of workflow id against the current code and, with
-// REGIONCOPY_RECORD_HISTORY=1, writes it to testdata/name for TestReplayRecordedHistories
-// when no such file exists yet: recorded histories are never rewritten, each stands for
-// workflows begun by the code of its day. It returns the history, and checks that it
-// holds the version markers want, the paths the recording is kept for.
-func replayAndRecord(t *testing.T, ctx context.Context, c client.Client, id, name string, want ...string) *historypb.History {
-	t.Helper()
-	h := history(t, ctx, c, id)
-	replayer := sdkworker.NewWorkflowReplayer()
-	workflows.Register(replayer)
-	require.NoError(t, replayer.ReplayWorkflowHistory(nil, h), "replay %s", id)
-	markers := versionMarkers(t, h)
-	for _, w := range want {
-		assert.Contains(t, markers, w, "history of %s", id)
-	}
-	path := filepath.Join("testdata", name)
-	if _, err := os.Stat(path); err == nil || os.Getenv("REGIONCOPY_RECORD_HISTORY") == "" {
-		return h
-	}
-	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
-	require.NoError(t, err)
-	require.NoError(t, os.WriteFile(path, b, 0o644))
-	return h
 }
 
 // TestCanceledRequestOnDevServer cancels a CopyRecoveryPoint request on the dev server,
@@ -221,18 +162,18 @@ func TestCanceledRequestOnDevServer(t *testing.T) {
 	assert.Equal(t, model.CopyFull, rec.Kind)
 	assert.Equal(t, int64(2), stack.Emulator.Emulator.Counters().CopyJobs, "one copy job per destination")
 
-	replayAndRecord(t, ctx, stack.Client, run.GetID(), "request-canceled.json", "request-ends-on-cancel")
+	temporaltest.ReplayAndKeep(t, ctx, stack.Client, workflows.Register, run.GetID(), "request-canceled.json", "request-ends-on-cancel")
 	// The chain's answer to the closed request comes after the record is COMPLETED; wait
 	// for it, so the recorded history holds the failed signal.
 	require.Eventually(t, func() bool {
-		for _, e := range history(t, ctx, stack.Client, slowChain).Events {
+		for _, e := range temporaltest.History(t, ctx, stack.Client, slowChain).Events {
 			if e.GetEventType() == enumspb.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED {
 				return true
 			}
 		}
 		return false
 	}, 10*time.Second, 100*time.Millisecond, "the chain's answer to the canceled request fails")
-	replayAndRecord(t, ctx, stack.Client, slowChain, "chain-request-canceled.json")
+	temporaltest.ReplayAndKeep(t, ctx, stack.Client, workflows.Register, slowChain, "chain-request-canceled.json")
 }
 
 // TestOrderRulesChangeLifecycleOnDevServer copies the sample's recovery point with the
@@ -289,9 +230,9 @@ func TestOrderRulesChangeLifecycleOnDevServer(t *testing.T) {
 	rec := chainRecord(t, ctx, stack.Client, chainID, first.RecoveryPointArn, func(r model.CopyRecord) bool { return r.Lifecycle == cold })
 	assert.Equal(t, model.JobCompleted, rec.State)
 
-	replayAndRecord(t, ctx, stack.Client, run.GetID(), "request-order-rules.json", "request-ends-on-cancel")
-	h := replayAndRecord(t, ctx, stack.Client, chainID, "chain-order-rules.json",
+	temporaltest.ReplayAndKeep(t, ctx, stack.Client, workflows.Register, run.GetID(), "request-order-rules.json", "request-ends-on-cancel")
+	h := temporaltest.ReplayAndKeep(t, ctx, stack.Client, workflows.Register, chainID, "chain-order-rules.json",
 		"order-lifecycle-changes-copy", "order-lifecycle-follows-order-rules")
-	assert.False(t, slices.Contains(versionMarkers(t, h), "newest-copy-outlives-order-lifecycle"),
+	assert.False(t, slices.Contains(temporaltest.VersionMarkers(t, h), "newest-copy-outlives-order-lifecycle"),
 		"asked only when the newest copy would expire at once")
 }

@@ -3,22 +3,16 @@ package planrun_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/backup"
-	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
-	sdkworker "go.temporal.io/sdk/worker"
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/regioncopy/regioncopy/emulator"
 	"github.com/regioncopy/regioncopy/emulator/emulatortest"
@@ -143,9 +137,9 @@ func TestHourlyPlanCopiesEveryBackupFullThenIncremental(t *testing.T) {
 			// copies to land), as the server recorded them, replay against the current
 			// code. planrun.json and planresource.json in testdata are older recordings,
 			// from before children waited for their copies; they replay too.
-			replayAndKeep(t, ctx, srv.Client, run.GetID(), "planrun-landed.json")
+			temporaltest.ReplayAndKeep(t, ctx, srv.Client, planrun.Register, run.GetID(), "planrun-landed.json")
 			child := fmt.Sprintf("planrun/hourly-dr/every-hour/%s/%s", nominal.UTC().Format(time.RFC3339), volumes[0])
-			replayAndKeep(t, ctx, srv.Client, child, "planresource-landed.json")
+			temporaltest.ReplayAndKeep(t, ctx, srv.Client, planrun.Register, child, "planresource-landed.json")
 		}
 	}
 
@@ -431,40 +425,5 @@ func TestCopyOnlyPlanCopiesTheVaultsNewPoints(t *testing.T) {
 	}
 	if c := emu.Emulator.Counters(); c.BackupJobs != 2 || c.CopyJobs != 4 {
 		t.Errorf("emulator saw %d backup jobs and %d copy jobs, want the 2 native backups and 4 copies", c.BackupJobs, c.CopyJobs)
-	}
-}
-
-// replayAndKeep replays the history of workflow id against the current code and, with
-// REGIONCOPY_RECORD_HISTORY=1, keeps it in testdata/ for the replay test unless a file of
-// that name is there: a recorded history stands for runs begun by the code of its day,
-// and rewriting it with a newer run would drop that code's runs from the replay test.
-func replayAndKeep(t *testing.T, ctx context.Context, c client.Client, id, name string) {
-	t.Helper()
-	it := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	h := &historypb.History{}
-	for it.HasNext() {
-		e, err := it.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.Events = append(h.Events, e)
-	}
-	replayer := sdkworker.NewWorkflowReplayer()
-	planrun.Register(replayer)
-	if err := replayer.ReplayWorkflowHistory(nil, h); err != nil {
-		t.Fatalf("replay %s: %v", id, err)
-	}
-	path := filepath.Join("testdata", name)
-	if _, err := os.Stat(path); err == nil {
-		return
-	}
-	if os.Getenv("REGIONCOPY_RECORD_HISTORY") != "" {
-		b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, b, 0o644); err != nil {
-			t.Fatal(err)
-		}
 	}
 }

@@ -2,23 +2,16 @@ package planrun_test
 
 import (
 	"context"
-	"encoding/json"
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	enumspb "go.temporal.io/api/enums/v1"
-	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
-	sdkworker "go.temporal.io/sdk/worker"
-	"google.golang.org/protobuf/encoding/protojson"
 
 	"github.com/regioncopy/regioncopy/emulator"
 	"github.com/regioncopy/regioncopy/model"
+	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
 	"github.com/regioncopy/regioncopy/workflows"
 	"github.com/regioncopy/regioncopy/workflows/planrun"
 )
@@ -110,60 +103,7 @@ func TestPlanRunSkipsAndLandsOnDevServer(t *testing.T) {
 		t.Errorf("emulator saw %d copy jobs, want 1", c.CopyJobs)
 	}
 
-	keepHistory(t, ctx, srv.Client, run.GetID(), "planrun-skip-landed.json", "superseded-copy-is-covered", "copy-count-is-landed")
-	keepHistory(t, ctx, srv.Client, child, "planresource-skip-landed.json",
+	temporaltest.ReplayAndKeep(t, ctx, srv.Client, planrun.Register, run.GetID(), "planrun-skip-landed.json", "superseded-copy-is-covered", "copy-count-is-landed")
+	temporaltest.ReplayAndKeep(t, ctx, srv.Client, planrun.Register, child, "planresource-skip-landed.json",
 		"plan-copy-cold-ignored", "plan-copy-skips-cross-account", "superseded-copy-is-covered")
-}
-
-// keepHistory replays the history of workflow id against the current code, checks that
-// it holds the version markers want (the paths it is kept for) and, with
-// REGIONCOPY_RECORD_HISTORY=1, writes it to testdata/name for the replay test when no
-// such file exists: a recorded history stands for runs begun by the code of its day and
-// is never rewritten.
-func keepHistory(t *testing.T, ctx context.Context, c client.Client, id, name string, want ...string) {
-	t.Helper()
-	it := c.GetWorkflowHistory(ctx, id, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
-	h := &historypb.History{}
-	for it.HasNext() {
-		e, err := it.Next()
-		if err != nil {
-			t.Fatal(err)
-		}
-		h.Events = append(h.Events, e)
-	}
-	replayer := sdkworker.NewWorkflowReplayer()
-	planrun.Register(replayer)
-	if err := replayer.ReplayWorkflowHistory(nil, h); err != nil {
-		t.Fatalf("replay %s: %v", id, err)
-	}
-	var markers []string
-	for _, e := range h.Events {
-		m := e.GetMarkerRecordedEventAttributes()
-		if m == nil || m.GetMarkerName() != "Version" {
-			continue
-		}
-		for _, p := range m.GetDetails()["change-id"].GetPayloads() {
-			var change string
-			if err := json.Unmarshal(p.GetData(), &change); err != nil {
-				t.Fatal(err)
-			}
-			markers = append(markers, change)
-		}
-	}
-	for _, w := range want {
-		if !slices.Contains(markers, w) {
-			t.Errorf("history of %s records no %s marker: %v", id, w, markers)
-		}
-	}
-	path := filepath.Join("testdata", name)
-	if _, err := os.Stat(path); err == nil || os.Getenv("REGIONCOPY_RECORD_HISTORY") == "" {
-		return
-	}
-	b, err := protojson.MarshalOptions{Indent: "  "}.Marshal(h)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
 }
