@@ -32,28 +32,12 @@ func kinds(changes []Change) map[string]ChangeKind {
 	return out
 }
 
-// eventually retries check until it passes or the deadline passes (visibility lags).
-func eventually(t *testing.T, what string, check func() error) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		err := check()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %v", what, err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
-
 // recentRun waits until a rule's schedule has started n runs and returns the workflow id
 // of the n-th.
 func recentRun(ctx context.Context, t *testing.T, m *Manager, rule string, n int) string {
 	t.Helper()
 	var id string
-	eventually(t, "run started by the schedule", func() error {
+	temporaltest.Eventually(t, "run started by the schedule", func() error {
 		st, err := m.Describe(ctx, "ledger", rule)
 		if err != nil {
 			return err
@@ -178,7 +162,7 @@ func TestApplyOnDevServer(t *testing.T) {
 	}
 
 	// Dropping a rule from the file deletes its schedule (once listing shows it).
-	eventually(t, "both schedules listed", func() error {
+	temporaltest.Eventually(t, "both schedules listed", func() error {
 		ids, err := m.ScheduleIDs(ctx, "ledger")
 		if err != nil || len(ids) != 2 {
 			return errors.New("not yet")
@@ -200,7 +184,7 @@ func TestApplyOnDevServer(t *testing.T) {
 	}
 
 	// Delete of the whole plan.
-	eventually(t, "one schedule listed", func() error {
+	temporaltest.Eventually(t, "one schedule listed", func() error {
 		ids, err := m.ScheduleIDs(ctx, "ledger")
 		if err != nil || len(ids) != 1 {
 			return errors.New("not yet")
@@ -233,7 +217,7 @@ func TestRunsComingDueDuringALongRunAllStart(t *testing.T) {
 		if err := m.Trigger(ctx, "ledger", "hourly"); err != nil {
 			t.Fatal(err)
 		}
-		eventually(t, fmt.Sprintf("run %d started while the others run", i), func() error {
+		temporaltest.Eventually(t, fmt.Sprintf("run %d started while the others run", i), func() error {
 			d, err := DescribeSchedule(ctx, h)
 			if err != nil {
 				return err

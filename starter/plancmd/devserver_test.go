@@ -61,23 +61,6 @@ func scheduleIDsListed(t *testing.T, c client.Client) []string {
 	return ids
 }
 
-// eventually retries check until it passes or 20 s pass: the schedule list comes from
-// the visibility store, which follows a change after a moment.
-func eventually(t *testing.T, what string, check func() error) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		err := check()
-		if err == nil {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("%s: %v", what, err)
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
-}
-
 func scheduleExists(t *testing.T, c client.Client, id string) bool {
 	t.Helper()
 	_, err := c.ScheduleClient().GetHandle(context.Background(), id).Describe(context.Background())
@@ -152,7 +135,7 @@ func TestPlanCommandsOnDevServer(t *testing.T) {
 	if !strings.Contains(out, "create") {
 		t.Errorf("apply printed %q", out)
 	}
-	eventually(t, "schedule listed", func() error {
+	temporaltest.Eventually(t, "schedule listed", func() error {
 		ids := scheduleIDsListed(t, c)
 		if len(ids) != 1 || ids[0] != id {
 			return fmt.Errorf("schedules listed: %v, want [%s]", ids, id)
@@ -243,7 +226,7 @@ func TestPlanCommandsOnDevServer(t *testing.T) {
 	// still the one with the latest nominal time.
 	past := time.Now().UTC().Truncate(time.Hour).Add(-3 * time.Hour)
 	must(t, "plan", "backfill", examplePlan, "--start", past.Add(-time.Minute).Format(time.RFC3339), "--end", past.Add(time.Minute).Format(time.RFC3339), addr)
-	eventually(t, "backfilled run started", func() error {
+	temporaltest.Eventually(t, "backfilled run started", func() error {
 		d, err := schedules.DescribeSchedule(ctx, c.ScheduleClient().GetHandle(ctx, id))
 		if err != nil {
 			return err
@@ -276,7 +259,7 @@ func TestPlanCommandsOnDevServer(t *testing.T) {
 	if scheduleExists(t, c, id) {
 		t.Fatal("the schedule is still there after delete")
 	}
-	eventually(t, "deleted schedule unlisted", func() error {
+	temporaltest.Eventually(t, "deleted schedule unlisted", func() error {
 		if ids := scheduleIDsListed(t, c); len(ids) != 0 {
 			return fmt.Errorf("still listed: %v", ids)
 		}

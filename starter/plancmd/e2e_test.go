@@ -16,6 +16,7 @@ import (
 	"github.com/regioncopy/regioncopy/emulator"
 	"github.com/regioncopy/regioncopy/emulator/emulatortest"
 	"github.com/regioncopy/regioncopy/model"
+	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
 	"github.com/regioncopy/regioncopy/worker"
 )
 
@@ -69,7 +70,7 @@ func TestTriggerBacksUpAndCopiesOnTheEmulator(t *testing.T) {
 	}
 
 	// The run hands the recovery point to the chains; the copies land a moment later.
-	eventually(t, "both copies landed", func() error {
+	temporaltest.Eventually(t, "both copies landed", func() error {
 		c := emu.Emulator.Counters()
 		for _, dst := range sample.DestinationVaultArns {
 			if c.RecoveryPointsPerVault[dst] != 1 {
