@@ -27,16 +27,7 @@ func TestEmulatorFollowsARulesDocument(t *testing.T) {
 		refused bool
 	}{{"built-in rules", nil, true}, {"late-2025 rules", rules, false}} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := emulator.Config{}
-			if tc.rules != nil {
-				cfg.FollowRules(tc.rules)
-			}
-			s := start(t, cfg)
-			east := s.Client(east, noRetry)
-			mustVault(t, east, "src", "")
-			dstArn := mustVault(t, s.Client(west), "dst", "")
-			b := completedBackup(t, s, east, "src", dynamo)
-			_, err := startCopy(east, t, aws.ToString(b.RecoveryPointArn), "src", dstArn, nil)
+			err := copyUnder(t, tc.rules, dynamo, nil)
 			if tc.refused {
 				wantAPIError(t, err, "InvalidRequestException", 400)
 			} else if err != nil {
@@ -73,20 +64,11 @@ func TestEmulatorFollowsARulesDocumentsLifecycleArithmetic(t *testing.T) {
 		{"document: no time in cold", none, 10, 10, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			cfg := emulator.Config{}
-			if tc.rules != nil {
-				cfg.FollowRules(tc.rules)
-			}
-			s := start(t, cfg)
-			east := s.Client(east, noRetry)
-			mustVault(t, east, "src", "")
-			dstArn := mustVault(t, s.Client(west), "dst", "")
-			b := completedBackup(t, s, east, "src", volume)
 			l := &types.Lifecycle{DeleteAfterDays: aws.Int64(tc.dele)}
 			if tc.cold > 0 {
 				l.MoveToColdStorageAfterDays = aws.Int64(tc.cold)
 			}
-			_, err := startCopy(east, t, aws.ToString(b.RecoveryPointArn), "src", dstArn, func(in *backup.StartCopyJobInput) { in.Lifecycle = l })
+			err := copyUnder(t, tc.rules, volume, func(in *backup.StartCopyJobInput) { in.Lifecycle = l })
 			if tc.refused {
 				wantAPIError(t, err, "InvalidParameterValueException", 400)
 			} else if err != nil {
@@ -94,4 +76,22 @@ func TestEmulatorFollowsARulesDocumentsLifecycleArithmetic(t *testing.T) {
 			}
 		})
 	}
+}
+
+// copyUnder starts an emulator following rules (nil: the built-in ones), backs resource
+// up in us-east-1 and returns StartCopyJob's answer for a copy to eu-west-1, mod
+// changing the request.
+func copyUnder(t *testing.T, rules *policy.Rules, resource string, mod func(*backup.StartCopyJobInput)) error {
+	t.Helper()
+	cfg := emulator.Config{}
+	if rules != nil {
+		cfg.FollowRules(rules)
+	}
+	s := start(t, cfg)
+	src := s.Client(east, noRetry)
+	mustVault(t, src, "src", "")
+	dstArn := mustVault(t, s.Client(west), "dst", "")
+	b := completedBackup(t, s, src, "src", resource)
+	_, err := startCopy(src, t, aws.ToString(b.RecoveryPointArn), "src", dstArn, mod)
+	return err
 }
