@@ -3,12 +3,12 @@ package awscron
 import (
 	"context"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
 	"go.temporal.io/sdk/client"
 
+	"github.com/regioncopy/regioncopy/temporalclient"
 	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
 )
 
@@ -80,7 +80,7 @@ func TestDevServerNextActionTimes(t *testing.T) {
 				t.Fatalf("create schedule: %v", err)
 			}
 			defer func() { _ = h.Delete(context.Background()) }()
-			desc, err := describeSchedule(ctx, h)
+			desc, err := temporalclient.DescribeSchedule(ctx, h)
 			if err != nil {
 				t.Fatalf("describe schedule: %v", err)
 			}
@@ -122,7 +122,7 @@ func checkRepeatedHourEastOfUTC(ctx context.Context, t *testing.T, c client.Clie
 	if err != nil {
 		t.Fatalf("create schedule: %v", err)
 	}
-	desc, err := describeSchedule(ctx, h)
+	desc, err := temporalclient.DescribeSchedule(ctx, h)
 	if err != nil {
 		t.Fatalf("describe schedule: %v", err)
 	}
@@ -135,17 +135,5 @@ func checkRepeatedHourEastOfUTC(ctx context.Context, t *testing.T, c client.Clie
 	}
 	if !e.Next(utc(2027, 10, 31), berlin).Equal(awsRun) || e.ShouldRun(serverRun, berlin) {
 		t.Fatalf("AWS runs 02:30 at %s only", awsRun)
-	}
-}
-
-// describeSchedule describes h, waiting out the server's "no poller seen" refusal while
-// its internal worker, which answers describes, has not polled yet (a busy machine).
-// schedules.DescribeSchedule does the same for the product; this package cannot import it.
-func describeSchedule(ctx context.Context, h client.ScheduleHandle) (*client.ScheduleDescription, error) {
-	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(500 * time.Millisecond) {
-		d, err := h.Describe(ctx)
-		if err == nil || !strings.Contains(err.Error(), "no poller seen") || time.Now().After(deadline) {
-			return d, err
-		}
 	}
 }

@@ -16,6 +16,7 @@ import (
 
 	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/plan"
+	"github.com/regioncopy/regioncopy/temporalclient"
 )
 
 // ChangeKind says what Apply did (or, in a dry run, would do) to one schedule.
@@ -84,7 +85,7 @@ func (m *Manager) Apply(ctx context.Context, f *plan.File, dryRun bool) ([]Chang
 
 func (m *Manager) applyRule(ctx context.Context, r Rule, dryRun bool) (Change, error) {
 	h := m.c.ScheduleClient().GetHandle(ctx, r.ID)
-	desc, err := DescribeSchedule(ctx, h)
+	desc, err := temporalclient.DescribeSchedule(ctx, h)
 	if isNotFound(err) {
 		if !dryRun {
 			_, err := m.c.ScheduleClient().Create(ctx, client.ScheduleOptions{

@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/regioncopy/regioncopy/awscron"
+	"github.com/regioncopy/regioncopy/temporalclient"
 	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
 )
 
@@ -66,7 +67,7 @@ func TestApplyOnDevServer(t *testing.T) {
 	if k := kinds(changes); k[hourly] != Created || k[monthEnd] != Created || len(k) != 2 {
 		t.Fatalf("dry run: %+v, want both rules to be created", changes)
 	}
-	if _, err := DescribeSchedule(ctx, c.ScheduleClient().GetHandle(ctx, hourly)); !isNotFound(err) {
+	if _, err := temporalclient.DescribeSchedule(ctx, c.ScheduleClient().GetHandle(ctx, hourly)); !isNotFound(err) {
 		t.Fatalf("after a dry run, describe = %v, want NotFound", err)
 	}
 
@@ -177,7 +178,7 @@ func TestApplyOnDevServer(t *testing.T) {
 	if k := kinds(changes); k[hourly] != Deleted || k[monthEnd] != Unchanged {
 		t.Fatalf("apply without hourly: %+v", changes)
 	}
-	_, err = DescribeSchedule(ctx, c.ScheduleClient().GetHandle(ctx, hourly))
+	_, err = temporalclient.DescribeSchedule(ctx, c.ScheduleClient().GetHandle(ctx, hourly))
 	var nf *serviceerror.NotFound
 	if !errors.As(err, &nf) {
 		t.Fatalf("hourly after its rule was dropped: describe = %v, want NotFound", err)
@@ -194,7 +195,7 @@ func TestApplyOnDevServer(t *testing.T) {
 	if err := m.Delete(ctx, "ledger", ""); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := DescribeSchedule(ctx, c.ScheduleClient().GetHandle(ctx, monthEnd)); !isNotFound(err) {
+	if _, err := temporalclient.DescribeSchedule(ctx, c.ScheduleClient().GetHandle(ctx, monthEnd)); !isNotFound(err) {
 		t.Fatalf("month-end after Delete: describe = %v, want NotFound", err)
 	}
 }
@@ -218,7 +219,7 @@ func TestRunsComingDueDuringALongRunAllStart(t *testing.T) {
 			t.Fatal(err)
 		}
 		temporaltest.Eventually(t, fmt.Sprintf("run %d started while the others run", i), func() error {
-			d, err := DescribeSchedule(ctx, h)
+			d, err := temporalclient.DescribeSchedule(ctx, h)
 			if err != nil {
 				return err
 			}
@@ -230,7 +231,7 @@ func TestRunsComingDueDuringALongRunAllStart(t *testing.T) {
 		// A run's workflow id ends in its start time to the second.
 		time.Sleep(1100 * time.Millisecond)
 	}
-	d, err := DescribeSchedule(ctx, h)
+	d, err := temporalclient.DescribeSchedule(ctx, h)
 	if err != nil {
 		t.Fatal(err)
 	}

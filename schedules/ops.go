@@ -9,6 +9,8 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
+
+	"github.com/regioncopy/regioncopy/temporalclient"
 )
 
 // ScheduleIDs lists the ids of a plan's schedules, sorted. It reads Temporal's
@@ -154,7 +156,7 @@ type Status struct {
 func (m *Manager) Describe(ctx context.Context, planName, ruleName string) ([]Status, error) {
 	var out []Status
 	err := m.each(ctx, planName, ruleName, "describe", func(h client.ScheduleHandle) error {
-		d, err := DescribeSchedule(ctx, h)
+		d, err := temporalclient.DescribeSchedule(ctx, h)
 		if err != nil {
 			return err
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/schedules"
 	"github.com/regioncopy/regioncopy/starter/cli"
+	"github.com/regioncopy/regioncopy/temporalclient"
 )
 
 // describedRule is one rule of `plan describe`.
@@ -105,7 +106,7 @@ func scheduleIDs(ctx context.Context, app *cli.App, c client.Client, planName, r
 }
 
 func describeRule(ctx context.Context, app *cli.App, c client.Client, id string) (describedRule, error) {
-	d, err := schedules.DescribeSchedule(ctx, c.ScheduleClient().GetHandle(ctx, id))
+	d, err := temporalclient.DescribeSchedule(ctx, c.ScheduleClient().GetHandle(ctx, id))
 	if err != nil {
 		return describedRule{}, fmt.Errorf("describe schedule %s: %w", id, err)
 	}

@@ -227,7 +227,7 @@ func TestPlanCommandsOnDevServer(t *testing.T) {
 	past := time.Now().UTC().Truncate(time.Hour).Add(-3 * time.Hour)
 	must(t, "plan", "backfill", examplePlan, "--start", past.Add(-time.Minute).Format(time.RFC3339), "--end", past.Add(time.Minute).Format(time.RFC3339), addr)
 	temporaltest.Eventually(t, "backfilled run started", func() error {
-		d, err := schedules.DescribeSchedule(ctx, c.ScheduleClient().GetHandle(ctx, id))
+		d, err := temporalclient.DescribeSchedule(ctx, c.ScheduleClient().GetHandle(ctx, id))
 		if err != nil {
 			return err
 		}

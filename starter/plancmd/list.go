@@ -13,8 +13,8 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 
-	"github.com/regioncopy/regioncopy/schedules"
 	"github.com/regioncopy/regioncopy/starter/cli"
+	"github.com/regioncopy/regioncopy/temporalclient"
 )
 
 // listedSchedule is one row of `plan list`: one rule's schedule.
@@ -112,7 +112,7 @@ func printList(w io.Writer, rows []listedSchedule) error {
 // was deleted since it was listed.
 func listRow(ctx context.Context, c client.Client, id, planName, rule string) (listedSchedule, bool, error) {
 	row := listedSchedule{Plan: planName, Rule: rule, ScheduleId: id}
-	d, err := schedules.DescribeSchedule(ctx, c.ScheduleClient().GetHandle(ctx, id))
+	d, err := temporalclient.DescribeSchedule(ctx, c.ScheduleClient().GetHandle(ctx, id))
 	var nf *serviceerror.NotFound
 	if errors.As(err, &nf) {
 		return row, false, nil

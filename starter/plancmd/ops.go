@@ -12,6 +12,7 @@ import (
 
 	"github.com/regioncopy/regioncopy/schedules"
 	"github.com/regioncopy/regioncopy/starter/cli"
+	"github.com/regioncopy/regioncopy/temporalclient"
 )
 
 // opResult is what delete, pause, resume and backfill print with --output json.
@@ -181,7 +182,7 @@ func trigger(ctx context.Context, app *cli.App, c client.Client, m *schedules.Ma
 	id := schedules.ScheduleID(planName, rule)
 	t := triggered{ScheduleId: id}
 	h := c.ScheduleClient().GetHandle(ctx, id)
-	before, err := schedules.DescribeSchedule(ctx, h)
+	before, err := temporalclient.DescribeSchedule(ctx, h)
 	if err != nil {
 		return t, err
 	}
@@ -195,7 +196,7 @@ func trigger(ctx context.Context, app *cli.App, c client.Client, m *schedules.Ma
 		return t, err
 	}
 	for deadline := time.Now().Add(triggerWait); time.Now().Before(deadline); {
-		d, err := schedules.DescribeSchedule(ctx, h)
+		d, err := temporalclient.DescribeSchedule(ctx, h)
 		if err != nil {
 			return t, fmt.Errorf("describe schedule %s: %w", id, err)
 		}

@@ -15,6 +15,7 @@ import (
 	"github.com/regioncopy/regioncopy/policy"
 	"github.com/regioncopy/regioncopy/schedules"
 	"github.com/regioncopy/regioncopy/starter/cli"
+	"github.com/regioncopy/regioncopy/temporalclient"
 )
 
 // lateRulesFile is policy's example document following AWS's late-2025 relaxations, in
@@ -94,7 +95,7 @@ func TestApplyCarriesTheRulesIntoTheSchedule(t *testing.T) {
 // appliedInput reads the PlanRunInput a schedule starts its runs with.
 func appliedInput(t *testing.T, c client.Client, id string) model.PlanRunInput {
 	t.Helper()
-	desc, err := schedules.DescribeSchedule(context.Background(), c.ScheduleClient().GetHandle(context.Background(), id))
+	desc, err := temporalclient.DescribeSchedule(context.Background(), c.ScheduleClient().GetHandle(context.Background(), id))
 	if err != nil {
 		t.Fatal(err)
 	}

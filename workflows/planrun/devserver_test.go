@@ -19,6 +19,7 @@ import (
 	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/plan"
 	"github.com/regioncopy/regioncopy/schedules"
+	"github.com/regioncopy/regioncopy/temporalclient"
 	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
 	"github.com/regioncopy/regioncopy/worker"
 	"github.com/regioncopy/regioncopy/workflows"
@@ -292,7 +293,7 @@ func TestTriggeredPlanScheduleBacksUpAndCopies(t *testing.T) {
 	h := srv.Client.ScheduleClient().GetHandle(ctx, schedules.ScheduleID("triggered", "yearly"))
 	var runID string
 	for deadline := time.Now().Add(20 * time.Second); runID == "" && time.Now().Before(deadline); time.Sleep(200 * time.Millisecond) {
-		desc, err := schedules.DescribeSchedule(ctx, h)
+		desc, err := temporalclient.DescribeSchedule(ctx, h)
 		if err != nil {
 			t.Fatal(err)
 		}

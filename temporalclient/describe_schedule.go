@@ -1,4 +1,4 @@
-package schedules
+package temporalclient
 
 import (
 	"context"
