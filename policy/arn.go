@@ -2,6 +2,7 @@ package policy
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 )
@@ -139,11 +140,17 @@ func parseKind(s, field string, want ARNKind) (ARN, error) {
 	var vs violations
 	a, ok := parseARN(&vs, s, field)
 	if !ok {
-		// Say what the field expects: a misspelt "backup-vualt" otherwise reads as a
-		// resource ARN of no known type.
+		// Say what the field expects. A misspelt "backup-vualt" parses as a resource ARN
+		// of no known type, which says nothing useful in a field that wants another
+		// kind: that one is told as not being the kind wanted.
 		if ex := kindExample(want); ex != "" {
 			for _, e := range vs {
-				if v, isV := e.(*Violation); isV {
+				v, isV := e.(*Violation)
+				switch {
+				case !isV:
+				case strings.HasSuffix(v.Message, errNoResourceType.Error()):
+					v.Message = fmt.Sprintf("%q is no ARN this field takes; expected %s ARN%s", s, aKind(want), ex)
+				default:
 					v.Message += "; expected " + aKind(want) + " ARN" + ex
 				}
 			}
@@ -221,6 +228,9 @@ func parseARN(vs *violations, s, field string) (ARN, bool) {
 	}
 	return a, true
 }
+
+// errNoResourceType is classify's answer for an ARN of no kind it knows.
+var errNoResourceType = errors.New("names no resource type AWS Backup protects (EBS volume, EC2 instance, RDS db or cluster, EFS or FSx file system, DynamoDB table, S3 bucket, ...)")
 
 // classify fills Kind, ResourceType and Name, and checks the parts each kind requires.
 func classify(a *ARN) error {
@@ -320,7 +330,7 @@ func classify(a *ARN) error {
 	default:
 		t := resourceTypeFor(a.Service, kind)
 		if t == "" {
-			return errors.New("names no resource type AWS Backup protects (EBS volume, EC2 instance, RDS db or cluster, EFS or FSx file system, DynamoDB table, S3 bucket, ...)")
+			return errNoResourceType
 		}
 		if err := needRegionAccount(); err != nil {
 			return err
