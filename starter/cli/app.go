@@ -196,6 +196,19 @@ func (a *App) Program() string {
 	return programName()
 }
 
+// Rerun is a command the user can paste to go on: App.Program, words (already quoted
+// for the shell), and the connection flags this invocation was given, so the next
+// command reaches the same Temporal (bin/regioncopy status <id> --address 127.0.0.1:7299).
+func (a *App) Rerun(words ...string) string {
+	parts := append([]string{a.Program()}, words...)
+	for _, f := range []struct{ name, value string }{{"--address", a.Address}, {"--namespace", a.Namespace}, {"--profile", a.Profile}} {
+		if f.value != "" {
+			parts = append(parts, f.name, quoteArg(f.value))
+		}
+	}
+	return strings.Join(parts, " ")
+}
+
 // PrintJSON writes v to stdout as the --output json document.
 func (a *App) PrintJSON(v any) error { return printJSON(a.Env.Stdout, v) }
 

@@ -234,7 +234,7 @@ func printStarted(app *App, s startedCopy) {
 	fmt.Fprintf(w, "  run:     %s\n", s.RunId)
 	fmt.Fprintf(w, "  summary: %s\n", copySummary(s.Request))
 	fmt.Fprintf(w, "  UI:      %s\n", s.UIURL)
-	fmt.Fprintf(w, "  follow:  %s status %s\n", app.Program(), quoteArg(s.WorkflowId))
+	fmt.Fprintf(w, "  follow:  %s\n", app.Rerun("status", quoteArg(s.WorkflowId)))
 }
 
 // shortArn keeps the identifying tail of an ARN for one-line summaries.

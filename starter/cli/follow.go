@@ -60,7 +60,7 @@ func (a *App) follow(ctx context.Context, c client.Client, s startedCopy) error 
 }
 
 func (a *App) stoppedFollowing(s startedCopy) error {
-	return failuref("stopped following %s; the copy goes on (%s status %s)", s.WorkflowId, a.Program(), quoteArg(s.WorkflowId))
+	return failuref("stopped following %s; the copy goes on (%s)", s.WorkflowId, a.Rerun("status", quoteArg(s.WorkflowId)))
 }
 
 // finish prints the outcome and classifies it.

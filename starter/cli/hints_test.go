@@ -65,3 +65,15 @@ func errText(err error) string {
 	}
 	return err.Error()
 }
+
+// A printed command reaches the Temporal this invocation reached: the connection flags
+// it was given follow the words.
+func TestRerunKeepsTheConnectionFlags(t *testing.T) {
+	app := &App{Env: &Env{Program: "bin/regioncopy"}, Address: "127.0.0.1:7299", Namespace: "dr team"}
+	if got, want := app.Rerun("status", "copy/x"), "bin/regioncopy status copy/x --address 127.0.0.1:7299 --namespace 'dr team'"; got != want {
+		t.Errorf("Rerun = %q, want %q", got, want)
+	}
+	if got := (&App{Env: &Env{Program: "bin/regioncopy"}}).Rerun("plan", "list"); got != "bin/regioncopy plan list" {
+		t.Errorf("without flags: %q", got)
+	}
+}

@@ -100,7 +100,7 @@ func scheduleIDs(ctx context.Context, app *cli.App, c client.Client, planName, r
 		return nil, err
 	}
 	if len(ids) == 0 {
-		return nil, fmt.Errorf("no plan named %q: it has no schedules in this namespace (see '%s plan list')", planName, app.Program())
+		return nil, fmt.Errorf("no plan named %q: it has no schedules in this namespace (see '%s')", planName, app.Rerun("plan", "list"))
 	}
 	return ids, nil
 }

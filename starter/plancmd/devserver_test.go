@@ -241,13 +241,13 @@ func TestPlanCommandsOnDevServer(t *testing.T) {
 	}
 
 	// A rule that does not exist, a plan that does not exist: exit 1, saying so, with
-	// the command to look further started as the program was.
+	// the command to look further started as the program was, reaching the same server.
 	code, _, errOut = runCLIAs(t, "bin/regioncopy", nil, "plan", "pause", examplePlan, "--rule", "weekly", addr)
-	if code != cli.ExitFailure || !strings.Contains(errOut, `has no rule "weekly"`) || !strings.Contains(errOut, "see 'bin/regioncopy plan describe "+examplePlan+"'") {
+	if code != cli.ExitFailure || !strings.Contains(errOut, `has no rule "weekly"`) || !strings.Contains(errOut, "see 'bin/regioncopy plan describe "+examplePlan+" --address "+srv.HostPort+"'") {
 		t.Errorf("pause of a missing rule: exit %d, %q", code, errOut)
 	}
 	code, _, errOut = runCLIAs(t, "bin/regioncopy", nil, "plan", "delete", "nothing-here", addr)
-	if code != cli.ExitFailure || !strings.Contains(errOut, `no plan named "nothing-here"`) || !strings.Contains(errOut, "see 'bin/regioncopy plan list'") {
+	if code != cli.ExitFailure || !strings.Contains(errOut, `no plan named "nothing-here"`) || !strings.Contains(errOut, "see 'bin/regioncopy plan list --address "+srv.HostPort+"'") {
 		t.Errorf("delete of a missing plan: exit %d, %q", code, errOut)
 	}
 
@@ -265,7 +265,7 @@ func TestPlanCommandsOnDevServer(t *testing.T) {
 		}
 		return nil
 	})
-	if _, out, _ := runCLIAs(t, "bin/regioncopy", nil, "plan", "list", addr); !strings.Contains(out, "no plans applied in this namespace (apply one with 'bin/regioncopy plan apply -f <file>')") {
+	if _, out, _ := runCLIAs(t, "bin/regioncopy", nil, "plan", "list", addr); !strings.Contains(out, "no plans applied in this namespace (apply one with 'bin/regioncopy plan apply -f <file> --address "+srv.HostPort+"')") {
 		t.Errorf("list after delete printed %q", out)
 	}
 }

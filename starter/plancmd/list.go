@@ -80,7 +80,7 @@ schedule itself.`,
 				return app.PrintJSON(rows)
 			}
 			if len(rows) == 0 {
-				fmt.Fprintf(app.Env.Stdout, "no plans applied in this namespace (apply one with '%s plan apply -f <file>')\n", app.Program())
+				fmt.Fprintf(app.Env.Stdout, "no plans applied in this namespace (apply one with '%s')\n", app.Rerun("plan", "apply", "-f", "<file>"))
 				return nil
 			}
 			return printList(app.Env.Stdout, rows)

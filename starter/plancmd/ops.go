@@ -44,7 +44,7 @@ func withSchedules(cmd *cobra.Command, app *cli.App, planName, rule string, op f
 		if err := op(ctx, c, m, r); err != nil {
 			var nf *serviceerror.NotFound
 			if errors.As(err, &nf) {
-				return nil, fmt.Errorf("plan %q has no rule %q (no schedule %s; see '%s plan describe %s')", planName, r, id, app.Program(), planName)
+				return nil, fmt.Errorf("plan %q has no rule %q (no schedule %s; see '%s')", planName, r, id, app.Rerun("plan", "describe", planName))
 			}
 			return nil, err
 		}
@@ -164,7 +164,7 @@ Prints each run's workflow id and link.`,
 			}
 			for _, t := range out {
 				if t.WorkflowId == "" {
-					fmt.Fprintf(app.Env.Stdout, "triggered %s: the run did not show within %s; see %s plan describe %s\n", t.ScheduleId, triggerWait, app.Program(), args[0])
+					fmt.Fprintf(app.Env.Stdout, "triggered %s: the run did not show within %s; see %s\n", t.ScheduleId, triggerWait, app.Rerun("plan", "describe", args[0]))
 					continue
 				}
 				fmt.Fprintf(app.Env.Stdout, "triggered %s: run %s\n  %s\n", t.ScheduleId, t.WorkflowId, t.UIURL)
