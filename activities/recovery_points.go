@@ -119,31 +119,3 @@ func (b *Backup) isGone(ctx context.Context, in model.DeleteRecoveryPointInput) 
 	}
 	return false, nil
 }
-
-// ListRecoveryPoints lists every recovery point of a vault, optionally of one resource,
-// following NextToken to the last page.
-func (b *Backup) ListRecoveryPoints(ctx context.Context, in model.ListRecoveryPointsInput) ([]model.RecoveryPoint, error) {
-	if err := requireFields(model.ActListRecoveryPoints,
-		field{"Region", in.Region}, field{"BackupVaultName", in.BackupVaultName}); err != nil {
-		return nil, err
-	}
-	req := &backup.ListRecoveryPointsByBackupVaultInput{BackupVaultName: aws.String(in.BackupVaultName)}
-	if in.ResourceArn != "" {
-		req.ByResourceArn = aws.String(in.ResourceArn)
-	}
-	if b.pageSize > 0 {
-		req.MaxResults = aws.Int32(b.pageSize)
-	}
-	pages := backup.NewListRecoveryPointsByBackupVaultPaginator(b.client(in.Region), req)
-	points := []model.RecoveryPoint{}
-	for pages.HasMorePages() {
-		page, err := pages.NextPage(ctx)
-		if err != nil {
-			return nil, classify(ctx, awsCall{"ListRecoveryPointsByBackupVault", in.Region}, err)
-		}
-		for _, p := range page.RecoveryPoints {
-			points = append(points, recoveryPointFromList(in.Region, p))
-		}
-	}
-	return points, nil
-}

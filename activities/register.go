@@ -26,7 +26,7 @@ func activityFuncs(b *Backup, c *Chains) map[string]any {
 		model.ActDescribeCopyJob:              b.DescribeCopyJob,
 		model.ActUpdateRecoveryPointLifecycle: b.UpdateRecoveryPointLifecycle,
 		model.ActDeleteRecoveryPoint:          b.DeleteRecoveryPoint,
-		model.ActListRecoveryPoints:           b.ListRecoveryPoints,
+		model.ActSurveyCopies:                 b.SurveyCopies,
 		model.ActStartBackupJob:               b.StartBackupJob,
 		model.ActPollBackupJob:                b.PollBackupJob,
 		model.ActEnqueueCopy:                  c.EnqueueCopy,

@@ -1,5 +1,7 @@
 package model
 
+import "time"
+
 // Inputs of the activities in package activities. Every activity takes exactly one of
 // these and returns one value plus an error, so adding a field never breaks a running
 // workflow's history.
@@ -64,13 +66,6 @@ type DeleteRecoveryPointOutput struct {
 	AlreadyGone bool
 }
 
-// ListRecoveryPointsInput lists the recovery points of a vault, optionally for one resource.
-type ListRecoveryPointsInput struct {
-	Region          string
-	BackupVaultName string
-	ResourceArn     string `json:",omitempty"`
-}
-
 // StartBackupJobInput starts one backup job (used by plan runs).
 type StartBackupJobInput struct {
 	Region                string
@@ -128,10 +123,10 @@ const (
 	ActDescribeCopyJob              = "DescribeCopyJob"              // PollCopyJobInput -> CopyJob (any state)
 	ActUpdateRecoveryPointLifecycle = "UpdateRecoveryPointLifecycle" // UpdateLifecycleInput -> RecoveryPoint
 	ActDeleteRecoveryPoint          = "DeleteRecoveryPoint"          // DeleteRecoveryPointInput -> DeleteRecoveryPointOutput
-	ActListRecoveryPoints           = "ListRecoveryPoints"           // ListRecoveryPointsInput -> []RecoveryPoint
 	ActStartBackupJob               = "StartBackupJob"               // StartBackupJobInput -> StartBackupJobOutput
 	ActPollBackupJob                = "PollBackupJob"                // PollBackupJobInput -> BackupJob (only once ended)
 	ActEnqueueCopy                  = "EnqueueCopy"                  // EnqueueCopyInput -> EnqueueCopyOutput (Temporal signal-with-start)
+	ActSurveyCopies                 = "SurveyCopies"                 // SurveyCopiesInput -> SurveyCopiesOutput
 )
 
 // EnqueueCopyInput hands one order to the chain of Key, starting the chain if needed
@@ -147,4 +142,40 @@ type EnqueueCopyInput struct {
 type EnqueueCopyOutput struct {
 	ChainWorkflowId string
 	RunId           string
+}
+
+// SurveyCopiesInput asks for a summary of one chain's copies in its destination vault:
+// the recovery points of ResourceArn in BackupVaultName copied from SourceRegion. The
+// activity pages through the vault itself and answers a bounded summary, however many
+// copies the vault holds, so a chain never carries or receives the list.
+type SurveyCopiesInput struct {
+	Region          string
+	BackupVaultName string
+	ResourceArn     string
+	SourceRegion    string
+	// DueBy (an AWS instant), when set, asks for the copies whose DeleteAt is at or before
+	// it, except those named in Keep, at most MaxDue of them (oldest DeleteAt first).
+	DueBy  time.Time `json:",omitzero"`
+	Keep   []string  `json:",omitempty"`
+	MaxDue int       `json:",omitempty"`
+	// MatchCreationDate, when set, asks for the copy whose CreationDate equals it (a copy
+	// keeps its source recovery point's creation date).
+	MatchCreationDate time.Time `json:",omitzero"`
+}
+
+// SurveyCopiesOutput summarizes a chain's live copies in its destination vault.
+type SurveyCopiesOutput struct {
+	// Live counts the chain's live copies (Keep included); Bytes sums their sizes.
+	Live  int
+	Bytes int64 `json:",omitempty"`
+	// Newest is the live copy with the newest CreationDate, nil when there is none.
+	Newest *RecoveryPoint `json:",omitempty"`
+	// Due lists copies due for deletion (see SurveyCopiesInput.DueBy); More says that more
+	// were due than MaxDue.
+	Due  []RecoveryPoint `json:",omitempty"`
+	More bool            `json:",omitempty"`
+	// NextDeleteAt is the earliest DeleteAt after DueBy among the copies not kept.
+	NextDeleteAt time.Time `json:",omitzero"`
+	// Match is the copy asked for by MatchCreationDate, nil when there is none.
+	Match *RecoveryPoint `json:",omitempty"`
 }

@@ -46,3 +46,11 @@ type RequestStatus struct {
 	// Problems lists every rule the request broke when State is REJECTED.
 	Problems []string `json:",omitempty"`
 }
+
+// CopiesPage asks the copies query for one page of a chain run's records: Limit records
+// (at most the chain's page size; 0 means that size), skipping the Skip newest. The
+// answer is oldest first. A query without a page argument gets the newest page.
+type CopiesPage struct {
+	Skip  int `json:",omitempty"`
+	Limit int `json:",omitempty"`
+}

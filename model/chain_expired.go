@@ -16,4 +16,7 @@ const (
 	RecoveryPointExpired  = "EXPIRED"
 	RecoveryPointDeleting = "DELETING"
 	StorageClassDeleted   = "DELETED"
+	// RecoveryPointAvailable is how AWS describes some live points instead of COMPLETED.
+	RecoveryPointAvailable = "AVAILABLE"
+	StorageClassCold       = "COLD"
 )

@@ -175,14 +175,16 @@ type SetLifecycleRequest struct {
 
 // ChainStatus is the answer to QueryStatus on a chain.
 type ChainStatus struct {
-	Key         ChainKey
-	State       string      // IDLE, COPYING, WAITING (job queued by AWS), FAILED
-	Current     *CopyRecord `json:",omitempty"`
-	Pending     []CopyOrder
-	LastCopyAt  time.Time `json:",omitzero"`
-	NextExpiry  time.Time `json:",omitzero"`
-	LiveCopies  int
-	CopiesTotal int
-	FullCopies  int
-	BytesTotal  int64
+	Key     ChainKey
+	State   string      // IDLE, COPYING, WAITING (job queued by AWS), FAILED
+	Current *CopyRecord `json:",omitempty"`
+	// Pending lists the first waiting orders; PendingCount says how many wait.
+	Pending      []CopyOrder
+	PendingCount int       `json:",omitempty"`
+	LastCopyAt   time.Time `json:",omitzero"`
+	NextExpiry   time.Time `json:",omitzero"`
+	LiveCopies   int
+	CopiesTotal  int
+	FullCopies   int
+	BytesTotal   int64
 }

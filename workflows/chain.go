@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"fmt"
-	"sort"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -10,24 +9,23 @@ import (
 	"github.com/regioncopy/regioncopy/model"
 )
 
-// versionCanceledSkipsLifecycle: a chain canceled while a lifecycle event is due ends at
-// once (1) instead of running the event with a canceled context (DefaultVersion), which
-// spins for ever when an update handler holds the lifecycle lock. Asked only then, so
-// other chains record no marker.
-const versionCanceledSkipsLifecycle = "canceled-chain-skips-lifecycle"
-
-// versionAbandonUnreadOrders: a canceled chain also answers the orders delivered but not
-// yet taken (1); before, they were dropped with the run and their requesters waited for
-// ever (DefaultVersion). Asked only when such an order is there.
-const versionAbandonUnreadOrders = "abandon-answers-unread-orders"
-
 // Chain bounds. A chain lives for years; it continues as new (only between copies) after
-// maxCopiesPerRun copies or when the server suggests it, carrying its state.
+// maxCopiesPerRun copies, maxLifecyclePassesPerRun lifecycle passes, or when the server
+// suggests it, carrying its state (ChainState, bounded whatever the vault holds).
 const (
-	maxCopiesPerRun = 50
-	// maxFinishedRecords bounds the finished (failed, superseded, deleted) records a chain
-	// keeps; live copies are always kept.
-	maxFinishedRecords = 50
+	maxCopiesPerRun          = 50
+	maxLifecyclePassesPerRun = 100
+	// maxRunRecords bounds the records a run keeps for the copies query (its log); the
+	// oldest finished ones are dropped first, and the newest copy's is always kept.
+	maxRunRecords = 30
+	// maxRecentRecords is how many of the latest records a run carries into the next.
+	maxRecentRecords = 5
+	// maxCopiesPage bounds one answer of the copies query (model.CopiesPage).
+	maxCopiesPage = 20
+	// maxPendingBytes bounds the waiting orders a chain carries (their JSON size): an
+	// order beyond it is refused with an error result naming the backlog, so the carried
+	// state stays under Temporal's payload limits whatever the requesters send.
+	maxPendingBytes = 20 << 10
 )
 
 // CopyChain is the entity workflow of one chain: one source resource copied into one
@@ -68,6 +66,9 @@ type chain struct {
 	ChainState
 	start model.ChainStart
 	id    string
+	// firstRunID is the run id of the chain's first run since it was last started fresh;
+	// with TokenSeq it makes idempotency tokens unique (see idempotencyToken).
+	firstRunID string
 
 	orders workflow.ReceiveChannel
 	// wake is poked by the copy goroutine and the update handler so the main loop
@@ -76,8 +77,12 @@ type chain struct {
 	// lifecycleLock serializes lifecycle changes of the main loop and the update handler.
 	lifecycleLock workflow.Mutex
 
-	current       *inflightCopy
-	copiesThisRun int
+	current          *inflightCopy
+	copiesThisRun    int
+	lifecycleThisRun int
+	// log is this run's records, oldest first (see maxRunRecords): the answer to the
+	// copies query. It starts with the records carried in Recent.
+	log []model.CopyRecord
 
 	timer       workflow.Future
 	timerAt     time.Time
@@ -93,17 +98,23 @@ type inflightCopy struct {
 	record model.CopyRecord
 	done   workflow.Future
 	// jobStartedAt is the workflow time the current attempt's StartCopyJob returned: the
-	// Temporal half of the copy's lifecycle anchor (see TrackedCopy).
+	// Temporal half of the chain's clock anchor (see ChainState.AnchorAWS).
 	jobStartedAt time.Time
 	// note is kept in the record's StatusMessage ahead of AWS's (see outOfOrderCopyNote).
 	note string
 }
 
 func newChain(ctx workflow.Context, in ChainInput) *chain {
-	c := &chain{start: in.ChainStart, id: workflow.GetInfo(ctx).WorkflowExecution.ID}
+	info := workflow.GetInfo(ctx)
+	c := &chain{start: in.ChainStart, id: info.WorkflowExecution.ID, firstRunID: info.FirstRunID}
+	if c.firstRunID == "" {
+		// Only the SDK's test environment leaves it empty; a run id is as unique.
+		c.firstRunID = info.WorkflowExecution.RunID
+	}
 	if in.State != nil {
 		c.ChainState = *in.State
 	}
+	c.log = append(c.log, c.Recent...)
 	c.orders = workflow.GetSignalChannel(ctx, model.SignalCopy)
 	c.wake = workflow.NewBufferedChannel(ctx, 1)
 	c.lifecycleLock = workflow.NewMutex(ctx)
@@ -116,8 +127,8 @@ func (c *chain) setup(ctx workflow.Context) error {
 	}); err != nil {
 		return err
 	}
-	if err := workflow.SetQueryHandler(ctx, model.QueryCopies, func() ([]model.CopyRecord, error) {
-		return c.records(), nil
+	if err := workflow.SetQueryHandler(ctx, model.QueryCopies, func(page model.CopiesPage) ([]model.CopyRecord, error) {
+		return c.records(page), nil
 	}); err != nil {
 		return err
 	}
@@ -172,8 +183,7 @@ func (c *chain) run(ctx workflow.Context) error {
 		// A lifecycle event due when the chain is canceled would find the lifecycle lock
 		// out of reach (taking it fails once canceled) and stay due, so the loop would spin
 		// without yielding: a canceled chain ends now, leaving the event to AWS's lifecycle.
-		if timerFired && !canceled && ctx.Err() != nil &&
-			workflow.GetVersion(ctx, versionCanceledSkipsLifecycle, workflow.DefaultVersion, 1) >= 1 {
+		if timerFired && !canceled && ctx.Err() != nil {
 			canceled = true
 		}
 		if canceled {
@@ -208,8 +218,7 @@ func (c *chain) accept(ctx workflow.Context, o model.CopyOrder) {
 	// An order asking for another lifecycle than the copy it would join waits on its own:
 	// once that copy exists, settleCopiedOrders gives the copy this order's lifecycle.
 	joins := func(with model.CopyOrder) bool {
-		return with.SourceRecoveryPointArn == o.SourceRecoveryPointArn &&
-			(!asksOtherLifecycle(o, with.Lifecycle) || c.orderLifecycleVersion(ctx) < 1)
+		return with.SourceRecoveryPointArn == o.SourceRecoveryPointArn && !asksOtherLifecycle(o, with.Lifecycle)
 	}
 	if c.current != nil && joins(c.current.Order) {
 		c.current.Requesters = appendRequester(c.current.Requesters, o.RequesterWorkflowId)
@@ -226,48 +235,30 @@ func (c *chain) accept(ctx workflow.Context, o model.CopyOrder) {
 		}
 	}
 	c.claimAdopted(o)
-	prior := 0
-	for i := len(c.Copies) - 1; i >= 0; i-- {
-		r := c.Copies[i].Record
-		if r.SourceRecoveryPointArn != o.SourceRecoveryPointArn {
-			continue
-		}
-		if r.State == model.JobCompleted && asksOtherLifecycle(o, c.Copies[i].ownLifecycle()) && c.orderLifecycleVersion(ctx) >= 1 {
+	if t := c.liveCopyOf(ctx, o); t != nil {
+		if asksOtherLifecycle(o, t.ownLifecycle()) {
 			logger.Info("Recovery point already copied; applying the order's lifecycle to the copy",
-				"RecoveryPointArn", o.SourceRecoveryPointArn, "DestinationRecoveryPointArn", r.DestinationRecoveryPointArn,
+				"RecoveryPointArn", o.SourceRecoveryPointArn, "DestinationRecoveryPointArn", t.Record.DestinationRecoveryPointArn,
 				"Lifecycle", o.Lifecycle)
 			c.applyOrderLifecycle(ctx, o, appendRequester(nil, o.RequesterWorkflowId))
 			return
 		}
-		if r.State == model.JobCompleted || r.State == model.RecordDeleted {
-			logger.Info("Recovery point already copied; answering with its record",
-				"RecoveryPointArn", o.SourceRecoveryPointArn, "DestinationRecoveryPointArn", r.DestinationRecoveryPointArn)
-			c.notify(ctx, []string{o.RequesterWorkflowId}, o, r)
-			return
-		}
-		prior = max(prior, r.Attempts)
+		logger.Info("Recovery point already copied; answering with its record",
+			"RecoveryPointArn", o.SourceRecoveryPointArn, "DestinationRecoveryPointArn", t.Record.DestinationRecoveryPointArn)
+		c.notify(ctx, []string{o.RequesterWorkflowId}, o, t.Record)
+		return
 	}
 	p := PendingOrder{
-		Order:         o,
-		Requesters:    appendRequester(nil, o.RequesterWorkflowId),
-		ReceivedAt:    workflow.Now(ctx),
-		PriorAttempts: prior,
+		Order:      o,
+		Requesters: appendRequester(nil, o.RequesterWorkflowId),
+		ReceivedAt: workflow.Now(ctx),
 	}
 	// Copying a point older than the newest copy moves bytes and protects nothing an
 	// order that allows coalescing asked for: answer it now instead of queueing it.
 	if c.supersedeOutOfOrder(ctx, p) {
 		return
 	}
-	c.Pending = append(c.Pending, p)
-	// Oldest source recovery point first; the ARN breaks ties so the order never depends
-	// on arrival order alone.
-	sort.SliceStable(c.Pending, func(i, j int) bool {
-		a, b := c.Pending[i].Order, c.Pending[j].Order
-		if !a.SourceCreationDate.Equal(b.SourceCreationDate) {
-			return a.SourceCreationDate.Before(b.SourceCreationDate)
-		}
-		return a.SourceRecoveryPointArn < b.SourceRecoveryPointArn
-	})
+	c.enqueuePending(ctx, p)
 }
 
 func appendRequester(list []string, id string) []string {
@@ -301,7 +292,7 @@ func (c *chain) supersedeBacklog(ctx workflow.Context) {
 			newest.SourceRecoveryPointArn, newest.SourceCreationDate.UTC().Format(time.RFC3339))
 		workflow.GetLogger(ctx).Info("Order superseded by a newer recovery point",
 			"RecoveryPointArn", p.Order.SourceRecoveryPointArn, "NewerRecoveryPointArn", newest.SourceRecoveryPointArn)
-		c.addRecord(TrackedCopy{Record: rec})
+		c.logRecord(rec)
 		c.notify(ctx, p.Requesters, p.Order, rec)
 	}
 	c.Pending = kept
@@ -320,33 +311,32 @@ func (c *chain) newRecord(ctx workflow.Context, p PendingOrder) model.CopyRecord
 		DestinationBackupVaultArn: k.DestinationBackupVaultArn,
 		Lifecycle:                 p.Order.Lifecycle,
 		RequestedAt:               p.ReceivedAt,
-		Attempts:                  p.PriorAttempts,
 	}
 }
 
-// addRecord appends a record and drops the oldest finished ones beyond the bound; live
-// copies are never dropped.
-func (c *chain) addRecord(t TrackedCopy) {
-	c.Copies = append(c.Copies, t)
-	finished := 0
-	for i := range c.Copies {
-		if !c.Copies[i].live() {
-			finished++
+// logRecord adds a record to this run's log, or replaces the record of the same copy
+// (same destination recovery point, or the same unfinished order), and drops the oldest
+// finished records beyond maxRunRecords. The newest copy's record is never dropped.
+func (c *chain) logRecord(rec model.CopyRecord) {
+	replaced := false
+	if rec.DestinationRecoveryPointArn != "" {
+		for i := range c.log {
+			if c.log[i].DestinationRecoveryPointArn == rec.DestinationRecoveryPointArn {
+				c.log[i], replaced = rec, true
+				break
+			}
 		}
 	}
-	if finished <= maxFinishedRecords {
-		return
+	if !replaced {
+		c.log = append(c.log, rec)
 	}
-	drop := finished - maxFinishedRecords
-	kept := c.Copies[:0:0]
-	for _, t := range c.Copies {
-		if drop > 0 && !t.live() {
-			drop--
-			continue
+	for len(c.log) > maxRunRecords {
+		drop := 0
+		if c.Newest != nil && c.log[0].DestinationRecoveryPointArn == c.Newest.Record.DestinationRecoveryPointArn && len(c.log) > 1 {
+			drop = 1
 		}
-		kept = append(kept, t)
+		c.log = append(c.log[:drop], c.log[drop+1:]...)
 	}
-	c.Copies = kept
 }
 
 // notify sends the outcome of an order to each requester. A requester that no longer
@@ -384,33 +374,49 @@ func (c *chain) notifyWith(ctx workflow.Context, requesters []string, o model.Co
 
 // shouldContinueAsNew is asked only between copies.
 func (c *chain) shouldContinueAsNew(ctx workflow.Context) bool {
-	return c.copiesThisRun >= maxCopiesPerRun || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
+	return c.copiesThisRun >= maxCopiesPerRun || c.lifecycleThisRun >= maxLifecyclePassesPerRun ||
+		workflow.GetInfo(ctx).GetContinueAsNewSuggested()
 }
 
-// continueAsNew drains the orders already delivered into the carried state, lets running
-// update handlers finish, and starts the next run with the same key and options.
+// continueAsNew takes the orders already delivered into the carried state, lets running
+// update handlers finish, and starts the next run with the same key and options. Taking
+// an order may call AWS (an order for a copy whose lifecycle changes), and an update may
+// be accepted meanwhile, so it repeats until a pass finds neither.
 func (c *chain) continueAsNew(ctx workflow.Context) error {
-	drain := func() {
+	for {
+		took := false
 		for {
 			var o model.CopyOrder
 			if !c.orders.ReceiveAsync(&o) {
-				return
+				break
 			}
 			c.accept(ctx, o)
+			took = true
+		}
+		if !workflow.AllHandlersFinished(ctx) {
+			if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
+				return err
+			}
+			continue
+		}
+		if !took && c.orders.Len() == 0 {
+			break
 		}
 	}
-	drain()
-	if err := workflow.Await(ctx, func() bool { return workflow.AllHandlersFinished(ctx) }); err != nil {
-		return err
-	}
-	drain()
 	if c.timerCancel != nil {
 		c.timerCancel()
 	}
-	workflow.GetLogger(ctx).Info("Continuing as new", "CopiesThisRun", c.copiesThisRun,
-		"Pending", len(c.Pending), "Copies", len(c.Copies))
 	state := c.ChainState
+	state.Recent = c.recentRecords()
+	workflow.GetLogger(ctx).Info("Continuing as new", "CopiesThisRun", c.copiesThisRun,
+		"LifecyclePassesThisRun", c.lifecycleThisRun, "Pending", len(c.Pending), "OtherLive", c.OtherLive)
 	return workflow.NewContinueAsNewError(ctx, model.WorkflowCopyChain, ChainInput{ChainStart: c.start, State: &state})
+}
+
+// recentRecords are the latest finished records of the log, carried into the next run.
+func (c *chain) recentRecords() []model.CopyRecord {
+	n := max(len(c.log)-maxRecentRecords, 0)
+	return append([]model.CopyRecord(nil), c.log[n:]...)
 }
 
 // abandon answers every requester still waiting when the chain is canceled, so no request
@@ -435,7 +441,7 @@ func (c *chain) abandon(ctx workflow.Context) {
 	}
 	// Orders delivered but not yet taken (they keep arriving while the results above are
 	// signalled) would be dropped with the run: answer them the same way.
-	for c.orders.Len() > 0 && workflow.GetVersion(dctx, versionAbandonUnreadOrders, workflow.DefaultVersion, 1) >= 1 {
+	for c.orders.Len() > 0 {
 		var o model.CopyOrder
 		if !c.orders.ReceiveAsync(&o) || o.SourceRecoveryPointArn == "" {
 			continue

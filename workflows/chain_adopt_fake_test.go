@@ -8,21 +8,38 @@ import (
 	"github.com/regioncopy/regioncopy/model"
 )
 
-// ListRecoveryPoints lists the fake's points in one Region's vault, optionally of one
-// resource, oldest first (as the activity does after following every page).
-func (f *fakeAWS) ListRecoveryPoints(_ context.Context, in model.ListRecoveryPointsInput) ([]model.RecoveryPoint, error) {
+// SurveyCopies summarizes the fake's points in one Region's vault as the activity does
+// after following every page (model.CopySurvey).
+func (f *fakeAWS) SurveyCopies(_ context.Context, in model.SurveyCopiesInput) (model.SurveyCopiesOutput, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.lists = append(f.lists, in)
-	out := []model.RecoveryPoint{}
-	for _, rp := range f.points {
-		if rp.Region == in.Region && rp.BackupVaultName == in.BackupVaultName &&
-			(in.ResourceArn == "" || rp.ResourceArn == in.ResourceArn) {
-			out = append(out, rp)
+	f.surveys = append(f.surveys, in)
+	var arns []string
+	for arn, rp := range f.points {
+		if rp.Region == in.Region && rp.BackupVaultName == in.BackupVaultName && rp.ResourceArn == in.ResourceArn {
+			arns = append(arns, arn)
 		}
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].RecoveryPointArn < out[j].RecoveryPointArn })
-	return out, nil
+	sort.Strings(arns)
+	s := model.NewCopySurvey(in)
+	for _, arn := range arns {
+		s.Add(f.points[arn])
+	}
+	return s.Result(), nil
+}
+
+// adoptionSurveys are the surveys that asked for neither due copies nor a match: a fresh
+// chain's adoption of its vault.
+func (f *fakeAWS) adoptionSurveys() []model.SurveyCopiesInput {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []model.SurveyCopiesInput
+	for _, in := range f.surveys {
+		if in.DueBy.IsZero() && in.MatchCreationDate.IsZero() {
+			out = append(out, in)
+		}
+	}
+	return out
 }
 
 // addCopy puts a completed copy of source snapshot n (created at created) into the vault

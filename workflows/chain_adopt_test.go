@@ -37,8 +37,9 @@ func TestChainAdoptsCopiesInVaultThenCopiesIncrementally(t *testing.T) {
 	h.run(30*day, nil)
 
 	calls := h.aws.calls()
-	require.Len(t, h.aws.lists, 1, "a fresh chain lists its vault once")
-	assert.Equal(t, model.ListRecoveryPointsInput{Region: dstRegion, BackupVaultName: "dr", ResourceArn: volumeArn}, h.aws.lists[0])
+	adoptions := h.aws.adoptionSurveys()
+	require.Len(t, adoptions, 1, "a fresh chain surveys its vault once before its first order")
+	assert.Equal(t, model.SurveyCopiesInput{Region: dstRegion, BackupVaultName: "dr", ResourceArn: volumeArn, SourceRegion: srcRegion}, adoptions[0])
 
 	require.Len(t, h.copies, 2, "the adopted copy and the new one; other Regions' copies and local backups are left alone")
 	old := recordOfDestination(t, h.copies, adopted)
@@ -149,7 +150,7 @@ func TestChainContinuedAsNewDoesNotListAgain(t *testing.T) {
 	// A continued run: its carried state is the whole truth (here: nothing copied yet).
 	h.run(day, &ChainInput{ChainStart: model.ChainStart{Key: chainKey}, State: &ChainState{}})
 
-	assert.Empty(t, h.aws.lists, "continue-as-new carries the live copies; it does not list again")
+	assert.Empty(t, h.aws.adoptionSurveys(), "continue-as-new carries what it knows of the vault; it does not survey again")
 	require.Len(t, h.copies, 1)
 	assert.NotEqual(t, model.CopyAdopted, h.copies[0].Kind)
 	assert.Equal(t, model.CopyFull, h.copies[0].Kind)

@@ -7,7 +7,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/workflow"
 
 	"github.com/regioncopy/regioncopy/model"
 )
@@ -45,23 +44,4 @@ func TestChainRecordInFlightIsCompletedOnlyWithItsFields(t *testing.T) {
 	res := h.resultsFor("req-1")
 	require.Len(t, res, 1)
 	assert.Equal(t, done.DeleteAt, res[0].Record.DeleteAt)
-}
-
-// Chains whose history predates the change keep marking the record COMPLETED before the
-// describe, so their recorded histories replay unchanged.
-func TestChainBeforeCompleteWithFieldsVersionMarksCompletedFirst(t *testing.T) {
-	h := newChainHarness(t)
-	h.env.OnGetVersion(versionCompleteWithFields, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
-	h.aws.describeErrs = []error{temporal.NewApplicationErrorWithOptions("Rate exceeded", model.ErrThrottled,
-		temporal.ApplicationErrorOptions{NextRetryDelay: 10 * time.Minute})}
-	h.send(time.Minute, h.order(1, t0.Add(-time.Hour), model.Lifecycle{DeleteAfterDays: 35}, ""))
-	var between []model.CopyRecord
-	h.at(2*time.Hour+5*time.Minute, func() { between, _ = h.observe() })
-	h.run(day, nil)
-
-	require.Len(t, between, 1)
-	assert.Equal(t, model.JobCompleted, between[0].State)
-	assert.True(t, between[0].DeleteAt.IsZero())
-	require.Len(t, h.copies, 1)
-	assert.False(t, h.copies[0].DeleteAt.IsZero())
 }

@@ -9,32 +9,14 @@ import (
 	"github.com/regioncopy/regioncopy/model"
 )
 
-// Change ids for workflow.GetVersion. A chain lives for years, so any change to how it
-// derives tokens or retries copies must be gated so running chains replay unchanged.
-const (
-	versionCopyAttempts = "copy-attempts"
-	// versionAnchorAtJobStart: lifecycle timers anchored at the copy job's start (1)
-	// rather than at its end as the chain saw it (DefaultVersion).
-	versionAnchorAtJobStart = "lifecycle-anchor-at-job-start"
-	// versionCompleteWithFields: the record in flight turns COMPLETED only after the
-	// destination recovery point is described (1), not before (DefaultVersion).
-	versionCompleteWithFields = "complete-with-fields"
-)
-
 // startCopy takes the oldest waiting order and copies it in its own coroutine, so the
 // main loop keeps taking orders and running lifecycle timers (the newest-copy guard must
 // be able to act while a long copy job runs).
 func (c *chain) startCopy(ctx workflow.Context) {
 	p := c.Pending[0]
 	c.Pending = c.Pending[1:]
-	// An order that waited on its own behind a copy of the same recovery point (another
-	// lifecycle) must not repeat that copy's idempotency tokens if that copy failed. For
-	// every other order this is the count accept already took.
-	for i := range c.Copies {
-		if r := c.Copies[i].Record; r.SourceRecoveryPointArn == p.Order.SourceRecoveryPointArn {
-			p.PriorAttempts = max(p.PriorAttempts, r.Attempts)
-		}
-	}
+	p.Order, p.RuleSet = c.orderOf(p), 0
+	c.gcRuleSets()
 	cur := &inflightCopy{PendingOrder: p}
 	cur.record = c.newRecord(ctx, p)
 	cur.record.State = model.JobCreated
@@ -54,18 +36,15 @@ func (c *chain) startCopy(ctx workflow.Context) {
 func (c *chain) copyOne(ctx workflow.Context, cur *inflightCopy) {
 	logger := workflow.GetLogger(ctx)
 	k, o, rec := c.start.Key, cur.Order, &cur.record
-	// Version 1 is today's copy loop. Recording it now (once per run) lets a later change
-	// to tokens or retries branch on it while running chains replay unchanged.
-	workflow.GetVersion(ctx, versionCopyAttempts, workflow.DefaultVersion, 1)
-
 	window := o.CompletionWindow
 	if window <= 0 {
 		window = DefaultCompletionWindow
 	}
 	backoff := CopyRetryBackoff
 	for i := 1; i <= CopyAttempts; i++ {
-		attempt := cur.PriorAttempts + i
-		rec.Attempts = attempt
+		rec.Attempts = i
+		c.TokenSeq++
+		token := idempotencyToken(c.id, c.firstRunID, c.TokenSeq)
 		rec.Kind = c.kindAfterLifecycle(ctx)
 		rec.State = model.JobCreated
 		rec.CopyJobId = ""
@@ -80,7 +59,7 @@ func (c *chain) copyOne(ctx workflow.Context, cur *inflightCopy) {
 				DestinationBackupVaultArn: k.DestinationBackupVaultArn,
 				IamRoleArn:                o.IamRoleArn,
 				Lifecycle:                 o.Lifecycle,
-				IdempotencyToken:          idempotencyToken(c.id, o.SourceRecoveryPointArn, attempt),
+				IdempotencyToken:          token,
 			}).Get(ctx, &started)
 		if err != nil {
 			c.failCopy(ctx, rec, "StartCopyJob failed: "+errorMessage(err))
@@ -149,11 +128,7 @@ func (c *chain) completeCopy(ctx workflow.Context, cur *inflightCopy, job model.
 	k, rec := c.start.Key, &cur.record
 	// final is the state the record ends in: COMPLETED unless the copy landed expired.
 	final := model.JobCompleted
-	if workflow.GetVersion(ctx, versionCompleteWithFields, workflow.DefaultVersion, 1) >= 1 {
-		defer func() { rec.State = final }()
-	} else {
-		rec.State = model.JobCompleted
-	}
+	defer func() { rec.State = final }()
 	rec.DestinationRecoveryPointArn = job.DestinationRecoveryPointArn
 	rec.EncryptionKeyArn = job.DestinationEncryptionKeyArn
 	rec.BackupSizeInBytes = job.BackupSizeInBytes
@@ -177,12 +152,12 @@ func (c *chain) completeCopy(ctx workflow.Context, cur *inflightCopy, job model.
 		// NotFound right after the job completed: AWS removed the copy at once (it landed
 		// after its DeleteAt). Any other failure says nothing about the copy, which the
 		// job says exists.
-		if errorType(err) == model.ErrNotFound && c.landedInTimeThenGone(ctx, job, rec.DeleteAt) {
+		if errorType(err) == model.ErrNotFound && landedInTimeThenGone(job, rec.DeleteAt) {
 			final = model.RecordDeleted
 			c.recordGoneAfterLanding(ctx, cur, job, "describing it answered NotFound: "+errorMessage(err))
 			return
 		}
-		if errorType(err) == model.ErrNotFound && c.landedExpiredVersion(ctx) >= 1 {
+		if errorType(err) == model.ErrNotFound {
 			final = model.RecordExpiredOnLanding
 			c.recordExpiredOnLanding(ctx, cur, job, "describing it answered NotFound: "+errorMessage(err))
 			return
@@ -202,12 +177,12 @@ func (c *chain) completeCopy(ctx workflow.Context, cur *inflightCopy, job model.
 	}
 	rec.MoveToColdStorageAt = rp.CalculatedLifecycle.MoveToColdStorageAt
 	rec.DeleteAt = rp.CalculatedLifecycle.DeleteAt
-	if removedByAWS(rp) && c.landedInTimeThenGone(ctx, job, rec.DeleteAt) {
+	if removedByAWS(rp) && landedInTimeThenGone(job, rec.DeleteAt) {
 		final = model.RecordDeleted
 		c.recordGoneAfterLanding(ctx, cur, job, fmt.Sprintf("described with Status %s, StorageClass %s", rp.Status, rp.StorageClass))
 		return
 	}
-	if removedByAWS(rp) && c.landedExpiredVersion(ctx) >= 1 {
+	if removedByAWS(rp) {
 		final = model.RecordExpiredOnLanding
 		c.recordExpiredOnLanding(ctx, cur, job, fmt.Sprintf("described with Status %s, StorageClass %s", rp.Status, rp.StorageClass))
 	}
@@ -216,10 +191,8 @@ func (c *chain) completeCopy(ctx workflow.Context, cur *inflightCopy, job model.
 // nextKind says whether the next copy job will be full or incremental: incremental only
 // while an earlier copy of this chain still exists in the vault.
 func (c *chain) nextKind() model.CopyKind {
-	for i := range c.Copies {
-		if c.Copies[i].live() {
-			return model.CopyIncremental
-		}
+	if c.Newest != nil || c.OtherLive > 0 {
+		return model.CopyIncremental
 	}
 	return model.CopyFull
 }
@@ -228,32 +201,19 @@ func (c *chain) nextKind() model.CopyKind {
 func (c *chain) poke() { c.wake.SendAsync(struct{}{}) }
 
 // finishCopy runs in the main loop once the copy coroutine has ended: it records the
-// outcome, releases guard extensions that a newer copy makes unnecessary, and reports to
-// every requester.
+// outcome, makes a landed copy the newest when it is, releases the guard extension a
+// newer copy makes unnecessary, and reports to every requester.
 func (c *chain) finishCopy(ctx workflow.Context) {
 	cur := c.current
 	c.current = nil
 	c.copiesThisRun++
 	rec := cur.record
-	t := TrackedCopy{Record: rec}
-	if rec.State == model.RecordDeleted {
-		// It landed, so it counts as a copy made; it is already gone, so it is no base.
-		c.CopiesTotal++
-		if rec.Kind == model.CopyFull {
-			c.FullCopies++
-		}
-		c.BytesTotal += rec.BackupSizeInBytes
-		c.LastCopyAt = rec.CompletedAt
-		c.LastFailed = false
-	} else if rec.State == model.JobCompleted {
-		// Chains that began a copy before the anchor moved to the job's start keep the
-		// anchor at its end, so their timers replay unchanged.
-		anchorAtStart := workflow.GetVersion(ctx, versionAnchorAtJobStart, workflow.DefaultVersion, 1) >= 1
-		if anchorAtStart && !rec.StartedAt.IsZero() && !cur.jobStartedAt.IsZero() {
-			t.AnchorAWS, t.AnchorTemporal = rec.StartedAt, cur.jobStartedAt
-		} else {
-			t.AnchorAWS, t.AnchorTemporal = rec.CompletedAt, workflow.Now(ctx)
-		}
+	if !rec.StartedAt.IsZero() && !cur.jobStartedAt.IsZero() {
+		c.AnchorAWS, c.AnchorTemporal = rec.StartedAt, cur.jobStartedAt
+	}
+	switch rec.State {
+	case model.RecordDeleted, model.JobCompleted:
+		// A copy that landed counts as made, even one already gone again (no base then).
 		c.CopiesTotal++
 		if rec.Kind == model.CopyFull {
 			c.FullCopies++
@@ -264,16 +224,15 @@ func (c *chain) finishCopy(ctx workflow.Context) {
 			c.LastCopyAt = workflow.Now(ctx)
 		}
 		c.LastFailed = false
+	default:
+		c.LastFailed = true
+	}
+	c.logRecord(rec)
+	if rec.State == model.JobCompleted {
 		workflow.GetLogger(ctx).Info("Copy completed", "RecoveryPointArn", rec.SourceRecoveryPointArn,
 			"DestinationRecoveryPointArn", rec.DestinationRecoveryPointArn, "Kind", rec.Kind,
 			"BackupSizeInBytes", rec.BackupSizeInBytes, "CopyJobId", rec.CopyJobId)
-	} else {
-		c.LastFailed = true
-	}
-	c.addRecord(t)
-	c.anchorAdopted(rec.StartedAt, cur.jobStartedAt)
-	if rec.State == model.JobCompleted {
-		c.releaseGuard(ctx)
+		c.landed(ctx, rec)
 	}
 	c.notify(ctx, cur.Requesters, cur.Order, rec)
 	c.updateStatus(ctx)

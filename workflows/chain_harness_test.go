@@ -15,6 +15,9 @@ import (
 
 var t0 = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
+// testRunID is the run id the SDK's test environment gives every workflow.
+const testRunID = "default-test-run-id"
+
 var chainKey = model.ChainKey{
 	ResourceArn: volumeArn, ResourceType: "EBS", SourceRegion: srcRegion,
 	DestinationRegion: dstRegion, DestinationBackupVaultArn: dstVaultArn,

@@ -1,98 +1,89 @@
 package workflows
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/regioncopy/regioncopy/model"
-	"github.com/regioncopy/regioncopy/policy"
 )
 
-// Lifecycle of the chain's copies. Each live copy has up to two events, its cold
-// transition and its expiry; the newest copy's expiry is replaced by the newest-copy
-// guard, which fires GuardMargin earlier and extends it instead. The main loop keeps one
-// durable timer for the earliest pending event and re-arms it whenever state changes.
+// Lifecycle of the chain's copies. The newest copy is guarded: GuardMargin before its
+// DeleteAt, if no newer copy has landed, the chain extends its lifecycle instead of
+// letting it expire. Every other live copy expires at its DeleteAt: the chain keeps one
+// durable timer for the earliest of them (NextDueAt), and when it fires surveys the vault
+// (one activity, a bounded answer), deletes what is due and re-arms for the next DeleteAt
+// the survey reports. So a chain with thousands of live copies carries two instants and a
+// count, not a list, while each copy is still deleted at its own due time. Cold
+// transitions are AWS's alone (the lifecycle given to AWS); the chain only reads them.
 
 type lifecycleAction int
 
 const (
 	actionNone lifecycleAction = iota
-	actionCold
 	actionGuard
-	actionExpire
+	actionSweep
 )
 
-// lifecycleEvent is the next thing due for one copy.
+// lifecycleEvent is the next thing due.
 type lifecycleEvent struct {
 	at     time.Time
 	action lifecycleAction
 }
 
-// newestLive returns the index of the live copy of the newest source recovery point, or -1.
-func (c *chain) newestLive() int {
-	best := -1
-	for i := range c.Copies {
-		if !c.Copies[i].live() {
-			continue
-		}
-		if best < 0 || !c.Copies[i].Record.SourceCreationDate.Before(c.Copies[best].Record.SourceCreationDate) {
-			best = i
-		}
-	}
-	return best
-}
+// sweepRounds bounds the surveys of one lifecycle pass; a backlog beyond it (a chain
+// back after a long outage) is taken up by the next pass, between which the chain can
+// continue as new.
+const sweepRounds = 5
 
-// nextEvent returns the earliest event of copy i (actionNone when it has none).
-func (c *chain) nextEvent(i, newest int) lifecycleEvent {
-	t := &c.Copies[i]
-	ts := c.start.TimeScale
-	if !t.live() || t.awaitsAnchor(ts) {
+// guardEvent is the newest copy's guard, or actionNone.
+func (c *chain) guardEvent() lifecycleEvent {
+	t, ts := c.Newest, c.start.TimeScale
+	if t == nil || c.awaitsAnchor(ts) {
 		return lifecycleEvent{}
 	}
-	ev := lifecycleEvent{}
-	consider := func(at time.Time, a lifecycleAction) {
-		if ev.action == actionNone || at.Before(ev.at) {
-			ev = lifecycleEvent{at: at, action: a}
-		}
+	del := t.effectiveDeleteAt()
+	if del.IsZero() {
+		return lifecycleEvent{}
 	}
-	if !t.Cold && !t.Record.MoveToColdStorageAt.IsZero() {
-		consider(t.due(t.Record.MoveToColdStorageAt, ts), actionCold)
-	}
-	if del := t.effectiveDeleteAt(); !del.IsZero() {
-		if i == newest {
-			consider(t.due(del, ts).Add(-scaled(GuardMargin, ts)), actionGuard)
-		} else {
-			consider(t.due(del, ts), actionExpire)
-		}
-	}
-	if ev.action != actionNone && t.RetryAt.After(ev.at) {
+	ev := lifecycleEvent{at: c.due(del, ts).Add(-scaled(GuardMargin, ts)), action: actionGuard}
+	if t.RetryAt.After(ev.at) {
 		ev.at = t.RetryAt
 	}
 	return ev
 }
 
-// earliestEvent is the next lifecycle event of the whole chain.
-func (c *chain) earliestEvent() (lifecycleEvent, int) {
-	newest := c.newestLive()
-	best, at := lifecycleEvent{}, -1
-	for i := range c.Copies {
-		ev := c.nextEvent(i, newest)
-		if ev.action != actionNone && (best.action == actionNone || ev.at.Before(best.at)) {
-			best, at = ev, i
-		}
+// sweepEvent is the next expiry among the other copies, or actionNone.
+func (c *chain) sweepEvent() lifecycleEvent {
+	ts := c.start.TimeScale
+	if c.NextDueAt.IsZero() || c.awaitsAnchor(ts) {
+		return lifecycleEvent{}
 	}
-	return best, at
+	ev := lifecycleEvent{at: c.due(c.NextDueAt, ts), action: actionSweep}
+	if c.SweepRetryAt.After(ev.at) {
+		ev.at = c.SweepRetryAt
+	}
+	return ev
+}
+
+// earliestEvent is the next lifecycle event of the whole chain.
+func (c *chain) earliestEvent() lifecycleEvent {
+	g, s := c.guardEvent(), c.sweepEvent()
+	switch {
+	case g.action == actionNone:
+		return s
+	case s.action == actionNone || g.at.Before(s.at):
+		return g
+	}
+	return s
 }
 
 // armTimer makes c.timer fire at the earliest lifecycle event, reusing the armed timer
 // when the event has not moved. ok is false when nothing is scheduled; due is true when
 // the event is already due and needs no timer.
 func (c *chain) armTimer(ctx workflow.Context) (ok, due bool) {
-	ev, i := c.earliestEvent()
+	ev := c.earliestEvent()
 	if ev.action == actionNone {
 		c.cancelTimer()
 		return false, false
@@ -107,7 +98,7 @@ func (c *chain) armTimer(ctx workflow.Context) (ok, due bool) {
 	}
 	c.cancelTimer()
 	tctx, cancel := workflow.WithCancel(ctx)
-	c.timer = workflow.NewTimerWithOptions(tctx, ev.at.Sub(now), workflow.TimerOptions{Summary: c.timerSummary(ev, i)})
+	c.timer = workflow.NewTimerWithOptions(tctx, ev.at.Sub(now), workflow.TimerOptions{Summary: c.timerSummary(ev)})
 	c.timerAt, c.timerCancel = ev.at, cancel
 	return true, false
 }
@@ -119,16 +110,11 @@ func (c *chain) cancelTimer() {
 	c.timer, c.timerAt, c.timerCancel = nil, time.Time{}, nil
 }
 
-func (c *chain) timerSummary(ev lifecycleEvent, i int) string {
-	arn := c.Copies[i].Record.DestinationRecoveryPointArn
-	switch ev.action {
-	case actionCold:
-		return "cold transition of " + arn
-	case actionGuard:
-		return "newest-copy guard for " + arn
-	default:
-		return "expire " + arn
+func (c *chain) timerSummary(ev lifecycleEvent) string {
+	if ev.action == actionGuard {
+		return "newest-copy guard for " + c.Newest.Record.DestinationRecoveryPointArn
 	}
+	return fmt.Sprintf("expire copies due by %s", formatTime(c.NextDueAt))
 }
 
 // runDueLifecycle performs every lifecycle event that is due now.
@@ -137,23 +123,198 @@ func (c *chain) runDueLifecycle(ctx workflow.Context) {
 		return
 	}
 	defer c.lifecycleLock.Unlock()
+	c.lifecycleThisRun++
 	now := workflow.Now(ctx)
-	for i := range c.Copies {
-		// The newest copy can change as copies are deleted, so ask again for each.
-		ev := c.nextEvent(i, c.newestLive())
-		if ev.action == actionNone || ev.at.After(now) {
-			continue
+	if ev := c.guardEvent(); ev.action == actionGuard && !ev.at.After(now) {
+		c.extend(ctx, c.Newest)
+	}
+	if ev := c.sweepEvent(); ev.action == actionSweep && !ev.at.After(now) {
+		c.sweep(ctx)
+	}
+}
+
+// survey asks for the summary of the chain's copies in its destination vault.
+func (c *chain) survey(ctx workflow.Context, summary string, in model.SurveyCopiesInput) (model.SurveyCopiesOutput, error) {
+	k := c.start.Key
+	in.Region, in.BackupVaultName = k.DestinationRegion, model.VaultNameFromArn(k.DestinationBackupVaultArn)
+	in.ResourceArn, in.SourceRegion = k.ResourceArn, k.SourceRegion
+	var out model.SurveyCopiesOutput
+	err := workflow.ExecuteActivity(withListing(ctx, summary), model.ActSurveyCopies, in).Get(ctx, &out)
+	return out, err
+}
+
+// sweep deletes the copies due by now (AWS time) other than the newest, and sets the next
+// due time from what the vault then holds.
+func (c *chain) sweep(ctx workflow.Context) {
+	ts := c.start.TimeScale
+	now := workflow.Now(ctx)
+	cutoff := c.awsAt(now, ts)
+	var keep []string
+	if c.Newest != nil {
+		keep = []string{c.Newest.Record.DestinationRecoveryPointArn}
+	}
+	failedAt := time.Time{}
+	for round := 0; round < sweepRounds; round++ {
+		out, err := c.survey(ctx, "find copies due by "+formatTime(cutoff), model.SurveyCopiesInput{DueBy: cutoff, Keep: keep})
+		if err != nil {
+			c.SweepRetryAt = now.Add(scaled(DeleteRetryDelay, ts))
+			workflow.GetLogger(ctx).Error("Could not survey the destination vault for expired copies", "Error", err)
+			return
 		}
-		t := &c.Copies[i]
-		switch ev.action {
-		case actionCold:
-			t.Cold = true
-			workflow.GetLogger(ctx).Info("Copy moved to cold storage", "DestinationRecoveryPointArn", t.Record.DestinationRecoveryPointArn)
-		case actionGuard:
-			c.extend(ctx, t)
-		case actionExpire:
-			c.expire(ctx, t)
+		deleted := 0
+		for _, rp := range out.Due {
+			if c.expire(ctx, rp) {
+				deleted++
+			} else if failedAt.IsZero() || rp.CalculatedLifecycle.DeleteAt.Before(failedAt) {
+				failedAt = rp.CalculatedLifecycle.DeleteAt
+			}
 		}
+		c.adoptNewer(ctx, out.Newest)
+		c.OtherLive = max(out.Live-deleted-c.newestCount(), 0)
+		c.NextDueAt = out.NextDeleteAt
+		if !out.More || !failedAt.IsZero() {
+			break
+		}
+	}
+	c.SweepRetryAt = time.Time{}
+	if !failedAt.IsZero() {
+		c.NextDueAt = failedAt
+		c.SweepRetryAt = now.Add(scaled(DeleteRetryDelay, ts))
+	}
+}
+
+func (c *chain) newestCount() int {
+	if c.Newest != nil {
+		return 1
+	}
+	return 0
+}
+
+// expire deletes one copy at its expiry, verifies it is gone and records it; it reports
+// whether the copy is gone.
+func (c *chain) expire(ctx workflow.Context, rp model.RecoveryPoint) bool {
+	k := c.start.Key
+	var out model.DeleteRecoveryPointOutput
+	err := workflow.ExecuteActivity(withCall(ctx, "delete expired copy "+rp.RecoveryPointArn),
+		model.ActDeleteRecoveryPoint, model.DeleteRecoveryPointInput{
+			Region:           k.DestinationRegion,
+			BackupVaultName:  model.VaultNameFromArn(k.DestinationBackupVaultArn),
+			RecoveryPointArn: rp.RecoveryPointArn,
+		}).Get(ctx, &out)
+	rec := c.recordOfCopy(ctx, rp)
+	if err != nil && errorType(err) != model.ErrNotFound {
+		rec.StatusMessage = "deletion at expiry failed, will retry: " + errorMessage(err)
+		c.logRecord(rec)
+		workflow.GetLogger(ctx).Error("Could not delete an expired copy", "DestinationRecoveryPointArn", rp.RecoveryPointArn, "Error", err)
+		return false
+	}
+	rec.State = model.RecordDeleted
+	rec.DeletedAt = workflow.Now(ctx)
+	if err != nil || out.AlreadyGone {
+		rec.StatusMessage = "expired; already gone from the vault (AWS lifecycle)"
+	} else {
+		rec.StatusMessage = "expired; deleted and verified absent"
+	}
+	c.logRecord(rec)
+	workflow.GetLogger(ctx).Info("Expired copy deleted", "DestinationRecoveryPointArn", rp.RecoveryPointArn,
+		"AlreadyGone", out.AlreadyGone)
+	return true
+}
+
+// recordOfCopy is the logged record of a copy in the vault, or one made from the vault's
+// description when this run has none (the copy was made or adopted by an earlier run).
+func (c *chain) recordOfCopy(ctx workflow.Context, rp model.RecoveryPoint) model.CopyRecord {
+	for i := len(c.log) - 1; i >= 0; i-- {
+		if c.log[i].DestinationRecoveryPointArn == rp.RecoveryPointArn {
+			rec := c.log[i]
+			rec.DeleteAt = rp.CalculatedLifecycle.DeleteAt
+			rec.MoveToColdStorageAt = rp.CalculatedLifecycle.MoveToColdStorageAt
+			return rec
+		}
+	}
+	rec := c.vaultRecord(ctx, rp)
+	rec.StatusMessage = "found in the vault"
+	return rec
+}
+
+// vaultRecord is the record of a copy known only from the vault: a copy keeps its source
+// recovery point's creation date, which is all AWS says of its source.
+func (c *chain) vaultRecord(ctx workflow.Context, rp model.RecoveryPoint) model.CopyRecord {
+	k := c.start.Key
+	return model.CopyRecord{
+		SourceCreationDate:          rp.CreationDate,
+		ResourceArn:                 k.ResourceArn,
+		ResourceType:                firstNonEmpty(rp.ResourceType, k.ResourceType),
+		SourceRegion:                k.SourceRegion,
+		DestinationRegion:           k.DestinationRegion,
+		DestinationBackupVaultArn:   k.DestinationBackupVaultArn,
+		DestinationRecoveryPointArn: rp.RecoveryPointArn,
+		EncryptionKeyArn:            rp.EncryptionKeyArn,
+		BackupSizeInBytes:           rp.BackupSizeInBytes,
+		Kind:                        model.CopyAdopted,
+		State:                       model.JobCompleted,
+		Lifecycle:                   rp.Lifecycle,
+		RequestedAt:                 workflow.Now(ctx),
+		CompletedAt:                 rp.CompletionDate,
+		MoveToColdStorageAt:         rp.CalculatedLifecycle.MoveToColdStorageAt,
+		DeleteAt:                    rp.CalculatedLifecycle.DeleteAt,
+	}
+}
+
+// landed takes a copy that has just landed: the newest copy when its source is newest,
+// the previous newest then released from its guard; otherwise one more copy to expire.
+func (c *chain) landed(ctx workflow.Context, rec model.CopyRecord) {
+	if c.Newest != nil && rec.SourceCreationDate.Before(c.Newest.Record.SourceCreationDate) {
+		c.addOther(rec.DeleteAt)
+		return
+	}
+	prev := c.Newest
+	c.Newest = &TrackedCopy{Record: rec}
+	if prev == nil {
+		return
+	}
+	if err := c.lifecycleLock.Lock(ctx); err != nil {
+		// Canceled: AWS's lifecycle (the extension, if any) stays the backstop.
+		c.addOther(prev.effectiveDeleteAt())
+		return
+	}
+	defer c.lifecycleLock.Unlock()
+	c.releaseGuard(ctx, prev)
+}
+
+// addOther counts one more live copy besides the newest, due at deleteAt (AWS time).
+func (c *chain) addOther(deleteAt time.Time) {
+	c.OtherLive++
+	c.noteDue(deleteAt)
+}
+
+// noteDue moves the next survey earlier when a copy other than the newest is due before it.
+func (c *chain) noteDue(deleteAt time.Time) {
+	if !deleteAt.IsZero() && (c.NextDueAt.IsZero() || deleteAt.Before(c.NextDueAt)) {
+		c.NextDueAt = deleteAt
+	}
+}
+
+// adoptNewer makes a copy found in the vault the newest when it is newer than the one the
+// chain knows (a copy landed that the chain did not follow), or when it knows none. The
+// caller holds lifecycleLock, or runs before the chain takes orders.
+func (c *chain) adoptNewer(ctx workflow.Context, rp *model.RecoveryPoint) {
+	if rp == nil || (c.Newest != nil && !rp.CreationDate.After(c.Newest.Record.SourceCreationDate)) {
+		return
+	}
+	if c.Newest != nil && c.Newest.Record.DestinationRecoveryPointArn == rp.RecoveryPointArn {
+		return
+	}
+	rec := c.vaultRecord(ctx, *rp)
+	rec.StatusMessage = model.AdoptedStatusMessage
+	prev := c.Newest
+	c.Newest = &TrackedCopy{Record: rec}
+	c.logRecord(rec)
+	if prev != nil {
+		c.releaseGuard(ctx, prev)
+	}
+	if rp.CompletionDate.After(c.LastCopyAt) {
+		c.LastCopyAt = rp.CompletionDate
 	}
 }
 
@@ -164,7 +325,7 @@ func (c *chain) extend(ctx workflow.Context, t *TrackedCopy) {
 	ts, now := c.start.TimeScale, workflow.Now(ctx)
 	del := t.effectiveDeleteAt()
 	// How far DeleteAt (AWS time) must move for the guard to be no longer due.
-	short := now.Sub(t.due(del, ts).Add(-scaled(GuardMargin, ts)))
+	short := now.Sub(c.due(del, ts).Add(-scaled(GuardMargin, ts)))
 	if ts > 1 {
 		short = time.Duration(float64(short) * ts)
 	}
@@ -177,14 +338,15 @@ func (c *chain) extend(ctx workflow.Context, t *TrackedCopy) {
 	}
 	lc := t.Record.Lifecycle
 	lc.DeleteAfterDays += addDays
-	rp, err := c.updateLifecycle(ctx, t, lc, fmt.Sprintf("extend newest copy by %d days", addDays))
+	rp, err := c.updateLifecycle(ctx, t.Record.DestinationRecoveryPointArn, lc, fmt.Sprintf("extend newest copy by %d days", addDays))
 	if err != nil {
-		if errorType(err) == model.ErrNotFound && c.landedExpiredVersion(ctx) >= 1 {
-			c.markGone(ctx, t, fmt.Sprintf("extend it as the newest copy by %d days", addDays), err)
+		if errorType(err) == model.ErrNotFound {
+			c.markNewestGone(ctx, fmt.Sprintf("extend it as the newest copy by %d days", addDays), err)
 			return
 		}
 		t.RetryAt = now.Add(scaled(DeleteRetryDelay, ts))
 		t.Record.StatusMessage = "newest-copy guard could not extend the lifecycle: " + errorMessage(err)
+		c.logRecord(t.Record)
 		workflow.GetLogger(ctx).Error("Newest-copy guard failed", "DestinationRecoveryPointArn", t.Record.DestinationRecoveryPointArn, "Error", err)
 		return
 	}
@@ -193,209 +355,71 @@ func (c *chain) extend(ctx workflow.Context, t *TrackedCopy) {
 	t.Record.StatusMessage = fmt.Sprintf("newest copy: expiry extended until %s because no newer copy has landed",
 		t.Record.ExtendedUntil.UTC().Format(time.RFC3339))
 	t.RetryAt = time.Time{}
-	if !t.due(t.effectiveDeleteAt(), ts).Add(-scaled(GuardMargin, ts)).After(now) {
+	if !c.due(t.effectiveDeleteAt(), ts).Add(-scaled(GuardMargin, ts)).After(now) {
 		// AWS did not move DeleteAt as asked; look again later rather than spin.
 		t.RetryAt = now.Add(scaled(DeleteRetryDelay, ts))
 	}
+	c.logRecord(t.Record)
 	workflow.GetLogger(ctx).Info("Newest-copy guard extended the copy's expiry",
 		"DestinationRecoveryPointArn", t.Record.DestinationRecoveryPointArn,
 		"DeleteAt", t.Record.DeleteAt, "ExtendedUntil", t.Record.ExtendedUntil, "DeleteAfterDays", lc.DeleteAfterDays)
 }
 
-// releaseGuard returns every extended copy that is no longer the newest to its original
-// schedule: deleted now if its original DeleteAt has passed, else its original lifecycle
-// restored in AWS.
-func (c *chain) releaseGuard(ctx workflow.Context) {
-	if err := c.lifecycleLock.Lock(ctx); err != nil {
+// releaseGuard returns the previous newest copy to its own schedule now that a newer copy
+// has landed: deleted now if its original DeleteAt has passed, else its original lifecycle
+// restored in AWS. It then counts among the other copies. The caller holds lifecycleLock.
+func (c *chain) releaseGuard(ctx workflow.Context, prev *TrackedCopy) {
+	if prev.Record.ExtendedUntil.IsZero() {
+		c.addOther(prev.Record.DeleteAt)
 		return
 	}
-	defer c.lifecycleLock.Unlock()
-	newest, ts, now := c.newestLive(), c.start.TimeScale, workflow.Now(ctx)
-	for i := range c.Copies {
-		t := &c.Copies[i]
-		if i == newest || !t.live() || t.Record.ExtendedUntil.IsZero() {
-			continue
+	ts, now := c.start.TimeScale, workflow.Now(ctx)
+	released := fmt.Sprintf("extension until %s released: a newer copy has landed", formatTime(prev.Record.ExtendedUntil))
+	if !c.due(prev.Record.DeleteAt, ts).After(now) {
+		// Past its original expiry: it goes now.
+		rp := model.RecoveryPoint{RecoveryPointArn: prev.Record.DestinationRecoveryPointArn,
+			CreationDate: prev.Record.SourceCreationDate, BackupSizeInBytes: prev.Record.BackupSizeInBytes}
+		rp.CalculatedLifecycle.DeleteAt = prev.Record.DeleteAt
+		prev.Record.StatusMessage = released
+		c.logRecord(prev.Record)
+		if !c.expire(ctx, rp) {
+			c.addOther(prev.Record.DeleteAt)
 		}
-		released := fmt.Sprintf("extension until %s released: a newer copy has landed",
-			t.Record.ExtendedUntil.UTC().Format(time.RFC3339))
-		if !t.due(t.Record.DeleteAt, ts).After(now) {
-			// Past its original expiry: the next lifecycle pass deletes it.
-			t.Record.ExtendedUntil, t.Record.Lifecycle = time.Time{}, t.OriginalLifecycle
-			t.Record.StatusMessage = released
-			t.OriginalLifecycle = model.Lifecycle{}
-			continue
-		}
-		rp, err := c.updateLifecycle(ctx, t, t.OriginalLifecycle, "restore original lifecycle")
-		if err != nil {
-			if errorType(err) == model.ErrNotFound && c.landedExpiredVersion(ctx) >= 1 {
-				c.markGone(ctx, t, "restore its original lifecycle", err)
-				continue
-			}
-			// The extension stays in AWS; the copy is deleted at ExtendedUntil instead.
-			workflow.GetLogger(ctx).Warn("Could not restore a copy's original lifecycle", "Error", err)
-			continue
-		}
-		t.Record.Lifecycle = t.OriginalLifecycle
-		t.Record.ExtendedUntil = time.Time{}
-		t.Record.MoveToColdStorageAt = rp.CalculatedLifecycle.MoveToColdStorageAt
-		t.Record.DeleteAt = rp.CalculatedLifecycle.DeleteAt
-		t.Record.StatusMessage = released
-		t.OriginalLifecycle = model.Lifecycle{}
-	}
-}
-
-// expire deletes a copy at its expiry and verifies it is gone.
-func (c *chain) expire(ctx workflow.Context, t *TrackedCopy) {
-	k := c.start.Key
-	var out model.DeleteRecoveryPointOutput
-	err := workflow.ExecuteActivity(withCall(ctx, "delete expired copy "+t.Record.DestinationRecoveryPointArn),
-		model.ActDeleteRecoveryPoint, model.DeleteRecoveryPointInput{
-			Region:           k.DestinationRegion,
-			BackupVaultName:  model.VaultNameFromArn(k.DestinationBackupVaultArn),
-			RecoveryPointArn: t.Record.DestinationRecoveryPointArn,
-		}).Get(ctx, &out)
-	if err != nil && errorType(err) != model.ErrNotFound {
-		t.RetryAt = workflow.Now(ctx).Add(scaled(DeleteRetryDelay, c.start.TimeScale))
-		t.Record.StatusMessage = "deletion at expiry failed, will retry: " + errorMessage(err)
-		workflow.GetLogger(ctx).Error("Could not delete an expired copy", "DestinationRecoveryPointArn",
-			t.Record.DestinationRecoveryPointArn, "Error", err)
 		return
 	}
-	t.Record.State = model.RecordDeleted
-	t.Record.DeletedAt = workflow.Now(ctx)
-	t.RetryAt = time.Time{}
-	if err != nil || out.AlreadyGone {
-		t.Record.StatusMessage = "expired; already gone from the vault (AWS lifecycle)"
-	} else {
-		t.Record.StatusMessage = "expired; deleted and verified absent"
+	rp, err := c.updateLifecycle(ctx, prev.Record.DestinationRecoveryPointArn, prev.OriginalLifecycle, "restore original lifecycle")
+	if err != nil {
+		if errorType(err) == model.ErrNotFound {
+			c.recordGone(ctx, &prev.Record, "restore its original lifecycle", err)
+			return
+		}
+		// The extension stays in AWS; the copy is deleted at ExtendedUntil instead.
+		workflow.GetLogger(ctx).Warn("Could not restore a copy's original lifecycle", "Error", err)
+		c.addOther(prev.Record.ExtendedUntil)
+		return
 	}
-	workflow.GetLogger(ctx).Info("Expired copy deleted", "DestinationRecoveryPointArn", t.Record.DestinationRecoveryPointArn,
-		"AlreadyGone", out.AlreadyGone)
+	prev.Record.Lifecycle = prev.OriginalLifecycle
+	prev.Record.ExtendedUntil = time.Time{}
+	prev.Record.MoveToColdStorageAt = rp.CalculatedLifecycle.MoveToColdStorageAt
+	prev.Record.DeleteAt = rp.CalculatedLifecycle.DeleteAt
+	prev.Record.StatusMessage = released
+	c.logRecord(prev.Record)
+	c.addOther(prev.Record.DeleteAt)
 }
 
 // updateLifecycle sets a copy's lifecycle in AWS and returns the recovery point as AWS
 // now describes it.
-func (c *chain) updateLifecycle(ctx workflow.Context, t *TrackedCopy, lc model.Lifecycle, summary string) (model.RecoveryPoint, error) {
+func (c *chain) updateLifecycle(ctx workflow.Context, arn string, lc model.Lifecycle, summary string) (model.RecoveryPoint, error) {
 	k := c.start.Key
 	var rp model.RecoveryPoint
 	err := workflow.ExecuteActivity(withCall(ctx, summary), model.ActUpdateRecoveryPointLifecycle,
 		model.UpdateLifecycleInput{
 			Region:           k.DestinationRegion,
 			BackupVaultName:  model.VaultNameFromArn(k.DestinationBackupVaultArn),
-			RecoveryPointArn: t.Record.DestinationRecoveryPointArn,
+			RecoveryPointArn: arn,
 			Lifecycle:        lc,
 		}).Get(ctx, &rp)
 	return rp, err
-}
-
-// findLive returns the live copy with the given destination recovery point ARN.
-func (c *chain) findLive(arn string) *TrackedCopy {
-	for i := range c.Copies {
-		if c.Copies[i].live() && c.Copies[i].Record.DestinationRecoveryPointArn == arn {
-			return &c.Copies[i]
-		}
-	}
-	return nil
-}
-
-// validateSetLifecycle refuses, before it enters history, a lifecycle change for a copy
-// the chain does not hold, a lifecycle that breaks the rules, or one that would undo a
-// cold transition.
-func (c *chain) validateSetLifecycle(ctx workflow.Context, req model.SetLifecycleRequest) error {
-	return c.checkSetLifecycle(ctx, req, true)
-}
-
-// checkSetLifecycle is validateSetLifecycle; newestRule says whether the newest copy's
-// rule (newestExpiresAtOnce) applies, which orders only follow from its version on.
-func (c *chain) checkSetLifecycle(ctx workflow.Context, req model.SetLifecycleRequest, newestRule bool) error {
-	t := c.findLive(req.DestinationRecoveryPointArn)
-	if t == nil {
-		return &policy.Violation{Field: "DestinationRecoveryPointArn", Rule: RuleNoSuchCopy,
-			Message: fmt.Sprintf("this chain holds no live copy %q", req.DestinationRecoveryPointArn)}
-	}
-	if req.Lifecycle.IsZero() {
-		return &policy.Violation{Field: "Lifecycle", Rule: policy.RuleRequired,
-			Message: "set MoveToColdStorageAfterDays and/or DeleteAfterDays"}
-	}
-	var problems []error
-	if rules, err := policy.FromJSON(req.Rules, "Rules"); err != nil {
-		problems = append(problems, err)
-	} else if err := rules.CheckLifecycle(t.Record.ResourceType, req.Lifecycle, "Lifecycle"); err != nil {
-		problems = append(problems, err)
-	}
-	if v := c.newestExpiresAtOnce(ctx, t, req.Lifecycle); v != nil && newestRule {
-		problems = append(problems, v)
-	}
-	cold := t.Cold || (!t.Record.MoveToColdStorageAt.IsZero() &&
-		!t.due(t.Record.MoveToColdStorageAt, c.start.TimeScale).After(workflow.Now(ctx)))
-	if cold && req.Lifecycle.MoveToColdStorageAfterDays != t.Record.Lifecycle.MoveToColdStorageAfterDays {
-		problems = append(problems, &policy.Violation{Field: "Lifecycle.MoveToColdStorageAfterDays", Rule: RuleColdIsFinal,
-			Message: fmt.Sprintf("the copy is already in cold storage; a cold transition cannot be undone, keep MoveToColdStorageAfterDays=%d",
-				t.Record.Lifecycle.MoveToColdStorageAfterDays)})
-	}
-	return errors.Join(problems...)
-}
-
-// newestExpiresAtOnce refuses a lifecycle that would put the chain's newest live copy's
-// DeleteAt (counted, as AWS counts it, from the source's creation date) at or before now:
-// AWS would delete the copy as soon as it is given that lifecycle, before the guard could
-// extend it, and the next copy would be full. Any other copy may be shortened so; its
-// expiry timer then deletes it at once.
-func (c *chain) newestExpiresAtOnce(ctx workflow.Context, t *TrackedCopy, lc model.Lifecycle) *policy.Violation {
-	if lc.DeleteAfterDays <= 0 || t.Record.SourceCreationDate.IsZero() {
-		return nil
-	}
-	if n := c.newestLive(); n < 0 || &c.Copies[n] != t {
-		return nil
-	}
-	del := t.Record.SourceCreationDate.Add(time.Duration(lc.DeleteAfterDays) * 24 * time.Hour)
-	if t.due(del, c.start.TimeScale).After(workflow.Now(ctx)) {
-		return nil
-	}
-	return &policy.Violation{Field: "Lifecycle.DeleteAfterDays", Rule: RuleNewestCopyOutlives,
-		Message: fmt.Sprintf("DeleteAfterDays=%d puts DeleteAt at %s, already past: AWS would delete the chain's newest copy at once, before a newer copy has landed",
-			lc.DeleteAfterDays, formatTime(del))}
-}
-
-// setLifecycle changes one copy's lifecycle in AWS; its timers follow. The new lifecycle
-// becomes the copy's own: a guard extension in force is dropped, and the guard extends
-// again if the newest copy would now expire too soon.
-func (c *chain) setLifecycle(ctx workflow.Context, req model.SetLifecycleRequest) (model.CopyRecord, error) {
-	if err := c.lifecycleLock.Lock(ctx); err != nil {
-		return model.CopyRecord{}, err
-	}
-	defer c.lifecycleLock.Unlock()
-	return c.changeLifecycle(ctx, req, "set lifecycle requested by update",
-		fmt.Sprintf("lifecycle changed to MoveToColdStorageAfterDays=%d DeleteAfterDays=%d",
-			req.Lifecycle.MoveToColdStorageAfterDays, req.Lifecycle.DeleteAfterDays))
-}
-
-// changeLifecycle sets a live copy's lifecycle in AWS and makes it the copy's own (see
-// setLifecycle), leaving status as the record's StatusMessage. The caller holds
-// lifecycleLock and has validated the change.
-func (c *chain) changeLifecycle(ctx workflow.Context, req model.SetLifecycleRequest, summary, status string) (model.CopyRecord, error) {
-	t := c.findLive(req.DestinationRecoveryPointArn)
-	if t == nil {
-		return model.CopyRecord{}, temporal.NewApplicationError("the copy was deleted before its lifecycle could change", RuleNoSuchCopy)
-	}
-	rp, err := c.updateLifecycle(ctx, t, req.Lifecycle, summary)
-	if err != nil {
-		return model.CopyRecord{}, err
-	}
-	// The main loop may have appended records (moving the slice) while the call ran.
-	if t = c.findLive(req.DestinationRecoveryPointArn); t == nil {
-		return model.CopyRecord{}, temporal.NewApplicationError("the copy was deleted while its lifecycle changed", RuleNoSuchCopy)
-	}
-	t.Record.Lifecycle = req.Lifecycle
-	t.Record.MoveToColdStorageAt = rp.CalculatedLifecycle.MoveToColdStorageAt
-	t.Record.DeleteAt = rp.CalculatedLifecycle.DeleteAt
-	t.Record.ExtendedUntil = time.Time{}
-	t.Record.StatusMessage = status
-	t.OriginalLifecycle, t.RetryAt = model.Lifecycle{}, time.Time{}
-	workflow.GetLogger(ctx).Info("Copy lifecycle changed", "DestinationRecoveryPointArn", req.DestinationRecoveryPointArn,
-		"Lifecycle", req.Lifecycle, "DeleteAt", t.Record.DeleteAt)
-	c.poke()
-	return t.Record, nil
 }
 
 // Rules of the chain's own checks, in the style of policy's rule identifiers.

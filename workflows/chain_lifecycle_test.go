@@ -59,11 +59,6 @@ func TestChainLifecycleUpdateValidator(t *testing.T) {
 		u     *testUpdate
 	}
 	attempts := []*attempt{
-		{name: "unknown copy", field: "DestinationRecoveryPointArn", rule: RuleNoSuchCopy,
-			req: func(string) model.SetLifecycleRequest {
-				return model.SetLifecycleRequest{DestinationRecoveryPointArn: "arn:aws:ec2:eu-west-1::snapshot/snap-0ffffffffffffffff",
-					Lifecycle: model.Lifecycle{DeleteAfterDays: 10}}
-			}},
 		{name: "cold for EBS", field: "Lifecycle.MoveToColdStorageAfterDays", rule: policy.RuleColdStorageUnsupported,
 			req: func(dest string) model.SetLifecycleRequest {
 				return model.SetLifecycleRequest{DestinationRecoveryPointArn: dest,
@@ -78,14 +73,23 @@ func TestChainLifecycleUpdateValidator(t *testing.T) {
 				return model.SetLifecycleRequest{DestinationRecoveryPointArn: dest}
 			}},
 	}
+	// A copy the chain does not hold is not known without asking AWS: the handler
+	// describes it and refuses it.
+	unknown := &testUpdate{t: t}
 	h.at(day, func() {
 		copies, _ := h.observe()
 		for _, a := range attempts {
 			a.u = &testUpdate{t: t}
 			h.env.UpdateWorkflow(model.UpdateSetLifecycle, a.name, a.u, a.req(copies[0].DestinationRecoveryPointArn))
 		}
+		h.env.UpdateWorkflow(model.UpdateSetLifecycle, "unknown copy", unknown, model.SetLifecycleRequest{
+			DestinationRecoveryPointArn: "arn:aws:ec2:eu-west-1::snapshot/snap-0ffffffffffffffff", Lifecycle: model.Lifecycle{DeleteAfterDays: 10}})
 	})
 	h.run(2*day, nil)
+
+	require.NoError(t, unknown.rejected)
+	require.Error(t, unknown.err)
+	assert.Contains(t, unknown.err.Error(), RuleNoSuchCopy)
 
 	for _, a := range attempts {
 		require.Error(t, a.u.rejected, a.name)
@@ -146,8 +150,9 @@ func TestChainContinuesAsNewKeepingState(t *testing.T) {
 	assert.Equal(t, chainKey, next.Key)
 	assert.Equal(t, float64(1), next.TimeScale)
 	require.NotNil(t, next.State)
-	require.Len(t, next.State.Copies, 1)
-	assert.Equal(t, model.JobCompleted, next.State.Copies[0].Record.State)
+	require.NotNil(t, next.State.Newest)
+	assert.Equal(t, model.JobCompleted, next.State.Newest.Record.State)
+	assert.Equal(t, o1.SourceRecoveryPointArn, next.State.Newest.Record.SourceRecoveryPointArn)
 	require.Len(t, next.State.Pending, 1, "the order that woke the chain is carried, not lost")
 	assert.Equal(t, o2.SourceRecoveryPointArn, next.State.Pending[0].Order.SourceRecoveryPointArn)
 	assert.Equal(t, []string{"req-2"}, next.State.Pending[0].Requesters)
@@ -182,7 +187,9 @@ func TestChainContinuesAsNewAfterMaxCopies(t *testing.T) {
 	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
 	require.NotNil(t, next.State)
 	assert.Equal(t, maxCopiesPerRun, next.State.CopiesTotal)
-	assert.Len(t, next.State.Copies, maxCopiesPerRun, "every live copy is carried")
+	require.NotNil(t, next.State.Newest, "the newest copy is carried")
+	assert.Equal(t, maxCopiesPerRun-1, next.State.OtherLive, "the other live copies are counted, not carried")
+	assert.Len(t, next.State.Recent, maxRecentRecords)
 	assert.Len(t, next.State.Pending, 2, "the orders not yet copied are carried")
 	assert.Equal(t, 1, next.State.FullCopies)
 	assert.Len(t, h.aws.calls().starts, maxCopiesPerRun)

@@ -9,29 +9,6 @@ import (
 	"github.com/regioncopy/regioncopy/model"
 )
 
-// versionOrderLifecycle: an order for a recovery point the chain already holds a copy of,
-// asking for another lifecycle, changes the copy's lifecycle (1). Before (DefaultVersion)
-// such an order was answered with the copy as it was, and an order for the copy in flight
-// or waiting joined it whatever its lifecycle; running chains replay that unchanged.
-const versionOrderLifecycle = "order-lifecycle-changes-copy"
-
-// versionNewestOutlives: an order asking for a lifecycle that would expire the chain's
-// newest copy at once is refused with RuleNewestCopyOutlives, as the set-lifecycle update
-// refuses it (1); before, the lifecycle was given to AWS, which deleted the copy
-// (DefaultVersion).
-const versionNewestOutlives = "newest-copy-outlives-order-lifecycle"
-
-// versionOrderRules: an order's lifecycle change for a copy the chain holds is checked
-// with the rules the order carries (CopyOrder.Rules) (1); before (DefaultVersion) it was
-// checked with the seed rules, as a chain that received such an order before replays.
-const versionOrderRules = "order-lifecycle-follows-order-rules"
-
-// orderLifecycleVersion is asked only when an order's lifecycle differs from the copy's,
-// so chains that never see such an order record no marker.
-func (c *chain) orderLifecycleVersion(ctx workflow.Context) workflow.Version {
-	return workflow.GetVersion(ctx, versionOrderLifecycle, workflow.DefaultVersion, 1)
-}
-
 // ownLifecycle is the lifecycle the copy was given by its orders or by set-lifecycle; an
 // extension of the newest-copy guard in force is not part of it.
 func (t *TrackedCopy) ownLifecycle() model.Lifecycle {
@@ -48,26 +25,14 @@ func asksOtherLifecycle(o model.CopyOrder, have model.Lifecycle) bool {
 	return !o.Lifecycle.IsZero() && o.Lifecycle != have
 }
 
-// findLiveSource returns the live copy of a source recovery point, or nil.
-func (c *chain) findLiveSource(sourceArn string) *TrackedCopy {
-	for i := range c.Copies {
-		if c.Copies[i].live() && c.Copies[i].Record.SourceRecoveryPointArn == sourceArn {
-			return &c.Copies[i]
-		}
-	}
-	return nil
-}
-
 // settleCopiedOrders answers every waiting order whose recovery point now has a live copy
 // (an order that asked for another lifecycle while the copy was in flight): its lifecycle
-// is applied to the copy instead of copying again. Under the old behaviour no waiting
-// order ever has a live copy (such orders joined the copy), so this issues nothing when
-// running chains replay.
+// is applied to the copy instead of copying again.
 func (c *chain) settleCopiedOrders(ctx workflow.Context) {
 	kept := c.Pending[:0:0]
 	var settled []PendingOrder
 	for _, p := range c.Pending {
-		if c.findLiveSource(p.Order.SourceRecoveryPointArn) != nil {
+		if t, _ := c.knownLiveSource(p.Order.SourceRecoveryPointArn); t != nil {
 			settled = append(settled, p)
 			continue
 		}
@@ -75,16 +40,18 @@ func (c *chain) settleCopiedOrders(ctx workflow.Context) {
 	}
 	c.Pending = kept
 	for _, p := range settled {
-		c.applyOrderLifecycle(ctx, p.Order, p.Requesters)
+		c.applyOrderLifecycle(ctx, c.orderOf(p), p.Requesters)
 	}
+	c.gcRuleSets()
 }
 
 // applyOrderLifecycle answers an order for a recovery point the chain already holds a live
 // copy of. When the order asks for another lifecycle, the copy's lifecycle changes through
 // the same checks and call as the set-lifecycle update (the rules of the resource type, by
-// the rules the order carries, else the seed rules; a cold transition cannot be undone),
-// its timers follow, and the record's StatusMessage says what changed. A change the rules refuse, or AWS refuses, is the requesters' error
-// result, naming the rule; the copy keeps its lifecycle.
+// the rules the order carries, else the seed rules; a cold transition cannot be undone;
+// the newest copy must not expire at once), and the record's StatusMessage says what
+// changed. A change the rules refuse, or AWS refuses, is the requesters' error result,
+// naming the rule; the copy keeps its lifecycle.
 func (c *chain) applyOrderLifecycle(ctx workflow.Context, o model.CopyOrder, requesters []string) {
 	if err := c.lifecycleLock.Lock(ctx); err != nil {
 		// Canceled: left waiting, the order is answered by abandon like any other.
@@ -92,7 +59,7 @@ func (c *chain) applyOrderLifecycle(ctx workflow.Context, o model.CopyOrder, req
 		return
 	}
 	defer c.lifecycleLock.Unlock()
-	t := c.findLiveSource(o.SourceRecoveryPointArn)
+	t := c.liveCopyOf(ctx, o)
 	if t == nil {
 		// Deleted while the lock was held elsewhere: copy it again, with this lifecycle.
 		c.Pending = append([]PendingOrder{{Order: o, Requesters: requesters, ReceivedAt: workflow.Now(ctx)}}, c.Pending...)
@@ -104,17 +71,8 @@ func (c *chain) applyOrderLifecycle(ctx workflow.Context, o model.CopyOrder, req
 		return
 	}
 	before, dest := t.Record, t.Record.DestinationRecoveryPointArn
-	req := model.SetLifecycleRequest{DestinationRecoveryPointArn: dest, Lifecycle: o.Lifecycle}
-	// The order's own rules from versionOrderRules on; asked only for an order that
-	// carries rules, so orders without them (all orders before) record no marker.
-	if len(o.Rules) > 0 && workflow.GetVersion(ctx, versionOrderRules, workflow.DefaultVersion, 1) >= 1 {
-		req.Rules = o.Rules
-	}
-	// A change the set-lifecycle update would refuse for the newest copy is refused here
-	// too from versionNewestOutlives on; asked only when it applies.
-	newestRule := c.newestExpiresAtOnce(ctx, t, o.Lifecycle) != nil &&
-		workflow.GetVersion(ctx, versionNewestOutlives, workflow.DefaultVersion, 1) >= 1
-	if err := c.checkSetLifecycle(ctx, req, newestRule); err != nil {
+	req := model.SetLifecycleRequest{DestinationRecoveryPointArn: dest, Lifecycle: o.Lifecycle, Rules: o.Rules}
+	if err := c.checkSetLifecycle(ctx, req, t, false); err != nil {
 		msg := fmt.Sprintf("the recovery point is already copied (%s, %s), and its lifecycle cannot change to %s as asked: %s",
 			dest, formatLifecycle(old), formatLifecycle(o.Lifecycle), strings.ReplaceAll(err.Error(), "\n", "; "))
 		workflow.GetLogger(ctx).Warn("Order's lifecycle refused for an existing copy", "DestinationRecoveryPointArn", dest,
@@ -123,7 +81,7 @@ func (c *chain) applyOrderLifecycle(ctx workflow.Context, o model.CopyOrder, req
 		return
 	}
 	status := fmt.Sprintf("already copied; lifecycle changed from %s to %s by a new order", formatLifecycle(old), formatLifecycle(o.Lifecycle))
-	rec, err := c.changeLifecycle(ctx, req, "set lifecycle asked by a new order", status)
+	rec, err := c.changeLifecycle(ctx, t, req, "set lifecycle asked by a new order", status)
 	if err != nil {
 		msg := fmt.Sprintf("the recovery point is already copied (%s), but changing its lifecycle to %s failed: %s",
 			dest, formatLifecycle(o.Lifecycle), errorMessage(err))

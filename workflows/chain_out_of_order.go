@@ -9,24 +9,10 @@ import (
 	"github.com/regioncopy/regioncopy/model"
 )
 
-// versionOutOfOrder: an order whose recovery point is older than the chain's newest
-// completed or in-flight copy is answered SUPERSEDED at once when it allows coalescing,
-// and copied with a note in its record otherwise (1); before, both were simply copied
-// (DefaultVersion). Copying an older point after a newer one moves bytes that coalescing
-// was meant to save, and the copy protects nothing: AWS's next incremental base stays the
-// newest copy by source creation date.
-const versionOutOfOrder = "out-of-order-orders"
-
-// outOfOrderVersion is asked only when an order is out of order, so chains that never see
-// one record no marker.
-func (c *chain) outOfOrderVersion(ctx workflow.Context) workflow.Version {
-	return workflow.GetVersion(ctx, versionOutOfOrder, workflow.DefaultVersion, 1)
-}
-
 // newerCopy returns the record of the chain's newest copy whose source recovery point is
 // newer than o's: the copy in flight, or the newest live one (completed or adopted).
 // AWS bases the next incremental copy on the newest copy in the vault by source creation
-// date (as newestLive and the emulator do), so a copy of an older point changes no base.
+// date (as the chain's Newest and the emulator do), so a copy of an older point changes no base.
 func (c *chain) newerCopy(o model.CopyOrder) (rec model.CopyRecord, inFlight, ok bool) {
 	if o.SourceCreationDate.IsZero() {
 		return model.CopyRecord{}, false, false
@@ -34,8 +20,8 @@ func (c *chain) newerCopy(o model.CopyOrder) (rec model.CopyRecord, inFlight, ok
 	if cur := c.current; cur != nil && cur.Order.SourceCreationDate.After(o.SourceCreationDate) {
 		rec, inFlight, ok = cur.record, true, true
 	}
-	if i := c.newestLive(); i >= 0 {
-		live := c.Copies[i].Record
+	if c.Newest != nil {
+		live := c.Newest.Record
 		if live.SourceCreationDate.After(o.SourceCreationDate) &&
 			(!ok || live.SourceCreationDate.After(rec.SourceCreationDate)) {
 			rec, inFlight, ok = live, false, true
@@ -62,7 +48,7 @@ func (c *chain) supersedeOutOfOrder(ctx workflow.Context, p PendingOrder) bool {
 		return false
 	}
 	newer, inFlight, ok := c.newerCopy(p.Order)
-	if !ok || c.outOfOrderVersion(ctx) < 1 {
+	if !ok {
 		return false
 	}
 	rec := c.newRecord(ctx, p)
@@ -71,7 +57,7 @@ func (c *chain) supersedeOutOfOrder(ctx workflow.Context, p PendingOrder) bool {
 	workflow.GetLogger(ctx).Info("Order older than the newest copy superseded",
 		"RecoveryPointArn", p.Order.SourceRecoveryPointArn, "NewerRecoveryPointArn", newer.SourceRecoveryPointArn,
 		"NewerInFlight", inFlight)
-	c.addRecord(TrackedCopy{Record: rec})
+	c.logRecord(rec)
 	c.notify(ctx, p.Requesters, p.Order, rec)
 	return true
 }
@@ -92,7 +78,7 @@ func (c *chain) supersedeOutdated(ctx workflow.Context) {
 // chain's newest copy (an order that asked for every point), or "".
 func (c *chain) outOfOrderCopyNote(ctx workflow.Context, o model.CopyOrder) string {
 	newer, inFlight, ok := c.newerCopy(o)
-	if !ok || c.outOfOrderVersion(ctx) < 1 {
+	if !ok {
 		return ""
 	}
 	workflow.GetLogger(ctx).Info("Copying a recovery point older than the newest copy: the order asks for every point",

@@ -6,7 +6,6 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/workflow"
 
 	"github.com/regioncopy/regioncopy/model"
 )
@@ -132,23 +131,5 @@ func TestChainCopiesCoalescingOrderNewerThanCopyInFlight(t *testing.T) {
 	rec := recordFor(t, h.copies, next.SourceRecoveryPointArn)
 	assert.Equal(t, model.JobCompleted, rec.State)
 	assert.Equal(t, model.CopyIncremental, rec.Kind)
-	assert.Empty(t, rec.StatusMessage)
-}
-
-// Chains whose history predates the change (GetVersion answers DefaultVersion) keep
-// copying an older coalescing order, so their recorded histories replay unchanged.
-func TestChainBeforeOutOfOrderVersionCopiesOlderPoint(t *testing.T) {
-	h := newChainHarness(t)
-	h.env.OnGetVersion(versionOutOfOrder, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
-	newer := h.order(2, t0.Add(-time.Hour), model.Lifecycle{}, "")
-	older := h.order(1, t0.Add(-2*time.Hour), model.Lifecycle{}, "req-older")
-	older.Coalesce = true
-	h.send(time.Minute, newer)
-	h.send(10*time.Minute, older)
-	h.run(day, nil)
-
-	require.Len(t, h.aws.calls().starts, 2)
-	rec := recordFor(t, h.copies, older.SourceRecoveryPointArn)
-	assert.Equal(t, model.JobCompleted, rec.State)
 	assert.Empty(t, rec.StatusMessage)
 }

@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"encoding/json"
 	"time"
 
 	"github.com/regioncopy/regioncopy/model"
@@ -15,14 +16,47 @@ type ChainInput struct {
 	State *ChainState `json:",omitempty"`
 }
 
-// ChainState is everything a chain must remember across continue-as-new: orders not yet
-// copied, every live copy (with its lifecycle bookkeeping) and a bounded list of recent
-// finished records, plus lifetime counters.
+// ChainState is everything a chain carries across continue-as-new. Its size is bounded
+// whatever the number of copies in the vault: the chain keeps its newest copy (the
+// incremental base and the guard's charge) in full, and of every other live copy only
+// what its expiry timer needs, a count and the earliest DeleteAt; the destination vault
+// is the record of those copies, surveyed when a timer fires (see chain_lifecycle.go).
+// Orders waiting are bounded by maxPendingBytes, recent records by maxRecentRecords.
 type ChainState struct {
-	Pending     []PendingOrder `json:",omitempty"`
-	Copies      []TrackedCopy  `json:",omitempty"`
-	CopiesTotal int            `json:",omitempty"`
-	FullCopies  int            `json:",omitempty"`
+	Pending []PendingOrder `json:",omitempty"`
+	// RuleSets holds each distinct rules document of the waiting orders once; an order
+	// names its own by PendingOrder.RuleSet.
+	RuleSets []json.RawMessage `json:",omitempty"`
+	// Newest is the live copy of the newest source recovery point, nil when the chain
+	// knows of none.
+	Newest *TrackedCopy `json:",omitempty"`
+	// OtherLive counts the chain's other live copies in the vault, as last surveyed plus
+	// the copies landed since.
+	OtherLive int `json:",omitempty"`
+	// NextDueAt is the earliest DeleteAt (AWS time) among those other copies: when the
+	// chain next surveys the vault and deletes what is due. Zero when none expires.
+	NextDueAt time.Time `json:",omitzero"`
+	// SweepRetryAt (workflow time) postpones the next survey after one that failed or
+	// could not delete a copy that was due.
+	SweepRetryAt time.Time `json:",omitzero"`
+	// AnchorAWS and AnchorTemporal read one instant on AWS's clock and on the workflow's:
+	// the CreationDate of the chain's latest copy job and the workflow time its
+	// StartCopyJob returned. An AWS instant t is due at AnchorTemporal + (t - AnchorAWS) /
+	// TimeScale: t itself on real AWS, the emulator's faster clock mapped back onto
+	// Temporal's when --time-scale is used. (The job's end is a worse anchor: polling sees
+	// it late, and at a large time scale that delay, multiplied, would let AWS expire a
+	// copy before the chain's timer fires.)
+	AnchorAWS      time.Time `json:",omitzero"`
+	AnchorTemporal time.Time `json:",omitzero"`
+	// Recent are the latest finished records, newest last, so an order repeated after
+	// continue-as-new is still answered from its record.
+	Recent []model.CopyRecord `json:",omitempty"`
+	// TokenSeq numbers the chain's StartCopyJob attempts; it only grows (see
+	// idempotencyToken).
+	TokenSeq int64 `json:",omitempty"`
+
+	CopiesTotal int `json:",omitempty"`
+	FullCopies  int `json:",omitempty"`
 	// BytesTotal is the sum of the completed copies' sizes as AWS reports them
 	// (BackupSizeInBytes of each recovery point), not bytes transferred: AWS does not
 	// report those, and an incremental copy moves less than its recovery point's size.
@@ -38,37 +72,21 @@ type PendingOrder struct {
 	Order      model.CopyOrder
 	Requesters []string  `json:",omitempty"`
 	ReceivedAt time.Time // workflow time the first order arrived
-	// PriorAttempts counts copy jobs started for this recovery point by earlier orders
-	// that failed, so a new order's idempotency tokens never repeat theirs.
-	PriorAttempts int `json:",omitempty"`
+	// RuleSet is the 1-based index of the order's rules in ChainState.RuleSets (0: the
+	// order carries none); Order.Rules is empty while the order waits.
+	RuleSet int `json:",omitempty"`
 }
 
-// TrackedCopy is one copy record plus what the chain needs to run its lifecycle.
-//
-// AWS timestamps (DeleteAt, MoveToColdStorageAt) become Temporal timers through an anchor
-// pair: the copy job's CreationDate on AWS's clock and the workflow time StartCopyJob
-// returned, two readings of the same instant to within one call's latency. An AWS instant
-// t is due at AnchorTemporal + (t - AnchorAWS) / TimeScale: t itself on real AWS, and the
-// emulator's faster clock mapped back onto Temporal's when --time-scale is used. (The
-// job's end is a worse anchor: polling sees it late, and at a large time scale that
-// delay, multiplied, would let AWS expire a copy before the chain's timer fires.)
+// TrackedCopy is the newest copy's record plus what the chain needs to guard it.
 type TrackedCopy struct {
-	Record         model.CopyRecord
-	AnchorAWS      time.Time `json:",omitzero"`
-	AnchorTemporal time.Time `json:",omitzero"`
-	// Cold is set once the cold-transition timer has fired (AWS moved the copy to cold
-	// storage); a cold transition cannot be undone.
-	Cold bool `json:",omitempty"`
+	Record model.CopyRecord
 	// OriginalLifecycle is the lifecycle to restore when the newest-copy guard's extension
 	// is released (set only while Record.ExtendedUntil is set).
 	OriginalLifecycle model.Lifecycle `json:",omitempty"`
-	// RetryAt (workflow time) postpones a lifecycle action that failed without a retryable
-	// cause, such as a deletion refused while a job uses the point.
+	// RetryAt (workflow time) postpones a guard extension that failed without a retryable
+	// cause.
 	RetryAt time.Time `json:",omitzero"`
 }
-
-// live reports whether the copy exists in the destination vault.
-func (t *TrackedCopy) live() bool { return t.Record.State == model.JobCompleted }
 
 // effectiveDeleteAt is the AWS instant the copy is deleted at: the guard's extension when
 // one is in force, else its calculated DeleteAt (zero when it never expires).
@@ -79,14 +97,33 @@ func (t *TrackedCopy) effectiveDeleteAt() time.Time {
 	return t.Record.DeleteAt
 }
 
-// due maps an AWS instant onto the workflow clock (see TrackedCopy).
-func (t *TrackedCopy) due(awsTime time.Time, timeScale float64) time.Time {
-	if t.AnchorAWS.IsZero() {
+// due maps an AWS instant onto the workflow clock (see ChainState.AnchorAWS).
+func (s *ChainState) due(awsTime time.Time, timeScale float64) time.Time {
+	if s.AnchorAWS.IsZero() {
 		return awsTime
 	}
-	d := awsTime.Sub(t.AnchorAWS)
+	d := awsTime.Sub(s.AnchorAWS)
 	if timeScale > 1 {
 		d = time.Duration(float64(d) / timeScale)
 	}
-	return t.AnchorTemporal.Add(d)
+	return s.AnchorTemporal.Add(d)
+}
+
+// awsAt maps a workflow instant onto AWS's clock, the inverse of due.
+func (s *ChainState) awsAt(workflowTime time.Time, timeScale float64) time.Time {
+	if s.AnchorAWS.IsZero() {
+		return workflowTime
+	}
+	d := workflowTime.Sub(s.AnchorTemporal)
+	if timeScale > 1 {
+		d = time.Duration(float64(d) * timeScale)
+	}
+	return s.AnchorAWS.Add(d)
+}
+
+// awaitsAnchor reports whether AWS instants cannot be mapped onto the workflow clock yet:
+// AWS's clock runs faster and no copy job has given a reading of it (a chain that adopted
+// its vault and has not copied since). AWS's own lifecycle is the backstop meanwhile.
+func (s *ChainState) awaitsAnchor(timeScale float64) bool {
+	return s.AnchorAWS.IsZero() && timeScale > 1
 }

@@ -39,28 +39,36 @@ func (c *chain) status() model.ChainStatus {
 		rec := c.current.record
 		s.Current = &rec
 	}
-	for _, p := range c.Pending {
+	for i, p := range c.Pending {
+		if i == maxStatusPending {
+			break
+		}
 		s.Pending = append(s.Pending, p.Order)
 	}
-	for i := range c.Copies {
-		if c.Copies[i].live() {
-			s.LiveCopies++
-		}
-	}
+	s.PendingCount = len(c.Pending)
+	s.LiveCopies = c.OtherLive + c.newestCount()
 	return s
 }
 
-// records is the answer to QueryCopies: every kept record, oldest first, with the copy
-// in flight last.
-func (c *chain) records() []model.CopyRecord {
-	out := make([]model.CopyRecord, 0, len(c.Copies)+1)
-	for _, t := range c.Copies {
-		out = append(out, t.Record)
-	}
+// maxStatusPending bounds the waiting orders the status query lists (PendingCount says
+// how many there are).
+const maxStatusPending = 10
+
+// records is the answer to QueryCopies: one page of this run's records, oldest first,
+// the copy in flight last (see model.CopiesPage).
+func (c *chain) records(page model.CopiesPage) []model.CopyRecord {
+	all := make([]model.CopyRecord, 0, len(c.log)+1)
+	all = append(all, c.log...)
 	if c.current != nil {
-		out = append(out, c.current.record)
+		all = append(all, c.current.record)
 	}
-	return out
+	limit := page.Limit
+	if limit <= 0 || limit > maxCopiesPage {
+		limit = maxCopiesPage
+	}
+	end := max(len(all)-max(page.Skip, 0), 0)
+	start := max(end-limit, 0)
+	return all[start:end]
 }
 
 func (c *chain) state() string {
@@ -76,10 +84,9 @@ func (c *chain) state() string {
 
 // nextExpiry is the AWS instant the first live copy is deleted at.
 func (c *chain) nextExpiry() time.Time {
-	var next time.Time
-	for i := range c.Copies {
-		t := &c.Copies[i]
-		if d := t.effectiveDeleteAt(); t.live() && !d.IsZero() && (next.IsZero() || d.Before(next)) {
+	next := c.NextDueAt
+	if c.Newest != nil {
+		if d := c.Newest.effectiveDeleteAt(); !d.IsZero() && (next.IsZero() || d.Before(next)) {
 			next = d
 		}
 	}
@@ -147,32 +154,20 @@ func (c *chain) details() string {
 	if len(c.Pending) > 0 {
 		fmt.Fprintf(&b, "**Waiting:** %d order(s), oldest `%s`\n\n", len(c.Pending), c.Pending[0].Order.SourceRecoveryPointArn)
 	}
-	live := 0
-	for i := range c.Copies {
-		t := &c.Copies[i]
-		if !t.live() {
-			continue
-		}
-		live++
-		if live == 1 {
-			b.WriteString("**Live copies:**\n\n")
-		}
-		line := fmt.Sprintf("- `%s` %s, recovery point of %s, deletes %s", t.Record.DestinationRecoveryPointArn, t.Record.Kind,
+	if t := c.Newest; t != nil {
+		line := fmt.Sprintf("**Newest copy:** `%s` %s, recovery point of %s, deletes %s", t.Record.DestinationRecoveryPointArn, t.Record.Kind,
 			formatBytes(t.Record.BackupSizeInBytes), formatTime(t.Record.DeleteAt))
 		if !t.Record.ExtendedUntil.IsZero() {
-			line += fmt.Sprintf(" — **extended until %s** (newest copy, no newer copy yet)", formatTime(t.Record.ExtendedUntil))
+			line += fmt.Sprintf(" — **extended until %s** (no newer copy yet)", formatTime(t.Record.ExtendedUntil))
 		}
-		if t.Cold {
-			line += " — cold"
-		}
-		b.WriteString(line + "\n")
-	}
-	if live == 0 {
+		b.WriteString(line + "\n\n")
+		fmt.Fprintf(&b, "**Other live copies:** %d, next expiry %s\n", c.OtherLive, formatTime(c.NextDueAt))
+	} else {
 		b.WriteString("No live copies.\n")
 	}
 	if c.LastFailed {
-		for i := len(c.Copies) - 1; i >= 0; i-- {
-			if r := c.Copies[i].Record; r.State == model.JobFailed || r.State == model.RecordExpiredOnLanding {
+		for i := len(c.log) - 1; i >= 0; i-- {
+			if r := c.log[i]; r.State == model.JobFailed || r.State == model.RecordExpiredOnLanding {
 				fmt.Fprintf(&b, "\n**Last copy failed:** %s\n", r.StatusMessage)
 				break
 			}

@@ -35,7 +35,7 @@ func TestChainFirstCopyFullThenIncremental(t *testing.T) {
 
 	calls := h.aws.calls()
 	require.Len(t, calls.starts, 2)
-	assert.Equal(t, idempotencyToken(h.id, o1.SourceRecoveryPointArn, 1), calls.starts[0].IdempotencyToken)
+	assert.Equal(t, idempotencyToken(h.id, testRunID, 1), calls.starts[0].IdempotencyToken)
 	assert.Len(t, calls.starts[0].IdempotencyToken, 64)
 	assert.NotEqual(t, calls.starts[0].IdempotencyToken, calls.starts[1].IdempotencyToken)
 	assert.Equal(t, lc, calls.starts[0].Lifecycle, "the lifecycle is given to AWS as a backstop")
@@ -175,10 +175,11 @@ func TestChainTimeScaleShortensTimers(t *testing.T) {
 	// running 10x faster the chain deletes it about 10 days after it landed.
 	first := recordFor(t, h.copies, o1.SourceRecoveryPointArn)
 	require.Equal(t, model.RecordDeleted, first.State)
-	// Anchored at the job's start: AWS's CreationDate is the workflow time StartCopyJob
-	// returned (the fake's clock is the test's).
-	started := t0.Add(time.Minute)
-	require.Equal(t, started, first.StartedAt)
+	// Anchored at the latest job's start: AWS's CreationDate is the workflow time
+	// StartCopyJob returned (the fake's clock is the test's).
+	second := recordFor(t, h.copies, o2.SourceRecoveryPointArn)
+	started := t0.Add(time.Hour)
+	require.Equal(t, started, second.StartedAt)
 	assert.Equal(t, started.Add(first.DeleteAt.Sub(started)/10), first.DeletedAt)
 }
 
@@ -257,19 +258,40 @@ func (u *testUpdate) Accept()                        {}
 func (u *testUpdate) Reject(err error)               { u.rejected = err }
 func (u *testUpdate) Complete(result any, err error) { u.result, u.err = result, err }
 
-func TestChainKeepsLiveCopiesAndBoundsFinishedRecords(t *testing.T) {
+func TestChainLogKeepsTheNewestCopyAndBoundsRecords(t *testing.T) {
 	c := &chain{}
-	for i := 0; i < 3; i++ {
-		c.addRecord(TrackedCopy{Record: model.CopyRecord{State: model.JobCompleted, SourceRecoveryPointArn: snapshotArn(i)}})
+	newest := model.CopyRecord{State: model.JobCompleted, SourceRecoveryPointArn: snapshotArn(0), DestinationRecoveryPointArn: "copy-0"}
+	c.Newest = &TrackedCopy{Record: newest}
+	c.logRecord(newest)
+	for i := 0; i < maxRunRecords+10; i++ {
+		c.logRecord(model.CopyRecord{State: model.JobFailed, SourceRecoveryPointArn: snapshotArn(100 + i)})
 	}
-	for i := 0; i < maxFinishedRecords+10; i++ {
-		c.addRecord(TrackedCopy{Record: model.CopyRecord{State: model.JobFailed, SourceRecoveryPointArn: snapshotArn(100 + i)}})
+	require.Len(t, c.log, maxRunRecords)
+	assert.Equal(t, "copy-0", c.log[0].DestinationRecoveryPointArn, "the newest copy's record is never dropped")
+	assert.Equal(t, snapshotArn(111), c.log[1].SourceRecoveryPointArn, "the oldest finished records go first")
+
+	// A record of the same copy replaces the logged one.
+	deleted := newest
+	deleted.State = model.RecordDeleted
+	c.logRecord(deleted)
+	require.Len(t, c.log, maxRunRecords)
+	assert.Equal(t, model.RecordDeleted, c.log[0].State)
+}
+
+func TestChainCopiesQueryPages(t *testing.T) {
+	c := &chain{}
+	for i := 0; i < 25; i++ {
+		c.logRecord(model.CopyRecord{State: model.JobFailed, SourceRecoveryPointArn: snapshotArn(i)})
 	}
-	require.Len(t, c.Copies, 3+maxFinishedRecords)
-	for i := 0; i < 3; i++ {
-		assert.Equal(t, model.JobCompleted, c.Copies[i].Record.State, "live copies are never dropped")
-	}
-	assert.Equal(t, snapshotArn(110), c.Copies[3].Record.SourceRecoveryPointArn, "the oldest finished records go first")
+	page := c.records(model.CopiesPage{})
+	require.Len(t, page, maxCopiesPage, "no page argument: the newest page")
+	assert.Equal(t, snapshotArn(5), page[0].SourceRecoveryPointArn)
+	assert.Equal(t, snapshotArn(24), page[maxCopiesPage-1].SourceRecoveryPointArn)
+	older := c.records(model.CopiesPage{Skip: maxCopiesPage})
+	require.Len(t, older, 5)
+	assert.Equal(t, snapshotArn(0), older[0].SourceRecoveryPointArn)
+	assert.Empty(t, c.records(model.CopiesPage{Skip: 100}))
+	assert.Len(t, c.records(model.CopiesPage{Limit: 1000}), maxCopiesPage, "a page is never larger than the chain's page size")
 }
 
 func TestChainIgnoresAnEmptyOrder(t *testing.T) {

@@ -76,7 +76,7 @@ type fakeAWS struct {
 	updates   []model.UpdateLifecycleInput
 	deletes   []model.DeleteRecoveryPointInput
 	enqueued  []model.EnqueueCopyInput
-	lists     []model.ListRecoveryPointsInput
+	surveys   []model.SurveyCopiesInput
 	pollCalls int
 	nextJob   int
 	nextPoint int
@@ -266,6 +266,10 @@ func (f *fakeAWS) UpdateRecoveryPointLifecycle(_ context.Context, in model.Updat
 		err := f.updateErrs[0]
 		f.updateErrs = f.updateErrs[1:]
 		if err != nil {
+			if temporal.IsApplicationError(err) && errorType(err) == model.ErrNotFound {
+				// AWS answers NotFound for a point it no longer has: so must every later call.
+				delete(f.points, in.RecoveryPointArn)
+			}
 			return model.RecoveryPoint{}, err
 		}
 	}
@@ -330,7 +334,7 @@ func (f *fakeAWS) activities() map[string]any {
 		model.ActPollCopyJob:                  f.PollCopyJob,
 		model.ActUpdateRecoveryPointLifecycle: f.UpdateRecoveryPointLifecycle,
 		model.ActDeleteRecoveryPoint:          f.DeleteRecoveryPoint,
-		model.ActListRecoveryPoints:           f.ListRecoveryPoints,
+		model.ActSurveyCopies:                 f.SurveyCopies,
 		model.ActEnqueueCopy:                  f.EnqueueCopy,
 	}
 }

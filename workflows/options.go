@@ -128,3 +128,13 @@ func WithCall(ctx workflow.Context, summary string) workflow.Context { return wi
 func WithPoll(ctx workflow.Context, window time.Duration, timeScale float64, summary string) workflow.Context {
 	return workflow.WithActivityOptions(ctx, pollOptions(window, timeScale, summary))
 }
+
+// withListing returns ctx with the options of a vault survey, which may page through
+// thousands of a resource's copies in one attempt (heartbeating each page).
+func withListing(ctx workflow.Context, summary string) workflow.Context {
+	o := awsCallOptions(summary)
+	o.StartToCloseTimeout = 10 * time.Minute
+	o.HeartbeatTimeout = time.Minute
+	o.ScheduleToCloseTimeout = time.Hour
+	return workflow.WithActivityOptions(ctx, o)
+}

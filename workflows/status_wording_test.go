@@ -16,7 +16,7 @@ func TestStatusSaysSizesNotBytesMoved(t *testing.T) {
 		DestinationRecoveryPointArn: "arn:aws:ec2:eu-west-1::snapshot/snap-0000000000000000a", BackupSizeInBytes: 2 << 30,
 		StatusMessage: "already copied; lifecycle changed from DeleteAfterDays=30 to DeleteAfterDays=90 by a new order"}
 	c := &chain{start: model.ChainStart{Key: chainKey}, ChainState: ChainState{
-		Copies: []TrackedCopy{{Record: rec}}, CopiesTotal: 2, FullCopies: 1, BytesTotal: 4 << 30}}
+		Newest: &TrackedCopy{Record: rec}, CopiesTotal: 2, FullCopies: 1, BytesTotal: 4 << 30}}
 	r := &request{req: model.CopyRequest{RecoveryPointArn: snapshotArn(1), SourceRegion: srcRegion}, state: model.RequestCompleted,
 		destinations: []model.DestinationProgress{{Destination: model.Destination{BackupVaultArn: dstVaultArn},
 			Result: &model.DestinationResult{Record: &rec}}}}
