@@ -2,6 +2,7 @@ package activities
 
 import (
 	"context"
+	"fmt"
 	"testing"
 	"time"
 
@@ -148,12 +149,10 @@ func TestUpdateLifecycleThenDeleteAndVerify(t *testing.T) {
 	if !del.AlreadyGone {
 		t.Error("second delete did not report AlreadyGone")
 	}
-	var points []model.RecoveryPoint
-	f.mustRun(t, model.ActListRecoveryPoints, model.ListRecoveryPointsInput{Region: west, BackupVaultName: dstVault}, &points)
-	for _, p := range points {
-		if p.RecoveryPointArn == copyArn && p.Status != "DELETING" && p.Status != "EXPIRED" {
-			t.Errorf("deleted copy still listed as %s", p.Status)
-		}
+	var survey model.SurveyCopiesOutput
+	f.mustRun(t, model.ActSurveyCopies, model.SurveyCopiesInput{Region: west, BackupVaultName: dstVault, ResourceArn: volume, SourceRegion: east}, &survey)
+	if survey.Live != 0 || survey.Newest != nil {
+		t.Errorf("the deleted copy is still surveyed as live: %+v", survey)
 	}
 }
 
@@ -164,32 +163,63 @@ func TestDeleteRefusedWhileAJobUsesThePoint(t *testing.T) {
 	wantAppError(t, err, model.ErrInvalidState, false, "InvalidResourceStateException", "cannot be deleted while job")
 }
 
-func TestListRecoveryPointsPagesThroughEveryPage(t *testing.T) {
+func TestSurveyCopiesPagesThroughTheVaultAndAnswersASummary(t *testing.T) {
 	f := newFixture(t, emulator.Config{}, WithListPageSize(2))
-	want := map[string]bool{f.point: true}
-	for i := range 4 {
-		want[f.completedBackup(t, "more-"+string(rune('a'+i)))] = true
-	}
-	var points []model.RecoveryPoint
-	f.mustRun(t, model.ActListRecoveryPoints, model.ListRecoveryPointsInput{Region: east, BackupVaultName: srcVault, ResourceArn: volume}, &points)
-	got := map[string]bool{}
-	for _, p := range points {
-		got[p.RecoveryPointArn] = true
-		if p.ResourceArn != volume || p.Region != east {
-			t.Errorf("listed point %+v", p)
+	var copies []model.RecoveryPoint
+	for i := range 5 {
+		point := f.point
+		if i > 0 {
+			point = f.completedBackup(t, fmt.Sprintf("survey-backup-%d", i))
 		}
+		var out model.StartCopyJobOutput
+		f.mustRun(t, model.ActStartCopyJob, model.StartCopyJobInput{
+			SourceRegion: east, RecoveryPointArn: point, SourceBackupVaultName: srcVault,
+			DestinationBackupVaultArn: vaultArn(west, dstVault), IamRoleArn: role, IdempotencyToken: fmt.Sprintf("copy-%d", i),
+			Lifecycle: model.Lifecycle{DeleteAfterDays: 35},
+		}, &out)
+		f.srv.Emulator.Advance(time.Hour)
+		var job model.CopyJob
+		f.mustRun(t, model.ActPollCopyJob, model.PollCopyJobInput{Region: east, CopyJobId: out.CopyJobId}, &job)
+		var rp model.RecoveryPoint
+		f.mustRun(t, model.ActDescribeRecoveryPoint, model.DescribeRecoveryPointInput{Region: west, BackupVaultName: dstVault,
+			RecoveryPointArn: job.DestinationRecoveryPointArn}, &rp)
+		copies = append(copies, rp)
 	}
-	if len(points) != len(want) || len(got) != len(want) {
-		t.Fatalf("listed %d points (%d distinct), want %d", len(points), len(got), len(want))
-	}
+	in := model.SurveyCopiesInput{Region: west, BackupVaultName: dstVault, ResourceArn: volume, SourceRegion: east,
+		DueBy: copies[1].CalculatedLifecycle.DeleteAt, MatchCreationDate: copies[2].CreationDate}
+	var out model.SurveyCopiesOutput
+	f.mustRun(t, model.ActSurveyCopies, in, &out)
 	if n := f.srv.Emulator.Counters().Calls["ListRecoveryPointsByBackupVault"]; n != 3 {
-		t.Errorf("%d list calls for 5 points in pages of 2, want 3", n)
+		t.Errorf("%d list calls for 5 copies in pages of 2, want 3", n)
 	}
-	var other []model.RecoveryPoint
-	f.mustRun(t, model.ActListRecoveryPoints, model.ListRecoveryPointsInput{Region: east, BackupVaultName: srcVault,
-		ResourceArn: "arn:aws:ec2:us-east-1:123456789012:volume/vol-0fedcba9876543210"}, &other)
-	if len(other) != 0 {
-		t.Errorf("another resource's filter listed %d points", len(other))
+	if out.Live != 5 || out.Bytes != 5*copies[0].BackupSizeInBytes {
+		t.Errorf("live %d, bytes %d; want 5 copies of %d bytes", out.Live, out.Bytes, copies[0].BackupSizeInBytes)
+	}
+	if out.Newest == nil || out.Newest.RecoveryPointArn != copies[4].RecoveryPointArn {
+		t.Errorf("newest %+v, want %s", out.Newest, copies[4].RecoveryPointArn)
+	}
+	if len(out.Due) != 2 || out.Due[0].RecoveryPointArn != copies[0].RecoveryPointArn || out.Due[1].RecoveryPointArn != copies[1].RecoveryPointArn {
+		t.Errorf("due %+v, want the two oldest copies, oldest first", out.Due)
+	}
+	if !out.NextDeleteAt.Equal(copies[2].CalculatedLifecycle.DeleteAt) || out.More {
+		t.Errorf("next delete at %v (more %v), want %v", out.NextDeleteAt, out.More, copies[2].CalculatedLifecycle.DeleteAt)
+	}
+	if out.Match == nil || out.Match.RecoveryPointArn != copies[2].RecoveryPointArn {
+		t.Errorf("match %+v, want %s", out.Match, copies[2].RecoveryPointArn)
+	}
+
+	// Everything is due, one at a time: the newest never is.
+	in = model.SurveyCopiesInput{Region: west, BackupVaultName: dstVault, ResourceArn: volume, SourceRegion: east,
+		DueBy: copies[4].CalculatedLifecycle.DeleteAt.Add(time.Hour), MaxDue: 1}
+	f.mustRun(t, model.ActSurveyCopies, in, &out)
+	if len(out.Due) != 1 || !out.More || out.Due[0].RecoveryPointArn != copies[0].RecoveryPointArn {
+		t.Errorf("due %+v (more %v), want only the oldest and more", out.Due, out.More)
+	}
+	// Another Region's chain sees none of these copies.
+	in = model.SurveyCopiesInput{Region: west, BackupVaultName: dstVault, ResourceArn: volume, SourceRegion: "us-west-2"}
+	f.mustRun(t, model.ActSurveyCopies, in, &out)
+	if out.Live != 0 {
+		t.Errorf("copies from us-east-1 surveyed for a chain from us-west-2: %+v", out)
 	}
 }
 

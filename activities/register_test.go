@@ -104,7 +104,7 @@ func TestActivitiesRefuseEmptyInput(t *testing.T) {
 		model.ActDescribeCopyJob:              model.PollCopyJobInput{},
 		model.ActUpdateRecoveryPointLifecycle: model.UpdateLifecycleInput{},
 		model.ActDeleteRecoveryPoint:          model.DeleteRecoveryPointInput{},
-		model.ActListRecoveryPoints:           model.ListRecoveryPointsInput{},
+		model.ActSurveyCopies:                 model.SurveyCopiesInput{},
 		model.ActStartBackupJob:               model.StartBackupJobInput{},
 		model.ActPollBackupJob:                model.PollBackupJobInput{},
 		model.ActEnqueueCopy:                  model.EnqueueCopyInput{},

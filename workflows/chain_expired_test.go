@@ -104,3 +104,31 @@ func TestChainKindWaitsForTheGuardThatFindsTheBaseGone(t *testing.T) {
 	assert.Equal(t, model.JobCompleted, second.State)
 	assert.Equal(t, model.CopyFull, second.Kind, "the guard found the only base gone before this copy started")
 }
+
+// TestChainCopiesAgainAPointWhoseCopyExpired: an order for a point whose copy the chain
+// deleted at expiry is copied again; answering with the deleted copy's record would tell
+// the requester its copy exists while the vault holds nothing.
+func TestChainCopiesAgainAPointWhoseCopyExpired(t *testing.T) {
+	h := newChainHarness(t)
+	o1 := h.order(1, t0, model.Lifecycle{DeleteAfterDays: 10}, "")
+	o2 := h.order(2, t0.Add(day), model.Lifecycle{DeleteAfterDays: 100}, "")
+	h.send(time.Minute, o1)
+	h.send(day, o2)
+	again := o1
+	again.Lifecycle, again.RequesterWorkflowId = model.Lifecycle{DeleteAfterDays: 100}, "req-again"
+	h.send(12*day, again)
+	h.run(13*day, nil)
+
+	calls := h.aws.calls()
+	require.Len(t, calls.deletes, 1, "the first copy expired")
+	require.Len(t, calls.starts, 3, "and was copied again when ordered again")
+	res := h.resultsFor("req-again")
+	require.Len(t, res, 1)
+	assert.Empty(t, res[0].Error)
+	assert.Equal(t, model.JobCompleted, res[0].Record.State)
+	assert.NotEqual(t, calls.deletes[0].RecoveryPointArn, res[0].Record.DestinationRecoveryPointArn)
+	h.aws.mu.Lock()
+	_, exists := h.aws.points[res[0].Record.DestinationRecoveryPointArn]
+	h.aws.mu.Unlock()
+	assert.True(t, exists, "the vault holds the copy the requester was told of")
+}

@@ -238,7 +238,8 @@ func (c *chain) recordOfCopy(ctx workflow.Context, rp model.RecoveryPoint) model
 }
 
 // vaultRecord is the record of a copy known only from the vault: a copy keeps its source
-// recovery point's creation date, which is all AWS says of its source.
+// recovery point's creation date, which is all AWS says of its source, and AWS does not
+// say whether it was copied in full, so its Kind is left empty.
 func (c *chain) vaultRecord(ctx workflow.Context, rp model.RecoveryPoint) model.CopyRecord {
 	k := c.start.Key
 	return model.CopyRecord{
@@ -251,7 +252,6 @@ func (c *chain) vaultRecord(ctx workflow.Context, rp model.RecoveryPoint) model.
 		DestinationRecoveryPointArn: rp.RecoveryPointArn,
 		EncryptionKeyArn:            rp.EncryptionKeyArn,
 		BackupSizeInBytes:           rp.BackupSizeInBytes,
-		Kind:                        model.CopyAdopted,
 		State:                       model.JobCompleted,
 		Lifecycle:                   rp.Lifecycle,
 		RequestedAt:                 workflow.Now(ctx),
@@ -306,7 +306,7 @@ func (c *chain) adoptNewer(ctx workflow.Context, rp *model.RecoveryPoint) {
 		return
 	}
 	rec := c.vaultRecord(ctx, *rp)
-	rec.StatusMessage = model.AdoptedStatusMessage
+	rec.Kind, rec.StatusMessage = model.CopyAdopted, model.AdoptedStatusMessage
 	prev := c.Newest
 	c.Newest = &TrackedCopy{Record: rec}
 	c.logRecord(rec)

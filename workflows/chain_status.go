@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -55,10 +56,16 @@ func (c *chain) status() model.ChainStatus {
 const maxStatusPending = 10
 
 // records is the answer to QueryCopies: one page of this run's records, oldest first,
-// the copy in flight last (see model.CopiesPage).
+// then the newest copy's when this run has not logged it, then the copy in flight (see
+// model.CopiesPage).
 func (c *chain) records(page model.CopiesPage) []model.CopyRecord {
-	all := make([]model.CopyRecord, 0, len(c.log)+1)
+	all := make([]model.CopyRecord, 0, len(c.log)+2)
 	all = append(all, c.log...)
+	if c.Newest != nil && !slices.ContainsFunc(c.log, func(r model.CopyRecord) bool {
+		return r.DestinationRecoveryPointArn == c.Newest.Record.DestinationRecoveryPointArn
+	}) {
+		all = append(all, c.Newest.Record)
+	}
 	if c.current != nil {
 		all = append(all, c.current.record)
 	}

@@ -77,6 +77,7 @@ type fakeAWS struct {
 	deletes   []model.DeleteRecoveryPointInput
 	enqueued  []model.EnqueueCopyInput
 	surveys   []model.SurveyCopiesInput
+	deleted   []fakeDeletion
 	pollCalls int
 	nextJob   int
 	nextPoint int
@@ -115,6 +116,12 @@ func (f *fakeAWS) addSource(n int, created time.Time) string {
 		CreationDate: created, CompletionDate: created.Add(time.Hour),
 	}
 	return arn
+}
+
+// fakeDeletion is one recovery point the chain deleted, when, and when AWS said it expired.
+type fakeDeletion struct {
+	arn          string
+	at, deleteAt time.Time
 }
 
 func notFound(what string) error {
@@ -294,10 +301,12 @@ func (f *fakeAWS) DeleteRecoveryPoint(_ context.Context, in model.DeleteRecovery
 			return model.DeleteRecoveryPointOutput{}, err
 		}
 	}
-	if _, ok := f.points[in.RecoveryPointArn]; !ok {
+	rp, ok := f.points[in.RecoveryPointArn]
+	if !ok {
 		return model.DeleteRecoveryPointOutput{AlreadyGone: true}, nil
 	}
 	delete(f.points, in.RecoveryPointArn)
+	f.deleted = append(f.deleted, fakeDeletion{arn: in.RecoveryPointArn, at: f.now(), deleteAt: rp.CalculatedLifecycle.DeleteAt})
 	return model.DeleteRecoveryPointOutput{}, nil
 }
 
