@@ -118,13 +118,15 @@ func (v *verifier) queryChains(ctx context.Context) ([]*chainCopies, error) {
 }
 
 func (v *verifier) copies(ctx context.Context, chainID string) ([]model.CopyRecord, error) {
-	val, err := v.w.client.QueryWorkflow(ctx, chainID, "", model.QueryCopies)
+	recs, err := model.AllCopies(func(page model.CopiesPage, into *[]model.CopyRecord) error {
+		val, err := v.w.client.QueryWorkflow(ctx, chainID, "", model.QueryCopies, page)
+		if err != nil {
+			return err
+		}
+		return val.Get(into)
+	})
 	if err != nil {
 		return nil, fmt.Errorf("query %s of chain %s: %w", model.QueryCopies, chainID, err)
-	}
-	var recs []model.CopyRecord
-	if err := val.Get(&recs); err != nil {
-		return nil, fmt.Errorf("decode %s of chain %s: %w", model.QueryCopies, chainID, err)
 	}
 	return recs, nil
 }

@@ -54,3 +54,7 @@ type CopiesPage struct {
 	Skip  int `json:",omitempty"`
 	Limit int `json:",omitempty"`
 }
+
+// MaxCopiesPage is the most records one answer of the copies query holds, so the answer
+// stays small however many records a chain run keeps.
+const MaxCopiesPage = 20

@@ -20,8 +20,6 @@ const (
 	maxRunRecords = 30
 	// maxRecentRecords is how many of the latest records a run carries into the next.
 	maxRecentRecords = 5
-	// maxCopiesPage bounds one answer of the copies query (model.CopiesPage).
-	maxCopiesPage = 20
 	// maxPendingBytes bounds the waiting orders a chain carries (their JSON size): an
 	// order beyond it is refused with an error result naming the backlog, so the carried
 	// state stays under Temporal's payload limits whatever the requesters send.

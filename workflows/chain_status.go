@@ -70,8 +70,8 @@ func (c *chain) records(page model.CopiesPage) []model.CopyRecord {
 		all = append(all, c.current.record)
 	}
 	limit := page.Limit
-	if limit <= 0 || limit > maxCopiesPage {
-		limit = maxCopiesPage
+	if limit <= 0 || limit > model.MaxCopiesPage {
+		limit = model.MaxCopiesPage
 	}
 	end := max(len(all)-max(page.Skip, 0), 0)
 	start := max(end-limit, 0)

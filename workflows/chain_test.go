@@ -284,14 +284,14 @@ func TestChainCopiesQueryPages(t *testing.T) {
 		c.logRecord(model.CopyRecord{State: model.JobFailed, SourceRecoveryPointArn: snapshotArn(i)})
 	}
 	page := c.records(model.CopiesPage{})
-	require.Len(t, page, maxCopiesPage, "no page argument: the newest page")
+	require.Len(t, page, model.MaxCopiesPage, "no page argument: the newest page")
 	assert.Equal(t, snapshotArn(5), page[0].SourceRecoveryPointArn)
-	assert.Equal(t, snapshotArn(24), page[maxCopiesPage-1].SourceRecoveryPointArn)
-	older := c.records(model.CopiesPage{Skip: maxCopiesPage})
+	assert.Equal(t, snapshotArn(24), page[model.MaxCopiesPage-1].SourceRecoveryPointArn)
+	older := c.records(model.CopiesPage{Skip: model.MaxCopiesPage})
 	require.Len(t, older, 5)
 	assert.Equal(t, snapshotArn(0), older[0].SourceRecoveryPointArn)
 	assert.Empty(t, c.records(model.CopiesPage{Skip: 100}))
-	assert.Len(t, c.records(model.CopiesPage{Limit: 1000}), maxCopiesPage, "a page is never larger than the chain's page size")
+	assert.Len(t, c.records(model.CopiesPage{Limit: 1000}), model.MaxCopiesPage, "a page is never larger than the chain's page size")
 }
 
 func TestChainIgnoresAnEmptyOrder(t *testing.T) {

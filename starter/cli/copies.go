@@ -1,27 +1,40 @@
 package cli
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
+	"go.temporal.io/api/workflowservice/v1"
+	"go.temporal.io/sdk/client"
 
 	"github.com/regioncopy/regioncopy/model"
 )
 
 func newCopiesCommand(app *App) *cobra.Command {
 	var runID string
+	runs := 10
 	cmd := &cobra.Command{
 		Use:   "copies <chain-id>",
 		Short: "List the copies a chain has made: the proof of every copy",
 		Long: `List the copy records of one chain (chain/<resource ARN>/<Region>/<vault>), from its
 'copies' query: for each copy the source recovery point, the copy job, the destination
 recovery point, full or incremental, its size, times, lifecycle, any extension of its
-expiry, and its deletion.`,
+expiry, and its deletion.
+
+A chain keeps its records in bounded pages and carries only its latest into each new
+run (it continues as new every few dozen copies), so the command reads every page of the
+chain's latest --runs runs, the closed ones included while the namespace retains them,
+and lists each copy once, as its latest run last saw it. The destination vault itself
+holds every live copy.`,
 		Example: `  regioncopy copies chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-0abc/eu-west-1/Default --output json`,
 		Args:    ArgsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			if runs < 1 {
+				return usageErrorf("--runs must be at least 1, got %d", runs)
+			}
 			ctx := cmd.Context()
 			c, err := app.dial(ctx)
 			if err != nil {
@@ -35,12 +48,15 @@ expiry, and its deletion.`,
 			if st.Type != model.WorkflowCopyChain {
 				return notAChain(st, app.Program())
 			}
-			var records []model.CopyRecord
-			if err := queryInto(ctx, c, args[0], runID, model.QueryCopies, &records); err != nil {
-				return fmt.Errorf("query copies of %s: %w", args[0], err)
+			runIDs := []string{runID}
+			if runID == "" {
+				if runIDs, err = chainRuns(ctx, c, args[0], runs); err != nil {
+					return err
+				}
 			}
-			if records == nil {
-				records = []model.CopyRecord{}
+			records, err := chainCopies(ctx, c, args[0], runIDs)
+			if err != nil {
+				return fmt.Errorf("query copies of %s: %w", args[0], err)
 			}
 			if app.JSON() {
 				return printJSON(app.Env.Stdout, records)
@@ -49,8 +65,67 @@ expiry, and its deletion.`,
 			return nil
 		},
 	}
-	cmd.Flags().StringVar(&runID, "run-id", "", "a specific run (default: the latest)")
+	cmd.Flags().StringVar(&runID, "run-id", "", "only this run (default: the chain's latest --runs runs)")
+	cmd.Flags().IntVar(&runs, "runs", runs, "how many of the chain's latest runs to read")
 	return cmd
+}
+
+// chainRuns lists the run ids of a chain, newest first, at most n.
+func chainRuns(ctx context.Context, c client.Client, chainID string, n int) ([]string, error) {
+	query := fmt.Sprintf("WorkflowId = %q", chainID)
+	resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query, PageSize: int32(n)})
+	if err != nil {
+		return nil, fmt.Errorf("list the runs of %s: %w", chainID, err)
+	}
+	var ids []string
+	for _, e := range resp.GetExecutions() {
+		ids = append(ids, e.GetExecution().GetRunId())
+	}
+	if len(ids) == 0 {
+		// Visibility may lag a chain that has just started: its latest run still answers.
+		ids = []string{""}
+	}
+	return ids[:min(len(ids), n)], nil
+}
+
+// chainCopies reads every page of each run's copies (runIDs newest first) and lists each
+// copy once, oldest first, as the newest run that knows it last saw it.
+func chainCopies(ctx context.Context, c client.Client, chainID string, runIDs []string) ([]model.CopyRecord, error) {
+	seen := map[string]bool{}
+	var out []model.CopyRecord
+	for _, run := range runIDs {
+		recs, err := model.AllCopies(func(page model.CopiesPage, into *[]model.CopyRecord) error {
+			resp, err := c.QueryWorkflow(ctx, chainID, run, model.QueryCopies, page)
+			if err != nil {
+				return err
+			}
+			return resp.Get(into)
+		})
+		if err != nil {
+			return nil, err
+		}
+		var fresh []model.CopyRecord
+		for _, r := range recs {
+			if k := copyKey(r); !seen[k] {
+				seen[k] = true
+				fresh = append(fresh, r)
+			}
+		}
+		out = append(fresh, out...)
+	}
+	if out == nil {
+		out = []model.CopyRecord{}
+	}
+	return out, nil
+}
+
+// copyKey identifies one copy across runs: its destination recovery point once it has
+// one, else its order (source point, job, time asked).
+func copyKey(r model.CopyRecord) string {
+	if r.DestinationRecoveryPointArn != "" {
+		return r.DestinationRecoveryPointArn
+	}
+	return r.SourceRecoveryPointArn + "|" + r.CopyJobId + "|" + r.RequestedAt.String()
 }
 
 func printCopies(app *App, records []model.CopyRecord) {
