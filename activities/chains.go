@@ -88,6 +88,7 @@ func chainSearchAttributes(k model.ChainKey) temporal.SearchAttributes {
 		AttrResourceArn.ValueSet(k.ResourceArn),
 		AttrSourceRegion.ValueSet(k.SourceRegion),
 		AttrDestinationRegion.ValueSet(k.DestinationRegion),
+		AttrDestinationAccount.ValueSet(k.DestinationAccount()),
 		AttrDestinationVault.ValueSet(model.VaultNameFromArn(k.DestinationBackupVaultArn)),
 	}
 	if k.ResourceType != "" {

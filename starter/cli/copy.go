@@ -188,13 +188,18 @@ func copySearchAttributes(req model.CopyRequest) temporal.SearchAttributes {
 		workflows.SourceRegionKey.ValueSet(req.SourceRegion),
 		workflows.CopyStateKey.ValueSet(model.RequestValidating),
 	}
-	regions := map[string]bool{}
+	regions, accounts := map[string]bool{}, map[string]bool{}
 	for _, d := range req.Destinations {
 		regions[model.RegionFromArn(d.BackupVaultArn)] = true
+		accounts[model.AccountFromArn(d.BackupVaultArn)] = true
 	}
-	// DestinationRegion is a single keyword: set it only when it is unambiguous.
+	// DestinationRegion and DestinationAccount are single keywords: set each only when
+	// it is unambiguous.
 	if len(regions) == 1 {
 		updates = append(updates, workflows.DestinationRegionKey.ValueSet(model.RegionFromArn(req.Destinations[0].BackupVaultArn)))
+	}
+	if len(accounts) == 1 {
+		updates = append(updates, workflows.DestinationAccountKey.ValueSet(model.AccountFromArn(req.Destinations[0].BackupVaultArn)))
 	}
 	if len(req.Destinations) == 1 {
 		updates = append(updates, workflows.DestinationVaultKey.ValueSet(model.VaultNameFromArn(req.Destinations[0].BackupVaultArn)))
