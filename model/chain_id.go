@@ -12,6 +12,9 @@ import (
 // limits; ids stay well below the smallest of them whatever the ARN.
 const MaxChainWorkflowIDLength = 200
 
+// ChainWorkflowIDForm is the form of ChainWorkflowID, as help and error texts show it.
+const ChainWorkflowIDForm = "chain/<resource ARN>/from/<source Region>/to/<account>/<Region>/<vault>"
+
 // chainIDPrefix starts every chain's workflow id.
 const chainIDPrefix = "chain/"
 
@@ -63,6 +66,9 @@ type ChainID struct {
 	DestinationRegion  string
 	VaultName          string
 }
+
+// ResourceShortened says whether Resource is a shortened ARN rather than the whole one.
+func (c ChainID) ResourceShortened() bool { return strings.Contains(c.Resource, shortenedArnMark) }
 
 // ParseChainWorkflowID reads an id made by ChainWorkflowID; ok is false for any other
 // string, including chain ids of another form.

@@ -15,11 +15,11 @@ func newCopiesCommand(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "copies <chain-id>",
 		Short: "List the copies a chain has made: the proof of every copy",
-		Long: `List the copy records of one chain (chain/<resource ARN>/<Region>/<vault>), from its
-'copies' query: for each copy the source recovery point, the copy job, the destination
+		Long: `List the copy records of one chain (` + model.ChainWorkflowIDForm + `),
+from its 'copies' query: for each copy the source recovery point, the copy job, the destination
 recovery point, full or incremental, its size, times, lifecycle, any extension of its
 expiry, and its deletion.`,
-		Example: `  regioncopy copies chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-0abc/eu-west-1/Default --output json`,
+		Example: `  regioncopy copies chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-0abc/from/us-east-1/to/123456789012/eu-west-1/Default --output json`,
 		Args:    ArgsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
@@ -77,7 +77,7 @@ func printCopies(app *App, records []model.CopyRecord) {
 // commands it names.
 func notAChain(st workflowStatus, prog string) error {
 	if st.Type != model.WorkflowCopyRecoveryPoint {
-		return usageErrorf("%s is a %s workflow, not a copy chain: 'copies' takes a chain id (chain/<resource ARN>/<Region>/<vault>; '%s list --type chain' lists them)", st.WorkflowId, st.Type, prog)
+		return usageErrorf("%s is a %s workflow, not a copy chain: 'copies' takes a chain id (%s; '%s list --type chain' lists them)", st.WorkflowId, st.Type, model.ChainWorkflowIDForm, prog)
 	}
 	var rs model.RequestStatus
 	var chains []string
