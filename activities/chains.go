@@ -127,6 +127,6 @@ func ChainSummary(k model.ChainKey) string {
 	if k.ResourceType != "" {
 		what = k.ResourceType + " resource"
 	}
-	return fmt.Sprintf("Copies recovery points of %s %s from %s to vault %s in %s, one at a time so that only the first copy is full.",
-		what, k.ResourceArn, k.SourceRegion, model.VaultNameFromArn(k.DestinationBackupVaultArn), k.DestinationRegion)
+	return fmt.Sprintf("Copies recovery points of %s %s from %s to vault %s of account %s in %s, one at a time so that only the first copy is full.",
+		what, k.ResourceArn, k.SourceRegion, model.VaultNameFromArn(k.DestinationBackupVaultArn), k.DestinationAccount(), k.DestinationRegion)
 }
