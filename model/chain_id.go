@@ -31,7 +31,7 @@ const shortenedArnMark = "~"
 // for the copies of eu-west-1's copies of that volume into vault Default of us-west-2.
 // Every part of the identity is in it, so two source Regions or two destination accounts
 // never share a chain. When the whole id would be longer than MaxChainWorkflowIDLength
-// (DynamoDB tables and Timestream tables have names of hundreds of characters), the
+// (DynamoDB and Timestream tables have names of hundreds of characters), the
 // resource ARN is cut and followed by '~' and 16 hex digits of its SHA-256; the full ARN
 // stays in the chain's ResourceArn search attribute. The parts after the ARN hold no '/',
 // so the id reads unambiguously from the right (ParseChainWorkflowID).
