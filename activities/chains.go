@@ -15,8 +15,9 @@ import (
 )
 
 // Chains holds the activity that feeds copy chains. A chain is an entity workflow, one
-// per (resource, destination Region, destination vault); workflows hand it orders
-// through this activity because a workflow cannot signal-with-start another workflow.
+// per model.ChainKey (resource, source Region, destination vault); workflows hand it
+// orders through this activity because a workflow cannot signal-with-start another
+// workflow.
 type Chains struct {
 	Client client.Client
 }
@@ -34,6 +35,9 @@ func (c *Chains) EnqueueCopy(ctx context.Context, in model.EnqueueCopyInput) (mo
 	}
 	if in.TimeScale < 0 {
 		return model.EnqueueCopyOutput{}, invalidInput(model.ActEnqueueCopy, "TimeScale", "must not be negative")
+	}
+	if err := checkChainKey(in.Key, in.Order); err != nil {
+		return model.EnqueueCopyOutput{}, err
 	}
 	taskQueue := in.TaskQueue
 	if taskQueue == "" {
@@ -53,6 +57,25 @@ func (c *Chains) EnqueueCopy(ctx context.Context, in model.EnqueueCopyInput) (mo
 		return model.EnqueueCopyOutput{}, classifyTemporal(id, err)
 	}
 	return model.EnqueueCopyOutput{ChainWorkflowId: run.GetID(), RunId: run.GetRunID()}, nil
+}
+
+// checkChainKey refuses an order its chain could not copy: the chain runs StartCopyJob
+// in Key.SourceRegion, so the recovery point must be there (a copy of a copy is in the
+// Region it was copied to, not its resource's); and the destination Region and account
+// of the chain's id must be those of its vault.
+func checkChainKey(k model.ChainKey, o model.CopyOrder) error {
+	if r := model.RegionFromArn(o.SourceRecoveryPointArn); r != k.SourceRegion {
+		return invalidInput(model.ActEnqueueCopy, "Order.SourceRecoveryPointArn",
+			fmt.Sprintf("is in Region %q, not in the chain's source Region %s: a chain copies recovery points of its source Region only", r, k.SourceRegion))
+	}
+	if r := model.RegionFromArn(k.DestinationBackupVaultArn); r != k.DestinationRegion {
+		return invalidInput(model.ActEnqueueCopy, "Key.DestinationRegion",
+			fmt.Sprintf("is %s but the vault %s is in Region %q", k.DestinationRegion, k.DestinationBackupVaultArn, r))
+	}
+	if k.DestinationAccount() == "" {
+		return invalidInput(model.ActEnqueueCopy, "Key.DestinationBackupVaultArn", "names no account: "+k.DestinationBackupVaultArn)
+	}
+	return nil
 }
 
 // classifyTemporal sorts a signal-with-start failure like an AWS error: requests the
@@ -88,6 +111,7 @@ func chainSearchAttributes(k model.ChainKey) temporal.SearchAttributes {
 		AttrResourceArn.ValueSet(k.ResourceArn),
 		AttrSourceRegion.ValueSet(k.SourceRegion),
 		AttrDestinationRegion.ValueSet(k.DestinationRegion),
+		AttrDestinationAccount.ValueSet(k.DestinationAccount()),
 		AttrDestinationVault.ValueSet(model.VaultNameFromArn(k.DestinationBackupVaultArn)),
 	}
 	if k.ResourceType != "" {
@@ -103,6 +127,6 @@ func ChainSummary(k model.ChainKey) string {
 	if k.ResourceType != "" {
 		what = k.ResourceType + " resource"
 	}
-	return fmt.Sprintf("Copies recovery points of %s %s from %s to vault %s in %s, one at a time so that only the first copy is full.",
-		what, k.ResourceArn, k.SourceRegion, model.VaultNameFromArn(k.DestinationBackupVaultArn), k.DestinationRegion)
+	return fmt.Sprintf("Copies recovery points of %s %s from %s to vault %s of account %s in %s, one at a time so that only the first copy is full.",
+		what, k.ResourceArn, k.SourceRegion, model.VaultNameFromArn(k.DestinationBackupVaultArn), k.DestinationAccount(), k.DestinationRegion)
 }

@@ -51,7 +51,7 @@ func TestEnqueueCopyStartsOneChainAndSignalsIt(t *testing.T) {
 		}
 		outs = append(outs, out)
 	}
-	wantID := "chain/" + volume + "/eu-west-1/dst"
+	wantID := "chain/" + volume + "/from/us-east-1/to/" + account + "/eu-west-1/dst"
 	if outs[0].ChainWorkflowId != wantID || outs[1] != outs[0] || outs[0].RunId == "" {
 		t.Fatalf("enqueue answers %+v, want one run of %s", outs, wantID)
 	}
@@ -71,6 +71,7 @@ func TestEnqueueCopyStartsOneChainAndSignalsIt(t *testing.T) {
 		{"ResourceType", valueOf(sa.GetKeyword(AttrResourceType)), "EBS"},
 		{"SourceRegion", valueOf(sa.GetKeyword(AttrSourceRegion)), east},
 		{"DestinationRegion", valueOf(sa.GetKeyword(AttrDestinationRegion)), west},
+		{"DestinationAccount", valueOf(sa.GetKeyword(AttrDestinationAccount)), account},
 		{"DestinationVault", valueOf(sa.GetKeyword(AttrDestinationVault)), dstVault},
 	}
 	for _, c := range checks {
@@ -135,4 +136,26 @@ func TestEnqueueCopyWithoutSearchAttributesFailsClearly(t *testing.T) {
 		Order: model.CopyOrder{SourceRecoveryPointArn: "arn:aws:ec2:us-east-1::snapshot/snap-1"},
 	})
 	wantAppError(t, err, model.ErrInvalidParameter, false, "signal-with-start of chain chain/", "no mapping defined for search attribute", "regioncopy setup")
+}
+
+// An order whose recovery point is not in the chain's source Region (a copy of a copy
+// handed to the chain of its resource's Region), or a key whose Region disagrees with
+// its vault, is refused before any chain is started or signaled: that chain would call
+// StartCopyJob in the wrong Region.
+func TestEnqueueCopyRefusesAnOrderTheChainCannotCopy(t *testing.T) {
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	// No client: a refused order reaches no Temporal server.
+	env.RegisterActivityWithOptions((&Chains{}).EnqueueCopy, activity.RegisterOptions{Name: model.ActEnqueueCopy})
+	key := model.ChainKey{ResourceArn: volume, ResourceType: "EBS", SourceRegion: east, DestinationRegion: west,
+		DestinationBackupVaultArn: vaultArn(west, dstVault)}
+	copyInWest := model.CopyOrder{SourceRecoveryPointArn: "arn:aws:ec2:eu-west-1::snapshot/snap-1", SourceBackupVaultName: srcVault}
+	_, err := env.ExecuteActivity(model.ActEnqueueCopy, model.EnqueueCopyInput{Key: key, Order: copyInWest})
+	wantAppError(t, err, model.ErrInvalidParameter, false, "Order.SourceRecoveryPointArn", `"eu-west-1"`, "source Region us-east-1")
+
+	wrongRegion := key
+	wrongRegion.DestinationRegion = "us-west-2"
+	_, err = env.ExecuteActivity(model.ActEnqueueCopy, model.EnqueueCopyInput{Key: wrongRegion,
+		Order: model.CopyOrder{SourceRecoveryPointArn: "arn:aws:ec2:us-east-1::snapshot/snap-1"}})
+	wantAppError(t, err, model.ErrInvalidParameter, false, "Key.DestinationRegion", "us-west-2", `"eu-west-1"`)
 }

@@ -136,7 +136,7 @@ func ExampleChainSummary() {
 		DestinationRegion:         "eu-west-1",
 		DestinationBackupVaultArn: "arn:aws:backup:eu-west-1:123456789012:backup-vault:dr",
 	}))
-	// Output: Copies recovery points of EBS resource arn:aws:ec2:us-east-1:123456789012:volume/vol-1 from us-east-1 to vault dr in eu-west-1, one at a time so that only the first copy is full.
+	// Output: Copies recovery points of EBS resource arn:aws:ec2:us-east-1:123456789012:volume/vol-1 from us-east-1 to vault dr of account 123456789012 in eu-west-1, one at a time so that only the first copy is full.
 }
 
 // A response cut short after its 200 headers (the connection reset or closed mid-body)

@@ -6,14 +6,15 @@ import "go.temporal.io/sdk/temporal"
 // signal-with-start creates the chain. The names are the ones package workflows upserts
 // and `regioncopy setup` registers; they must stay identical.
 var (
-	AttrResourceArn       = temporal.NewSearchAttributeKeyKeyword("ResourceArn")
-	AttrResourceType      = temporal.NewSearchAttributeKeyKeyword("ResourceType")
-	AttrSourceRegion      = temporal.NewSearchAttributeKeyKeyword("SourceRegion")
-	AttrDestinationRegion = temporal.NewSearchAttributeKeyKeyword("DestinationRegion")
-	AttrDestinationVault  = temporal.NewSearchAttributeKeyKeyword("DestinationVault")
+	AttrResourceArn        = temporal.NewSearchAttributeKeyKeyword("ResourceArn")
+	AttrResourceType       = temporal.NewSearchAttributeKeyKeyword("ResourceType")
+	AttrSourceRegion       = temporal.NewSearchAttributeKeyKeyword("SourceRegion")
+	AttrDestinationRegion  = temporal.NewSearchAttributeKeyKeyword("DestinationRegion")
+	AttrDestinationAccount = temporal.NewSearchAttributeKeyKeyword("DestinationAccount")
+	AttrDestinationVault   = temporal.NewSearchAttributeKeyKeyword("DestinationVault")
 )
 
 // ChainSearchAttributes lists the keys EnqueueCopy sets, for registration.
 var ChainSearchAttributes = []temporal.SearchAttributeKey{
-	AttrResourceArn, AttrResourceType, AttrSourceRegion, AttrDestinationRegion, AttrDestinationVault,
+	AttrResourceArn, AttrResourceType, AttrSourceRegion, AttrDestinationRegion, AttrDestinationAccount, AttrDestinationVault,
 }

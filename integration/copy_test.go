@@ -122,7 +122,7 @@ func TestCopyTwoRegionsIncrementalThenExpiry(t *testing.T) {
 		}
 	}
 	// The chain's records say so, and the newest copies are still live.
-	chain := model.ChainWorkflowID(model.ChainKey{ResourceArn: v.VolumeArn, DestinationRegion: "eu-west-1", DestinationBackupVaultArn: dests[0]})
+	chain := model.ChainWorkflowID(model.ChainKey{ResourceArn: v.VolumeArn, SourceRegion: v.SourceRegion, DestinationRegion: "eu-west-1", DestinationBackupVaultArn: dests[0]})
 	var records []model.CopyRecord
 	waitFor(t, 30*time.Second, "the chain records the deletion", func() bool {
 		r := regioncopy(t, 30*time.Second, "--address", stack.Temporal.Address, "copies", chain, "--output", "json")

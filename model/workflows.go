@@ -10,7 +10,7 @@ import (
 // workflows and with the CLI: never rename one without a versioned migration.
 const (
 	WorkflowCopyRecoveryPoint = "CopyRecoveryPoint" // on-demand copy of one recovery point to N destinations
-	WorkflowCopyChain         = "CopyChain"         // one per (resource, destination Region, destination vault)
+	WorkflowCopyChain         = "CopyChain"         // one per (resource, source Region, destination vault); id ChainWorkflowID
 
 	SignalCopy       = "copy"        // CopyOrder sent to a chain (signal-with-start)
 	SignalCopyResult = "copy-result" // DestinationResult sent by a chain back to the requester
@@ -131,9 +131,11 @@ type CopyRequestResult struct {
 	Results       []DestinationResult
 }
 
-// ChainKey identifies a copy chain: one per source resource, destination Region and
-// destination vault, so copies of one resource into one vault are serialized and only
-// the first is full.
+// ChainKey identifies a copy chain: one per resource, source Region and destination
+// vault (account, Region, name), so copies of one resource from one Region into one
+// vault are serialized and only the first is full. SourceRegion is where the copied
+// recovery points are and StartCopyJob runs: the Region of the recovery point, which
+// for a copy of a copy is not the resource's. Its workflow id is ChainWorkflowID.
 type ChainKey struct {
 	ResourceArn               string
 	ResourceType              string
@@ -142,10 +144,8 @@ type ChainKey struct {
 	DestinationBackupVaultArn string
 }
 
-// ChainWorkflowID is the chain's workflow id: chain/<resource ARN>/<Region>/<vault name>.
-func ChainWorkflowID(k ChainKey) string {
-	return "chain/" + k.ResourceArn + "/" + k.DestinationRegion + "/" + VaultNameFromArn(k.DestinationBackupVaultArn)
-}
+// DestinationAccount is the account of the destination vault.
+func (k ChainKey) DestinationAccount() string { return AccountFromArn(k.DestinationBackupVaultArn) }
 
 // VaultNameFromArn returns the name part of arn:aws:backup:<region>:<acct>:backup-vault:<name>.
 func VaultNameFromArn(arn string) string {
@@ -162,6 +162,15 @@ func RegionFromArn(arn string) string {
 		return ""
 	}
 	return parts[3]
+}
+
+// AccountFromArn returns the account field of an ARN, or "" when it has none.
+func AccountFromArn(arn string) string {
+	parts := strings.SplitN(arn, ":", 6)
+	if len(parts) < 6 {
+		return ""
+	}
+	return parts[4]
 }
 
 // SetLifecycleRequest changes the lifecycle of one copy held by a chain.

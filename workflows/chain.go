@@ -26,8 +26,9 @@ const (
 	maxPendingBytes = 20 << 10
 )
 
-// CopyChain is the entity workflow of one chain: one source resource copied into one
-// destination vault (model.ChainKey, workflow id model.ChainWorkflowID). Orders arrive by
+// CopyChain is the entity workflow of one chain: one resource's recovery points in one
+// source Region copied into one destination vault (model.ChainKey, workflow id
+// model.ChainWorkflowID). Orders arrive by
 // the model.SignalCopy signal (usually signal-with-start from the EnqueueCopy activity).
 //
 // The chain runs one copy job at a time, oldest source recovery point first, so the first

@@ -111,6 +111,7 @@ func (c *chain) updateStatus(ctx workflow.Context) {
 			ResourceTypeKey.ValueSet(k.ResourceType),
 			SourceRegionKey.ValueSet(k.SourceRegion),
 			DestinationRegionKey.ValueSet(k.DestinationRegion),
+			DestinationAccountKey.ValueSet(k.DestinationAccount()),
 			DestinationVaultKey.ValueSet(model.VaultNameFromArn(k.DestinationBackupVaultArn)))
 		p.keysSet = true
 	}

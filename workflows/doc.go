@@ -6,8 +6,8 @@
 //   - CopyRecoveryPoint (request.go, request_checks.go): one on-demand request, `regioncopy
 //     copy`. Checks everything before anything starts, hands one order per destination to
 //     that destination's chain and waits for every chain's answer.
-//   - CopyChain (chain*.go): the entity workflow of one (resource, destination Region,
-//     destination vault). Serializes copies so only the first is full; records every copy;
+//   - CopyChain (chain*.go): the entity workflow of one (resource, source Region,
+//     destination vault), model.ChainKey. Serializes copies so only the first is full; records every copy;
 //     runs each live copy's lifecycle on durable timers; never lets its newest copy expire
 //     before a newer one has landed; continues as new between copies. A run started
 //     without carried state (first run, or after termination or lost history) first adopts

@@ -155,6 +155,7 @@ func (r *request) setup(ctx workflow.Context) error {
 		vault := r.req.Destinations[0].BackupVaultArn
 		updates = append(updates,
 			DestinationRegionKey.ValueSet(model.RegionFromArn(vault)),
+			DestinationAccountKey.ValueSet(model.AccountFromArn(vault)),
 			DestinationVaultKey.ValueSet(model.VaultNameFromArn(vault)))
 	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {

@@ -71,7 +71,7 @@ func TestRequestEndsPromptlyWhenCanceled(t *testing.T) {
 	first := res.Results[0]
 	assert.Equal(t, dstVaultArn, first.Destination.BackupVaultArn)
 	assert.True(t, first.Canceled)
-	chain := model.ChainWorkflowID(model.ChainKey{ResourceArn: volumeArn, DestinationRegion: model.RegionFromArn(dstVaultArn),
+	chain := model.ChainWorkflowID(model.ChainKey{ResourceArn: volumeArn, SourceRegion: srcRegion, DestinationRegion: model.RegionFromArn(dstVaultArn),
 		DestinationBackupVaultArn: dstVaultArn})
 	assert.Equal(t, chain, first.ChainWorkflowId)
 	assert.Contains(t, first.Error, "canceled")

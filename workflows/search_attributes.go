@@ -14,6 +14,8 @@ var (
 	ResourceTypeKey      = temporal.NewSearchAttributeKeyKeyword("ResourceType")
 	SourceRegionKey      = temporal.NewSearchAttributeKeyKeyword("SourceRegion")
 	DestinationRegionKey = temporal.NewSearchAttributeKeyKeyword("DestinationRegion")
+	// DestinationAccountKey is the account of the destination vault.
+	DestinationAccountKey = temporal.NewSearchAttributeKeyKeyword("DestinationAccount")
 	// DestinationVaultKey holds the vault's name; with DestinationRegion it names the vault.
 	DestinationVaultKey = temporal.NewSearchAttributeKeyKeyword("DestinationVault")
 	CopyStateKey        = temporal.NewSearchAttributeKeyKeyword("CopyState")
@@ -29,6 +31,6 @@ var (
 // SearchAttributes lists every custom key the workflows set, for registration on the
 // Temporal server (regioncopy setup, the worker on a dev server).
 var SearchAttributes = []temporal.SearchAttributeKey{
-	ResourceArnKey, ResourceTypeKey, SourceRegionKey, DestinationRegionKey, DestinationVaultKey,
+	ResourceArnKey, ResourceTypeKey, SourceRegionKey, DestinationRegionKey, DestinationAccountKey, DestinationVaultKey,
 	CopyStateKey, PlanKey, LastCopyAtKey, NextExpiryKey, CopyCountKey,
 }

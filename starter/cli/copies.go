@@ -19,8 +19,8 @@ func newCopiesCommand(app *App) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "copies <chain-id>",
 		Short: "List the copies a chain has made: the proof of every copy",
-		Long: `List the copy records of one chain (chain/<resource ARN>/<Region>/<vault>), from its
-'copies' query: for each copy the source recovery point, the copy job, the destination
+		Long: `List the copy records of one chain (` + model.ChainWorkflowIDForm + `),
+from its 'copies' query: for each copy the source recovery point, the copy job, the destination
 recovery point, full or incremental, its size, times, lifecycle, any extension of its
 expiry, and its deletion.
 
@@ -29,7 +29,7 @@ run (it continues as new every few dozen copies), so the command reads every pag
 chain's latest --runs runs, the closed ones included while the namespace retains them,
 and lists each copy once, as its latest run last saw it. The destination vault itself
 holds every live copy.`,
-		Example: `  regioncopy copies chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-0abc/eu-west-1/Default --output json`,
+		Example: `  regioncopy copies chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-0abc/from/us-east-1/to/123456789012/eu-west-1/Default --output json`,
 		Args:    ArgsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if runs < 1 {
@@ -152,7 +152,7 @@ func printCopies(app *App, records []model.CopyRecord) {
 // commands it names.
 func notAChain(st workflowStatus, prog string) error {
 	if st.Type != model.WorkflowCopyRecoveryPoint {
-		return usageErrorf("%s is a %s workflow, not a copy chain: 'copies' takes a chain id (chain/<resource ARN>/<Region>/<vault>; '%s list --type chain' lists them)", st.WorkflowId, st.Type, prog)
+		return usageErrorf("%s is a %s workflow, not a copy chain: 'copies' takes a chain id (%s; '%s list --type chain' lists them)", st.WorkflowId, st.Type, model.ChainWorkflowIDForm, prog)
 	}
 	var rs model.RequestStatus
 	var chains []string

@@ -35,8 +35,10 @@ may be repeated. The copy runs as the Temporal workflow CopyRecoveryPoint, whose
 derived from the request: asking for the same copy twice follows the same workflow and
 starts one copy job per destination, never two.
 
-Each destination's copy goes through the chain of (resource, destination Region, vault),
-so the first copy of a resource into a vault is full and every later one incremental.
+Each destination's copy goes through the chain of (resource, source Region, destination
+account, Region and vault), so the first copy of a resource into a vault is full and
+every later one incremental. The source Region is the recovery point's: a copy in
+eu-west-1 of a us-east-1 volume is copied on with --region eu-west-1, by a chain of its own.
 Destination vaults must be in the IAM role's account: cross-account copy is refused.
 
 The request is checked against regioncopy's built-in cross-Region rules, or against those
@@ -188,13 +190,18 @@ func copySearchAttributes(req model.CopyRequest) temporal.SearchAttributes {
 		workflows.SourceRegionKey.ValueSet(req.SourceRegion),
 		workflows.CopyStateKey.ValueSet(model.RequestValidating),
 	}
-	regions := map[string]bool{}
+	regions, accounts := map[string]bool{}, map[string]bool{}
 	for _, d := range req.Destinations {
 		regions[model.RegionFromArn(d.BackupVaultArn)] = true
+		accounts[model.AccountFromArn(d.BackupVaultArn)] = true
 	}
-	// DestinationRegion is a single keyword: set it only when it is unambiguous.
+	// DestinationRegion and DestinationAccount are single keywords: set each only when
+	// it is unambiguous.
 	if len(regions) == 1 {
 		updates = append(updates, workflows.DestinationRegionKey.ValueSet(model.RegionFromArn(req.Destinations[0].BackupVaultArn)))
+	}
+	if len(accounts) == 1 {
+		updates = append(updates, workflows.DestinationAccountKey.ValueSet(model.AccountFromArn(req.Destinations[0].BackupVaultArn)))
 	}
 	if len(req.Destinations) == 1 {
 		updates = append(updates, workflows.DestinationVaultKey.ValueSet(model.VaultNameFromArn(req.Destinations[0].BackupVaultArn)))

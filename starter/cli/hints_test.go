@@ -41,9 +41,17 @@ func TestPrintedCommandsStartAsTheProgramWasStarted(t *testing.T) {
 	_, err := describeWorkflow(context.Background(), app, notFoundClient{}, "plan/nightly/daily", "")
 	check("status of a schedule id", errText(err), "'bin/regioncopy plan describe nightly --rule daily'")
 
-	raw, _ := json.Marshal(model.RequestStatus{State: model.RequestCompleted, Destinations: []model.DestinationProgress{{ChainWorkflowId: "chain/x/eu-west-1/Default"}}})
+	// A chain id that names no chain: one of another form is told the form, a well-formed
+	// one how to list its resource's chains.
+	_, err = describeWorkflow(context.Background(), app, notFoundClient{}, "chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-1/eu-west-1/Default", "")
+	check("status of a chain id of another form", errText(err), "a chain's id reads "+model.ChainWorkflowIDForm+"; 'bin/regioncopy list --type chain'")
+	_, err = describeWorkflow(context.Background(), app, notFoundClient{}, "chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-1/from/eu-west-1/to/123456789012/us-west-2/Default", "")
+	check("status of a chain not started", errText(err), "from eu-west-1 into vault Default of account 123456789012 in us-west-2; 'bin/regioncopy list --type chain --resource-arn arn:aws:ec2:us-east-1:123456789012:volume/vol-1'")
+
+	chain := "chain/x/from/us-east-1/to/123456789012/eu-west-1/Default"
+	raw, _ := json.Marshal(model.RequestStatus{State: model.RequestCompleted, Destinations: []model.DestinationProgress{{ChainWorkflowId: chain}}})
 	check("copies of a request", errText(notAChain(workflowStatus{WorkflowId: "copy/a", Type: model.WorkflowCopyRecoveryPoint, Status: raw}, app.Program())),
-		"\n  bin/regioncopy copies chain/x/eu-west-1/Default")
+		"\n  bin/regioncopy copies "+chain)
 	check("copies of a request without chains", errText(notAChain(workflowStatus{WorkflowId: "copy/a", Type: model.WorkflowCopyRecoveryPoint}, app.Program())),
 		"'bin/regioncopy status copy/a'")
 	check("copies of a plan run", errText(notAChain(workflowStatus{WorkflowId: "planrun/p/r", Type: model.WorkflowPlanRun}, app.Program())),

@@ -33,16 +33,17 @@ type listedWorkflow struct {
 // listFilters are `list`'s flags; each non-empty one becomes a clause of the visibility
 // query, so the same filter typed into the Temporal UI shows the same workflows.
 type listFilters struct {
-	Kind              string
-	ResourceArn       string
-	ResourceType      string
-	SourceRegion      string
-	DestinationRegion string
-	DestinationVault  string
-	State             string
-	Plan              string
-	Status            string
-	Query             string
+	Kind               string
+	ResourceArn        string
+	ResourceType       string
+	SourceRegion       string
+	DestinationRegion  string
+	DestinationAccount string
+	DestinationVault   string
+	State              string
+	Plan               string
+	Status             string
+	Query              string
 }
 
 // copyStates are the values of the CopyState search attribute that chains and requests
@@ -76,6 +77,7 @@ func (f listFilters) visibilityQuery() (string, error) {
 		{"ResourceType", f.ResourceType},
 		{"SourceRegion", f.SourceRegion},
 		{"DestinationRegion", f.DestinationRegion},
+		{"DestinationAccount", f.DestinationAccount},
 		{"DestinationVault", f.DestinationVault},
 		{"CopyState", state},
 		{"Plan", f.Plan},
@@ -109,6 +111,7 @@ func newListCommand(app *App) *cobra.Command {
 with their search attributes. Filters combine with AND; --query adds a raw List Filter
 clause, as typed in the Temporal UI.`,
 		Example: `  regioncopy list --type chain --destination-region eu-west-1
+  regioncopy list --type chain --resource-arn arn:aws:ec2:us-east-1:123456789012:volume/vol-0abc --source-region eu-west-1
   regioncopy list --state FAILED --output json
   regioncopy list --query 'NextExpiry < "2026-12-01T00:00:00Z"'`,
 		Args: ArgsUsage(cobra.NoArgs),
@@ -171,6 +174,7 @@ clause, as typed in the Temporal UI.`,
 	fl.StringVar(&f.ResourceType, "resource-type", "", "only this resource type (EBS, EFS, RDS, ...)")
 	fl.StringVar(&f.SourceRegion, "source-region", "", "only copies from this Region")
 	fl.StringVar(&f.DestinationRegion, "destination-region", "", "only copies into this Region")
+	fl.StringVar(&f.DestinationAccount, "destination-account", "", "only copies into vaults of this account")
 	fl.StringVar(&f.DestinationVault, "destination-vault", "", "only copies into vaults of this name")
 	fl.StringVar(&f.State, "state", "", "only this CopyState: "+strings.Join(copyStates, ", ")+" (any case)")
 	fl.StringVar(&f.Plan, "plan", "", "only copies asked for by this plan")

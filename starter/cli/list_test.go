@@ -17,6 +17,8 @@ func TestVisibilityQuery(t *testing.T) {
 		{listFilters{}, `WorkflowType IN ("CopyRecoveryPoint", "CopyChain")`},
 		{listFilters{Kind: "chain", DestinationRegion: "eu-west-1", State: "failed"},
 			`WorkflowType = "CopyChain" AND DestinationRegion = "eu-west-1" AND CopyState = "FAILED"`},
+		{listFilters{Kind: "chain", SourceRegion: "eu-west-1", DestinationAccount: "123456789012"},
+			`WorkflowType = "CopyChain" AND SourceRegion = "eu-west-1" AND DestinationAccount = "123456789012"`},
 		{listFilters{Kind: "requests", ResourceArn: `arn:aws:ec2:us-east-1:123456789012:volume/vol-1`, Status: "running"},
 			`WorkflowType = "CopyRecoveryPoint" AND ResourceArn = "arn:aws:ec2:us-east-1:123456789012:volume/vol-1" AND ExecutionStatus = "Running"`},
 		// A quote in a value stays inside the value.
@@ -60,6 +62,10 @@ func TestCopySummaryIsOneSentence(t *testing.T) {
 	// chains.
 	if _, ok := sa.GetKeyword(searchKeyword("DestinationRegion")); ok {
 		t.Error("DestinationRegion set for a request to two Regions")
+	}
+	// Both destination vaults are in one account: DestinationAccount is that account.
+	if v, ok := sa.GetKeyword(searchKeyword("DestinationAccount")); !ok || v != "123456789012" {
+		t.Errorf("DestinationAccount = %q, %v", v, ok)
 	}
 }
 

@@ -21,8 +21,8 @@ func newSetupCommand(app *App) *cobra.Command {
 		Use:   "setup",
 		Short: "Register regioncopy's search attributes in the Temporal namespace",
 		Long: `Register the custom search attributes regioncopy's workflows set (ResourceArn,
-ResourceType, SourceRegion, DestinationRegion, DestinationVault, CopyState, Plan,
-LastCopyAt, NextExpiry, CopyCount), so the Temporal UI and 'regioncopy list' can filter
+ResourceType, SourceRegion, DestinationRegion, DestinationAccount, DestinationVault,
+CopyState, Plan, LastCopyAt, NextExpiry, CopyCount), so the Temporal UI and 'regioncopy list' can filter
 on them. It is idempotent: attributes that exist with the right type are left alone; one
 that exists with another type is an error naming it. The dev server started by
 'regioncopy dev' registers them at start. On Temporal Cloud, create them with tcld or

@@ -40,11 +40,11 @@ func newStatusCommand(app *App) *cobra.Command {
 		Use:   "status <workflow-id>",
 		Short: "Show the status of a copy request, a copy chain or a plan run",
 		Long: `Show one workflow: a copy request (the id 'regioncopy copy' printed), a copy chain
-(chain/<resource ARN>/<Region>/<vault>) or a plan run (planrun/<plan>/<rule>-<time>).
-It prints the execution's state and search attributes and the workflow's answer to its
+(` + model.ChainWorkflowIDForm + `)
+or a plan run (planrun/<plan>/<rule>-<time>). It prints the execution's state and search attributes and the workflow's answer to its
 'status' query: for a request, each destination's progress and result; for a chain, its
 current copy, queue and totals; for a plan run, its resources, backups and copies.`,
-		Example: `  regioncopy status chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-0abc/eu-west-1/Default
+		Example: `  regioncopy status chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-0abc/from/us-east-1/to/123456789012/eu-west-1/Default
   regioncopy status <request-id> --output json`,
 		Args: ArgsUsage(cobra.ExactArgs(1)),
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -85,6 +85,9 @@ func describeWorkflow(ctx context.Context, app *App, c client.Client, id, runID 
 			// plan/<plan>/<rule> is a schedule's id; its runs are the workflows.
 			return workflowStatus{}, failuref("no workflow with id %q in namespace %s: that is the id of plan %s's schedule for rule %s, not of a workflow; '%s plan describe %s --rule %s' shows it and its runs (workflows planrun/%s/%s-<time>)",
 				id, app.connection().Namespace, parts[1], parts[2], app.Program(), parts[1], parts[2], parts[1], parts[2])
+		}
+		if strings.HasPrefix(id, "chain/") {
+			return workflowStatus{}, chainNotFound(app, id)
 		}
 		return workflowStatus{}, failuref("no workflow with id %q in namespace %s", id, app.connection().Namespace)
 	}
@@ -292,8 +295,9 @@ func printRequestStatus(app *App, rs model.RequestStatus) {
 func printChainStatus(app *App, cs model.ChainStatus) {
 	w := app.Env.Stdout
 	fmt.Fprintf(w, "  state:    %s\n", cs.State)
-	fmt.Fprintf(w, "  resource: %s %s (%s)\n", cs.Key.ResourceType, cs.Key.ResourceArn, cs.Key.SourceRegion)
-	fmt.Fprintf(w, "  into:     %s\n", cs.Key.DestinationBackupVaultArn)
+	fmt.Fprintf(w, "  resource: %s %s\n", cs.Key.ResourceType, cs.Key.ResourceArn)
+	fmt.Fprintf(w, "  from:     %s\n", cs.Key.SourceRegion)
+	fmt.Fprintf(w, "  into:     %s (account %s, %s)\n", cs.Key.DestinationBackupVaultArn, cs.Key.DestinationAccount(), cs.Key.DestinationRegion)
 	if c := cs.Current; c != nil {
 		fmt.Fprintf(w, "  current:  %s copy of %s, job %s (%s)\n", orDash(string(c.Kind)), c.SourceRecoveryPointArn, orDash(c.CopyJobId), orDash(c.State))
 	}

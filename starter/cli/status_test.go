@@ -74,6 +74,22 @@ func TestStatusOfAPlanResourceIsReadable(t *testing.T) {
 	}
 }
 
+// A chain's status names every part of its identity: the resource, the Region it copies
+// from and the destination vault with its account and Region.
+func TestStatusOfAChainNamesItsIdentity(t *testing.T) {
+	out := renderStatus(t, model.WorkflowCopyChain, model.ChainStatus{State: model.ChainIdle, Key: model.ChainKey{
+		ResourceArn: "arn:aws:ec2:us-east-1:123456789012:volume/vol-1", ResourceType: "EBS", SourceRegion: "eu-west-1",
+		DestinationRegion: "us-west-2", DestinationBackupVaultArn: testVaultUS}})
+	for _, want := range []string{
+		"resource: EBS arn:aws:ec2:us-east-1:123456789012:volume/vol-1\n", "from:     eu-west-1\n",
+		"into:     " + testVaultUS + " (account 123456789012, us-west-2)\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("status lacks %q:\n%s", want, out)
+		}
+	}
+}
+
 // A workflow type this CLI has no layout for shows its answer as labelled, indented JSON.
 func TestStatusOfAnUnknownTypeIsIndentedJSON(t *testing.T) {
 	out := renderStatus(t, "SomethingElse", map[string]any{"State": "X", "Count": 2})
