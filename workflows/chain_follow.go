@@ -70,8 +70,8 @@ func (c *chain) followJob(ctx workflow.Context, cur *inflightCopy, jobID string,
 			return job, followEnded(err)
 		}
 		lastErr = err
-		cur.record.StatusMessage = withNote(cur.note, fmt.Sprintf("copy job %s is not yet known to DescribeCopyJob (%s); "+
-			"AWS Backup may list a new job late, so the chain follows it until its completion window ends at %s",
+		cur.record.StatusMessage = withNote(cur.note, fmt.Sprintf("DescribeCopyJob does not find copy job %s (%s); "+
+			"AWS Backup may list a job late, so the chain follows it until its completion window ends at %s",
 			jobID, errorMessage(err), deadline.UTC().Format(time.RFC3339)))
 		c.poke()
 		grace = 0

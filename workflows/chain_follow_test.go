@@ -81,7 +81,7 @@ func TestChainNotesAJobLongNotFoundAndFollowsOn(t *testing.T) {
 
 	require.NotNil(t, during.Current, "still copying after an hour")
 	assert.Equal(t, model.JobRunning, during.Current.State)
-	assert.Contains(t, during.Current.StatusMessage, "copy job job-1 is not yet known to DescribeCopyJob")
+	assert.Contains(t, during.Current.StatusMessage, "DescribeCopyJob does not find copy job job-1")
 	assert.Contains(t, during.Current.StatusMessage, "follows it until its completion window ends")
 
 	calls := h.aws.calls()
@@ -91,7 +91,7 @@ func TestChainNotesAJobLongNotFoundAndFollowsOn(t *testing.T) {
 	assert.Len(t, calls.starts, 1)
 	rec := recordFor(t, h.copies, o.SourceRecoveryPointArn)
 	assert.Equal(t, model.JobCompleted, rec.State)
-	assert.NotContains(t, rec.StatusMessage, "not yet known", "the completed copy carries AWS's own status")
+	assert.NotContains(t, rec.StatusMessage, "does not find", "the completed copy carries AWS's own status")
 }
 
 // TestChainKeepsFollowingANotFoundJobUntilTheWindowEnds: a job never found is followed

@@ -101,8 +101,10 @@ func destinationLess(a, b model.Destination) bool {
 //
 // Then each destination's order goes to its chain (model.ChainWorkflowID) through the
 // EnqueueCopy activity, and the workflow waits for one model.SignalCopyResult per
-// destination. It returns the results when every destination holds a copy, and fails
-// with model.ErrCopyFailed (details: the model.CopyRequestResult) when any did not.
+// destination, at most the completion window plus RequestWaitMargin (a chain that has
+// not answered by then fails its destination). It returns the results when every
+// destination holds a copy, and fails with model.ErrCopyFailed (details: the
+// model.CopyRequestResult) when any did not.
 //
 // Canceled (from the UI or the CLI), it stops waiting at once and ends as canceled
 // (temporal.CanceledError, details: the model.CopyRequestResult), each destination not

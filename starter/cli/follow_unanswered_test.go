@@ -73,7 +73,7 @@ func TestFollowAndStatusOfARequestWithAnUnansweredChain(t *testing.T) {
 func TestStatusOfAChainShowsTheCurrentCopysNote(t *testing.T) {
 	var out bytes.Buffer
 	app := &App{Env: &Env{Stdout: &out, Stderr: &out, Getenv: func(string) string { return "" }}}
-	const note = "copy job job-1 is not yet known to DescribeCopyJob"
+	const note = "DescribeCopyJob does not find copy job job-1"
 	printChainStatus(app, model.ChainStatus{State: model.ChainCopying, Current: &model.CopyRecord{
 		Kind: model.CopyFull, SourceRecoveryPointArn: "arn:aws:ec2:us-east-1::snapshot/snap-1", CopyJobId: "job-1",
 		State: model.JobRunning, StatusMessage: note}})
