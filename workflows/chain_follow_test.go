@@ -180,3 +180,21 @@ func TestChainFailsAnOrderWhoseWindowPassedInTheQueue(t *testing.T) {
 	assert.Contains(t, res[0].Error, "passed before its copy could start")
 	assert.Empty(t, h.resultsFor("req-1")[0].Error)
 }
+
+// TestChainStopsRetryingWhenTheWindowLeavesNoTime: a job that ended FAILED so late that
+// the wait before the next attempt outlasts the order's completion window ends the order
+// with the job's reason and the missing time, without a second job.
+func TestChainStopsRetryingWhenTheWindowLeavesNoTime(t *testing.T) {
+	h := newChainHarness(t)
+	h.aws.outcomes = []string{model.JobFailed}
+	o := h.order(1, t0, model.Lifecycle{}, "req-1")
+	o.CompletionWindow = 2*time.Hour + 5*time.Minute // the job takes 2 hours, the retry waits 10 minutes
+	h.send(time.Minute, o)
+	h.run(day, nil)
+
+	assert.Len(t, h.aws.calls().starts, 1)
+	rec := recordFor(t, h.copies, o.SourceRecoveryPointArn)
+	assert.Equal(t, model.JobFailed, rec.State)
+	assert.Contains(t, rec.StatusMessage, "copy job job-1 ended FAILED: Insufficient privileges")
+	assert.Contains(t, rec.StatusMessage, "no time was left in the completion window of 2h5m0s for attempt 2")
+}
