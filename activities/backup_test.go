@@ -237,7 +237,7 @@ func TestAWSErrorsFromTheEmulatorAreClassified(t *testing.T) {
 		"InvalidParameterValueException")
 	wantAppError(t, copyTo(vaultArn("ap-east-1", dstVault), model.Lifecycle{}, "t3"), model.ErrInvalidParameter, false,
 		"InvalidRequestException")
-	err := f.run(model.ActPollCopyJob, model.PollCopyJobInput{Region: east, CopyJobId: "no-such-job"}, nil)
+	err := f.run(model.ActDescribeCopyJob, model.PollCopyJobInput{Region: east, CopyJobId: "no-such-job"}, nil)
 	wantAppError(t, err, model.ErrNotFound, false, "DescribeCopyJob", "ResourceNotFoundException")
 }
 

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"time"
 
 	"github.com/aws/smithy-go"
 	smithyhttp "github.com/aws/smithy-go/transport/http"
@@ -30,24 +31,32 @@ type errorClass struct {
 // errorCodeClasses maps AWS error codes (smithy APIError.ErrorCode) to classes. Codes
 // not listed fall back to the HTTP status (429 and 5xx retry) and then to Unclassified.
 var errorCodeClasses = map[string]errorClass{
-	"ThrottlingException":            {model.ErrThrottled, true},
-	"ThrottledException":             {model.ErrThrottled, true},
-	"TooManyRequestsException":       {model.ErrThrottled, true},
-	"RequestLimitExceeded":           {model.ErrThrottled, true},
-	"LimitExceededException":         {model.ErrThrottled, true},
-	"ServiceUnavailableException":    {model.ErrServiceFault, true},
-	"ServiceUnavailable":             {model.ErrServiceFault, true},
-	"DependencyFailureException":     {model.ErrServiceFault, true},
-	"InternalFailure":                {model.ErrServiceFault, true},
-	"InternalServerError":            {model.ErrServiceFault, true},
-	"InternalServerException":        {model.ErrServiceFault, true},
-	"RequestTimeout":                 {model.ErrServiceFault, true},
-	"RequestTimeoutException":        {model.ErrServiceFault, true},
-	"AccessDeniedException":          {model.ErrAccessDenied, false},
-	"AccessDenied":                   {model.ErrAccessDenied, false},
+	"ThrottlingException":         {model.ErrThrottled, true},
+	"ThrottledException":          {model.ErrThrottled, true},
+	"TooManyRequestsException":    {model.ErrThrottled, true},
+	"RequestLimitExceeded":        {model.ErrThrottled, true},
+	"LimitExceededException":      {model.ErrThrottled, true},
+	"ServiceUnavailableException": {model.ErrServiceFault, true},
+	"ServiceUnavailable":          {model.ErrServiceFault, true},
+	"DependencyFailureException":  {model.ErrServiceFault, true},
+	"InternalFailure":             {model.ErrServiceFault, true},
+	"InternalServerError":         {model.ErrServiceFault, true},
+	"InternalServerException":     {model.ErrServiceFault, true},
+	"RequestTimeout":              {model.ErrServiceFault, true},
+	"RequestTimeoutException":     {model.ErrServiceFault, true},
+	"AccessDeniedException":       {model.ErrAccessDenied, false},
+	"AccessDenied":                {model.ErrAccessDenied, false},
+	// Credentials and signatures: expired session tokens and clock skew pass once the
+	// credentials are refreshed or the clock is right, but a call with them is refused
+	// outright; only following a started job retries them (classifyFollowing).
 	"UnrecognizedClientException":    {model.ErrAccessDenied, false},
 	"InvalidSignatureException":      {model.ErrAccessDenied, false},
 	"ExpiredTokenException":          {model.ErrAccessDenied, false},
+	"ExpiredToken":                   {model.ErrAccessDenied, false},
+	"RequestExpired":                 {model.ErrAccessDenied, false},
+	"RequestTimeTooSkewed":           {model.ErrAccessDenied, false},
+	"NotAuthorized":                  {model.ErrAccessDenied, false},
+	"OptInRequired":                  {model.ErrAccessDenied, false},
 	"InvalidParameterValueException": {model.ErrInvalidParameter, false},
 	"MissingParameterValueException": {model.ErrInvalidParameter, false},
 	"InvalidRequestException":        {model.ErrInvalidParameter, false},
@@ -85,6 +94,34 @@ func classify(ctx context.Context, call awsCall, err error) error {
 	if err == nil {
 		return nil
 	}
+	class, msg := classOfCall(ctx, call, err)
+	if class.Retryable {
+		return temporal.NewApplicationErrorWithOptions(msg, class.Type, temporal.ApplicationErrorOptions{})
+	}
+	return temporal.NewNonRetryableApplicationError(msg, class.Type, nil)
+}
+
+// classifyFollowing classifies an error from looking at a job AWS has answered with its
+// id. The job exists and runs on whatever this call hears, so no answer ends the
+// following: every class is retried with backoff under its own type (the last one is
+// what a completion window's message names). ResourceNotFound is expected for a moment
+// after the start (AWS lists a new job late); once it has lasted notFoundGrace (unless 0)
+// it ends the attempt as the non-retryable ErrJobNotVisible, so the workflow can say
+// that the job has not been seen and follow on.
+func classifyFollowing(ctx context.Context, call awsCall, err error, watched, notFoundGrace time.Duration) error {
+	if err == nil {
+		return nil
+	}
+	class, msg := classOfCall(ctx, call, err)
+	if class.Type == model.ErrNotFound && notFoundGrace > 0 && watched >= notFoundGrace {
+		return temporal.NewNonRetryableApplicationError(
+			fmt.Sprintf("%s; not found in %s of following the job", msg, watched.Round(time.Second)), model.ErrJobNotVisible, nil)
+	}
+	return temporal.NewApplicationErrorWithOptions(msg, class.Type, temporal.ApplicationErrorOptions{})
+}
+
+// classOfCall returns the class of a call's error and the message the activity returns.
+func classOfCall(ctx context.Context, call awsCall, err error) (errorClass, string) {
 	class, detail := classOf(err)
 	// The activity's own context ended (worker shutting down, StartToClose reached): the
 	// call may not have failed at all, so it is a retryable fault, never a verdict on the
@@ -92,11 +129,7 @@ func classify(ctx context.Context, call awsCall, err error) error {
 	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		class, detail = errorClass{model.ErrServiceFault, true}, "call interrupted: "+ctx.Err().Error()
 	}
-	msg := fmt.Sprintf("%s in %s: %s", call.Operation, regionOrUnknown(call.Region), detail)
-	if class.Retryable {
-		return temporal.NewApplicationErrorWithOptions(msg, class.Type, temporal.ApplicationErrorOptions{})
-	}
-	return temporal.NewNonRetryableApplicationError(msg, class.Type, nil)
+	return class, fmt.Sprintf("%s in %s: %s", call.Operation, regionOrUnknown(call.Region), detail)
 }
 
 // classOf returns the class of err and a one-line description carrying AWS's code,

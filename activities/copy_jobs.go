@@ -46,13 +46,18 @@ func (b *Backup) DescribeCopyJob(ctx context.Context, in model.PollCopyJobInput)
 }
 
 func (b *Backup) describeCopyJob(ctx context.Context, in model.PollCopyJobInput) (model.CopyJob, error) {
+	job, err := b.lookAtCopyJob(ctx, in)
+	return job, classify(ctx, awsCall{"DescribeCopyJob", in.Region}, err)
+}
+
+// lookAtCopyJob calls DescribeCopyJob once and returns the SDK's error unclassified.
+func (b *Backup) lookAtCopyJob(ctx context.Context, in model.PollCopyJobInput) (model.CopyJob, error) {
 	out, err := b.client(in.Region).DescribeCopyJob(ctx, &backup.DescribeCopyJobInput{CopyJobId: aws.String(in.CopyJobId)})
 	if err != nil {
-		return model.CopyJob{}, classify(ctx, awsCall{"DescribeCopyJob", in.Region}, err)
+		return model.CopyJob{}, err
 	}
 	if out.CopyJob == nil {
-		return model.CopyJob{CopyJobId: in.CopyJobId, Region: in.Region}, classify(ctx, awsCall{"DescribeCopyJob", in.Region},
-			errEmptyAnswer("CopyJob"))
+		return model.CopyJob{CopyJobId: in.CopyJobId, Region: in.Region}, errEmptyAnswer("CopyJob")
 	}
 	return copyJobFromSDK(in.Region, out.CopyJob), nil
 }
@@ -61,13 +66,14 @@ func (b *Backup) describeCopyJob(ctx context.Context, in model.PollCopyJobInput)
 // with a retryable model.ErrJobNotFinished whose NextRetryDelay follows the
 // PollSchedule; once the job has ended it returns the job, whatever the final state:
 // FAILED, PARTIAL or ABORTED jobs are results for the workflow to judge, not errors.
+// A failed look is retried whatever AWS answered (classifyFollowing): the job exists.
 func (b *Backup) PollCopyJob(ctx context.Context, in model.PollCopyJobInput) (model.CopyJob, error) {
 	if err := requireFields(model.ActPollCopyJob, field{"Region", in.Region}, field{"CopyJobId", in.CopyJobId}); err != nil {
 		return model.CopyJob{}, err
 	}
-	job, err := b.describeCopyJob(ctx, in)
+	job, err := b.lookAtCopyJob(ctx, in)
 	if err != nil {
-		return model.CopyJob{}, err
+		return model.CopyJob{}, classifyFollowing(ctx, awsCall{"DescribeCopyJob", in.Region}, err, watchedFor(ctx), in.NotFoundGrace)
 	}
 	if job.State == model.JobCreated || job.State == model.JobRunning || job.State == "" {
 		return model.CopyJob{}, b.poll.notFinished(ctx, "copy job", in.CopyJobId, stateOrUnknown(job.State))

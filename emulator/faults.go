@@ -40,6 +40,10 @@ type Faults struct {
 	HoldRate  float64  `json:",omitempty"`
 	HoldFor   Duration `json:",omitempty"`
 	HoldLimit int64    `json:",omitempty"`
+
+	// Errors answer chosen operations with chosen AWS errors for a number of calls, in
+	// order (see ErrorFault); they apply whatever Operations says.
+	Errors []ErrorFault `json:",omitempty"`
 }
 
 // Duration is a time.Duration that reads and writes as a Go duration string ("90s") or as a
@@ -92,6 +96,9 @@ func (f Faults) validate() error {
 	if f.HoldRate > 0 && f.HoldFor == 0 {
 		return fmt.Errorf("faults: HoldRate needs HoldFor, the time jobs stay in CREATED")
 	}
+	if err := validateErrorFaults(f.Errors); err != nil {
+		return err
+	}
 	for _, k := range f.JobKinds {
 		if k != kindBackup && k != kindCopy {
 			return fmt.Errorf("faults: JobKinds entry %q must be \"backup\" or \"copy\"", k)
@@ -117,6 +124,9 @@ func (e *Emulator) draw(rate float64, limit int64, kind string) bool {
 // requestFault decides, for one API call, the latency to add and the error to answer with.
 func (e *Emulator) requestFault(op string) (time.Duration, *apiError) {
 	f := &e.st.Faults
+	if err := e.errorFault(op); err != nil {
+		return 0, err
+	}
 	if len(f.Operations) > 0 && !slices.Contains(f.Operations, op) {
 		return 0, nil
 	}

@@ -40,10 +40,17 @@ type StartCopyJobOutput struct {
 
 // PollCopyJobInput asks for the state of one copy job. The poll activity returns only
 // when the job has ended (COMPLETED, FAILED, PARTIAL, ...); while it runs the activity
-// fails with a retryable error whose NextRetryDelay grows with the job's age.
+// fails with a retryable error whose NextRetryDelay grows with the job's age. The job
+// exists (StartCopyJob answered with its id), so every failure to look at it is retried
+// too: ResourceNotFound while AWS does not list the new job yet, expired credentials,
+// clock skew, unclassified answers.
 type PollCopyJobInput struct {
 	Region    string
 	CopyJobId string
+	// NotFoundGrace is how long (since the poll began) DescribeCopyJob may answer
+	// ResourceNotFound before the poll ends with ErrJobNotVisible, so the workflow can say
+	// so and follow on; zero retries ResourceNotFound for as long as the poll runs.
+	NotFoundGrace time.Duration `json:",omitempty"`
 }
 
 // UpdateLifecycleInput changes one recovery point's lifecycle.
@@ -100,6 +107,7 @@ const (
 	ErrThrottled        = "Throttled"        // ThrottlingException, LimitExceededException, 429: retry
 	ErrServiceFault     = "ServiceFault"     // 5xx, ServiceUnavailable, DependencyFailure, network: retry
 	ErrJobNotFinished   = "JobNotFinished"   // poll activities: the job is still CREATED/RUNNING: retry
+	ErrJobNotVisible    = "JobNotVisible"    // PollCopyJob: a started job still unknown to DescribeCopyJob after NotFoundGrace: do not retry
 	ErrAccessDenied     = "AccessDenied"     // do not retry
 	ErrInvalidParameter = "InvalidParameter" // InvalidParameterValue, MissingParameterValue, InvalidRequest: do not retry
 	ErrNotFound         = "NotFound"         // ResourceNotFound (vault, recovery point, job): do not retry
@@ -109,7 +117,7 @@ const (
 )
 
 // NonRetryableErrorTypes lists the error types an activity retry policy must not retry.
-var NonRetryableErrorTypes = []string{ErrAccessDenied, ErrInvalidParameter, ErrNotFound, ErrInvalidState, ErrConflict, ErrUnclassified}
+var NonRetryableErrorTypes = []string{ErrAccessDenied, ErrInvalidParameter, ErrNotFound, ErrInvalidState, ErrConflict, ErrUnclassified, ErrJobNotVisible}
 
 // Activity names. Workflows call activities by these names so that package workflows
 // never imports package activities (and with it the AWS SDK); the worker registers the

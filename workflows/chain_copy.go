@@ -36,12 +36,18 @@ func (c *chain) startCopy(ctx workflow.Context) {
 func (c *chain) copyOne(ctx workflow.Context, cur *inflightCopy) {
 	logger := workflow.GetLogger(ctx)
 	k, o, rec := c.start.Key, cur.Order, &cur.record
-	window := o.CompletionWindow
-	if window <= 0 {
-		window = DefaultCompletionWindow
-	}
+	window := completionWindow(o)
+	deadline := c.orderDeadline(ctx, cur.PendingOrder)
 	backoff := CopyRetryBackoff
+	lastEnd := "" // how the previous attempt's job ended
 	for i := 1; i <= CopyAttempts; i++ {
+		left := deadline.Sub(workflow.Now(ctx))
+		if left <= 0 {
+			// Its requester has stopped waiting (awaitResults); a copy now would land
+			// behind its back.
+			c.failCopy(ctx, rec, windowPassedBeforeStart(cur.PendingOrder, i-1, lastEnd))
+			return
+		}
 		rec.Attempts = i
 		c.TokenSeq++
 		token := idempotencyToken(c.id, c.firstRunID, c.TokenSeq)
@@ -51,16 +57,22 @@ func (c *chain) copyOne(ctx workflow.Context, cur *inflightCopy) {
 		c.poke()
 
 		var started model.StartCopyJobOutput
-		err := workflow.ExecuteActivity(withCall(ctx, fmt.Sprintf("start %s copy %d/%d to %s", rec.Kind, i, CopyAttempts, model.VaultNameFromArn(k.DestinationBackupVaultArn))),
-			model.ActStartCopyJob, model.StartCopyJobInput{
-				SourceRegion:              k.SourceRegion,
-				RecoveryPointArn:          o.SourceRecoveryPointArn,
-				SourceBackupVaultName:     o.SourceBackupVaultName,
-				DestinationBackupVaultArn: k.DestinationBackupVaultArn,
-				IamRoleArn:                o.IamRoleArn,
-				Lifecycle:                 o.Lifecycle,
-				IdempotencyToken:          token,
-			}).Get(ctx, &started)
+		startCtx := workflow.WithActivityOptions(ctx, startCopyOptions(
+			fmt.Sprintf("start %s copy %d/%d to %s", rec.Kind, i, CopyAttempts, model.VaultNameFromArn(k.DestinationBackupVaultArn)), left))
+		err := workflow.ExecuteActivity(startCtx, model.ActStartCopyJob, model.StartCopyJobInput{
+			SourceRegion:              k.SourceRegion,
+			RecoveryPointArn:          o.SourceRecoveryPointArn,
+			SourceBackupVaultName:     o.SourceBackupVaultName,
+			DestinationBackupVaultArn: k.DestinationBackupVaultArn,
+			IamRoleArn:                o.IamRoleArn,
+			Lifecycle:                 o.Lifecycle,
+			IdempotencyToken:          token,
+		}).Get(ctx, &started)
+		if err != nil && windowExceeded(err) {
+			c.failCopy(ctx, rec, fmt.Sprintf("StartCopyJob did not succeed within %s (its retry window, bounded by the completion window of %s): %s",
+				min(StartCopyJobWindow, left), window, errorMessage(err)))
+			return
+		}
 		if err != nil {
 			c.failCopy(ctx, rec, "StartCopyJob failed: "+errorMessage(err))
 			return
@@ -70,11 +82,7 @@ func (c *chain) copyOne(ctx workflow.Context, cur *inflightCopy) {
 		cur.jobStartedAt = workflow.Now(ctx)
 		c.poke()
 
-		var job model.CopyJob
-		pollCtx := workflow.WithActivityOptions(ctx, pollOptions(scaled(window, c.start.TimeScale), c.start.TimeScale,
-			"follow copy job "+started.CopyJobId))
-		err = workflow.ExecuteActivity(pollCtx, model.ActPollCopyJob,
-			model.PollCopyJobInput{Region: k.SourceRegion, CopyJobId: started.CopyJobId}).Get(ctx, &job)
+		job, err := c.followJob(ctx, cur, started.CopyJobId, deadline)
 		if err != nil {
 			if windowExceeded(err) {
 				// The text is data (the record and the requester's answer), not a command,
@@ -102,6 +110,7 @@ func (c *chain) copyOne(ctx workflow.Context, cur *inflightCopy) {
 			return
 		}
 		rec.State = job.State
+		lastEnd = fmt.Sprintf("copy job %s ended %s: %s", job.CopyJobId, job.State, job.StatusMessage)
 		c.poke()
 		if err := workflow.NewTimerWithOptions(ctx, scaled(backoff, c.start.TimeScale),
 			workflow.TimerOptions{Summary: "wait before copy attempt " + fmt.Sprint(i+1)}).Get(ctx, nil); err != nil {

@@ -53,6 +53,8 @@ type fakeAWS struct {
 	startErrs []error
 	// pollErr, when set, is returned by every PollCopyJob call.
 	pollErr error
+	// pollErrs scripts errors of successive PollCopyJob calls (nil entries look at the job).
+	pollErrs []error
 	// deleteErrs scripts errors of successive DeleteRecoveryPoint calls.
 	deleteErrs []error
 	// updateErrs scripts errors of successive UpdateRecoveryPointLifecycle calls.
@@ -73,6 +75,7 @@ type fakeAWS struct {
 	enqueue func(context.Context, model.EnqueueCopyInput) (model.EnqueueCopyOutput, error)
 
 	starts    []model.StartCopyJobInput
+	polls     []model.PollCopyJobInput
 	updates   []model.UpdateLifecycleInput
 	deletes   []model.DeleteRecoveryPointInput
 	enqueued  []model.EnqueueCopyInput
@@ -216,8 +219,16 @@ func (f *fakeAWS) PollCopyJob(_ context.Context, in model.PollCopyJobInput) (mod
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.pollCalls++
+	f.polls = append(f.polls, in)
 	if f.pollErr != nil {
 		return model.CopyJob{}, f.pollErr
+	}
+	if len(f.pollErrs) > 0 {
+		err := f.pollErrs[0]
+		f.pollErrs = f.pollErrs[1:]
+		if err != nil {
+			return model.CopyJob{}, err
+		}
 	}
 	j, ok := f.jobs[in.CopyJobId]
 	if !ok {
@@ -368,6 +379,7 @@ func (f *fakeAWS) install(env *testsuite.TestWorkflowEnvironment) {
 // fakeCalls is a copy of what the workflows asked of AWS, safe to inspect after a run.
 type fakeCalls struct {
 	starts    []model.StartCopyJobInput
+	polls     []model.PollCopyJobInput
 	updates   []model.UpdateLifecycleInput
 	deletes   []model.DeleteRecoveryPointInput
 	enqueued  []model.EnqueueCopyInput
@@ -380,6 +392,7 @@ func (f *fakeAWS) calls() fakeCalls {
 	defer f.mu.Unlock()
 	return fakeCalls{
 		starts:    append([]model.StartCopyJobInput(nil), f.starts...),
+		polls:     append([]model.PollCopyJobInput(nil), f.polls...),
 		updates:   append([]model.UpdateLifecycleInput(nil), f.updates...),
 		deletes:   append([]model.DeleteRecoveryPointInput(nil), f.deletes...),
 		enqueued:  append([]model.EnqueueCopyInput(nil), f.enqueued...),

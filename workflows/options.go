@@ -30,6 +30,19 @@ const (
 	// DeleteRetryDelay is the wait (AWS time) before retrying a deletion that failed
 	// without a retryable cause (for example a job still using the point).
 	DeleteRetryDelay = time.Hour
+	// StartCopyJobWindow bounds the retries (throttling, 5xx) of one StartCopyJob: AWS may
+	// throttle starts for hours under load, and each retry carries the same idempotency
+	// token, so waiting costs nothing but time. What is left of the order's completion
+	// window bounds it too.
+	StartCopyJobWindow = 12 * time.Hour
+	// JobVisibilityGrace (AWS time) is how long DescribeCopyJob may answer
+	// ResourceNotFound for a job StartCopyJob returned before the copy's status says so;
+	// the chain follows the job on until the completion window ends.
+	JobVisibilityGrace = 15 * time.Minute
+	// RequestWaitMargin is how long past the completion window a request still waits for a
+	// chain's answer: the chain's last calls after the window (describing the copy,
+	// answering its requesters) and any delay of its workflow tasks.
+	RequestWaitMargin = time.Hour
 	// callWindow bounds the retries (throttling, 5xx) of one short AWS call.
 	callWindow = 30 * time.Minute
 	// enqueueWindow bounds the retries of handing an order to a chain (Temporal itself).
@@ -102,6 +115,26 @@ func pollOptions(window time.Duration, timeScale float64, summary string) workfl
 		},
 		Summary: summary,
 	}
+}
+
+// startCopyOptions are StartCopyJob's options: those of a short call, retried for
+// StartCopyJobWindow or what is left of the order's completion window (left, on the
+// workflow clock), whichever ends first, at most every 5 minutes.
+func startCopyOptions(summary string, left time.Duration) workflow.ActivityOptions {
+	o := awsCallOptions(summary)
+	o.ScheduleToCloseTimeout = min(StartCopyJobWindow, left)
+	o.RetryPolicy.MaximumInterval = 5 * time.Minute
+	return o
+}
+
+// followOptions are PollCopyJob's options: pollOptions, but every error type is retried,
+// for the job exists once StartCopyJob has answered with its id; only the errors the
+// activity marks non-retryable (ErrJobNotVisible, a malformed input) end it before the
+// window does.
+func followOptions(window time.Duration, timeScale float64, summary string) workflow.ActivityOptions {
+	o := pollOptions(window, timeScale, summary)
+	o.RetryPolicy.NonRetryableErrorTypes = []string{model.ErrJobNotVisible}
+	return o
 }
 
 // withCall returns ctx with the options of one short AWS call.

@@ -10,6 +10,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
@@ -100,8 +101,10 @@ func destinationLess(a, b model.Destination) bool {
 //
 // Then each destination's order goes to its chain (model.ChainWorkflowID) through the
 // EnqueueCopy activity, and the workflow waits for one model.SignalCopyResult per
-// destination. It returns the results when every destination holds a copy, and fails
-// with model.ErrCopyFailed (details: the model.CopyRequestResult) when any did not.
+// destination, at most the completion window plus RequestWaitMargin (a chain that has
+// not answered by then fails its destination). It returns the results when every
+// destination holds a copy, and fails with model.ErrCopyFailed (details: the
+// model.CopyRequestResult) when any did not.
 //
 // Canceled (from the UI or the CLI), it stops waiting at once and ends as canceled
 // (temporal.CanceledError, details: the model.CopyRequestResult), each destination not
@@ -261,8 +264,10 @@ func (r *request) enqueue(ctx workflow.Context) {
 }
 
 // awaitResults receives the chains' results until every destination has one. Chains
-// answer every order they take (completed, failed or superseded), so there is no timeout
-// here; the chains' completion windows bound each copy. From versionEndsOnCancel on it
+// answer every order they take (completed, failed or superseded) within its completion
+// window counted from when they received it; a chain that does not (terminated, stuck,
+// its answer lost) fails its destination once the window plus RequestWaitMargin has
+// passed, and the others keep their results (awaitBound). From versionEndsOnCancel on it
 // also stops when the request is canceled, keeping the results already delivered.
 func (r *request) awaitResults(ctx workflow.Context) {
 	ch := workflow.GetSignalChannel(ctx, model.SignalCopyResult)
@@ -274,7 +279,10 @@ func (r *request) awaitResults(ctx workflow.Context) {
 		}
 		return
 	}
-	canceled := false
+	canceled, timedOut := false, false
+	bound := r.awaitBound()
+	timer := workflow.NewTimerWithOptions(ctx, bound, workflow.TimerOptions{
+		Summary: "stop waiting for unanswered chains (completion window plus margin)"})
 	sel := workflow.NewSelector(ctx)
 	sel.AddReceive(ch, func(c workflow.ReceiveChannel, _ bool) {
 		var res model.DestinationResult
@@ -282,8 +290,12 @@ func (r *request) awaitResults(ctx workflow.Context) {
 		r.record(ctx, res)
 	})
 	sel.AddReceive(ctx.Done(), func(workflow.ReceiveChannel, bool) { canceled = true })
-	for !r.allResolved() && !canceled {
+	sel.AddFuture(timer, func(f workflow.Future) { timedOut = f.Get(ctx, nil) == nil })
+	for !r.allResolved() && !canceled && !timedOut {
 		sel.Select(ctx)
+	}
+	if timedOut {
+		r.failUnanswered(ctx, bound)
 	}
 	for !r.allResolved() {
 		var res model.DestinationResult
@@ -292,6 +304,38 @@ func (r *request) awaitResults(ctx workflow.Context) {
 		}
 		r.record(ctx, res)
 	}
+}
+
+// awaitBound is how long (workflow time) the request waits for its chains: the
+// completion window, which each chain counts from when it received the order (before
+// this wait starts), plus RequestWaitMargin for the chain's last calls.
+func (r *request) awaitBound() time.Duration {
+	window := r.req.CompletionWindow
+	if window <= 0 {
+		window = DefaultCompletionWindow
+	}
+	return scaled(window, r.req.TimeScale) + RequestWaitMargin
+}
+
+// failUnanswered fails each destination whose chain has not answered within bound,
+// naming the chain.
+func (r *request) failUnanswered(ctx workflow.Context, bound time.Duration) {
+	window := r.req.CompletionWindow
+	if window <= 0 {
+		window = DefaultCompletionWindow
+	}
+	for i := range r.destinations {
+		d := &r.destinations[i]
+		if d.Result != nil {
+			continue
+		}
+		d.Result = &model.DestinationResult{Destination: d.Destination, ChainWorkflowId: d.ChainWorkflowId,
+			Error: fmt.Sprintf("chain %s did not answer within %s of taking the order (the completion window of %s plus a margin of %s); "+
+				"the chain may still hold the order: look at it with 'regioncopy status %s'",
+				d.ChainWorkflowId, bound, window, RequestWaitMargin, d.ChainWorkflowId)}
+		workflow.GetLogger(ctx).Warn("A chain did not answer in time", "Chain", d.ChainWorkflowId, "Waited", bound)
+	}
+	r.updateStatus(ctx, model.RequestCopying)
 }
 
 // record gives a chain's result to the destination waiting for it.

@@ -257,7 +257,11 @@ func (p *progressPrinter) destinationState(ctx context.Context, d model.Destinat
 		return fmt.Sprintf("QUEUED in chain %s (%s, %d pending)", d.ChainWorkflowId, cs.State, len(cs.Pending))
 	}
 	job := orDash(cs.Current.CopyJobId)
-	return fmt.Sprintf("%s  copy job %s (%s)", cs.State, job, orDash(cs.Current.State))
+	line := fmt.Sprintf("%s  copy job %s (%s)", cs.State, job, orDash(cs.Current.State))
+	if cs.Current.StatusMessage != "" {
+		line += ": " + cs.Current.StatusMessage
+	}
+	return line
 }
 
 // copyDates is a completed copy's lifecycle as its record now has it, so a repeated

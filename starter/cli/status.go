@@ -300,6 +300,10 @@ func printChainStatus(app *App, cs model.ChainStatus) {
 	fmt.Fprintf(w, "  into:     %s (account %s, %s)\n", cs.Key.DestinationBackupVaultArn, cs.Key.DestinationAccount(), cs.Key.DestinationRegion)
 	if c := cs.Current; c != nil {
 		fmt.Fprintf(w, "  current:  %s copy of %s, job %s (%s)\n", orDash(string(c.Kind)), c.SourceRecoveryPointArn, orDash(c.CopyJobId), orDash(c.State))
+		if c.StatusMessage != "" {
+			// For example a job AWS does not list yet, which the chain keeps following.
+			fmt.Fprintf(w, "            %s\n", c.StatusMessage)
+		}
 	}
 	fmt.Fprintf(w, "  pending:  %d\n", len(cs.Pending))
 	fmt.Fprintf(w, "  copies:   %d total, %d full, %d live, size of copies %s\n", cs.CopiesTotal, cs.FullCopies, cs.LiveCopies, formatBytes(cs.BytesTotal))

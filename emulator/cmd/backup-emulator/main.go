@@ -46,6 +46,27 @@ func (f kvFlag) Set(s string) error {
 	return nil
 }
 
+// errorFaultsFlag collects repeated --fault-error OPERATION:CODE[:COUNT] flags.
+type errorFaultsFlag []emulator.ErrorFault
+
+func (f *errorFaultsFlag) String() string { return fmt.Sprint([]emulator.ErrorFault(*f)) }
+func (f *errorFaultsFlag) Set(s string) error {
+	parts := strings.Split(s, ":")
+	if len(parts) < 2 || len(parts) > 3 || parts[1] == "" {
+		return fmt.Errorf("%q must be OPERATION:CODE or OPERATION:CODE:COUNT (an empty OPERATION means every operation)", s)
+	}
+	ef := emulator.ErrorFault{Operation: parts[0], Code: parts[1]}
+	if len(parts) == 3 {
+		n, err := strconv.ParseInt(parts[2], 10, 64)
+		if err != nil || n < 0 {
+			return fmt.Errorf("%q: COUNT %q must be a number of calls (0: every call)", s, parts[2])
+		}
+		ef.Count = n
+	}
+	*f = append(*f, ef)
+	return nil
+}
+
 // run serves until ctx is done, then shuts down and saves the state. It prints the address
 // it listens on to out.
 func run(ctx context.Context, args []string, out io.Writer) error {
@@ -62,6 +83,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		latency     = fs.Duration("latency", 0, "wall-clock latency added to calls")
 		holdFor     = fs.Duration("hold-for", 0, "emulated time held jobs stay in CREATED")
 		bandwidths  = kvFlag{}
+		errorFaults errorFaultsFlag
 		credentials = kvFlag{}
 	)
 	fs.Float64Var(&cfg.TimeScale, "time-scale", 1, "emulator clock speed relative to the wall clock")
@@ -87,6 +109,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	fs.Int64Var(&f.FailJobLimit, "fail-job-limit", 0, "at most this many failed jobs (0: no limit)")
 	fs.Float64Var(&f.HoldRate, "hold-rate", 0, "share of jobs held in CREATED for --hold-for")
 	fs.Int64Var(&f.HoldLimit, "hold-limit", 0, "at most this many held jobs (0: no limit)")
+	fs.Var(&errorFaults, "fault-error", "answer OPERATION with the AWS error CODE for COUNT calls (0 or none: every call), as OPERATION:CODE[:COUNT]; repeatable, used in order")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
@@ -135,6 +158,7 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	if *jobKinds != "" {
 		f.JobKinds = strings.Split(*jobKinds, ",")
 	}
+	f.Errors = errorFaults
 	cfg.Faults = f
 
 	e, err := emulator.New(cfg)

@@ -114,3 +114,27 @@ func TestSeedFileTags(t *testing.T) {
 		t.Fatalf("a seed with a reserved tag key: %v", err)
 	}
 }
+
+// TestFaultErrorFlag: --fault-error scripts AWS errors per operation, in order, and an
+// unknown code is refused before the emulator serves.
+func TestFaultErrorFlag(t *testing.T) {
+	url, stop := serve(t, "--fault-error", "ListBackupVaults:ExpiredTokenException:1", "--fault-error", "ListBackupVaults:InvalidSignatureException:1")
+	defer stop()
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	c := backup.New(backup.Options{Region: "eu-north-1", BaseEndpoint: aws.String(url), RetryMaxAttempts: 1,
+		Credentials: credentials.NewStaticCredentialsProvider("AKIAANY", "any", "")})
+	for _, want := range []string{"ExpiredTokenException", "InvalidSignatureException"} {
+		_, err := c.ListBackupVaults(ctx, &backup.ListBackupVaultsInput{})
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Fatalf("got %v, want %s", err, want)
+		}
+	}
+	if _, err := c.ListBackupVaults(ctx, &backup.ListBackupVaultsInput{}); err != nil {
+		t.Fatalf("after the scripted errors: %v", err)
+	}
+	err := run(context.Background(), []string{"--listen", "127.0.0.1:0", "--fault-error", "ListBackupVaults:NoSuchError"}, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), `Errors[0].Code "NoSuchError"`) {
+		t.Fatalf("unknown code: %v, want an error naming Errors[0].Code", err)
+	}
+}
