@@ -128,14 +128,7 @@ type request struct {
 	published    string
 	// rules are the request's rules, read by checkFields.
 	rules *policy.Rules
-	// endsOnCancel: versionEndsOnCancel applies.
-	endsOnCancel bool
 }
-
-// versionEndsOnCancel: a canceled request stops waiting for its chains and ends as
-// canceled, each destination not yet answered reported as canceled (1); before
-// (DefaultVersion) it waited for every chain's result whatever happened.
-const versionEndsOnCancel = "request-ends-on-cancel"
 
 func (r *request) setup(ctx workflow.Context) error {
 	for _, d := range r.req.Destinations {
@@ -169,12 +162,11 @@ func (r *request) setup(ctx workflow.Context) error {
 }
 
 func (r *request) run(ctx workflow.Context) (model.CopyRequestResult, error) {
-	r.endsOnCancel = workflow.GetVersion(ctx, versionEndsOnCancel, workflow.DefaultVersion, 1) >= 1
 	if problems := r.checkFields(ctx); len(problems) > 0 {
 		return model.CopyRequestResult{}, r.reject(ctx, problems)
 	}
 	problems := r.checkInAWS(ctx)
-	if r.endsOnCancel && ctx.Err() != nil {
+	if ctx.Err() != nil {
 		// Canceled while checking (the checks' calls were canceled too): nothing started.
 		return r.canceled(ctx, "the request was canceled before its order was handed to a chain; nothing was started for this destination")
 	}
@@ -184,7 +176,7 @@ func (r *request) run(ctx workflow.Context) (model.CopyRequestResult, error) {
 	r.updateStatus(ctx, model.RequestCopying)
 	r.enqueue(ctx)
 	r.awaitResults(ctx)
-	if r.endsOnCancel && ctx.Err() != nil && !r.allAnswered() {
+	if ctx.Err() != nil && !r.allAnswered() {
 		// Canceled with a destination unanswered; one whose chains all answered ends as usual.
 		return r.canceled(ctx, "")
 	}
@@ -249,7 +241,7 @@ func (r *request) enqueue(ctx workflow.Context) {
 				Error:           "could not hand the order to its chain: " + errorMessage(err),
 			}
 			var canceled *temporal.CanceledError
-			if r.endsOnCancel && errors.As(err, &canceled) {
+			if errors.As(err, &canceled) {
 				r.destinations[i].Result.Canceled = true
 				r.destinations[i].Result.Error = fmt.Sprintf("the request was canceled while its order was being handed to chain %s: "+
 					"the order may have reached the chain, which then keeps it and may still copy the recovery point", r.destinations[i].ChainWorkflowId)
@@ -267,18 +259,10 @@ func (r *request) enqueue(ctx workflow.Context) {
 // answer every order they take (completed, failed or superseded) within its completion
 // window counted from when they received it; a chain that does not (terminated, stuck,
 // its answer lost) fails its destination once the window plus RequestWaitMargin has
-// passed, and the others keep their results (awaitBound). From versionEndsOnCancel on it
-// also stops when the request is canceled, keeping the results already delivered.
+// passed, and the others keep their results (awaitBound). It also stops when the request
+// is canceled, keeping the results already delivered.
 func (r *request) awaitResults(ctx workflow.Context) {
 	ch := workflow.GetSignalChannel(ctx, model.SignalCopyResult)
-	if !r.endsOnCancel {
-		for !r.allResolved() {
-			var res model.DestinationResult
-			ch.Receive(ctx, &res)
-			r.record(ctx, res)
-		}
-		return
-	}
 	canceled, timedOut := false, false
 	bound := r.awaitBound()
 	timer := workflow.NewTimerWithOptions(ctx, bound, workflow.TimerOptions{

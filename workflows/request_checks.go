@@ -20,10 +20,6 @@ const (
 	RuleAWSRefused                = "aws-refused-check"
 )
 
-// versionCheckSameAccount: the request refuses a destination vault in another account
-// than the IAM role's (1); requests begun before (DefaultVersion) replay without that check.
-const versionCheckSameAccount = "request-checks-same-account"
-
 // checkFields checks the request's own fields, without calling AWS: ARNs, Regions, the
 // routes (not the source Region, not a Region without cross-Region copy), destination
 // vaults in the IAM role's account, duplicate destinations and the lifecycle arithmetic.
@@ -39,7 +35,6 @@ func (r *request) checkFields(ctx workflow.Context) []policy.Violation {
 		return flatten([]error{err})
 	}
 	r.rules = rules
-	sameAccount := workflow.GetVersion(ctx, versionCheckSameAccount, workflow.DefaultVersion, 1) >= 1
 	if err := policy.CheckRegion(req.SourceRegion, "SourceRegion"); err != nil {
 		errs = append(errs, err)
 	}
@@ -74,9 +69,7 @@ func (r *request) checkFields(ctx workflow.Context) []policy.Violation {
 				Message: "the destination vault ARN is required"})
 		} else {
 			errs = append(errs, routeProblems(rules.CheckRoute(req.SourceRegion, "", d.BackupVaultArn, field), field, errs)...)
-			if sameAccount {
-				errs = append(errs, policy.CheckSameAccount(req.IamRoleArn, d.BackupVaultArn, field+".BackupVaultArn"))
-			}
+			errs = append(errs, policy.CheckSameAccount(req.IamRoleArn, d.BackupVaultArn, field+".BackupVaultArn"))
 		}
 		if err := rules.CheckLifecycleArithmetic(d.Lifecycle, field+".Lifecycle"); err != nil {
 			errs = append(errs, err)
@@ -113,23 +106,15 @@ func routeProblems(err error, field string, have []error) []error {
 	return out
 }
 
-// versionCheckSourceVault: the request describes the source vault alongside the recovery
-// point (1), so a wrong SourceBackupVaultName is named as such; requests begun before
-// (DefaultVersion) replay without that call.
-const versionCheckSourceVault = "request-checks-source-vault"
-
 // checkInAWS describes the source vault, the recovery point and every destination vault
 // (all at once) and applies the type-dependent rules. Every problem is collected; none
 // stops the others from being found.
 func (r *request) checkInAWS(ctx workflow.Context) []policy.Violation {
-	var srcVaultFuture workflow.Future
-	if workflow.GetVersion(ctx, versionCheckSourceVault, workflow.DefaultVersion, 1) >= 1 {
-		srcVaultFuture = workflow.ExecuteActivity(withCall(ctx, "check source vault "+r.req.SourceBackupVaultName),
-			model.ActDescribeBackupVault, model.DescribeBackupVaultInput{
-				Region:          r.req.SourceRegion,
-				BackupVaultName: r.req.SourceBackupVaultName,
-			})
-	}
+	srcVaultFuture := workflow.ExecuteActivity(withCall(ctx, "check source vault "+r.req.SourceBackupVaultName),
+		model.ActDescribeBackupVault, model.DescribeBackupVaultInput{
+			Region:          r.req.SourceRegion,
+			BackupVaultName: r.req.SourceBackupVaultName,
+		})
 	rpFuture := workflow.ExecuteActivity(withCall(ctx, "check recovery point "+r.req.RecoveryPointArn),
 		model.ActDescribeRecoveryPoint, model.DescribeRecoveryPointInput{
 			Region:           r.req.SourceRegion,
@@ -148,16 +133,14 @@ func (r *request) checkInAWS(ctx workflow.Context) []policy.Violation {
 
 	var errs []error
 	sourceVaultMissing := false
-	if srcVaultFuture != nil {
-		var v model.BackupVault
-		if err := srcVaultFuture.Get(ctx, &v); err != nil {
-			p := awsProblem("SourceBackupVaultName", RuleVaultNotFound, err)
-			if p.Rule == RuleVaultNotFound {
-				sourceVaultMissing = true
-				p.Message = fmt.Sprintf("backup vault %q not found in %s (%s)", r.req.SourceBackupVaultName, r.req.SourceRegion, p.Message)
-			}
-			errs = append(errs, p)
+	var v model.BackupVault
+	if err := srcVaultFuture.Get(ctx, &v); err != nil {
+		p := awsProblem("SourceBackupVaultName", RuleVaultNotFound, err)
+		if p.Rule == RuleVaultNotFound {
+			sourceVaultMissing = true
+			p.Message = fmt.Sprintf("backup vault %q not found in %s (%s)", r.req.SourceBackupVaultName, r.req.SourceRegion, p.Message)
 		}
+		errs = append(errs, p)
 	}
 	var rp model.RecoveryPoint
 	if err := rpFuture.Get(ctx, &rp); err != nil {
