@@ -57,11 +57,13 @@ func DefaultOptions() Options {
 		BacklogHours: 24,
 		JobLengths:   []time.Duration{time.Minute, time.Hour, 10 * time.Hour, 48 * time.Hour},
 		TimeScale:    7200,
-		// At 480 times the wall clock, the default start window of 8 hours is a minute
-		// of wall time to start a thousand backups in, and a 4-hour copy 30 seconds.
+		// At 100 times the wall clock, the default start window of 8 hours is almost
+		// five minutes of wall time to start a thousand backups in (two loaded cores
+		// start about five a second while the chains poll their copies), and a 4-hour
+		// copy two and a half.
 		PlanResources:  1000,
 		PlanCopyLength: 4 * time.Hour,
-		PlanTimeScale:  480,
+		PlanTimeScale:  100,
 		Seed:           1,
 		Out:            "bench/results/latest.json",
 	}

@@ -117,8 +117,12 @@ func runPlanRun(ctx context.Context, e *env, o Options) (PlanRunResult, error) {
 	return res, nil
 }
 
+// maxPlanRunResultBytes is Temporal's payload size warning, which a run's result (and
+// the progress it carries across continue-as-new) must stay under.
+const maxPlanRunResultBytes = 256 << 10
+
 // checks are the scenario's targets: every backup started within the start window,
-// none missed, every copy landed and the run COMPLETED.
+// none missed, every copy landed and the run COMPLETED with a small result.
 func (p PlanRunResult) checks() []Check {
 	name := fmt.Sprintf("plan run of %d resources with %s copies", p.Resources, p.CopyLength)
 	return []Check{
@@ -128,6 +132,8 @@ func (p PlanRunResult) checks() []Check {
 		{Name: name + ": backups missed", Target: "0", Measured: fmt.Sprint(p.BackupsMissed), Pass: p.BackupsMissed == 0},
 		{Name: name + ": copies landed, run COMPLETED", Target: fmt.Sprintf("%d, COMPLETED", p.Resources),
 			Measured: fmt.Sprintf("%d, %s", p.CopiesLanded, p.State), Pass: p.CopiesLanded == p.Resources && p.State == model.PlanRunCompleted},
+		{Name: name + ": size of the run's result", Target: fmt.Sprintf("< %d B (Temporal's payload warning)", maxPlanRunResultBytes),
+			Measured: fmt.Sprintf("%d B", p.ResultBytes), Pass: p.ResultBytes > 0 && p.ResultBytes < maxPlanRunResultBytes},
 	}
 }
 

@@ -94,8 +94,12 @@ func TestPlanRunStartsEveryBackupInItsWindowWhileCopiesTakeHours(t *testing.T) {
 	if res.State != model.PlanRunCompleted || res.Tally != want {
 		t.Errorf("state %s tally %+v, want COMPLETED with %+v; failures %+v", res.State, res.Tally, want, res.Failures)
 	}
-	if res.Landings != (model.PlanRunLandingTally{Landed: 2 * n}) || len(res.Copies) != 2*n {
-		t.Fatalf("landings %+v, %d copies listed, want %d landed and listed", res.Landings, len(res.Copies), 2*n)
+	if res.Landings != (model.PlanRunLandingTally{Landed: 2 * n}) || len(res.Copies) != model.MaxPlanRunCopies {
+		t.Fatalf("landings %+v, %d copies listed, want %d landed and the first %d listed", res.Landings, len(res.Copies), 2*n, model.MaxPlanRunCopies)
+	}
+	// The result stays under Temporal's payload warning (256 KB) however many copies.
+	if out, _ := json.Marshal(res); len(out) > 256<<10 {
+		t.Errorf("result of %d bytes", len(out))
 	}
 	for _, c := range res.Copies {
 		if c.Landing != model.PlanCopyLanded || c.CopyJobId == "" || c.CompletedAt.Before(nominal.Add(4*time.Hour)) {
