@@ -41,8 +41,10 @@ type planRun struct {
 	// with whether it reported its hand-over: at most resourcesPerRun entries.
 	unreported map[string]bool
 	reports    workflow.ReceiveChannel
-	timeScale  float64
-	published  string
+	// gaveUp says the overdue reports were counted as failed; later ones are ignored.
+	gaveUp    bool
+	timeScale float64
+	published string
 }
 
 func newRun(ctx workflow.Context, in model.PlanRunInput, progress *model.PlanRunProgress) *planRun {

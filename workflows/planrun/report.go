@@ -82,6 +82,11 @@ func (r *planRun) drainReports(ctx workflow.Context) {
 // the orders; a child's end counts its landings and its failure, if any (and, when no
 // hand-over was reported, its backup and orders too).
 func (r *planRun) receive(ctx workflow.Context, rep model.PlanResourceReport) {
+	if r.gaveUp {
+		// Counted as failed already.
+		workflow.GetLogger(ctx).Warn("Ignoring an overdue report", "Child", rep.WorkflowId, "Stage", rep.Stage)
+		return
+	}
 	p := &r.progress
 	_, ours := r.unreported[rep.WorkflowId]
 	switch {
@@ -238,4 +243,5 @@ func (r *planRun) giveUpOnReports(due time.Time) {
 		p.Tally.Failed += o.n - 1
 	}
 	p.AwaitingHandOver, p.AwaitingLandings = 0, 0
+	r.gaveUp = true
 }
