@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -12,7 +13,7 @@ import (
 	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
 )
 
-// TestScenariosMeetTheirTargets runs both scenarios at a tiny size on the real dev
+// TestScenariosMeetTheirTargets runs the bytes and history scenarios at a tiny size on the real dev
 // server, emulator and worker, and fails on any missed target: bytes within 1% of the
 // minimum, coalescing below copying every point, the same history events per copy for
 // every job length, DescribeCopyJob calls within the worker's poll floor.
@@ -23,6 +24,7 @@ func TestScenariosMeetTheirTargets(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	o := DefaultOptions()
+	o.Scenarios = []string{ScenarioBytes, ScenarioHistory}
 	o.Backups, o.Resources, o.BacklogHours = 5, 2, 3
 	o.TimeScale = 28800 // a 48h job lasts six wall seconds
 	o.Out = filepath.Join(t.TempDir(), "results.json")
@@ -95,11 +97,13 @@ func TestScenariosMeetTheirTargets(t *testing.T) {
 // name and rule.
 func TestOptionsNameEveryBadFlag(t *testing.T) {
 	var stderr strings.Builder
-	_, err := parseOptions([]string{"-scenarios", "bytes,speed", "-backups", "1", "-job-lengths", "1h,soon", "-time-scale", "0.5"}, &stderr)
+	_, err := parseOptions([]string{"-scenarios", "bytes,speed", "-backups", "1", "-job-lengths", "1h,soon", "-time-scale", "0.5",
+		"-plan-resources", "0", "-plan-copy-length", "1s", "-plan-time-scale", "0"}, &stderr)
 	if err == nil {
 		t.Fatal("bad flags accepted")
 	}
-	for _, want := range []string{`-scenarios: "speed"`, "-backups: 1", `-job-lengths: "soon"`, "-time-scale: 0.5", "-backlog-hours: 24"} {
+	for _, want := range []string{`-scenarios: "speed"`, "-backups: 1", `-job-lengths: "soon"`, "-time-scale: 0.5", "-backlog-hours: 24",
+		"-plan-resources: 0", "-plan-copy-length: 1s", "-plan-time-scale: 0"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
@@ -108,7 +112,8 @@ func TestOptionsNameEveryBadFlag(t *testing.T) {
 	if err != nil {
 		t.Fatalf("defaults refused: %v", err)
 	}
-	if o.Backups != 48 || len(o.JobLengths) != 4 || o.Out != "bench/results/latest.json" {
+	if o.Backups != 48 || len(o.JobLengths) != 4 || o.Out != "bench/results/latest.json" ||
+		o.PlanResources != 1000 || o.PlanCopyLength != 4*time.Hour || !slices.Contains(o.Scenarios, ScenarioPlanRun) {
 		t.Errorf("defaults: %+v", o)
 	}
 }

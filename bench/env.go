@@ -42,13 +42,15 @@ type env struct {
 	timeScale float64
 }
 
-func startEnv(ctx context.Context, o Options, timeScale float64) (*env, error) {
+// startEnv starts a system; copyQuota is the emulator's copy jobs per destination
+// Region at once (0: its default).
+func startEnv(ctx context.Context, o Options, timeScale float64, copyQuota int) (*env, error) {
 	st, err := devstack.Start(ctx, devstack.Options{
 		Temporal:  devstack.TemporalOptions{Headless: true},
 		TimeScale: timeScale,
 		NoSample:  true,
 		TaskQueue: taskQueue,
-		Emulator:  emulator.Config{Seed: o.Seed, CopyBandwidth: copyBandwidth, BackupBandwidth: backupBandwidth},
+		Emulator:  emulator.Config{Seed: o.Seed, CopyBandwidth: copyBandwidth, BackupBandwidth: backupBandwidth, CopyQuota: copyQuota},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start the dev server, emulator and worker: %w", err)

@@ -70,7 +70,7 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 	}
 	res = Results{Command: strings.TrimSpace(command), TimeScale: o.TimeScale, BytesTimeScale: bytesTimeScale, Seed: o.Seed}
 	if o.wants(ScenarioBytes) {
-		if err := withEnv(ctx, o, bytesTimeScale, func(e *env) error {
+		if err := withEnv(ctx, o, bytesTimeScale, 0, func(e *env) error {
 			// The variants share no Region pair and run side by side, hour by hour.
 			t := time.Now()
 			results, check, err := runBytesGroup(ctx, e, o, bytesVariants(o), 1) // each variant has a Region of its own
@@ -90,7 +90,7 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 		}
 	}
 	if o.wants(ScenarioHistory) {
-		if err := withEnv(ctx, o, o.TimeScale, func(e *env) error {
+		if err := withEnv(ctx, o, o.TimeScale, 0, func(e *env) error {
 			t := time.Now()
 			h, err := runHistory(ctx, e, o)
 			if err != nil {
@@ -104,15 +104,32 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 			return res, err
 		}
 	}
+	if o.wants(ScenarioPlanRun) {
+		// Every copy may run at once, so each lands its length after its hand-over, not
+		// behind AWS's 100 copies per destination at a time.
+		if err := withEnv(ctx, o, o.PlanTimeScale, o.PlanResources, func(e *env) error {
+			t := time.Now()
+			p, err := runPlanRun(ctx, e, o)
+			if err != nil {
+				return fmt.Errorf("planrun scenario: %w", err)
+			}
+			res.PlanRun = &p
+			o.logf("bench: planrun: %d of %d backups started within the start window, %d missed, %d copies landed, run %s (%s)",
+				p.StartedInWindow, p.Resources, p.BackupsMissed, p.CopiesLanded, p.State, time.Since(t).Round(time.Millisecond))
+			return nil
+		}); err != nil {
+			return res, err
+		}
+	}
 	res.check()
 	return res, nil
 }
 
 // withEnv runs fn on a fresh system whose emulator runs timeScale times faster than the
 // wall clock, and stops the system afterwards.
-func withEnv(ctx context.Context, o Options, timeScale float64, fn func(*env) error) (err error) {
+func withEnv(ctx context.Context, o Options, timeScale float64, copyQuota int, fn func(*env) error) (err error) {
 	began := time.Now()
-	e, err := startEnv(ctx, o, timeScale)
+	e, err := startEnv(ctx, o, timeScale, copyQuota)
 	if err != nil {
 		return err
 	}

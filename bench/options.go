@@ -14,11 +14,12 @@ import (
 const (
 	ScenarioBytes   = "bytes"
 	ScenarioHistory = "history"
+	ScenarioPlanRun = "planrun"
 )
 
 // Options are what a run measures and where its figures go.
 type Options struct {
-	// Scenarios to run, from ScenarioBytes and ScenarioHistory.
+	// Scenarios to run, from ScenarioBytes, ScenarioHistory and ScenarioPlanRun.
 	Scenarios []string
 	// Backups is how many hourly recovery points each resource gets in the bytes scenario.
 	Backups int
@@ -32,6 +33,12 @@ type Options struct {
 	JobLengths []time.Duration
 	// TimeScale is how many times faster than the wall clock the emulator runs.
 	TimeScale float64
+	// PlanResources is how many volumes the plan run scenario's rule selects, and
+	// PlanCopyLength how long each of their copies takes (emulated).
+	PlanResources  int
+	PlanCopyLength time.Duration
+	// PlanTimeScale is the plan run scenario's emulator clock speed.
+	PlanTimeScale float64
 	// Seed seeds the emulator's ids and fault draws.
 	Seed int64
 	// Out is the JSON results file; the Markdown table goes next to it with the .md
@@ -44,14 +51,21 @@ type Options struct {
 // DefaultOptions is the published configuration: `go run ./bench` with no flags.
 func DefaultOptions() Options {
 	return Options{
-		Scenarios:    []string{ScenarioBytes, ScenarioHistory},
+		Scenarios:    []string{ScenarioBytes, ScenarioHistory, ScenarioPlanRun},
 		Backups:      48,
 		Resources:    5,
 		BacklogHours: 24,
 		JobLengths:   []time.Duration{time.Minute, time.Hour, 10 * time.Hour, 48 * time.Hour},
 		TimeScale:    7200,
-		Seed:         1,
-		Out:          "bench/results/latest.json",
+		// At 100 times the wall clock, the default start window of 8 hours is almost
+		// five minutes of wall time to start a thousand backups in (two loaded cores
+		// start about five a second while the chains poll their copies), and a 4-hour
+		// copy two and a half.
+		PlanResources:  1000,
+		PlanCopyLength: 4 * time.Hour,
+		PlanTimeScale:  100,
+		Seed:           1,
+		Out:            "bench/results/latest.json",
 	}
 }
 
@@ -61,12 +75,15 @@ func parseOptions(args []string, stderr io.Writer) (Options, error) {
 	o := DefaultOptions()
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	scenarios := fs.String("scenarios", strings.Join(o.Scenarios, ","), "comma-separated scenarios to run: bytes, history")
+	scenarios := fs.String("scenarios", strings.Join(o.Scenarios, ","), "comma-separated scenarios to run: bytes, history, planrun")
 	lengths := fs.String("job-lengths", joinDurations(o.JobLengths), "history scenario: emulated copy job durations, comma-separated Go durations")
 	fs.IntVar(&o.Backups, "backups", o.Backups, "bytes scenario: hourly recovery points per resource")
 	fs.IntVar(&o.Resources, "resources", o.Resources, "bytes scenario: resources in the multi-resource variant")
 	fs.IntVar(&o.BacklogHours, "backlog-hours", o.BacklogHours, "bytes scenario: hours the coalescing variant's first copies are held, building a backlog")
-	fs.Float64Var(&o.TimeScale, "time-scale", o.TimeScale, "emulator clock speed relative to the wall clock")
+	fs.Float64Var(&o.TimeScale, "time-scale", o.TimeScale, "history scenario: emulator clock speed relative to the wall clock")
+	fs.IntVar(&o.PlanResources, "plan-resources", o.PlanResources, "planrun scenario: volumes the rule selects")
+	fs.DurationVar(&o.PlanCopyLength, "plan-copy-length", o.PlanCopyLength, "planrun scenario: emulated length of each copy")
+	fs.Float64Var(&o.PlanTimeScale, "plan-time-scale", o.PlanTimeScale, "planrun scenario: emulator clock speed relative to the wall clock")
 	fs.Int64Var(&o.Seed, "seed", o.Seed, "emulator seed")
 	fs.StringVar(&o.Out, "out", o.Out, "JSON results file (the Markdown table is written next to it as .md); empty writes none")
 	if err := fs.Parse(args); err != nil {
@@ -96,12 +113,21 @@ func parseOptions(args []string, stderr io.Writer) (Options, error) {
 func (o Options) validate() error {
 	var errs []error
 	if len(o.Scenarios) == 0 {
-		errs = append(errs, errors.New("-scenarios: name at least one of bytes, history"))
+		errs = append(errs, errors.New("-scenarios: name at least one of bytes, history, planrun"))
 	}
 	for _, s := range o.Scenarios {
-		if s != ScenarioBytes && s != ScenarioHistory {
-			errs = append(errs, fmt.Errorf("-scenarios: %q is not a scenario (bytes, history)", s))
+		if s != ScenarioBytes && s != ScenarioHistory && s != ScenarioPlanRun {
+			errs = append(errs, fmt.Errorf("-scenarios: %q is not a scenario (bytes, history, planrun)", s))
 		}
+	}
+	if o.PlanResources < 1 {
+		errs = append(errs, fmt.Errorf("-plan-resources: %d must be at least 1", o.PlanResources))
+	}
+	if o.PlanCopyLength < time.Minute {
+		errs = append(errs, fmt.Errorf("-plan-copy-length: %s must be at least 1m", o.PlanCopyLength))
+	}
+	if o.PlanTimeScale < 1 {
+		errs = append(errs, fmt.Errorf("-plan-time-scale: %v must be at least 1", o.PlanTimeScale))
 	}
 	if o.Backups < 2 {
 		errs = append(errs, fmt.Errorf("-backups: %d must be at least 2 (one full copy and one incremental)", o.Backups))

@@ -20,6 +20,7 @@ type Results struct {
 	Seed           int64
 	Bytes          []BytesResult  `json:",omitempty"`
 	History        *HistoryResult `json:",omitempty"`
+	PlanRun        *PlanRunResult `json:",omitempty"`
 	// Checks are the targets, each with what was measured; a failed one fails the run.
 	Checks []Check
 }
@@ -93,6 +94,9 @@ func (r *Results) check() {
 			Check{Name: "per-copy poll attempts add up to the emulator's DescribeCopyJob counter", Target: "equal",
 				Measured: fmt.Sprintf("%d vs %d", calls, h.DescribeCopyJobCounted), Pass: int64(calls) == h.DescribeCopyJobCounted})
 	}
+	if p := r.PlanRun; p != nil {
+		r.Checks = append(r.Checks, p.checks()...)
+	}
 }
 
 // write saves the JSON results to path and the Markdown table next to it.
@@ -137,6 +141,9 @@ func (r Results) markdown() string {
 		}
 		fmt.Fprintf(&b, "\nLongest/shortest: chain events %.2f, workflow tasks aside %.2f, DescribeCopyJob calls %.2f.\n\n",
 			h.EventsRatio, h.EventsNoTasksRatio, h.CallsRatio)
+	}
+	if p := r.PlanRun; p != nil {
+		b.WriteString(p.markdown())
 	}
 	b.WriteString("## Checks\n\n| check | target | measured | pass |\n|---|---|---|---|\n")
 	for _, c := range r.Checks {

@@ -177,6 +177,20 @@ type PlanRunProgress struct {
 	// first MaxPlanRunCopies of them.
 	Landings PlanRunLandingTally `json:",omitempty"`
 	Copies   []PlanRunCopy       `json:",omitempty"`
+	// AwaitingHandOver counts the children taken up that have not yet reported their
+	// hand-over (or their end): the backups in flight. AwaitingLandings counts those
+	// that handed over and have not yet reported their copies' landings.
+	AwaitingHandOver int `json:",omitempty"`
+	AwaitingLandings int `json:",omitempty"`
+	// SelectionDone says every resource (or point) has been taken up; the run only
+	// waits for reports.
+	SelectionDone bool `json:",omitempty"`
+	// ReportsDueBy is when the last report a child still owes is due at the latest; a
+	// run still missing reports then gives up on them and counts them as failed.
+	ReportsDueBy time.Time `json:",omitzero"`
+	// TimeScale is the run's time scale (see ResolvePlanSelectionOutput), kept for the
+	// runs that only wait for reports and list nothing.
+	TimeScale float64 `json:",omitempty"`
 }
 
 // MaxPlanRunFailures bounds the failures a run lists, so a run over thousands of broken

@@ -56,5 +56,7 @@ type PlanRunCopy struct {
 // MaxPlanRunCopies bounds the copies a run lists (and carries across continue-as-new),
 // so its result stays well inside Temporal's payload limits; Landings always counts
 // every copy, and a resource with a copy that did not land is also a failure of the
-// run (its Failures list the first MaxPlanRunFailures).
-const MaxPlanRunCopies = 1000
+// run (its Failures list the first MaxPlanRunFailures). A listed copy takes about 650
+// bytes of JSON with its ARNs: 200 of them and the failures keep the result and the
+// carried progress under Temporal's 256 KB payload warning (1,000 made 640 KB).
+const MaxPlanRunCopies = 200

@@ -12,7 +12,7 @@ import (
 const detailFailures = 10
 
 // runDetails is the PlanRun's current details (markdown in the Temporal UI).
-func runDetails(in model.PlanRunInput, res model.PlanRunResult, inFlight int) string {
+func runDetails(in model.PlanRunInput, res model.PlanRunResult, backingUp, awaitingCopies int) string {
 	var b strings.Builder
 	kind := "backup"
 	if in.CopyOnly {
@@ -24,8 +24,8 @@ func runDetails(in model.PlanRunInput, res model.PlanRunResult, inFlight int) st
 		fmt.Fprintf(&b, " (%s)", res.SkipReason)
 	}
 	t := res.Tally
-	fmt.Fprintf(&b, "\n\n%d taken up, %d in progress · %d backups completed · %d missed · %d copies enqueued · %d skipped · %d failed\n",
-		t.Resources, inFlight, t.BackupsCompleted, t.BackupsMissed, t.CopiesEnqueued, t.CopiesSkipped, t.Failed)
+	fmt.Fprintf(&b, "\n\n%d taken up, %d backing up, %d awaiting copies · %d backups completed · %d missed · %d copies enqueued · %d skipped · %d failed\n",
+		t.Resources, backingUp, awaitingCopies, t.BackupsCompleted, t.BackupsMissed, t.CopiesEnqueued, t.CopiesSkipped, t.Failed)
 	if l := res.Landings; l != (model.PlanRunLandingTally{}) {
 		fmt.Fprintf(&b, "\nCopies: %d landed · %d failed · %d superseded · %d not landed in time\n", l.Landed, l.Failed, l.Superseded, l.Late)
 	}

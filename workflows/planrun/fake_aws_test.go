@@ -132,7 +132,7 @@ func (f *fakeAWS) chainAnswer(in model.EnqueueCopyInput, chain string, now time.
 		State:                     model.JobCompleted,
 		BackupSizeInBytes:         int64(n) << 20,
 		Attempts:                  1,
-		CompletedAt:               now,
+		CompletedAt:               now.Add(f.copyDelay[key]),
 	}
 	answer := model.DestinationResult{
 		Destination:     model.Destination{BackupVaultArn: in.Key.DestinationBackupVaultArn, Lifecycle: in.Order.Lifecycle},

@@ -10,12 +10,16 @@ import (
 
 // Bounds of one run.
 const (
-	// maxConcurrentChildren bounds the PlanResource children running at once, so a run
-	// over thousands of resources neither floods AWS with backup starts nor holds
-	// thousands of pending children.
-	maxConcurrentChildren = 50
+	// maxBackupsInFlight bounds the PlanResource children that have not yet handed
+	// their recovery point over (or ended), so a run over thousands of resources does not
+	// flood AWS with backup starts. A child waiting for its copies to land takes no
+	// slot: copies of hours must not hold back the backups of later resources, which AWS
+	// would start within the start window.
+	maxBackupsInFlight = 50
 	// resourcesPerRun is how many resources one run takes up before it continues as new;
-	// each costs the parent a handful of history events.
+	// each costs the parent a handful of history events. It also bounds the children
+	// one execution has pending (children outlive the run that started them), far below
+	// Temporal's 2,000.
 	resourcesPerRun = 300
 	// selectionPage is how many resources one ResolvePlanSelection call returns.
 	selectionPage = 100

@@ -1,7 +1,6 @@
 package planrun
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -33,17 +32,26 @@ type planRun struct {
 	skip     string
 
 	// takenThisRun counts resources handed to children by this run (not its
-	// predecessors); inFlight the children not yet finished.
+	// predecessors); starting the children it asked for that have not yet started,
+	// open those not yet closed.
 	takenThisRun int
-	inFlight     int
-	timeScale    float64
-	published    string
+	starting     int
+	open         int
+	// unreported holds this run's children that have not yet reported their end, each
+	// with whether it reported its hand-over: at most resourcesPerRun entries.
+	unreported map[string]bool
+	reports    workflow.ReceiveChannel
+	// gaveUp says the overdue reports were counted as failed; later ones are ignored.
+	gaveUp    bool
+	timeScale float64
+	published string
 }
 
 func newRun(ctx workflow.Context, in model.PlanRunInput, progress *model.PlanRunProgress) *planRun {
-	r := &planRun{in: in, state: model.PlanRunRunning, timeScale: 1}
+	r := &planRun{in: in, state: model.PlanRunRunning, timeScale: 1, unreported: map[string]bool{}}
 	if progress != nil {
 		r.progress = *progress
+		r.timeScale = max(progress.TimeScale, 1)
 	} else {
 		r.progress.NominalTime = nominalTime(ctx)
 	}
@@ -61,6 +69,7 @@ func (r *planRun) setup(ctx workflow.Context) error {
 	if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
 		return err
 	}
+	r.listen(ctx)
 	r.publish(ctx)
 	return nil
 }
@@ -83,25 +92,51 @@ func (r *planRun) run(ctx workflow.Context) (model.PlanRunResult, error) {
 		return r.result(), nil
 	}
 
-	var finished bool
-	if r.in.CopyOnly {
+	finished := r.progress.SelectionDone
+	switch {
+	case finished:
+	case r.in.CopyOnly:
 		finished, err = r.takeUpPoints(ctx, sched)
-	} else {
+	default:
 		finished, err = r.takeUpResources(ctx)
 	}
-	// Children already started run to their end whatever happened to the listing.
-	if werr := workflow.Await(ctx, func() bool { return r.inFlight == 0 }); werr != nil {
+	// A child asked for must have started (or failed to) before this run may end.
+	if werr := workflow.Await(ctx, func() bool { return r.starting == 0 }); werr != nil {
 		return r.result(), werr
 	}
 	if err != nil {
+		// The children already started are counted whatever happened to the listing.
+		if _, werr := r.awaitReports(ctx, false); werr != nil {
+			return r.result(), werr
+		}
 		r.state = model.PlanRunPartial
 		r.publish(ctx)
 		return r.result(), err
 	}
+	if finished {
+		// Every child has started; the run ends when each has reported its end, or
+		// continues as new first if that takes a long history.
+		r.progress.SelectionDone = true
+		more, werr := r.awaitReports(ctx, true)
+		if werr != nil {
+			return r.result(), werr
+		}
+		finished = !more
+	}
+	if finished {
+		// This run's children close right after their last report; the run waits for
+		// them (briefly: one that never reported has been given up on).
+		if _, werr := workflow.AwaitWithTimeout(ctx, reportGrace, func() bool { return r.open == 0 }); werr != nil {
+			return r.result(), werr
+		}
+	}
 	if !finished {
+		// Reports received but not yet counted would be lost with this run.
+		r.drainReports(ctx)
 		next := r.progress
 		next.Continuations++
-		workflow.GetLogger(ctx).Info("Continuing as new", "Cursor", next.Cursor, "Resources", next.Tally.Resources)
+		workflow.GetLogger(ctx).Info("Continuing as new", "Cursor", next.Cursor, "Resources", next.Tally.Resources,
+			"AwaitingHandOver", next.AwaitingHandOver, "AwaitingLandings", next.AwaitingLandings)
 		return r.result(), workflow.NewContinueAsNewError(ctx, model.WorkflowPlanRun, r.in, &next)
 	}
 	r.state = model.PlanRunCompleted
@@ -113,7 +148,7 @@ func (r *planRun) run(ctx workflow.Context) (model.PlanRunResult, error) {
 	return r.result(), nil
 }
 
-// shouldContinueAsNew is asked before each page of work.
+// shouldContinueAsNew is asked before each page of work and each child.
 func (r *planRun) shouldContinueAsNew(ctx workflow.Context) bool {
 	return r.takenThisRun >= resourcesPerRun || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
 }
@@ -141,12 +176,12 @@ func (r *planRun) takeUpResources(ctx workflow.Context) (bool, error) {
 		if err != nil {
 			return false, fmt.Errorf("resolve the selection of %s/%s: %w", r.in.Plan, r.in.Rule, err)
 		}
-		r.timeScale = max(page.TimeScale, 1)
+		r.setTimeScale(page.TimeScale)
 		for _, f := range page.Rejected {
 			r.recordFailure(f)
 		}
 		for _, res := range page.Resources {
-			if err := r.startChild(ctx, res, nil); err != nil {
+			if started, err := r.startChild(ctx, res, nil); !started || err != nil {
 				return false, err
 			}
 		}
@@ -184,11 +219,11 @@ func (r *planRun) takeUpPoints(ctx workflow.Context, sched schedule) (bool, erro
 		if err != nil {
 			return false, fmt.Errorf("list the new recovery points of vault %s: %w", r.in.BackupVaultName, err)
 		}
-		r.timeScale = max(page.TimeScale, 1)
+		r.setTimeScale(page.TimeScale)
 		for i := range page.RecoveryPoints {
 			p := page.RecoveryPoints[i]
 			res := model.SelectedResource{ResourceArn: p.ResourceArn, ResourceType: p.ResourceType}
-			if err := r.startChild(ctx, res, &p); err != nil {
+			if started, err := r.startChild(ctx, res, &p); !started || err != nil {
 				return false, err
 			}
 		}
@@ -199,11 +234,25 @@ func (r *planRun) takeUpPoints(ctx workflow.Context, sched schedule) (bool, erro
 	}
 }
 
-// startChild waits for a free slot, then starts the child of one resource (or point)
-// and follows it in a workflow goroutine that records its outcome.
-func (r *planRun) startChild(ctx workflow.Context, res model.SelectedResource, point *model.RecoveryPoint) error {
-	if err := workflow.Await(ctx, func() bool { return r.inFlight < maxConcurrentChildren }); err != nil {
-		return err
+func (r *planRun) setTimeScale(scale float64) {
+	r.timeScale = max(scale, 1)
+	r.progress.TimeScale = r.timeScale
+}
+
+// startChild waits for a backup slot (maxBackupsInFlight), then starts the child of one
+// resource (or point) and follows it in a workflow goroutine. It returns false, starting
+// nothing, when the run should continue as new first.
+func (r *planRun) startChild(ctx workflow.Context, res model.SelectedResource, point *model.RecoveryPoint) (bool, error) {
+	if r.shouldContinueAsNew(ctx) {
+		return false, nil
+	}
+	if err := workflow.Await(ctx, func() bool {
+		return r.progress.AwaitingHandOver < maxBackupsInFlight || r.shouldContinueAsNew(ctx)
+	}); err != nil {
+		return false, err
+	}
+	if r.progress.AwaitingHandOver >= maxBackupsInFlight {
+		return false, nil
 	}
 	nominal := r.progress.NominalTime
 	cursor, subject := res.ResourceArn, res.ResourceArn
@@ -238,26 +287,36 @@ func (r *planRun) startChild(ctx workflow.Context, res model.SelectedResource, p
 	if point != nil {
 		what = "Copy recovery point " + point.RecoveryPointArn + " of " + res.ResourceArn
 	}
+	id := childWorkflowID(r.in.Plan, r.in.Rule, nominal, subject)
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
-		WorkflowID:            childWorkflowID(r.in.Plan, r.in.Rule, nominal, subject),
+		WorkflowID:            id,
 		StaticSummary:         fmt.Sprintf("%s for plan %s rule %s (run %s) and hand it to %d copy action(s)", what, r.in.Plan, r.in.Rule, nominal.Format(time.RFC3339), len(r.in.CopyActions)),
 		TypedSearchAttributes: temporal.NewSearchAttributes(attrs...),
-		// Children never outlive the run by accident: the run waits for all of them.
-		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_TERMINATE,
+		// A child outlives the run that started it when that run continues as new: it
+		// reports to the workflow id, and the last run waits for every report.
+		ParentClosePolicy: enumspb.PARENT_CLOSE_POLICY_ABANDON,
 	})
 	future := workflow.ExecuteChildWorkflow(cctx, model.WorkflowPlanResource, in)
-	r.inFlight++
+	r.starting++
+	r.open++
 	r.takenThisRun++
+	r.unreported[id] = false
+	r.progress.AwaitingHandOver++
 	r.progress.Tally.Resources++
 	r.progress.Cursor = cursor
+	// By then the child has reported its backup, or failed to.
+	r.extendReportsDueBy(ctx, scaled(time.Duration(startWindow)*time.Minute, r.timeScale)+r.completionWindow()+reportGrace)
 	workflow.Go(ctx, func(gctx workflow.Context) {
-		defer func() { r.inFlight-- }()
+		err := future.GetChildWorkflowExecution().Get(gctx, nil)
+		r.starting--
 		var out model.PlanResourceResult
-		err := future.Get(gctx, &out)
-		r.record(res, out, err)
-		r.publish(gctx)
+		if err == nil {
+			err = future.Get(gctx, &out)
+		}
+		r.open--
+		r.childEnded(gctx, id, res, out, err)
 	})
-	return nil
+	return true, nil
 }
 
 // childRun is the rule as a child needs it: without the selection, which only the
@@ -266,44 +325,6 @@ func (r *planRun) childRun() model.PlanRunInput {
 	in := r.in
 	in.Selection = nil
 	return in
-}
-
-// record adds one child's outcome to the tallies.
-func (r *planRun) record(res model.SelectedResource, out model.PlanResourceResult, err error) {
-	t := &r.progress.Tally
-	if err != nil {
-		var app *temporal.ApplicationError
-		if errors.As(err, &app) && app.Type() == model.ErrPlanResourceFailed && app.HasDetails() {
-			var detailed model.PlanResourceResult
-			if app.Details(&detailed) == nil {
-				out = detailed
-			}
-		}
-		if out.Stage == "" {
-			// The child never ran or ended without saying why (not started, terminated,
-			// timed out): the error is all there is.
-			out = model.PlanResourceResult{ResourceArn: res.ResourceArn, State: model.PlanResourceFailed, Stage: model.PlanStageStart, Error: message(err)}
-		}
-	}
-	if out.BackupCompleted {
-		t.BackupsCompleted++
-	}
-	for _, c := range out.Copies {
-		switch {
-		case c.Enqueued:
-			t.CopiesEnqueued++
-		case c.Skipped != "":
-			t.CopiesSkipped++
-		}
-		r.recordLanding(res, out, c)
-	}
-	if err == nil {
-		return
-	}
-	if out.Stage == model.PlanStageMissed {
-		t.BackupsMissed++
-	}
-	r.recordFailure(model.PlanResourceFailure{ResourceArn: res.ResourceArn, Stage: out.Stage, Reason: out.Error})
 }
 
 // recordLanding counts what became of one copy handed over and lists its proof (the
@@ -398,7 +419,7 @@ func (r *planRun) publish(ctx workflow.Context) {
 		}
 		r.published = r.state
 	}
-	workflow.SetCurrentDetails(ctx, runDetails(r.in, r.result(), r.inFlight))
+	workflow.SetCurrentDetails(ctx, runDetails(r.in, r.result(), r.progress.AwaitingHandOver, r.progress.AwaitingLandings))
 }
 
 func orStart(cursor string) string {

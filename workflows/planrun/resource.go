@@ -25,6 +25,11 @@ import (
 // chain's record as proof, or why not (see awaitLandings). The child completes only when
 // every copy landed.
 //
+// The child reports to its run by signal (model.PlanResourceReport): once when it has
+// handed over copies to wait for, which frees its backup slot in the run, and once at
+// its end, with its result. The run may have continued as new in between; the reports
+// reach whichever run is current.
+//
 // The backup is never started after in.StartBy (the nominal time plus the start window):
 // the child then ends MISSED. The job itself gets the remaining start window and the
 // rule's completion window, and its idempotency token is derived from plan, rule,
@@ -38,13 +43,17 @@ func PlanResource(ctx workflow.Context, in model.PlanResourceInput) (model.PlanR
 	if err := workflow.SetQueryHandler(ctx, model.QueryStatus, func() (model.PlanResourceResult, error) { return c.res, nil }); err != nil {
 		return c.res, err
 	}
-	return c.run(ctx)
+	res, err := c.run(ctx)
+	c.report(ctx, model.PlanReportFinished)
+	return res, err
 }
 
 type resourceRun struct {
 	in        model.PlanResourceInput
 	res       model.PlanResourceResult
 	published string
+	// handedOver says the run has been sent the PlanReportHandedOver report.
+	handedOver bool
 }
 
 func (c *resourceRun) run(ctx workflow.Context) (model.PlanResourceResult, error) {
@@ -90,7 +99,11 @@ func (c *resourceRun) run(ctx workflow.Context) (model.PlanResourceResult, error
 	}
 
 	// The copies that were handed over are awaited even when another hand-over failed,
-	// so the result proves every copy that was made.
+	// so the result proves every copy that was made. The run frees this backup's slot
+	// as soon as it hears of the hand-over: landings take no slot.
+	if c.waiting() > 0 {
+		c.report(ctx, model.PlanReportHandedOver)
+	}
 	c.awaitLandings(ctx)
 	var problems []string
 	if len(failed) > 0 {
