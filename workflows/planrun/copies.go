@@ -12,16 +12,6 @@ import (
 	"github.com/regioncopy/regioncopy/policy"
 )
 
-// versionColdIgnored marks the hand-over that drops a copy action's
-// MoveToColdStorageAfterDays for a resource type without cold storage, as AWS does when
-// one plan lifecycle applies to several types. Before it, such a copy was skipped.
-const versionColdIgnored = "plan-copy-cold-ignored"
-
-// versionSkipCrossAccount marks the hand-over that skips a copy action whose destination
-// vault is in another account than the IAM role's (policy.CheckSameAccount), which plan
-// validation refuses; before it, such an action was handed over.
-const versionSkipCrossAccount = "plan-copy-skips-cross-account"
-
 // handOver sends one order per copy action to the action's destination chain, all at
 // once. An action is skipped, with the reason, when it does not take the resource's
 // type (its ResourceTypes), when a cross-Region rule forbids the copy (a DynamoDB
@@ -37,7 +27,6 @@ const versionSkipCrossAccount = "plan-copy-skips-cross-account"
 // plan), so the order for such a type carries DeleteAfterDays alone.
 func handOver(ctx workflow.Context, in model.PlanResourceInput, p model.RecoveryPoint, requester string) []model.PlanCopyOutcome {
 	run := in.Run
-	coldIgnored := workflow.GetVersion(ctx, versionColdIgnored, workflow.DefaultVersion, 1) >= 1
 	info := workflow.GetInfo(ctx)
 	taskQueue := in.TaskQueue
 	if taskQueue == "" {
@@ -58,7 +47,7 @@ func handOver(ctx workflow.Context, in model.PlanResourceInput, p model.Recovery
 			continue
 		}
 		lifecycle := a.Lifecycle
-		if coldIgnored && lifecycle.MoveToColdStorageAfterDays > 0 && !rules.SupportsColdStorage(p.ResourceType) {
+		if lifecycle.MoveToColdStorageAfterDays > 0 && !rules.SupportsColdStorage(p.ResourceType) {
 			lifecycle.MoveToColdStorageAfterDays = 0
 		}
 		field := fmt.Sprintf("CopyActions[%d]", i)
@@ -70,10 +59,8 @@ func handOver(ctx workflow.Context, in model.PlanResourceInput, p model.Recovery
 			Field:               field,
 		})
 		// A plan applied before plan validation refused a destination vault in another
-		// account than the IAM role's still carries such an action: skipped from
-		// versionSkipCrossAccount on, asked only for such an action.
-		if v := policy.CheckSameAccount(run.IamRoleArn, a.DestinationBackupVaultArn, field+".DestinationBackupVaultArn"); v != nil &&
-			workflow.GetVersion(ctx, versionSkipCrossAccount, workflow.DefaultVersion, 1) >= 1 {
+		// account than the IAM role's still carries such an action: skipped.
+		if v := policy.CheckSameAccount(run.IamRoleArn, a.DestinationBackupVaultArn, field+".DestinationBackupVaultArn"); v != nil {
 			err = errors.Join(err, v)
 		}
 		if err != nil {

@@ -136,8 +136,7 @@ func TestHourlyPlanCopiesEveryBackupFullThenIncremental(t *testing.T) {
 		if k == 1 {
 			// A run that is not the first, and one of its children (which waited for its
 			// copies to land), as the server recorded them, replay against the current
-			// code. planrun.json and planresource.json in testdata are older recordings,
-			// from before children waited for their copies; they replay too.
+			// code.
 			temporaltest.ReplayAndKeep(t, ctx, srv.Client, planrun.Register, run.GetID(), "planrun-landed.json")
 			child := fmt.Sprintf("planrun/hourly-dr/every-hour/%s/%s", nominal.UTC().Format(time.RFC3339), volumes[0])
 			temporaltest.ReplayAndKeep(t, ctx, srv.Client, planrun.Register, child, "planresource-landed.json")

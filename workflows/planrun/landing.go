@@ -10,11 +10,6 @@ import (
 	"github.com/regioncopy/regioncopy/model"
 )
 
-// versionAwaitCopies marks the PlanResource that names itself as the requester of its
-// orders and waits for the chains' results. Histories recorded before it (no marker)
-// replay the old behaviour: hand over and finish.
-const versionAwaitCopies = "await-copy-results"
-
 // awaitLandings waits for one model.SignalCopyResult per enqueued copy, at most the
 // rule's completion window (scaled) from now, and records each copy's landing. A copy
 // whose result has not arrived by then is reported PlanCopyLate; its chain keeps the
@@ -111,19 +106,14 @@ func landing(r model.DestinationResult) (string, string) {
 	return model.PlanCopyFailed, reason
 }
 
-// versionSupersededCovered marks runs in which a SUPERSEDED copy counts as covered, not
-// as a copy that did not land: the copy action coalesces, so its chain copied a newer
-// recovery point of the resource instead (the reason names it), and that point's own
-// run proves its landing. Before it (no marker) a superseded copy made the run PARTIAL,
-// so every run that overlapped a slow copy on a coalescing action read as a failure.
-const versionSupersededCovered = "superseded-copy-is-covered"
-
 // notLanded lists the copies that were handed over but did not land, each with its
-// destination and reason; superseded copies are left out when supersededCovered.
-func notLanded(copies []model.PlanCopyOutcome, supersededCovered bool) []string {
+// destination and reason. A SUPERSEDED copy counts as covered: its copy action
+// coalesces, so its chain copied a newer recovery point of the resource instead (the
+// reason names it), and that point's own run proves its landing.
+func notLanded(copies []model.PlanCopyOutcome) []string {
 	var out []string
 	for _, o := range copies {
-		if supersededCovered && o.Landing == model.PlanCopySuperseded {
+		if o.Landing == model.PlanCopySuperseded {
 			continue
 		}
 		if o.Enqueued && o.Landing != "" && o.Landing != model.PlanCopyLanded {

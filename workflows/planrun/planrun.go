@@ -140,8 +140,7 @@ func (r *planRun) run(ctx workflow.Context) (model.PlanRunResult, error) {
 		return r.result(), workflow.NewContinueAsNewError(ctx, model.WorkflowPlanRun, r.in, &next)
 	}
 	r.state = model.PlanRunCompleted
-	supersededCovered := workflow.GetVersion(ctx, versionSupersededCovered, workflow.DefaultVersion, 1) >= 1
-	if r.progress.Tally.Failed > 0 || r.progress.Tally.BackupsMissed > 0 || !r.allLanded(supersededCovered) {
+	if r.progress.Tally.Failed > 0 || r.progress.Tally.BackupsMissed > 0 || !r.allLanded() {
 		r.state = model.PlanRunPartial
 	}
 	r.publish(ctx)
@@ -363,13 +362,10 @@ func (r *planRun) recordLanding(res model.SelectedResource, out model.PlanResour
 }
 
 // allLanded says every copy handed over so far landed, or was superseded by a newer
-// point's copy when supersededCovered (see versionSupersededCovered).
-func (r *planRun) allLanded(supersededCovered bool) bool {
+// point's copy (see notLanded).
+func (r *planRun) allLanded() bool {
 	l := r.progress.Landings
-	if supersededCovered {
-		return l.Failed+l.Late == 0
-	}
-	return l.Failed+l.Superseded+l.Late == 0
+	return l.Failed+l.Late == 0
 }
 
 // recordFailure counts one failure and keeps the first MaxPlanRunFailures of them.
@@ -397,21 +393,13 @@ func (r *planRun) result() model.PlanRunResult {
 	}
 }
 
-// versionCopyCountLanded marks runs whose CopyCount search attribute counts landed
-// copies rather than copies handed over.
-const versionCopyCountLanded = "copy-count-is-landed"
-
 // publish is the one place the run shows its state: the current details always, and the
 // CopyState and CopyCount search attributes when the state changes (not at every child,
 // which would cost a history event each).
 func (r *planRun) publish(ctx workflow.Context) {
 	if r.state != r.published {
-		// CopyCount is copies made, as on a chain: the landed ones. Runs from before
-		// versionCopyCountLanded counted the copies handed over, landed or not.
-		count := r.progress.Tally.CopiesEnqueued
-		if workflow.GetVersion(ctx, versionCopyCountLanded, workflow.DefaultVersion, 1) >= 1 {
-			count = r.progress.Landings.Landed
-		}
+		// CopyCount is copies made, as on a chain: the landed ones.
+		count := r.progress.Landings.Landed
 		if err := workflow.UpsertTypedSearchAttributes(ctx,
 			workflows.CopyStateKey.ValueSet(r.state),
 			workflows.CopyCountKey.ValueSet(int64(count))); err != nil {

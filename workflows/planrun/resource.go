@@ -76,28 +76,13 @@ func (c *resourceRun) run(ctx workflow.Context) (model.PlanResourceResult, error
 		c.res.ResourceType = point.ResourceType
 	}
 	c.setState(ctx, model.PlanResourceHandingOff)
-	awaitCopies := workflow.GetVersion(ctx, versionAwaitCopies, workflow.DefaultVersion, 1) >= 1
-	requester := ""
-	if awaitCopies {
-		requester = workflow.GetInfo(ctx).WorkflowExecution.ID
-	}
-	c.res.Copies = handOver(ctx, c.in, point, requester)
+	c.res.Copies = handOver(ctx, c.in, point, workflow.GetInfo(ctx).WorkflowExecution.ID)
 	var failed []string
 	for _, o := range c.res.Copies {
 		if o.Error != "" {
 			failed = append(failed, o.DestinationBackupVaultArn+": "+o.Error)
 		}
 	}
-	if !awaitCopies {
-		if len(failed) > 0 {
-			c.res.State, c.res.Stage = model.PlanResourceFailed, model.PlanStageCopy
-			c.res.Error = "could not hand the recovery point to its chain: " + strings.Join(failed, "; ")
-			return c.res, c.fail(ctx)
-		}
-		c.setState(ctx, model.PlanRunCompleted)
-		return c.res, nil
-	}
-
 	// The copies that were handed over are awaited even when another hand-over failed,
 	// so the result proves every copy that was made. The run frees this backup's slot
 	// as soon as it hears of the hand-over: landings take no slot.
@@ -109,8 +94,7 @@ func (c *resourceRun) run(ctx workflow.Context) (model.PlanResourceResult, error
 	if len(failed) > 0 {
 		problems = append(problems, "could not hand the recovery point to its chain: "+strings.Join(failed, "; "))
 	}
-	supersededCovered := workflow.GetVersion(ctx, versionSupersededCovered, workflow.DefaultVersion, 1) >= 1
-	if late := notLanded(c.res.Copies, supersededCovered); len(late) > 0 {
+	if late := notLanded(c.res.Copies); len(late) > 0 {
 		problems = append(problems, "copies not landed: "+strings.Join(late, "; "))
 	}
 	if len(problems) > 0 {
