@@ -56,3 +56,10 @@ func (s PollSchedule) notFinished(ctx context.Context, what, id, state string) e
 		model.ErrJobNotFinished,
 		temporal.ApplicationErrorOptions{NextRetryDelay: delay, Category: temporal.ApplicationErrorCategoryBenign})
 }
+
+func stateOrUnknown(s string) string {
+	if s == "" {
+		return "in an unreported state"
+	}
+	return s
+}
