@@ -89,7 +89,7 @@ func awsCallOptions(summary string) workflow.ActivityOptions {
 func pollOptions(window time.Duration, timeScale float64, summary string) workflow.ActivityOptions {
 	o := shortPollOptions(window, timeScale, summary)
 	o.StartToCloseTimeout = scaledFloor(followAttempt, timeScale, 10*time.Second)
-	o.HeartbeatTimeout = scaledFloor(followHeartbeat, timeScale, 10*time.Second)
+	o.HeartbeatTimeout = scaledFloor(followHeartbeat, timeScale, 5*time.Second)
 	return o
 }
 
