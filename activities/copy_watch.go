@@ -50,15 +50,15 @@ var DefaultCopyWatch = CopyWatch{
 }
 
 // Scaled returns w for an AWS clock running timeScale times faster than the wall clock.
-// Floors keep a fast clock from becoming a busy loop: 100ms between sweeps, a minute of
-// memory, 5s of idling.
+// Floors keep a fast clock from becoming a busy loop: 100ms between sweeps, attempts of
+// a minute, a minute of memory, 5s of idling.
 func (w CopyWatch) Scaled(timeScale float64) CopyWatch {
 	if timeScale <= 1 {
 		return w
 	}
 	div := func(d, floor time.Duration) time.Duration { return max(time.Duration(float64(d)/timeScale), floor) }
 	w.Interval = div(w.Interval, 100*time.Millisecond)
-	w.MaxWait = div(w.MaxWait, w.Interval)
+	w.MaxWait = div(w.MaxWait, time.Minute)
 	w.Recheck = div(w.Recheck, w.Interval)
 	w.Keep = div(w.Keep, time.Minute)
 	w.Idle = div(w.Idle, 5*time.Second)

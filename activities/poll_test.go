@@ -66,11 +66,11 @@ func TestCopyWatchFollowsTheTimeScale(t *testing.T) {
 		t.Errorf("unscaled = %+v", w)
 	}
 	w := DefaultCopyWatch.Scaled(200)
-	if w.Interval != 100*time.Millisecond || w.MaxWait != 18*time.Second || w.Recheck != 108*time.Second ||
+	if w.Interval != 100*time.Millisecond || w.MaxWait != time.Minute || w.Recheck != 108*time.Second ||
 		w.Keep != time.Minute || w.Idle != 5*time.Second || w.ListLag != DefaultCopyWatch.ListLag {
 		t.Errorf("at 200x = %+v", w)
 	}
-	if w := DefaultCopyWatch.Scaled(1e6); w.Interval != 100*time.Millisecond || w.MaxWait != w.Interval {
-		t.Errorf("at 1e6x = %+v, want the 100ms floor", w)
+	if w := DefaultCopyWatch.Scaled(1e6); w.Interval != 100*time.Millisecond || w.MaxWait != time.Minute {
+		t.Errorf("at 1e6x = %+v, want the floors", w)
 	}
 }

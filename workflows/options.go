@@ -84,12 +84,14 @@ func awsCallOptions(summary string) workflow.ActivityOptions {
 // attempts the backoff of a lost attempt is MaximumInterval, and the server ends the
 // activity at once, as timed out, when that retry would fall after the window. At real
 // speed 5 minutes within a window of days changes nothing; unscaled against a window of
-// minutes (the emulator's --time-scale), one killed worker failed a healthy copy. The
-// options are not compared on replay, so this needs no version.
+// minutes (the emulator's --time-scale), one killed worker failed a healthy copy. Under
+// a fast clock attempts last at least a minute and heartbeats are at least 20 seconds
+// apart, so a thousand copies followed at once do not flood the server. The options
+// are not compared on replay, so this needs no version.
 func pollOptions(window time.Duration, timeScale float64, summary string) workflow.ActivityOptions {
 	o := shortPollOptions(window, timeScale, summary)
-	o.StartToCloseTimeout = scaledFloor(followAttempt, timeScale, 10*time.Second)
-	o.HeartbeatTimeout = scaledFloor(followHeartbeat, timeScale, 5*time.Second)
+	o.StartToCloseTimeout = scaledFloor(followAttempt, timeScale, time.Minute)
+	o.HeartbeatTimeout = scaledFloor(followHeartbeat, timeScale, 20*time.Second)
 	return o
 }
 

@@ -34,7 +34,7 @@ func TestFollowAttemptsHeartbeatWithinTheWindow(t *testing.T) {
 	for _, scale := range []float64{60, 600, 3600, 7200} {
 		window := Scaled(DefaultCompletionWindow, scale)
 		o := pollOptions(window, scale, "")
-		if o.HeartbeatTimeout <= 0 || o.HeartbeatTimeout > window/10 || o.HeartbeatTimeout > o.StartToCloseTimeout {
+		if o.HeartbeatTimeout <= 0 || o.HeartbeatTimeout > window/4 || o.HeartbeatTimeout > o.StartToCloseTimeout {
 			t.Errorf("time scale %g: heartbeat %s, attempt %s against a window of %s", scale, o.HeartbeatTimeout, o.StartToCloseTimeout, window)
 		}
 	}
