@@ -42,13 +42,15 @@ type env struct {
 	timeScale float64
 }
 
-func startEnv(ctx context.Context, o Options, timeScale float64) (*env, error) {
+// startEnv starts a system whose emulator runs timeScale times faster than the wall
+// clock and lets copyQuota copy jobs run at once per destination Region (0: AWS's 100).
+func startEnv(ctx context.Context, o Options, timeScale float64, copyQuota int) (*env, error) {
 	st, err := devstack.Start(ctx, devstack.Options{
 		Temporal:  devstack.TemporalOptions{Headless: true},
 		TimeScale: timeScale,
 		NoSample:  true,
 		TaskQueue: taskQueue,
-		Emulator:  emulator.Config{Seed: o.Seed, CopyBandwidth: copyBandwidth, BackupBandwidth: backupBandwidth},
+		Emulator:  emulator.Config{Seed: o.Seed, CopyBandwidth: copyBandwidth, BackupBandwidth: backupBandwidth, CopyQuota: copyQuota},
 	})
 	if err != nil {
 		return nil, fmt.Errorf("start the dev server, emulator and worker: %w", err)

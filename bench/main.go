@@ -70,7 +70,7 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 	}
 	res = Results{Command: strings.TrimSpace(command), TimeScale: o.TimeScale, BytesTimeScale: bytesTimeScale, Seed: o.Seed}
 	if o.wants(ScenarioBytes) {
-		if err := withEnv(ctx, o, bytesTimeScale, func(e *env) error {
+		if err := withEnv(ctx, o, bytesTimeScale, 0, func(e *env) error {
 			// The variants share no Region pair and run side by side, hour by hour.
 			t := time.Now()
 			results, check, err := runBytesGroup(ctx, e, o, bytesVariants(o), 1) // each variant has a Region of its own
@@ -90,15 +90,30 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 		}
 	}
 	if o.wants(ScenarioHistory) {
-		if err := withEnv(ctx, o, o.TimeScale, func(e *env) error {
+		if err := withEnv(ctx, o, o.TimeScale, 0, func(e *env) error {
 			t := time.Now()
 			h, err := runHistory(ctx, e, o)
 			if err != nil {
 				return fmt.Errorf("history scenario: %w", err)
 			}
 			res.History = &h
-			o.logf("bench: history: events longest/shortest %.2f (workflow tasks aside %.2f), DescribeCopyJob calls %.2f (%s)",
-				h.EventsRatio, h.EventsNoTasksRatio, h.CallsRatio, time.Since(t).Round(time.Millisecond))
+			o.logf("bench: history: events longest/shortest %.2f (workflow tasks aside %.2f), %d DescribeCopyJob, %d ListCopyJobs (%s)",
+				h.EventsRatio, h.EventsNoTasksRatio, h.DescribeCopyJobCounted, h.ListCopyJobsCounted, time.Since(t).Round(time.Millisecond))
+			return nil
+		}); err != nil {
+			return res, err
+		}
+	}
+	if o.wants(ScenarioFollow) {
+		// Every copy runs at once: the emulator's copy quota is raised to the copies.
+		if err := withEnv(ctx, o, followTimeScale, o.FollowCopies, func(e *env) error {
+			f, err := runFollow(ctx, e, o)
+			if err != nil {
+				return fmt.Errorf("follow scenario: %w", err)
+			}
+			res.Follow = &f
+			o.logf("bench: follow: %d copies in flight, %d landed, %.2f AWS read calls per copy (%d DescribeCopyJob, %d ListCopyJobs; %d while starting) in %.0fs",
+				f.InFlight, f.Landed, f.ReadsPerCopy, f.DescribeCopyJob, f.ListCopyJobs, f.ListCopyJobsWhileStarting, f.WallSeconds)
 			return nil
 		}); err != nil {
 			return res, err
@@ -110,9 +125,9 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 
 // withEnv runs fn on a fresh system whose emulator runs timeScale times faster than the
 // wall clock, and stops the system afterwards.
-func withEnv(ctx context.Context, o Options, timeScale float64, fn func(*env) error) (err error) {
+func withEnv(ctx context.Context, o Options, timeScale float64, copyQuota int, fn func(*env) error) (err error) {
 	began := time.Now()
-	e, err := startEnv(ctx, o, timeScale)
+	e, err := startEnv(ctx, o, timeScale, copyQuota)
 	if err != nil {
 		return err
 	}

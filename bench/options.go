@@ -14,6 +14,7 @@ import (
 const (
 	ScenarioBytes   = "bytes"
 	ScenarioHistory = "history"
+	ScenarioFollow  = "follow"
 )
 
 // Options are what a run measures and where its figures go.
@@ -30,6 +31,11 @@ type Options struct {
 	BacklogHours int
 	// JobLengths are the emulated durations of the history scenario's copy jobs.
 	JobLengths []time.Duration
+	// FollowCopies is how many copies the follow scenario has in flight at once.
+	FollowCopies int
+	// FollowLengths are the follow scenario's shortest and longest emulated job lengths;
+	// the copies' lengths are spread evenly between.
+	FollowLengths [2]time.Duration
 	// TimeScale is how many times faster than the wall clock the emulator runs.
 	TimeScale float64
 	// Seed seeds the emulator's ids and fault draws.
@@ -44,14 +50,16 @@ type Options struct {
 // DefaultOptions is the published configuration: `go run ./bench` with no flags.
 func DefaultOptions() Options {
 	return Options{
-		Scenarios:    []string{ScenarioBytes, ScenarioHistory},
-		Backups:      48,
-		Resources:    5,
-		BacklogHours: 24,
-		JobLengths:   []time.Duration{time.Minute, time.Hour, 10 * time.Hour, 48 * time.Hour},
-		TimeScale:    7200,
-		Seed:         1,
-		Out:          "bench/results/latest.json",
+		Scenarios:     []string{ScenarioBytes, ScenarioHistory, ScenarioFollow},
+		Backups:       48,
+		Resources:     5,
+		BacklogHours:  24,
+		JobLengths:    []time.Duration{time.Minute, time.Hour, 10 * time.Hour, 48 * time.Hour},
+		FollowCopies:  1000,
+		FollowLengths: [2]time.Duration{30 * time.Minute, 4 * time.Hour},
+		TimeScale:     7200,
+		Seed:          1,
+		Out:           "bench/results/latest.json",
 	}
 }
 
@@ -61,7 +69,9 @@ func parseOptions(args []string, stderr io.Writer) (Options, error) {
 	o := DefaultOptions()
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	scenarios := fs.String("scenarios", strings.Join(o.Scenarios, ","), "comma-separated scenarios to run: bytes, history")
+	scenarios := fs.String("scenarios", strings.Join(o.Scenarios, ","), "comma-separated scenarios to run: bytes, history, follow")
+	followLengths := fs.String("follow-lengths", joinDurations(o.FollowLengths[:]), "follow scenario: shortest and longest emulated copy job, comma-separated Go durations")
+	fs.IntVar(&o.FollowCopies, "follow-copies", o.FollowCopies, "follow scenario: copies in flight at once")
 	lengths := fs.String("job-lengths", joinDurations(o.JobLengths), "history scenario: emulated copy job durations, comma-separated Go durations")
 	fs.IntVar(&o.Backups, "backups", o.Backups, "bytes scenario: hourly recovery points per resource")
 	fs.IntVar(&o.Resources, "resources", o.Resources, "bytes scenario: resources in the multi-resource variant")
@@ -86,6 +96,17 @@ func parseOptions(args []string, stderr io.Writer) (Options, error) {
 		}
 		o.JobLengths = append(o.JobLengths, d)
 	}
+	if fl := splitList(*followLengths); len(fl) != 2 {
+		errs = append(errs, fmt.Errorf("-follow-lengths: %q must be two Go durations, shortest first", *followLengths))
+	} else {
+		for i, v := range fl {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("-follow-lengths: %q is not a Go duration (like 30m, 4h)", v))
+			}
+			o.FollowLengths[i] = d
+		}
+	}
 	if err := errors.Join(append(errs, o.validate())...); err != nil {
 		return o, err
 	}
@@ -96,12 +117,18 @@ func parseOptions(args []string, stderr io.Writer) (Options, error) {
 func (o Options) validate() error {
 	var errs []error
 	if len(o.Scenarios) == 0 {
-		errs = append(errs, errors.New("-scenarios: name at least one of bytes, history"))
+		errs = append(errs, errors.New("-scenarios: name at least one of bytes, history, follow"))
 	}
 	for _, s := range o.Scenarios {
-		if s != ScenarioBytes && s != ScenarioHistory {
-			errs = append(errs, fmt.Errorf("-scenarios: %q is not a scenario (bytes, history)", s))
+		if s != ScenarioBytes && s != ScenarioHistory && s != ScenarioFollow {
+			errs = append(errs, fmt.Errorf("-scenarios: %q is not a scenario (bytes, history, follow)", s))
 		}
+	}
+	if o.FollowCopies < 1 {
+		errs = append(errs, fmt.Errorf("-follow-copies: %d must be at least 1", o.FollowCopies))
+	}
+	if l := o.FollowLengths; l[0] < time.Minute || l[1] < l[0] {
+		errs = append(errs, fmt.Errorf("-follow-lengths: %s,%s must be at least 1m, shortest first", l[0], l[1]))
 	}
 	if o.Backups < 2 {
 		errs = append(errs, fmt.Errorf("-backups: %d must be at least 2 (one full copy and one incremental)", o.Backups))
