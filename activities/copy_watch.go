@@ -104,7 +104,6 @@ type regionWatch struct {
 	seenMax  time.Time
 	swept    bool
 	failures int
-	lastErr  error
 }
 
 type seenJob struct {
@@ -208,8 +207,11 @@ func (rw *regionWatch) run() {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	go func() {
-		<-rw.stop
-		cancel()
+		select {
+		case <-rw.stop:
+			cancel()
+		case <-ctx.Done():
+		}
 	}()
 	t := time.NewTimer(rw.w.cfg.Interval)
 	defer t.Stop()
@@ -262,12 +264,11 @@ func (rw *regionWatch) sweep(ctx context.Context) {
 	defer rw.mu.Unlock()
 	if err != nil {
 		rw.failures++
-		rw.lastErr = err
 		rw.w.log.Debug("copy job sweep failed", zap.String("region", rw.region), zap.Time("complete_after", after),
 			zap.Int("consecutive_failures", rw.failures), zap.Int("followed", rw.count), zap.Error(err))
 		return
 	}
-	rw.failures, rw.lastErr = 0, nil
+	rw.failures = 0
 	newest, handed := time.Time{}, 0
 	for _, j := range jobs {
 		if !jobEnded(j.State) {
