@@ -287,3 +287,28 @@ func TestFollowWithoutASlotLooksOnce(t *testing.T) {
 		t.Errorf("the attempt took %s without a slot, want no wait", took)
 	}
 }
+
+// TestStoppingWorkerEndsTheWait: when the worker stops, a waiting attempt fails at once
+// as not finished, so its next attempt follows the job on another worker.
+func TestStoppingWorkerEndsTheWait(t *testing.T) {
+	watch := testWatch
+	watch.MaxWait = time.Minute
+	f := newFixture(t, emulator.Config{}, WithCopyWatch(watch))
+	id := f.startCopy(t, "stop-1")
+	stop := make(chan struct{})
+	f.env.SetWorkerStopChannel(stop)
+	base := f.srv.Emulator.Counters().Calls["DescribeCopyJob"]
+	go func() {
+		f.waitCalls(t, "DescribeCopyJob", base, 1)
+		close(stop)
+	}()
+	began := time.Now()
+	err := f.run(model.ActPollCopyJob, model.PollCopyJobInput{Region: east, CopyJobId: id}, nil)
+	appErr := wantAppError(t, err, model.ErrJobNotFinished, true, id, "worker is stopping")
+	if d := appErr.NextRetryDelay(); d <= 0 || d > time.Second {
+		t.Errorf("NextRetryDelay %s, want a prompt next attempt", d)
+	}
+	if took := time.Since(began); took > 5*time.Second {
+		t.Errorf("the attempt took %s after the worker stopped", took)
+	}
+}
