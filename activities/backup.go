@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/backup"
+	"go.uber.org/zap"
 )
 
 // Backup holds the AWS Backup activities. It keeps one SDK client per Region, created
@@ -23,6 +24,12 @@ type Backup struct {
 	poll     PollSchedule
 	clientFn []func(*backup.Options)
 	pageSize int32
+	log      *zap.Logger
+	// watchCfg configures watch, the Region watchers of the copy jobs followed.
+	watchCfg CopyWatch
+	watch    *watchers
+	// followSlots bounds the PollCopyJob attempts waiting at once (nil: no bound).
+	followSlots chan struct{}
 
 	mu      sync.Mutex
 	clients map[string]*backup.Client
@@ -36,6 +43,19 @@ func WithCopyObserver(o CopyObserver) Option { return func(b *Backup) { b.observ
 
 // WithPollSchedule replaces DefaultPollSchedule for the poll activities.
 func WithPollSchedule(s PollSchedule) Option { return func(b *Backup) { b.poll = s } }
+
+// WithCopyWatch replaces DefaultCopyWatch for following copy jobs.
+func WithCopyWatch(w CopyWatch) Option { return func(b *Backup) { b.watchCfg = w } }
+
+// WithFollowSlots bounds the PollCopyJob attempts that wait in this process at once
+// (0: none waits); further attempts look once and come back later. The worker gives
+// these attempts activity slots of their own, on top of those of its other activities.
+func WithFollowSlots(n int) Option {
+	return func(b *Backup) { b.followSlots = make(chan struct{}, max(n, 0)) }
+}
+
+// WithLogger gives the activities' background work (the copy job watchers) a logger.
+func WithLogger(l *zap.Logger) Option { return func(b *Backup) { b.log = l } }
 
 // WithListPageSize sets MaxResults of each list page (AWS's default when 0).
 func WithListPageSize(n int32) Option { return func(b *Backup) { b.pageSize = n } }
@@ -90,12 +110,16 @@ func NewBackup(cfg aws.Config, opts ...Option) *Backup {
 			o.RateLimiter = ratelimit.None
 		})
 	}
-	b := &Backup{base: cfg, poll: DefaultPollSchedule, clients: map[string]*backup.Client{}}
+	b := &Backup{base: cfg, poll: DefaultPollSchedule, watchCfg: DefaultCopyWatch, clients: map[string]*backup.Client{}}
 	for _, o := range opts {
 		o(b)
 	}
+	b.watch = newWatchers(b.watchCfg, b.listEndedCopyJobs, b.log)
 	return b
 }
+
+// Close stops the copy job watchers. Attempts still waiting end when their worker stops.
+func (b *Backup) Close() { b.watch.close() }
 
 // client returns the cached client for region, creating it on first use.
 func (b *Backup) client(region string) *backup.Client {

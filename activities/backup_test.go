@@ -67,8 +67,8 @@ func TestPollCopyJobWaitsThenReturnsTheEndedJob(t *testing.T) {
 	}
 	err := f.run(model.ActPollCopyJob, model.PollCopyJobInput{Region: east, CopyJobId: id}, nil)
 	appErr := wantAppError(t, err, model.ErrJobNotFinished, true, id)
-	if d := appErr.NextRetryDelay(); d < DefaultPollSchedule.Min || d > DefaultPollSchedule.Max {
-		t.Errorf("NextRetryDelay = %s, want within the poll schedule", d)
+	if d := appErr.NextRetryDelay(); d <= 0 || d > testWatch.Interval {
+		t.Errorf("NextRetryDelay = %s after a wait, want a next attempt within the sweep interval %s", d, testWatch.Interval)
 	}
 
 	f.srv.Emulator.Advance(time.Hour)
@@ -87,8 +87,7 @@ func TestPollCopyJobWaitsThenReturnsTheEndedJob(t *testing.T) {
 // TestPollCopyJobFollowsTheScaledClock polls as Temporal would, waiting NextRetryDelay
 // between attempts, while the emulator clock runs 600 times faster than the wall clock.
 func TestPollCopyJobFollowsTheScaledClock(t *testing.T) {
-	schedule := PollSchedule{Min: 20 * time.Millisecond, Fraction: 0.2, Max: 200 * time.Millisecond}
-	f := newFixture(t, emulator.Config{TimeScale: 600}, WithPollSchedule(schedule))
+	f := newFixture(t, emulator.Config{TimeScale: 600})
 	id := f.startCopy(t, "scaled-1")
 	deadline := time.Now().Add(20 * time.Second)
 	for attempt := 1; ; attempt++ {
@@ -102,8 +101,8 @@ func TestPollCopyJobFollowsTheScaledClock(t *testing.T) {
 			return
 		}
 		appErr := wantAppError(t, err, model.ErrJobNotFinished, true)
-		if d := appErr.NextRetryDelay(); d < schedule.Min || d > schedule.Max {
-			t.Fatalf("NextRetryDelay %s outside the schedule", d)
+		if d := appErr.NextRetryDelay(); d <= 0 || d > testWatch.Interval {
+			t.Fatalf("NextRetryDelay %s, want within the sweep interval", d)
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("copy job still running after %d polls", attempt)

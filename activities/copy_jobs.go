@@ -61,36 +61,3 @@ func (b *Backup) lookAtCopyJob(ctx context.Context, in model.PollCopyJobInput) (
 	}
 	return copyJobFromSDK(in.Region, out.CopyJob), nil
 }
-
-// PollCopyJob looks at a copy job once. While the job is CREATED or RUNNING it fails
-// with a retryable model.ErrJobNotFinished whose NextRetryDelay follows the
-// PollSchedule; once the job has ended it returns the job, whatever the final state:
-// FAILED, PARTIAL or ABORTED jobs are results for the workflow to judge, not errors.
-// A failed look is retried whatever AWS answered (classifyFollowing): the job exists.
-func (b *Backup) PollCopyJob(ctx context.Context, in model.PollCopyJobInput) (model.CopyJob, error) {
-	if err := requireFields(model.ActPollCopyJob, field{"Region", in.Region}, field{"CopyJobId", in.CopyJobId}); err != nil {
-		return model.CopyJob{}, err
-	}
-	job, err := b.lookAtCopyJob(ctx, in)
-	if err != nil {
-		return model.CopyJob{}, classifyFollowing(ctx, awsCall{"DescribeCopyJob", in.Region}, err, watchedFor(ctx), in.NotFoundGrace)
-	}
-	if job.State == model.JobCreated || job.State == model.JobRunning || job.State == "" {
-		return model.CopyJob{}, b.poll.notFinished(ctx, "copy job", in.CopyJobId, stateOrUnknown(job.State))
-	}
-	if b.observer != nil {
-		b.observer.CopyEnded(in.Region, CopyJobEnd{
-			DestinationRegion: model.RegionFromArn(job.DestinationBackupVaultArn),
-			State:             job.State,
-			BackupSizeInBytes: job.BackupSizeInBytes,
-		})
-	}
-	return job, nil
-}
-
-func stateOrUnknown(s string) string {
-	if s == "" {
-		return "in an unreported state"
-	}
-	return s
-}

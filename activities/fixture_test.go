@@ -29,6 +29,11 @@ const (
 
 var epoch = time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
 
+// testWatch sweeps often and lets a PollCopyJob attempt wait a moment only, so a test
+// sees both a waiting attempt's end and its job's.
+var testWatch = CopyWatch{Interval: 20 * time.Millisecond, MaxWait: 300 * time.Millisecond, Recheck: time.Hour,
+	Keep: time.Minute, Idle: time.Second, ListLag: 5 * time.Minute}
+
 func vaultArn(region, name string) string {
 	return "arn:aws:backup:" + region + ":" + account + ":backup-vault:" + name
 }
@@ -38,6 +43,7 @@ func vaultArn(region, name string) string {
 // by their model names in a test activity environment.
 type fixture struct {
 	srv      *emulatortest.Server
+	backup   *Backup
 	env      *testsuite.TestActivityEnvironment
 	observer *recordingObserver
 	point    string // the completed recovery point in src
@@ -54,8 +60,10 @@ func newFixture(t *testing.T, cfg emulator.Config, opts ...Option) *fixture {
 		cfg.StartTime = epoch
 	}
 	f := &fixture{srv: emulatortest.Start(t, cfg), observer: &recordingObserver{}}
-	opts = append([]Option{WithCopyObserver(f.observer)}, opts...)
+	opts = append([]Option{WithCopyObserver(f.observer), WithCopyWatch(testWatch)}, opts...)
 	b := NewBackup(f.srv.AWSConfig(east), opts...)
+	t.Cleanup(b.Close)
+	f.backup = b
 	var suite testsuite.WorkflowTestSuite
 	f.env = suite.NewTestActivityEnvironment()
 	for name, fn := range activityFuncs(b, &Chains{}) {

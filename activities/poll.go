@@ -12,10 +12,12 @@ import (
 )
 
 // PollSchedule decides how long a poll activity lets a running job be before it looks
-// again. Each poll is one short activity attempt that fails with a retryable
-// model.ErrJobNotFinished carrying NextRetryDelay, so Temporal's retry loop is the poll
-// loop: retries add no history events however long the job runs, and no worker slot is
-// held between polls.
+// again. PollBackupJob polls on it: each poll is one short activity attempt that fails
+// with a retryable model.ErrJobNotFinished carrying NextRetryDelay, so Temporal's retry
+// loop is the poll loop: retries add no history events however long the job runs, and no
+// worker slot is held between polls. PollCopyJob learns of its job's end from the Region
+// watcher instead (CopyWatch) and falls back to this schedule only while the watcher's
+// sweeps fail or when the worker has no follow slot free.
 //
 // The delay is a fraction of the job's age as seen by the activity (time since the poll
 // activity was first scheduled), between Min and Max. A job that ends after seconds is
@@ -55,4 +57,11 @@ func (s PollSchedule) notFinished(ctx context.Context, what, id, state string) e
 		fmt.Sprintf("%s %s is %s after %s; next look in %s", what, id, state, age.Round(time.Second), delay),
 		model.ErrJobNotFinished,
 		temporal.ApplicationErrorOptions{NextRetryDelay: delay, Category: temporal.ApplicationErrorCategoryBenign})
+}
+
+func stateOrUnknown(s string) string {
+	if s == "" {
+		return "in an unreported state"
+	}
+	return s
 }

@@ -58,3 +58,19 @@ func TestPollScheduleCallCount(t *testing.T) {
 		}
 	}
 }
+
+// TestCopyWatchFollowsTheTimeScale: a faster AWS clock sweeps more often, floored so a
+// fast clock is no busy loop; ListLag is on AWS's clock and stays.
+func TestCopyWatchFollowsTheTimeScale(t *testing.T) {
+	if w := DefaultCopyWatch.Scaled(1); w != DefaultCopyWatch {
+		t.Errorf("unscaled = %+v", w)
+	}
+	w := DefaultCopyWatch.Scaled(200)
+	if w.Interval != 100*time.Millisecond || w.MaxWait != time.Minute || w.Recheck != 108*time.Second ||
+		w.Keep != time.Minute || w.Idle != 5*time.Second || w.ListLag != DefaultCopyWatch.ListLag {
+		t.Errorf("at 200x = %+v", w)
+	}
+	if w := DefaultCopyWatch.Scaled(1e6); w.Interval != 100*time.Millisecond || w.MaxWait != time.Minute {
+		t.Errorf("at 1e6x = %+v, want the floors", w)
+	}
+}

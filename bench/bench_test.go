@@ -118,15 +118,47 @@ func TestOptionsNameEveryBadFlag(t *testing.T) {
 	}
 }
 
-// TestRealTimeCallsFollowTheDefaultSchedule pins the computed real-speed column: a job
-// that ends before the first delay costs the first look and one more; long jobs cost one
-// look per five minutes once the delay has reached its maximum.
-func TestRealTimeCallsFollowTheDefaultSchedule(t *testing.T) {
-	if got := realTimeCalls(time.Second); got != 2 {
-		t.Errorf("1s job: %d calls, want 2", got)
+// TestRealTimeFollowCosts pins the computed real-speed columns: a job costs its first
+// look and a DescribeCopyJob every 6 hours; its Region is swept every 20 seconds while it
+// runs, for all the jobs followed there at once.
+func TestRealTimeFollowCosts(t *testing.T) {
+	for l, want := range map[time.Duration]int{time.Minute: 1, 10 * time.Hour: 2, 48 * time.Hour: 9} {
+		if got := realTimeDescribes(l); got != want {
+			t.Errorf("%s job: %d DescribeCopyJob, want %d", l, got, want)
+		}
 	}
-	day1, day2 := realTimeCalls(24*time.Hour), realTimeCalls(48*time.Hour)
-	if d := day2 - day1; d < 287 || d > 289 {
-		t.Errorf("a second day costs %d calls, want 288 (one per 5 minutes)", d)
+	if got := realTimeSweeps(time.Hour); got != 180 {
+		t.Errorf("an hour: %d sweeps, want 180", got)
 	}
+}
+
+// TestFollowScenarioMeetsItsTargets is the follow scenario reduced to 200 copies in
+// flight at once, with jobs of 5 to 30 emulated minutes: at most 2 AWS read calls per
+// landed copy, every copy landed.
+func TestFollowScenarioMeetsItsTargets(t *testing.T) {
+	if testing.Short() || temporaltest.Binary() == "" {
+		t.Skip("needs the Temporal dev server: set REGIONCOPY_TEMPORAL_BIN (make test does)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	o := DefaultOptions()
+	o.Scenarios = []string{ScenarioFollow}
+	o.FollowCopies, o.FollowLengths = 200, [2]time.Duration{5 * time.Minute, 30 * time.Minute}
+	o.Out = ""
+	res, err := Run(ctx, o, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range res.Failed() {
+		t.Errorf("target missed: %s: want %s, measured %s", c.Name, c.Target, c.Measured)
+	}
+	f := res.Follow
+	if f == nil || f.InFlight != 200 || f.Landed != 200 {
+		t.Fatalf("follow: %+v", f)
+	}
+	// Each copy's first look is its only DescribeCopyJob: no job runs 6 emulated hours.
+	if f.DescribeCopyJob != 200 {
+		t.Errorf("%d DescribeCopyJob calls for 200 copies, want one each", f.DescribeCopyJob)
+	}
+	t.Logf("%+v", *f)
 }

@@ -42,8 +42,8 @@ type env struct {
 	timeScale float64
 }
 
-// startEnv starts a system; copyQuota is the emulator's copy jobs per destination
-// Region at once (0: its default).
+// startEnv starts a system whose emulator runs timeScale times faster than the wall
+// clock and lets copyQuota copy jobs run at once per destination Region (0: AWS's 100).
 func startEnv(ctx context.Context, o Options, timeScale float64, copyQuota int) (*env, error) {
 	st, err := devstack.Start(ctx, devstack.Options{
 		Temporal:  devstack.TemporalOptions{Headless: true},

@@ -19,10 +19,6 @@ import (
 const (
 	historySource      = "ca-central-1"
 	historyDestination = "eu-west-1"
-	// workerPollFloor is the shortest wait the worker puts between two looks at a job
-	// however fast the emulator clock runs (worker.pollSchedule), which bounds the
-	// DescribeCopyJob calls a time-compressed job can cost.
-	workerPollFloor = 100 * time.Millisecond
 )
 
 // CopyHistory is one copy of the history scenario: a full copy whose job lasts JobLength
@@ -41,14 +37,19 @@ type CopyHistory struct {
 	// RequestEventsNoTasks the same without workflow task events.
 	RequestEvents        int
 	RequestEventsNoTasks int
-	// DescribeCopyJobCalls is the attempts of the chain's PollCopyJob activities: each
-	// attempt is one DescribeCopyJob call, and retries add no history events.
-	DescribeCopyJobCalls int
-	// CallsBound is the most calls the worker's poll floor allows at this time scale.
-	CallsBound int
-	// RealTimeCalls is what the default poll schedule would cost the same job on AWS's
-	// real clock, computed from activities.DefaultPollSchedule (not measured).
-	RealTimeCalls int
+	// PollAttempts is the attempts of the chain's PollCopyJob activities (retries add no
+	// history events).
+	PollAttempts int
+	// DescribeBound is the most DescribeCopyJob calls following the job may cost at this
+	// time scale: its first look, its rechecks, and one more should an attempt end on the
+	// way.
+	DescribeBound int
+	// RealTimeDescribes is what following the same job costs in DescribeCopyJob calls on
+	// AWS's real clock, and RealTimeSweeps the ListCopyJobs sweeps of its Region while it
+	// runs, shared by every job in flight there; both computed from
+	// activities.DefaultCopyWatch (not measured).
+	RealTimeDescribes int
+	RealTimeSweeps    int
 }
 
 // HistoryResult is the history scenario's figures.
@@ -57,11 +58,10 @@ type HistoryResult struct {
 	// EventsRatio and EventsNoTasksRatio are longest job's events over the shortest's.
 	EventsRatio        float64
 	EventsNoTasksRatio float64
-	// CallsRatio is the longest job's DescribeCopyJob calls over the shortest's.
-	CallsRatio float64
-	// DescribeCopyJobCounted is the emulator's DescribeCopyJob counter over the scenario,
-	// which the per-copy attempts must add up to.
+	// DescribeCopyJobCounted and ListCopyJobsCounted are the emulator's counters over
+	// the scenario.
 	DescribeCopyJobCounted int64
+	ListCopyJobsCounted    int64
 }
 
 // runHistory starts one copy per job length side by side and counts what each cost.
@@ -125,19 +125,19 @@ func runHistory(ctx context.Context, e *env, o Options) (HistoryResult, error) {
 		l := o.JobLengths[i]
 		c := CopyHistory{JobLength: Duration(l), JobTook: Duration(rec.CompletedAt.Sub(rec.StartedAt)), Bytes: p.Size, ChainWorkflowID: chain,
 			ChainEvents: len(h.Events), RequestEvents: len(rh.Events),
-			CallsBound:    int(math.Ceil(float64(l)/e.timeScale/float64(workerPollFloor))) + 3,
-			RealTimeCalls: realTimeCalls(l)}
+			DescribeBound:     describeBound(l, e.timeScale),
+			RealTimeDescribes: realTimeDescribes(l), RealTimeSweeps: realTimeSweeps(l)}
 		c.ChainEventsNoTasks = countNoTasks(h)
 		c.RequestEventsNoTasks = countNoTasks(rh)
-		c.DescribeCopyJobCalls = pollAttempts(h)
+		c.PollAttempts = pollAttempts(h)
 		res.Copies = append(res.Copies, c)
 	}
 	after := e.emu.Counters()
 	res.DescribeCopyJobCounted = after.Calls["DescribeCopyJob"] - before.Calls["DescribeCopyJob"]
+	res.ListCopyJobsCounted = after.Calls["ListCopyJobs"] - before.Calls["ListCopyJobs"]
 	first, last := res.Copies[0], res.Copies[len(res.Copies)-1]
 	res.EventsRatio = ratio(int64(last.ChainEvents), int64(first.ChainEvents))
 	res.EventsNoTasksRatio = ratio(int64(last.ChainEventsNoTasks), int64(first.ChainEventsNoTasks))
-	res.CallsRatio = ratio(int64(last.DescribeCopyJobCalls), int64(first.DescribeCopyJobCalls))
 	return res, nil
 }
 
@@ -209,14 +209,22 @@ func pollAttempts(h *historypb.History) int {
 	return n
 }
 
-// realTimeCalls is how many looks the default poll schedule takes at a job of length l
-// on AWS's own clock: one at once, then one after each delay until the job has ended.
-func realTimeCalls(l time.Duration) int {
-	s := activities.DefaultPollSchedule
-	calls, age := 1, time.Duration(0)
-	for age < l {
-		age += s.Delay(age)
-		calls++
-	}
-	return calls
+// realTimeDescribes is the DescribeCopyJob calls of following a job of length l on
+// AWS's own clock: the first look, then one every Recheck while it runs.
+func realTimeDescribes(l time.Duration) int {
+	return 1 + int(l/activities.DefaultCopyWatch.Recheck)
+}
+
+// realTimeSweeps is the sweeps of the job's Region while a job of length l runs on AWS's
+// own clock: each one ListCopyJobs page or more, shared by every job followed there.
+func realTimeSweeps(l time.Duration) int {
+	return int(math.Ceil(float64(l) / float64(activities.DefaultCopyWatch.Interval)))
+}
+
+// describeBound is the most DescribeCopyJob calls a job of length l may cost under a
+// clock timeScale times faster: the first look, a recheck per scaled Recheck, and one
+// more should an attempt end on the way.
+func describeBound(l time.Duration, timeScale float64) int {
+	w := activities.DefaultCopyWatch.Scaled(timeScale)
+	return 2 + int(time.Duration(float64(l)/timeScale)/w.Recheck)
 }

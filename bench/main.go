@@ -97,8 +97,23 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 				return fmt.Errorf("history scenario: %w", err)
 			}
 			res.History = &h
-			o.logf("bench: history: events longest/shortest %.2f (workflow tasks aside %.2f), DescribeCopyJob calls %.2f (%s)",
-				h.EventsRatio, h.EventsNoTasksRatio, h.CallsRatio, time.Since(t).Round(time.Millisecond))
+			o.logf("bench: history: events longest/shortest %.2f (workflow tasks aside %.2f), %d DescribeCopyJob, %d ListCopyJobs (%s)",
+				h.EventsRatio, h.EventsNoTasksRatio, h.DescribeCopyJobCounted, h.ListCopyJobsCounted, time.Since(t).Round(time.Millisecond))
+			return nil
+		}); err != nil {
+			return res, err
+		}
+	}
+	if o.wants(ScenarioFollow) {
+		// Every copy runs at once: the emulator's copy quota is raised to the copies.
+		if err := withEnv(ctx, o, followTimeScale, o.FollowCopies, func(e *env) error {
+			f, err := runFollow(ctx, e, o)
+			if err != nil {
+				return fmt.Errorf("follow scenario: %w", err)
+			}
+			res.Follow = &f
+			o.logf("bench: follow: %d copies in flight, %d landed, %.2f AWS read calls per copy (%d DescribeCopyJob, %d ListCopyJobs; %d while starting) in %.0fs",
+				f.InFlight, f.Landed, f.ReadsPerCopy, f.DescribeCopyJob, f.ListCopyJobs, f.ListCopyJobsWhileStarting, f.WallSeconds)
 			return nil
 		}); err != nil {
 			return res, err

@@ -15,6 +15,7 @@ const (
 	ScenarioBytes   = "bytes"
 	ScenarioHistory = "history"
 	ScenarioPlanRun = "planrun"
+	ScenarioFollow  = "follow"
 )
 
 // Options are what a run measures and where its figures go.
@@ -31,6 +32,11 @@ type Options struct {
 	BacklogHours int
 	// JobLengths are the emulated durations of the history scenario's copy jobs.
 	JobLengths []time.Duration
+	// FollowCopies is how many copies the follow scenario has in flight at once.
+	FollowCopies int
+	// FollowLengths are the follow scenario's shortest and longest emulated job lengths;
+	// the copies' lengths are spread evenly between.
+	FollowLengths [2]time.Duration
 	// TimeScale is how many times faster than the wall clock the emulator runs.
 	TimeScale float64
 	// PlanResources is how many volumes the plan run scenario's rule selects, and
@@ -51,12 +57,14 @@ type Options struct {
 // DefaultOptions is the published configuration: `go run ./bench` with no flags.
 func DefaultOptions() Options {
 	return Options{
-		Scenarios:    []string{ScenarioBytes, ScenarioHistory, ScenarioPlanRun},
-		Backups:      48,
-		Resources:    5,
-		BacklogHours: 24,
-		JobLengths:   []time.Duration{time.Minute, time.Hour, 10 * time.Hour, 48 * time.Hour},
-		TimeScale:    7200,
+		Scenarios:     []string{ScenarioBytes, ScenarioHistory, ScenarioFollow, ScenarioPlanRun},
+		Backups:       48,
+		Resources:     5,
+		BacklogHours:  24,
+		JobLengths:    []time.Duration{time.Minute, time.Hour, 10 * time.Hour, 48 * time.Hour},
+		FollowCopies:  1000,
+		FollowLengths: [2]time.Duration{30 * time.Minute, 4 * time.Hour},
+		TimeScale:     7200,
 		// At 100 times the wall clock, the default start window of 8 hours is almost
 		// five minutes of wall time to start a thousand backups in (two loaded cores
 		// start about five a second while the chains poll their copies), and a 4-hour
@@ -75,7 +83,9 @@ func parseOptions(args []string, stderr io.Writer) (Options, error) {
 	o := DefaultOptions()
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	scenarios := fs.String("scenarios", strings.Join(o.Scenarios, ","), "comma-separated scenarios to run: bytes, history, planrun")
+	scenarios := fs.String("scenarios", strings.Join(o.Scenarios, ","), "comma-separated scenarios to run: bytes, history, follow, planrun")
+	followLengths := fs.String("follow-lengths", joinDurations(o.FollowLengths[:]), "follow scenario: shortest and longest emulated copy job, comma-separated Go durations")
+	fs.IntVar(&o.FollowCopies, "follow-copies", o.FollowCopies, "follow scenario: copies in flight at once")
 	lengths := fs.String("job-lengths", joinDurations(o.JobLengths), "history scenario: emulated copy job durations, comma-separated Go durations")
 	fs.IntVar(&o.Backups, "backups", o.Backups, "bytes scenario: hourly recovery points per resource")
 	fs.IntVar(&o.Resources, "resources", o.Resources, "bytes scenario: resources in the multi-resource variant")
@@ -103,6 +113,17 @@ func parseOptions(args []string, stderr io.Writer) (Options, error) {
 		}
 		o.JobLengths = append(o.JobLengths, d)
 	}
+	if fl := splitList(*followLengths); len(fl) != 2 {
+		errs = append(errs, fmt.Errorf("-follow-lengths: %q must be two Go durations, shortest first", *followLengths))
+	} else {
+		for i, v := range fl {
+			d, err := time.ParseDuration(v)
+			if err != nil {
+				errs = append(errs, fmt.Errorf("-follow-lengths: %q is not a Go duration (like 30m, 4h)", v))
+			}
+			o.FollowLengths[i] = d
+		}
+	}
 	if err := errors.Join(append(errs, o.validate())...); err != nil {
 		return o, err
 	}
@@ -113,12 +134,18 @@ func parseOptions(args []string, stderr io.Writer) (Options, error) {
 func (o Options) validate() error {
 	var errs []error
 	if len(o.Scenarios) == 0 {
-		errs = append(errs, errors.New("-scenarios: name at least one of bytes, history, planrun"))
+		errs = append(errs, errors.New("-scenarios: name at least one of bytes, history, follow, planrun"))
 	}
 	for _, s := range o.Scenarios {
-		if s != ScenarioBytes && s != ScenarioHistory && s != ScenarioPlanRun {
-			errs = append(errs, fmt.Errorf("-scenarios: %q is not a scenario (bytes, history, planrun)", s))
+		if s != ScenarioBytes && s != ScenarioHistory && s != ScenarioFollow && s != ScenarioPlanRun {
+			errs = append(errs, fmt.Errorf("-scenarios: %q is not a scenario (bytes, history, follow, planrun)", s))
 		}
+	}
+	if o.FollowCopies < 1 {
+		errs = append(errs, fmt.Errorf("-follow-copies: %d must be at least 1", o.FollowCopies))
+	}
+	if l := o.FollowLengths; l[0] < time.Minute || l[1] < l[0] {
+		errs = append(errs, fmt.Errorf("-follow-lengths: %s,%s must be at least 1m, shortest first", l[0], l[1]))
 	}
 	if o.PlanResources < 1 {
 		errs = append(errs, fmt.Errorf("-plan-resources: %d must be at least 1", o.PlanResources))

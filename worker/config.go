@@ -43,6 +43,11 @@ type Config struct {
 	// MaxConcurrentActivities bounds the activities running at once in this process
 	// (REGIONCOPY_MAX_CONCURRENT_ACTIVITIES, default 100). Activities are short AWS calls.
 	MaxConcurrentActivities int
+	// MaxFollowedCopyJobs bounds the copy jobs this process follows by waiting for their
+	// end in-process (REGIONCOPY_MAX_FOLLOWED_COPY_JOBS, default 1000). Those waits get
+	// activity slots of their own, on top of MaxConcurrentActivities, so following copies
+	// never starves the other activities; jobs beyond it are looked at now and then.
+	MaxFollowedCopyJobs int
 	// MaxConcurrentWorkflowTasks bounds workflow tasks at once
 	// (REGIONCOPY_MAX_CONCURRENT_WORKFLOW_TASKS, 0 = the SDK's default).
 	MaxConcurrentWorkflowTasks int
@@ -71,6 +76,7 @@ const (
 	EnvMetricsListen              = "REGIONCOPY_METRICS_LISTEN"
 	EnvMaxConcurrentActivities    = "REGIONCOPY_MAX_CONCURRENT_ACTIVITIES"
 	EnvMaxConcurrentWorkflowTasks = "REGIONCOPY_MAX_CONCURRENT_WORKFLOW_TASKS"
+	EnvMaxFollowedCopyJobs        = "REGIONCOPY_MAX_FOLLOWED_COPY_JOBS"
 	EnvActivitiesPerSecond        = "REGIONCOPY_ACTIVITIES_PER_SECOND"
 	EnvTimeScale                  = "REGIONCOPY_TIME_SCALE"
 	EnvRegisterSearchAttributes   = "REGIONCOPY_REGISTER_SEARCH_ATTRIBUTES"
@@ -88,6 +94,7 @@ func DefaultConfig() Config {
 		Namespace:                "default",
 		MetricsListen:            "127.0.0.1:9464",
 		MaxConcurrentActivities:  100,
+		MaxFollowedCopyJobs:      1000,
 		TimeScale:                1,
 		RegisterSearchAttributes: RegisterAuto,
 		ShutdownGrace:            30 * time.Second,
@@ -129,6 +136,7 @@ func ConfigFromEnv() (Config, error) {
 	str(EnvMetricsListen, &c.MetricsListen)
 	integer(EnvMaxConcurrentActivities, &c.MaxConcurrentActivities)
 	integer(EnvMaxConcurrentWorkflowTasks, &c.MaxConcurrentWorkflowTasks)
+	integer(EnvMaxFollowedCopyJobs, &c.MaxFollowedCopyJobs)
 	float(EnvActivitiesPerSecond, &c.ActivitiesPerSecond)
 	float(EnvTimeScale, &c.TimeScale)
 	str(EnvRegisterSearchAttributes, &c.RegisterSearchAttributes)
@@ -161,6 +169,9 @@ func (c Config) Validate() error {
 	}
 	if c.MaxConcurrentActivities < 1 {
 		errs = append(errs, fmt.Errorf("MaxConcurrentActivities (%s) %d must be at least 1", EnvMaxConcurrentActivities, c.MaxConcurrentActivities))
+	}
+	if c.MaxFollowedCopyJobs < 0 {
+		errs = append(errs, fmt.Errorf("MaxFollowedCopyJobs (%s) %d must not be negative", EnvMaxFollowedCopyJobs, c.MaxFollowedCopyJobs))
 	}
 	if c.MaxConcurrentWorkflowTasks < 0 {
 		errs = append(errs, fmt.Errorf("MaxConcurrentWorkflowTasks (%s) %d must not be negative", EnvMaxConcurrentWorkflowTasks, c.MaxConcurrentWorkflowTasks))

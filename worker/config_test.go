@@ -9,7 +9,7 @@ import (
 
 func isolateEnv(t *testing.T) {
 	t.Helper()
-	for _, k := range []string{EnvTaskQueue, EnvMetricsListen, EnvMaxConcurrentActivities, EnvMaxConcurrentWorkflowTasks,
+	for _, k := range []string{EnvTaskQueue, EnvMetricsListen, EnvMaxConcurrentActivities, EnvMaxConcurrentWorkflowTasks, EnvMaxFollowedCopyJobs,
 		EnvActivitiesPerSecond, EnvTimeScale, EnvRegisterSearchAttributes, EnvShutdownGrace, EnvLogLevel,
 		"TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "TEMPORAL_API_KEY", "TEMPORAL_PROFILE"} {
 		t.Setenv(k, "")
@@ -25,7 +25,7 @@ func TestConfigFromEnvDefaults(t *testing.T) {
 	}
 	want := DefaultConfig()
 	if c.TaskQueue != "regioncopy" || c.Namespace != "default" || c.MetricsListen != want.MetricsListen ||
-		c.MaxConcurrentActivities != 100 || c.TimeScale != 1 || c.RegisterSearchAttributes != RegisterAuto ||
+		c.MaxConcurrentActivities != 100 || c.MaxFollowedCopyJobs != 1000 || c.TimeScale != 1 || c.RegisterSearchAttributes != RegisterAuto ||
 		c.ShutdownGrace != 30*time.Second || c.LogLevel != "info" {
 		t.Errorf("defaults = %+v", c)
 	}
@@ -37,6 +37,7 @@ func TestConfigFromEnvReadsEveryVariable(t *testing.T) {
 	t.Setenv(EnvMetricsListen, "off")
 	t.Setenv(EnvMaxConcurrentActivities, "20")
 	t.Setenv(EnvMaxConcurrentWorkflowTasks, "8")
+	t.Setenv(EnvMaxFollowedCopyJobs, "250")
 	t.Setenv(EnvActivitiesPerSecond, "12.5")
 	t.Setenv(EnvTimeScale, "3600")
 	t.Setenv(EnvRegisterSearchAttributes, "never")
@@ -48,7 +49,7 @@ func TestConfigFromEnvReadsEveryVariable(t *testing.T) {
 		t.Fatal(err)
 	}
 	if c.TaskQueue != "copies-eu" || c.MetricsListen != MetricsOff || c.MaxConcurrentActivities != 20 ||
-		c.MaxConcurrentWorkflowTasks != 8 || c.ActivitiesPerSecond != 12.5 || c.TimeScale != 3600 ||
+		c.MaxConcurrentWorkflowTasks != 8 || c.MaxFollowedCopyJobs != 250 || c.ActivitiesPerSecond != 12.5 || c.TimeScale != 3600 ||
 		c.RegisterSearchAttributes != RegisterNever || c.ShutdownGrace != 2*time.Minute || c.LogLevel != "debug" ||
 		c.Namespace != "compliance" {
 		t.Errorf("config = %+v", c)
@@ -75,6 +76,7 @@ func TestValidateReportsEveryRule(t *testing.T) {
 	c := DefaultConfig()
 	c.TaskQueue = " "
 	c.MaxConcurrentActivities = 0
+	c.MaxFollowedCopyJobs = -1
 	c.TimeScale = 0.5
 	c.RegisterSearchAttributes = "sometimes"
 	c.LogLevel = "loud"
@@ -82,7 +84,7 @@ func TestValidateReportsEveryRule(t *testing.T) {
 	if err == nil {
 		t.Fatal("invalid config accepted")
 	}
-	for _, s := range []string{"TaskQueue", "MaxConcurrentActivities", "TimeScale", "auto, always or never", "LogLevel"} {
+	for _, s := range []string{"TaskQueue", "MaxConcurrentActivities", "MaxFollowedCopyJobs", "TimeScale", "auto, always or never", "LogLevel"} {
 		if !strings.Contains(err.Error(), s) {
 			t.Errorf("error %q lacks %q", err, s)
 		}

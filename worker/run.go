@@ -23,6 +23,7 @@ import (
 type Running struct {
 	log         *zap.Logger
 	worker      sdkworker.Worker
+	backup      *activities.Backup
 	client      client.Client
 	prom        *temporalclient.Prometheus
 	metricsSrv  *http.Server
@@ -75,10 +76,19 @@ func (r *Running) start(ctx context.Context, cfg Config) error {
 	}
 	backup := activities.NewBackup(*awsCfg,
 		activities.WithCopyObserver(copyMetrics{scope: r.prom.Scope}),
-		activities.WithPollSchedule(pollSchedule(cfg.TimeScale)))
+		activities.WithPollSchedule(pollSchedule(cfg.TimeScale)),
+		activities.WithCopyWatch(activities.DefaultCopyWatch.Scaled(cfg.TimeScale)),
+		activities.WithFollowSlots(cfg.MaxFollowedCopyJobs),
+		activities.WithLogger(r.log))
+	r.backup = backup
 
 	r.worker = sdkworker.New(r.client, cfg.TaskQueue, sdkworker.Options{
-		MaxConcurrentActivityExecutionSize:     cfg.MaxConcurrentActivities,
+		// Copy jobs followed in-process hold their slots for minutes; they get slots of
+		// their own so the other activities keep MaxConcurrentActivities.
+		MaxConcurrentActivityExecutionSize: cfg.MaxConcurrentActivities + cfg.MaxFollowedCopyJobs,
+		// A followed copy job heartbeats every 4 minutes against a 5-minute timeout
+		// (workflows' pollOptions) instead of the SDK's default of every minute.
+		MaxHeartbeatThrottleInterval:           4 * time.Minute,
 		MaxConcurrentWorkflowTaskExecutionSize: cfg.MaxConcurrentWorkflowTasks,
 		WorkerActivitiesPerSecond:              cfg.ActivitiesPerSecond,
 		// In-flight activities get this long to finish after Stop; the rest are
@@ -135,6 +145,9 @@ func (r *Running) Stop() {
 	r.stopOnce.Do(func() {
 		if r.worker != nil {
 			r.worker.Stop()
+		}
+		if r.backup != nil {
+			r.backup.Close()
 		}
 		r.release()
 		r.log.Info("worker stopped")

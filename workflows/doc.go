@@ -16,8 +16,8 @@
 //     and an order for an adopted copy's recovery point starts no job.
 //
 // The walk of one copy: request → EnqueueCopy (signal-with-start) → chain → StartCopyJob
-// with a token derived from the chain's identity → PollCopyJob (one activity whose retries
-// are the poll loop) → DescribeRecoveryPoint of the new copy → copy-result signal back to
+// with a token derived from the chain's identity → PollCopyJob (one activity whose attempts
+// wait in the worker for its Region watcher to list the job as ended) → DescribeRecoveryPoint of the new copy → copy-result signal back to
 // the request. Each workflow keeps its state in one struct and publishes it (search
 // attributes, current details) from one method, updateStatus.
 package workflows

@@ -82,23 +82,54 @@ func awsCallOptions(summary string) workflow.ActivityOptions {
 	}
 }
 
-// pollOptions are the options of PollCopyJob. The activity makes one DescribeCopyJob call
-// per attempt and fails with the retryable ErrJobNotFinished, choosing NextRetryDelay from
-// the job's age, while the job runs; retries add no history events, so following a job
-// costs the same few events whether it takes a minute or a day. ScheduleToClose is the
-// completion window: when it passes the activity times out and the copy ends with that
-// reason. The retry intervals here only apply to failures that carry no NextRetryDelay
-// (throttling, 5xx, an attempt lost with a killed worker); attempts are unlimited within
-// the window.
+// pollOptions are the options of PollCopyJob. An attempt waits in the worker for the
+// worker's watcher of the job's Region to see the job end, heartbeating, for up to
+// followAttempt; then it fails with the retryable ErrJobNotFinished and a NextRetryDelay
+// of a second, and the next attempt goes on where it left off. Attempts add no history
+// events, so following a job costs the same few events whether it takes a minute or a
+// day. HeartbeatTimeout is how soon a killed worker's attempt is retried elsewhere.
+// ScheduleToClose is the completion window: when it passes the activity times out and
+// the copy ends with that reason. The retry intervals only apply to failures that carry
+// no NextRetryDelay (throttling, 5xx, an attempt lost with a killed worker); attempts
+// are unlimited within the window.
 //
-// Those intervals follow the time scale like the window itself: after hundreds of
-// not-finished attempts the backoff of a lost attempt is MaximumInterval, and the server
-// ends the activity at once, as timed out, when that retry would fall after the window.
-// At real speed 5 minutes within a window of days changes nothing; unscaled against a
-// window of minutes (the emulator's --time-scale), one killed worker failed a healthy
-// copy. The options are not compared on replay, and at time scale 1 they are what they
-// always were, so this needs no version.
+// Those intervals and timeouts follow the time scale like the window itself: after many
+// attempts the backoff of a lost attempt is MaximumInterval, and the server ends the
+// activity at once, as timed out, when that retry would fall after the window. At real
+// speed 5 minutes within a window of days changes nothing; unscaled against a window of
+// minutes (the emulator's --time-scale), one killed worker failed a healthy copy. Under
+// a fast clock attempts last at least a minute and heartbeats are at least 20 seconds
+// apart, so a thousand copies followed at once do not flood the server. The options
+// are not compared on replay, so this needs no version.
 func pollOptions(window time.Duration, timeScale float64, summary string) workflow.ActivityOptions {
+	o := shortPollOptions(window, timeScale, summary)
+	o.StartToCloseTimeout = scaledFloor(followAttempt, timeScale, time.Minute)
+	o.HeartbeatTimeout = scaledFloor(followHeartbeat, timeScale, 20*time.Second)
+	return o
+}
+
+const (
+	// followAttempt is how long one PollCopyJob attempt may wait (the worker's own
+	// limit, activities.CopyWatch.MaxWait, is the same hour).
+	followAttempt = time.Hour
+	// followHeartbeat is the PollCopyJob heartbeat timeout; the worker heartbeats a
+	// waiting attempt every 4 minutes.
+	followHeartbeat = 5 * time.Minute
+)
+
+// scaledFloor divides d by the time scale, never returning less than floor.
+func scaledFloor(d time.Duration, timeScale float64, floor time.Duration) time.Duration {
+	if timeScale > 1 {
+		d = time.Duration(float64(d) / timeScale)
+	}
+	return max(d, floor)
+}
+
+// shortPollOptions are the options of a poll activity that makes one call per attempt
+// and fails with the retryable ErrJobNotFinished, choosing NextRetryDelay from the job's
+// age, while its job runs (PollBackupJob): a minute per attempt, the window as
+// ScheduleToClose, retry intervals scaled as pollOptions explains.
+func shortPollOptions(window time.Duration, timeScale float64, summary string) workflow.ActivityOptions {
 	maxInterval := 5 * time.Minute
 	if timeScale > 1 {
 		// Not Scaled, whose one-second floor is for timers: a window can be seconds.
@@ -154,12 +185,12 @@ func withEnqueue(ctx workflow.Context, summary string) workflow.Context {
 // for the other workflows (package planrun) so that every workflow retries a call alike.
 func WithCall(ctx workflow.Context, summary string) workflow.Context { return withCall(ctx, summary) }
 
-// WithPoll returns ctx with the options of a poll activity that fails with the retryable
-// ErrJobNotFinished while its job runs (pollOptions), window being the job's whole
-// allowance (already scaled) and timeScale AWS's clock speed: PollCopyJob here,
-// PollBackupJob in package planrun.
+// WithPoll returns ctx with the options of a poll activity that makes one call per
+// attempt and fails with the retryable ErrJobNotFinished while its job runs
+// (shortPollOptions), window being the job's whole allowance (already scaled) and
+// timeScale AWS's clock speed: PollBackupJob in package planrun.
 func WithPoll(ctx workflow.Context, window time.Duration, timeScale float64, summary string) workflow.Context {
-	return workflow.WithActivityOptions(ctx, pollOptions(window, timeScale, summary))
+	return workflow.WithActivityOptions(ctx, shortPollOptions(window, timeScale, summary))
 }
 
 // withListing returns ctx with the options of a vault survey, which may page through

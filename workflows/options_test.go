@@ -22,3 +22,23 @@ func TestPollRetryIntervalsFollowTheTimeScale(t *testing.T) {
 		}
 	}
 }
+
+// A followed copy job's attempt waits up to an hour in the worker, so a killed worker
+// is noticed by the heartbeat timeout, which must stay well inside the window at every
+// time scale; backup polls keep their one-minute attempts.
+func TestFollowAttemptsHeartbeatWithinTheWindow(t *testing.T) {
+	real := pollOptions(DefaultCompletionWindow, 1, "")
+	if real.StartToCloseTimeout != time.Hour || real.HeartbeatTimeout != 5*time.Minute {
+		t.Errorf("at real speed: attempt %s, heartbeat %s, want 1h and 5m", real.StartToCloseTimeout, real.HeartbeatTimeout)
+	}
+	for _, scale := range []float64{60, 600, 3600, 7200} {
+		window := Scaled(DefaultCompletionWindow, scale)
+		o := pollOptions(window, scale, "")
+		if o.HeartbeatTimeout <= 0 || o.HeartbeatTimeout > window/4 || o.HeartbeatTimeout > o.StartToCloseTimeout {
+			t.Errorf("time scale %g: heartbeat %s, attempt %s against a window of %s", scale, o.HeartbeatTimeout, o.StartToCloseTimeout, window)
+		}
+	}
+	if b := shortPollOptions(DefaultCompletionWindow, 1, ""); b.StartToCloseTimeout != time.Minute || b.HeartbeatTimeout != 0 {
+		t.Errorf("backup polls: attempt %s, heartbeat %s, want 1m and none", b.StartToCloseTimeout, b.HeartbeatTimeout)
+	}
+}
