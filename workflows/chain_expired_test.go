@@ -132,3 +132,25 @@ func TestChainCopiesAgainAPointWhoseCopyExpired(t *testing.T) {
 	h.aws.mu.Unlock()
 	assert.True(t, exists, "the vault holds the copy the requester was told of")
 }
+
+// TestChainRecordsACopyAWSExpiredFirst: AWS's own lifecycle removes a copy just before the
+// chain's expiry timer fires; the survey no longer lists it, and the chain still records
+// it deleted rather than leaving it COMPLETED for ever.
+func TestChainRecordsACopyAWSExpiredFirst(t *testing.T) {
+	h := newChainHarness(t)
+	o1 := h.order(1, t0, model.Lifecycle{DeleteAfterDays: 10}, "")
+	o2 := h.order(2, t0.Add(day), model.Lifecycle{DeleteAfterDays: 100}, "")
+	h.send(time.Minute, o1)
+	h.send(day, o2)
+	h.at(10*day-time.Minute, func() {
+		copies, _ := h.observe()
+		h.aws.removePoint(recordFor(t, copies, o1.SourceRecoveryPointArn).DestinationRecoveryPointArn)
+	})
+	h.run(11*day, nil)
+
+	first := recordFor(t, h.copies, o1.SourceRecoveryPointArn)
+	assert.Equal(t, model.RecordDeleted, first.State)
+	assert.Contains(t, first.StatusMessage, "already gone")
+	assert.Empty(t, h.aws.calls().deletes, "nothing left to delete")
+	assert.Equal(t, 1, h.status.LiveCopies)
+}

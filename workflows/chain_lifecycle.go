@@ -154,6 +154,8 @@ func (c *chain) sweep(ctx workflow.Context) {
 		keep = []string{c.Newest.Record.DestinationRecoveryPointArn}
 	}
 	failedAt := time.Time{}
+	seen := map[string]bool{}
+	more := false
 	for round := 0; round < sweepRounds; round++ {
 		out, err := c.survey(ctx, "find copies due by "+formatTime(cutoff), model.SurveyCopiesInput{DueBy: cutoff, Keep: keep})
 		if err != nil {
@@ -163,6 +165,7 @@ func (c *chain) sweep(ctx workflow.Context) {
 		}
 		deleted := 0
 		for _, rp := range out.Due {
+			seen[rp.RecoveryPointArn] = true
 			if c.expire(ctx, rp) {
 				deleted++
 			} else if failedAt.IsZero() || rp.CalculatedLifecycle.DeleteAt.Before(failedAt) {
@@ -172,14 +175,36 @@ func (c *chain) sweep(ctx workflow.Context) {
 		c.adoptNewer(ctx, out.Newest)
 		c.OtherLive = max(out.Live-deleted-c.newestCount(), 0)
 		c.NextDueAt = out.NextDeleteAt
+		more = out.More
 		if !out.More || !failedAt.IsZero() {
 			break
 		}
+	}
+	if !more {
+		c.recordExpiredByAWS(ctx, cutoff, seen)
 	}
 	c.SweepRetryAt = time.Time{}
 	if !failedAt.IsZero() {
 		c.NextDueAt = failedAt
 		c.SweepRetryAt = now.Add(scaled(DeleteRetryDelay, ts))
+	}
+}
+
+// recordExpiredByAWS records as deleted the copies this run logged as live that were due
+// by cutoff but that a complete survey no longer found (seen holds those it found due):
+// AWS's lifecycle, the backstop, removed them first.
+func (c *chain) recordExpiredByAWS(ctx workflow.Context, cutoff time.Time, seen map[string]bool) {
+	for _, r := range c.log {
+		arn := r.DestinationRecoveryPointArn
+		del := firstTime(r.ExtendedUntil, r.DeleteAt)
+		if r.State != model.JobCompleted || arn == "" || c.isNewest(arn) || seen[arn] || del.IsZero() || del.After(cutoff) {
+			continue
+		}
+		r.State = model.RecordDeleted
+		r.DeletedAt = workflow.Now(ctx)
+		r.StatusMessage = "expired; already gone from the vault (AWS lifecycle)"
+		c.logRecord(r)
+		workflow.GetLogger(ctx).Info("Expired copy already gone", "DestinationRecoveryPointArn", arn)
 	}
 }
 
