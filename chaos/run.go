@@ -66,6 +66,9 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 		Emulator: emulator.Config{
 			Seed:          o.Seed,
 			CopyBandwidth: resourceSize / (fullCopyWallSeconds * o.TimeScale),
+			// AWS removes an expired point some time after its DeleteAt, so the chains'
+			// own deletions at DeleteAt (and the kill while one is in flight) happen.
+			LifecycleLag: 6 * time.Hour,
 		},
 	})
 	if err != nil {

@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/regioncopy/regioncopy/model"
+	"github.com/regioncopy/regioncopy/temporalclient"
 )
 
 // chainCopies is one chain's answer to the copies query.
@@ -118,13 +119,12 @@ func (v *verifier) queryChains(ctx context.Context) ([]*chainCopies, error) {
 }
 
 func (v *verifier) copies(ctx context.Context, chainID string) ([]model.CopyRecord, error) {
-	recs, err := model.AllCopies(func(page model.CopiesPage, into *[]model.CopyRecord) error {
-		val, err := v.w.client.QueryWorkflow(ctx, chainID, "", model.QueryCopies, page)
-		if err != nil {
-			return err
-		}
-		return val.Get(into)
-	})
+	// Every run the chain went through, as regioncopy copies reads them.
+	runs, err := temporalclient.ChainRuns(ctx, v.w.client, chainID, 100)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := temporalclient.ChainCopies(ctx, v.w.client, chainID, runs)
 	if err != nil {
 		return nil, fmt.Errorf("query %s of chain %s: %w", model.QueryCopies, chainID, err)
 	}

@@ -68,6 +68,12 @@ type Config struct {
 	MaxLifecycleDays     int64
 	MinDaysInColdStorage int64
 
+	// LifecycleLag is how long after a recovery point's DeleteAt the emulator's own
+	// lifecycle removes it (emulated time). AWS removes expired points some time after
+	// DeleteAt, not at the instant; a lag lets a test see regioncopy delete a copy at its
+	// DeleteAt before AWS's lifecycle, the backstop, would. Default 0: at DeleteAt.
+	LifecycleLag time.Duration
+
 	// Resources seeds protected resources with their sizes and write rates.
 	Resources []ResourceSeed
 	// Faults are the faults injected from the start (the admin API can change them).
@@ -162,6 +168,8 @@ func (c Config) withDefaults() (Config, error) {
 		return c, fmt.Errorf("emulator config: CopyQuota %d must be positive", c.CopyQuota)
 	case c.JobOverhead < 0:
 		return c, fmt.Errorf("emulator config: JobOverhead %v must not be negative", c.JobOverhead)
+	case c.LifecycleLag < 0:
+		return c, fmt.Errorf("emulator config: LifecycleLag %v must not be negative", c.LifecycleLag)
 	}
 	for pair, bw := range c.PairBandwidth {
 		if _, _, ok := splitPair(pair); !ok || bw <= 0 {

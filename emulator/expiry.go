@@ -45,7 +45,7 @@ func (e *Emulator) scheduleExpiry(p *recoveryPoint) {
 		return
 	}
 	if _, del := e.calculatedLifecycle(p); !del.IsZero() {
-		heap.Push(&e.expiries, expiry{at: del, arn: p.Arn})
+		heap.Push(&e.expiries, expiry{at: del.Add(e.cfg.LifecycleLag), arn: p.Arn})
 	}
 }
 
@@ -56,7 +56,7 @@ func (e *Emulator) current(x expiry) bool {
 		return false
 	}
 	_, del := e.calculatedLifecycle(p)
-	return del.Equal(x.at)
+	return del.Add(e.cfg.LifecycleLag).Equal(x.at)
 }
 
 // nextExpiry is the earliest current deletion time, dropping stale entries on the way.
@@ -70,7 +70,8 @@ func (e *Emulator) nextExpiry() (time.Time, bool) {
 	return time.Time{}, false
 }
 
-// expireDue deletes every point whose deletion time is at or before t.
+// expireDue deletes every point whose deletion time (DeleteAt plus LifecycleLag) is at or
+// before t.
 func (e *Emulator) expireDue(t time.Time) {
 	for e.expiries.Len() > 0 && !e.expiries[0].at.After(t) {
 		x := heap.Pop(&e.expiries).(expiry)

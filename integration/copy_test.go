@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"testing"
 	"time"
 
@@ -135,10 +134,11 @@ func TestCopyTwoRegionsIncrementalThenExpiry(t *testing.T) {
 	if records[1].State != model.JobCompleted || records[1].Kind != model.CopyIncremental {
 		t.Errorf("newest copy record: %+v", records[1])
 	}
-	// The chain deleted the copy at its DeleteAt, or found AWS's lifecycle (the backstop,
-	// due at the same instant) had removed it first.
-	if msg := records[0].StatusMessage; !strings.HasPrefix(msg, "expired; ") || records[0].DeletedAt.IsZero() {
+	if msg := records[0].StatusMessage; msg != "expired; deleted and verified absent" || records[0].DeletedAt.IsZero() {
 		t.Errorf("expired copy record: %+v", records[0])
+	}
+	if got := counters().Calls["DeleteRecoveryPoint"] - before.Calls["DeleteRecoveryPoint"]; got < 2 {
+		t.Errorf("DeleteRecoveryPoint calls: %d, want at least 2", got)
 	}
 
 	exportHistories(t, first.WorkflowId, chain)

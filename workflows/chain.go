@@ -15,9 +15,13 @@ import (
 const (
 	maxCopiesPerRun          = 50
 	maxLifecyclePassesPerRun = 100
-	// maxRunRecords bounds the records a run keeps for the copies query (its log); the
-	// oldest finished ones are dropped first, and the newest copy's is always kept.
-	maxRunRecords = 30
+	// maxRunRecords is how many records a run logs for the copies query before it
+	// continues as new (between copies), so each run's records stay readable in full,
+	// closed runs included. A run that cannot continue yet (a long copy in flight while
+	// many copies expire) keeps at most hardRunRecords, dropping the oldest finished ones
+	// first; the newest copy's is always kept.
+	maxRunRecords  = 30
+	hardRunRecords = 100
 	// maxRecentRecords is how many of the latest records a run carries into the next.
 	maxRecentRecords = 5
 	// maxPendingBytes bounds the waiting orders a chain carries (their JSON size): an
@@ -314,8 +318,8 @@ func (c *chain) newRecord(ctx workflow.Context, p PendingOrder) model.CopyRecord
 }
 
 // logRecord adds a record to this run's log, or replaces the record of the same copy
-// (same destination recovery point, or the same unfinished order), and drops the oldest
-// finished records beyond maxRunRecords. The newest copy's record is never dropped.
+// (same destination recovery point), and drops the oldest records beyond hardRunRecords.
+// The newest copy's record is never dropped.
 func (c *chain) logRecord(rec model.CopyRecord) {
 	replaced := false
 	if rec.DestinationRecoveryPointArn != "" {
@@ -329,7 +333,7 @@ func (c *chain) logRecord(rec model.CopyRecord) {
 	if !replaced {
 		c.log = append(c.log, rec)
 	}
-	for len(c.log) > maxRunRecords {
+	for len(c.log) > hardRunRecords {
 		drop := 0
 		if c.Newest != nil && c.log[0].DestinationRecoveryPointArn == c.Newest.Record.DestinationRecoveryPointArn && len(c.log) > 1 {
 			drop = 1
@@ -374,7 +378,7 @@ func (c *chain) notifyWith(ctx workflow.Context, requesters []string, o model.Co
 // shouldContinueAsNew is asked only between copies.
 func (c *chain) shouldContinueAsNew(ctx workflow.Context) bool {
 	return c.copiesThisRun >= maxCopiesPerRun || c.lifecycleThisRun >= maxLifecyclePassesPerRun ||
-		workflow.GetInfo(ctx).GetContinueAsNewSuggested()
+		len(c.log) >= maxRunRecords || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
 }
 
 // continueAsNew takes the orders already delivered into the carried state, lets running

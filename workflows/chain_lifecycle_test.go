@@ -171,10 +171,14 @@ func TestChainContinuesAsNewKeepingState(t *testing.T) {
 	assert.Len(t, h2.resultsFor("req-2"), 1)
 }
 
-func TestChainContinuesAsNewAfterMaxCopies(t *testing.T) {
+// TestChainContinuesAsNewAfterMaxRecords: a run continues as new once it has logged
+// maxRunRecords records (its 30th copy here), carrying its newest copy, a count of the
+// others, its latest records and the orders not yet copied.
+func TestChainContinuesAsNewAfterMaxRecords(t *testing.T) {
 	h := newChainHarness(t)
 	h.aws.jobDuration = time.Minute
-	for i := 1; i <= maxCopiesPerRun+2; i++ {
+	const orders = maxRunRecords + 2
+	for i := 1; i <= orders; i++ {
 		h.send(time.Duration(i)*time.Second, h.order(i, t0.Add(time.Duration(i)*time.Second), model.Lifecycle{}, ""))
 	}
 	h.env.ExecuteWorkflow(model.WorkflowCopyChain, ChainInput{ChainStart: model.ChainStart{Key: chainKey}})
@@ -186,13 +190,13 @@ func TestChainContinuesAsNewAfterMaxCopies(t *testing.T) {
 	var next ChainInput
 	require.NoError(t, converter.GetDefaultDataConverter().FromPayloads(can.Input, &next))
 	require.NotNil(t, next.State)
-	assert.Equal(t, maxCopiesPerRun, next.State.CopiesTotal)
+	assert.Equal(t, maxRunRecords, next.State.CopiesTotal)
 	require.NotNil(t, next.State.Newest, "the newest copy is carried")
-	assert.Equal(t, maxCopiesPerRun-1, next.State.OtherLive, "the other live copies are counted, not carried")
+	assert.Equal(t, maxRunRecords-1, next.State.OtherLive, "the other live copies are counted, not carried")
 	assert.Len(t, next.State.Recent, maxRecentRecords)
-	assert.Len(t, next.State.Pending, 2, "the orders not yet copied are carried")
+	assert.Len(t, next.State.Pending, orders-maxRunRecords, "the orders not yet copied are carried")
 	assert.Equal(t, 1, next.State.FullCopies)
-	assert.Len(t, h.aws.calls().starts, maxCopiesPerRun)
+	assert.Len(t, h.aws.calls().starts, maxRunRecords)
 }
 
 func TestChainGuardsAnOldNewestCopyAtOnce(t *testing.T) {

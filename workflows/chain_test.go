@@ -263,10 +263,10 @@ func TestChainLogKeepsTheNewestCopyAndBoundsRecords(t *testing.T) {
 	newest := model.CopyRecord{State: model.JobCompleted, SourceRecoveryPointArn: snapshotArn(0), DestinationRecoveryPointArn: "copy-0"}
 	c.Newest = &TrackedCopy{Record: newest}
 	c.logRecord(newest)
-	for i := 0; i < maxRunRecords+10; i++ {
+	for i := 0; i < hardRunRecords+10; i++ {
 		c.logRecord(model.CopyRecord{State: model.JobFailed, SourceRecoveryPointArn: snapshotArn(100 + i)})
 	}
-	require.Len(t, c.log, maxRunRecords)
+	require.Len(t, c.log, hardRunRecords)
 	assert.Equal(t, "copy-0", c.log[0].DestinationRecoveryPointArn, "the newest copy's record is never dropped")
 	assert.Equal(t, snapshotArn(111), c.log[1].SourceRecoveryPointArn, "the oldest finished records go first")
 
@@ -274,7 +274,7 @@ func TestChainLogKeepsTheNewestCopyAndBoundsRecords(t *testing.T) {
 	deleted := newest
 	deleted.State = model.RecordDeleted
 	c.logRecord(deleted)
-	require.Len(t, c.log, maxRunRecords)
+	require.Len(t, c.log, hardRunRecords)
 	assert.Equal(t, model.RecordDeleted, c.log[0].State)
 }
 

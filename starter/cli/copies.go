@@ -1,16 +1,14 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"strings"
 
 	"github.com/spf13/cobra"
-	"go.temporal.io/api/workflowservice/v1"
-	"go.temporal.io/sdk/client"
 
 	"github.com/regioncopy/regioncopy/model"
+	"github.com/regioncopy/regioncopy/temporalclient"
 )
 
 func newCopiesCommand(app *App) *cobra.Command {
@@ -50,11 +48,11 @@ holds every live copy.`,
 			}
 			runIDs := []string{runID}
 			if runID == "" {
-				if runIDs, err = chainRuns(ctx, c, args[0], runs); err != nil {
+				if runIDs, err = temporalclient.ChainRuns(ctx, c, args[0], runs); err != nil {
 					return err
 				}
 			}
-			records, err := chainCopies(ctx, c, args[0], runIDs)
+			records, err := temporalclient.ChainCopies(ctx, c, args[0], runIDs)
 			if err != nil {
 				return fmt.Errorf("query copies of %s: %w", args[0], err)
 			}
@@ -68,64 +66,6 @@ holds every live copy.`,
 	cmd.Flags().StringVar(&runID, "run-id", "", "only this run (default: the chain's latest --runs runs)")
 	cmd.Flags().IntVar(&runs, "runs", runs, "how many of the chain's latest runs to read")
 	return cmd
-}
-
-// chainRuns lists the run ids of a chain, newest first, at most n.
-func chainRuns(ctx context.Context, c client.Client, chainID string, n int) ([]string, error) {
-	query := fmt.Sprintf("WorkflowId = %q", chainID)
-	resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{Query: query, PageSize: int32(n)})
-	if err != nil {
-		return nil, fmt.Errorf("list the runs of %s: %w", chainID, err)
-	}
-	var ids []string
-	for _, e := range resp.GetExecutions() {
-		ids = append(ids, e.GetExecution().GetRunId())
-	}
-	if len(ids) == 0 {
-		// Visibility may lag a chain that has just started: its latest run still answers.
-		ids = []string{""}
-	}
-	return ids[:min(len(ids), n)], nil
-}
-
-// chainCopies reads every page of each run's copies (runIDs newest first) and lists each
-// copy once, oldest first, as the newest run that knows it last saw it.
-func chainCopies(ctx context.Context, c client.Client, chainID string, runIDs []string) ([]model.CopyRecord, error) {
-	seen := map[string]bool{}
-	var out []model.CopyRecord
-	for _, run := range runIDs {
-		recs, err := model.AllCopies(func(page model.CopiesPage, into *[]model.CopyRecord) error {
-			resp, err := c.QueryWorkflow(ctx, chainID, run, model.QueryCopies, page)
-			if err != nil {
-				return err
-			}
-			return resp.Get(into)
-		})
-		if err != nil {
-			return nil, err
-		}
-		var fresh []model.CopyRecord
-		for _, r := range recs {
-			if k := copyKey(r); !seen[k] {
-				seen[k] = true
-				fresh = append(fresh, r)
-			}
-		}
-		out = append(fresh, out...)
-	}
-	if out == nil {
-		out = []model.CopyRecord{}
-	}
-	return out, nil
-}
-
-// copyKey identifies one copy across runs: its destination recovery point once it has
-// one, else its order (source point, job, time asked).
-func copyKey(r model.CopyRecord) string {
-	if r.DestinationRecoveryPointArn != "" {
-		return r.DestinationRecoveryPointArn
-	}
-	return r.SourceRecoveryPointArn + "|" + r.CopyJobId + "|" + r.RequestedAt.String()
 }
 
 func printCopies(app *App, records []model.CopyRecord) {
