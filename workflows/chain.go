@@ -100,9 +100,10 @@ type inflightCopy struct {
 	PendingOrder
 	record model.CopyRecord
 	done   workflow.Future
-	// jobStartedAt is the workflow time the current attempt's StartCopyJob returned: the
-	// Temporal half of the chain's clock anchor (see ChainState.AnchorAWS).
-	jobStartedAt time.Time
+	// jobAskedAt and jobStartedAt are the workflow times the current attempt's
+	// StartCopyJob was asked and answered: the Temporal half of a reading of AWS's clock
+	// (see noteAnchor).
+	jobAskedAt, jobStartedAt time.Time
 	// note is kept in the record's StatusMessage ahead of AWS's (see outOfOrderCopyNote).
 	note string
 }

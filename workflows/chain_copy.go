@@ -57,6 +57,7 @@ func (c *chain) copyOne(ctx workflow.Context, cur *inflightCopy) {
 		c.poke()
 
 		var started model.StartCopyJobOutput
+		asked := workflow.Now(ctx)
 		startCtx := workflow.WithActivityOptions(ctx, startCopyOptions(
 			fmt.Sprintf("start %s copy %d/%d to %s", rec.Kind, i, CopyAttempts, model.VaultNameFromArn(k.DestinationBackupVaultArn)), left))
 		err := workflow.ExecuteActivity(startCtx, model.ActStartCopyJob, model.StartCopyJobInput{
@@ -79,7 +80,7 @@ func (c *chain) copyOne(ctx workflow.Context, cur *inflightCopy) {
 		}
 		rec.CopyJobId = started.CopyJobId
 		rec.State = model.JobRunning
-		cur.jobStartedAt = workflow.Now(ctx)
+		cur.jobAskedAt, cur.jobStartedAt = asked, workflow.Now(ctx)
 		c.poke()
 
 		job, err := c.followJob(ctx, cur, started.CopyJobId, deadline)
@@ -217,9 +218,7 @@ func (c *chain) finishCopy(ctx workflow.Context) {
 	c.current = nil
 	c.copiesThisRun++
 	rec := cur.record
-	if !rec.StartedAt.IsZero() && !cur.jobStartedAt.IsZero() {
-		c.AnchorAWS, c.AnchorTemporal = rec.StartedAt, cur.jobStartedAt
-	}
+	c.noteAnchor(rec.StartedAt, cur.jobAskedAt, cur.jobStartedAt)
 	switch rec.State {
 	case model.RecordDeleted, model.JobCompleted:
 		// A copy that landed counts as made, even one already gone again (no base then).
@@ -245,4 +244,27 @@ func (c *chain) finishCopy(ctx workflow.Context) {
 	}
 	c.notify(ctx, cur.Requesters, cur.Order, rec)
 	c.updateStatus(ctx)
+}
+
+// noteAnchor takes a new reading of AWS's clock: the job's CreationDate on AWS's clock,
+// made between the workflow times StartCopyJob was asked (asked) and answered
+// (answered). Its spread (answered - asked) is how late the reading may be: a worker
+// killed mid-call, or hours of throttled retries, widen it. The chain keeps the tightest
+// reading that still agrees with the new one (the clocks run at a fixed ratio), so one
+// slow start does not move its timers late by the delay; a reading the kept one does not
+// predict (the emulator's clock was stopped and restarted) replaces it. Timers that use
+// the anchor fire at most the spread late, never early: a copy is never deleted before
+// its DeleteAt.
+func (c *chain) noteAnchor(aws, asked, answered time.Time) {
+	if aws.IsZero() || answered.IsZero() {
+		return
+	}
+	spread := max(answered.Sub(asked), 0)
+	if !c.AnchorAWS.IsZero() && spread > c.AnchorSpread {
+		p := c.due(aws, c.start.TimeScale)
+		if !p.Before(asked.Add(-c.AnchorSpread)) && !p.After(answered.Add(c.AnchorSpread)) {
+			return
+		}
+	}
+	c.AnchorAWS, c.AnchorTemporal, c.AnchorSpread = aws, answered, spread
 }

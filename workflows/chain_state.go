@@ -40,14 +40,16 @@ type ChainState struct {
 	// could not delete a copy that was due.
 	SweepRetryAt time.Time `json:",omitzero"`
 	// AnchorAWS and AnchorTemporal read one instant on AWS's clock and on the workflow's:
-	// the CreationDate of the chain's latest copy job and the workflow time its
-	// StartCopyJob returned. An AWS instant t is due at AnchorTemporal + (t - AnchorAWS) /
+	// the CreationDate of one of the chain's copy jobs and the workflow time its
+	// StartCopyJob returned (the tightest recent reading: see noteAnchor). An AWS instant t is due at AnchorTemporal + (t - AnchorAWS) /
 	// TimeScale: t itself on real AWS, the emulator's faster clock mapped back onto
 	// Temporal's when --time-scale is used. (The job's end is a worse anchor: polling sees
 	// it late, and at a large time scale that delay, multiplied, would let AWS expire a
 	// copy before the chain's timer fires.)
 	AnchorAWS      time.Time `json:",omitzero"`
 	AnchorTemporal time.Time `json:",omitzero"`
+	// AnchorSpread is how late the anchor's reading may be (see noteAnchor).
+	AnchorSpread time.Duration `json:",omitempty"`
 	// Recent are the latest finished records, newest last, so an order repeated after
 	// continue-as-new is still answered from its record.
 	Recent []model.CopyRecord `json:",omitempty"`

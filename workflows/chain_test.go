@@ -327,3 +327,31 @@ func TestFormatBytes(t *testing.T) {
 	assert.Equal(t, "100.0 GiB", formatBytes(100<<30))
 	assert.Equal(t, "1.5 TiB", formatBytes(3<<39))
 }
+
+// TestChainKeepsTheTightestAgreeingClockReading: a StartCopyJob answered late (a worker
+// killed mid-call) does not move the anchor, which would make every timer that late; a
+// tighter reading, or one the kept anchor does not predict, replaces it.
+func TestChainKeepsTheTightestAgreeingClockReading(t *testing.T) {
+	c := &chain{start: model.ChainStart{TimeScale: 3600}}
+	aws0 := t0.Add(100 * day)
+	c.noteAnchor(aws0, t0, t0.Add(time.Second))
+	require.Equal(t, aws0, c.AnchorAWS)
+	require.Equal(t, time.Second, c.AnchorSpread)
+
+	// An hour of AWS time later (one wall second at 3600x) a job was asked for, and answered
+	// five wall seconds later after a worker restart: the kept anchor predicts it.
+	asked := t0.Add(2 * time.Second)
+	c.noteAnchor(aws0.Add(time.Hour), asked, asked.Add(5*time.Second))
+	assert.Equal(t, aws0, c.AnchorAWS, "a looser reading that agrees is not taken")
+
+	// A tighter reading replaces it.
+	c.noteAnchor(aws0.Add(2*time.Hour), t0.Add(3*time.Second), t0.Add(3*time.Second+100*time.Millisecond))
+	assert.Equal(t, aws0.Add(2*time.Hour), c.AnchorAWS)
+	assert.Equal(t, 100*time.Millisecond, c.AnchorSpread)
+
+	// AWS's clock stood still for a while (an emulator restarted): the old anchor
+	// predicts the new reading days off, so the new one is taken whatever its spread.
+	c.noteAnchor(aws0.Add(3*time.Hour), t0.Add(time.Hour), t0.Add(time.Hour+10*time.Second))
+	assert.Equal(t, aws0.Add(3*time.Hour), c.AnchorAWS)
+	assert.Equal(t, t0.Add(time.Hour+10*time.Second), c.AnchorTemporal)
+}
