@@ -169,6 +169,20 @@ type SurveyCopiesInput struct {
 	// MatchCreationDate, when set, asks for the copy whose CreationDate equals it (a copy
 	// keeps its source recovery point's creation date).
 	MatchCreationDate time.Time `json:",omitzero"`
+	// Upcoming asks for the next that many copies due after DueBy (Keep and the newest
+	// aside), earliest first.
+	Upcoming int `json:",omitempty"`
+	// Expect names copies the caller believes live; those the vault no longer holds are
+	// answered in Missing.
+	Expect []string `json:",omitempty"`
+}
+
+// CopyDue names one copy and when AWS deletes it.
+type CopyDue struct {
+	RecoveryPointArn  string
+	CreationDate      time.Time
+	DeleteAt          time.Time
+	BackupSizeInBytes int64 `json:",omitempty"`
 }
 
 // SurveyCopiesOutput summarizes a chain's live copies in its destination vault.
@@ -186,4 +200,8 @@ type SurveyCopiesOutput struct {
 	NextDeleteAt time.Time `json:",omitzero"`
 	// Match is the copy asked for by MatchCreationDate, nil when there is none.
 	Match *RecoveryPoint `json:",omitempty"`
+	// Upcoming are the copies due next (see SurveyCopiesInput.Upcoming).
+	Upcoming []CopyDue `json:",omitempty"`
+	// Missing are the Expect copies the vault no longer holds as live copies.
+	Missing []string `json:",omitempty"`
 }

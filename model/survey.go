@@ -65,6 +65,7 @@ func (s *CopySurvey) Result() SurveyCopiesOutput {
 		}
 	}
 	var due []RecoveryPoint
+	var upcoming []CopyDue
 	for _, p := range s.copies {
 		del := p.CalculatedLifecycle.DeleteAt
 		if del.IsZero() || s.keep[p.RecoveryPointArn] || p.RecoveryPointArn == out.Newest.RecoveryPointArn {
@@ -77,6 +78,17 @@ func (s *CopySurvey) Result() SurveyCopiesOutput {
 		if out.NextDeleteAt.IsZero() || del.Before(out.NextDeleteAt) {
 			out.NextDeleteAt = del
 		}
+		upcoming = append(upcoming, CopyDue{RecoveryPointArn: p.RecoveryPointArn, CreationDate: p.CreationDate,
+			DeleteAt: del, BackupSizeInBytes: p.BackupSizeInBytes})
+	}
+	if s.in.Upcoming > 0 {
+		slices.SortStableFunc(upcoming, func(a, b CopyDue) int {
+			if c := a.DeleteAt.Compare(b.DeleteAt); c != 0 {
+				return c
+			}
+			return strings.Compare(a.RecoveryPointArn, b.RecoveryPointArn)
+		})
+		out.Upcoming = upcoming[:min(len(upcoming), s.in.Upcoming)]
 	}
 	slices.SortStableFunc(due, func(a, b RecoveryPoint) int {
 		if c := a.CalculatedLifecycle.DeleteAt.Compare(b.CalculatedLifecycle.DeleteAt); c != 0 {
@@ -100,6 +112,15 @@ func (s *CopySurvey) Result() SurveyCopiesOutput {
 	if out.Match != nil {
 		m := *out.Match
 		out.Match = &m
+	}
+	live := map[string]bool{}
+	for _, p := range s.copies {
+		live[p.RecoveryPointArn] = true
+	}
+	for _, arn := range s.in.Expect {
+		if !live[arn] {
+			out.Missing = append(out.Missing, arn)
+		}
 	}
 	return out
 }

@@ -32,7 +32,7 @@ func (c *chain) adoptVaultCopies(ctx workflow.Context, in ChainInput) {
 		return // continue-as-new: the carried state already knows the vault
 	}
 	vault := model.VaultNameFromArn(c.start.Key.DestinationBackupVaultArn)
-	out, err := c.survey(ctx, "survey the copies of the resource already in "+vault, model.SurveyCopiesInput{})
+	out, err := c.survey(ctx, "survey the copies of the resource already in "+vault, model.SurveyCopiesInput{Upcoming: maxUpcoming})
 	if err != nil {
 		workflow.GetLogger(ctx).Warn("Could not survey the copies already in the destination vault; none adopted",
 			"BackupVaultName", vault, "Error", err)
@@ -44,6 +44,7 @@ func (c *chain) adoptVaultCopies(ctx workflow.Context, in ChainInput) {
 	c.adoptNewer(ctx, out.Newest)
 	c.OtherLive = out.Live - 1
 	c.NextDueAt = out.NextDeleteAt
+	c.Upcoming = out.Upcoming
 	workflow.GetLogger(ctx).Info("Adopted the copies already in the destination vault",
 		"Adopted", out.Live, "Newest", out.Newest.RecoveryPointArn, "NextDeleteAt", out.NextDeleteAt, "BackupVaultName", vault)
 }

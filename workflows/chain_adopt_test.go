@@ -39,7 +39,7 @@ func TestChainAdoptsCopiesInVaultThenCopiesIncrementally(t *testing.T) {
 	calls := h.aws.calls()
 	adoptions := h.aws.adoptionSurveys()
 	require.Len(t, adoptions, 1, "a fresh chain surveys its vault once before its first order")
-	assert.Equal(t, model.SurveyCopiesInput{Region: dstRegion, BackupVaultName: "dr", ResourceArn: volumeArn, SourceRegion: srcRegion}, adoptions[0])
+	assert.Equal(t, model.SurveyCopiesInput{Region: dstRegion, BackupVaultName: "dr", ResourceArn: volumeArn, SourceRegion: srcRegion, Upcoming: maxUpcoming}, adoptions[0])
 
 	require.Len(t, h.copies, 2, "the adopted copy and the new one; other Regions' copies and local backups are left alone")
 	old := recordOfDestination(t, h.copies, adopted)

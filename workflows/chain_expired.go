@@ -76,7 +76,7 @@ func (c *chain) markNewestGone(ctx workflow.Context, doing string, err error) {
 	gone := c.Newest
 	c.Newest = nil
 	c.recordGone(ctx, &gone.Record, doing, err)
-	out, serr := c.survey(ctx, "find the newest copy left", model.SurveyCopiesInput{})
+	out, serr := c.survey(ctx, "find the newest copy left", model.SurveyCopiesInput{Upcoming: maxUpcoming})
 	if serr != nil {
 		workflow.GetLogger(ctx).Warn("Could not survey the vault after the newest copy went", "Error", serr)
 		return
@@ -84,6 +84,7 @@ func (c *chain) markNewestGone(ctx workflow.Context, doing string, err error) {
 	c.adoptNewer(ctx, out.Newest)
 	c.OtherLive = max(out.Live-c.newestCount(), 0)
 	c.NextDueAt = out.NextDeleteAt
+	c.Upcoming = out.Upcoming
 }
 
 // recordGone records a copy that AWS no longer has as DELETED before its time.

@@ -154,3 +154,43 @@ func TestChainRecordsACopyAWSExpiredFirst(t *testing.T) {
 	assert.Empty(t, h.aws.calls().deletes, "nothing left to delete")
 	assert.Equal(t, 1, h.status.LiveCopies)
 }
+
+// TestChainRecordsByNameACopyAWSExpiredWhileAway: a run that carries, from an earlier run,
+// only the names of the copies due next learns from the survey that AWS's lifecycle
+// removed one of them while the chain was away, and records that copy deleted by name; a
+// copy whose lifecycle was lengthened outside regioncopy is not taken for gone.
+func TestChainRecordsByNameACopyAWSExpiredWhileAway(t *testing.T) {
+	h := newChainHarness(t)
+	lc := model.Lifecycle{DeleteAfterDays: 30}
+	gone := h.aws.addCopy(1, t0.Add(-40*day), dstVaultArn, srcVaultArn, lc)
+	kept := h.aws.addCopy(2, t0.Add(-39*day), dstVaultArn, srcVaultArn, lc)
+	newest := h.aws.addCopy(3, t0.Add(-time.Hour), dstVaultArn, srcVaultArn, model.Lifecycle{DeleteAfterDays: 100})
+	h.aws.removePoint(gone)
+	// Someone gave the second copy a longer lifecycle in the console.
+	h.aws.mu.Lock()
+	p := h.aws.points[kept]
+	p.Lifecycle = model.Lifecycle{DeleteAfterDays: 400}
+	p.CalculatedLifecycle = calculated(p.CreationDate, p.Lifecycle)
+	h.aws.points[kept] = p
+	h.aws.mu.Unlock()
+
+	due := func(arn string, created time.Time) model.CopyDue {
+		return model.CopyDue{RecoveryPointArn: arn, CreationDate: created, DeleteAt: created.Add(30 * day)}
+	}
+	state := &ChainState{
+		Newest:    &TrackedCopy{Record: model.CopyRecord{DestinationRecoveryPointArn: newest, SourceCreationDate: t0.Add(-time.Hour), State: model.JobCompleted, DeleteAt: t0.Add(100 * day)}},
+		OtherLive: 2, NextDueAt: t0.Add(-10 * day),
+		Upcoming: []model.CopyDue{due(gone, t0.Add(-40*day)), due(kept, t0.Add(-39*day))},
+	}
+	h.run(time.Hour, &ChainInput{ChainStart: model.ChainStart{Key: chainKey}, State: state})
+
+	rec := recordOfDestination(t, h.copies, gone)
+	assert.Equal(t, model.RecordDeleted, rec.State)
+	assert.Contains(t, rec.StatusMessage, "already gone")
+	assert.Equal(t, t0.Add(-10*day), rec.DeleteAt)
+	for _, r := range h.copies {
+		assert.NotEqual(t, kept, r.DestinationRecoveryPointArn, "a copy still in the vault is not recorded gone")
+	}
+	assert.Empty(t, h.aws.calls().deletes)
+	assert.Equal(t, 2, h.status.LiveCopies)
+}

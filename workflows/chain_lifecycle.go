@@ -2,6 +2,7 @@ package workflows
 
 import (
 	"fmt"
+	"slices"
 	"time"
 
 	"go.temporal.io/sdk/workflow"
@@ -31,6 +32,9 @@ type lifecycleEvent struct {
 	at     time.Time
 	action lifecycleAction
 }
+
+// maxUpcoming bounds ChainState.Upcoming.
+const maxUpcoming = 32
 
 // sweepRounds bounds the surveys of one lifecycle pass; a backlog beyond it (a chain
 // back after a long outage) is taken up by the next pass, between which the chain can
@@ -154,10 +158,9 @@ func (c *chain) sweep(ctx workflow.Context) {
 		keep = []string{c.Newest.Record.DestinationRecoveryPointArn}
 	}
 	failedAt := time.Time{}
-	seen := map[string]bool{}
-	more := false
 	for round := 0; round < sweepRounds; round++ {
-		out, err := c.survey(ctx, "find copies due by "+formatTime(cutoff), model.SurveyCopiesInput{DueBy: cutoff, Keep: keep})
+		out, err := c.survey(ctx, "find copies due by "+formatTime(cutoff), model.SurveyCopiesInput{DueBy: cutoff, Keep: keep,
+			Upcoming: maxUpcoming, Expect: c.vanishedCandidates(cutoff)})
 		if err != nil {
 			c.SweepRetryAt = now.Add(scaled(DeleteRetryDelay, ts))
 			workflow.GetLogger(ctx).Error("Could not survey the destination vault for expired copies", "Error", err)
@@ -165,7 +168,6 @@ func (c *chain) sweep(ctx workflow.Context) {
 		}
 		deleted := 0
 		for _, rp := range out.Due {
-			seen[rp.RecoveryPointArn] = true
 			if c.expire(ctx, rp) {
 				deleted++
 			} else if failedAt.IsZero() || rp.CalculatedLifecycle.DeleteAt.Before(failedAt) {
@@ -175,36 +177,18 @@ func (c *chain) sweep(ctx workflow.Context) {
 		c.adoptNewer(ctx, out.Newest)
 		c.OtherLive = max(out.Live-deleted-c.newestCount(), 0)
 		c.NextDueAt = out.NextDeleteAt
-		more = out.More
+		if !out.More {
+			c.recordVanished(ctx, out.Missing)
+			c.Upcoming = out.Upcoming
+		}
 		if !out.More || !failedAt.IsZero() {
 			break
 		}
-	}
-	if !more {
-		c.recordExpiredByAWS(ctx, cutoff, seen)
 	}
 	c.SweepRetryAt = time.Time{}
 	if !failedAt.IsZero() {
 		c.NextDueAt = failedAt
 		c.SweepRetryAt = now.Add(scaled(DeleteRetryDelay, ts))
-	}
-}
-
-// recordExpiredByAWS records as deleted the copies this run logged as live that were due
-// by cutoff but that a complete survey no longer found (seen holds those it found due):
-// AWS's lifecycle, the backstop, removed them first.
-func (c *chain) recordExpiredByAWS(ctx workflow.Context, cutoff time.Time, seen map[string]bool) {
-	for _, r := range c.log {
-		arn := r.DestinationRecoveryPointArn
-		del := firstTime(r.ExtendedUntil, r.DeleteAt)
-		if r.State != model.JobCompleted || arn == "" || c.isNewest(arn) || seen[arn] || del.IsZero() || del.After(cutoff) {
-			continue
-		}
-		r.State = model.RecordDeleted
-		r.DeletedAt = workflow.Now(ctx)
-		r.StatusMessage = "expired; already gone from the vault (AWS lifecycle)"
-		c.logRecord(r)
-		workflow.GetLogger(ctx).Info("Expired copy already gone", "DestinationRecoveryPointArn", arn)
 	}
 }
 
@@ -252,8 +236,9 @@ func (c *chain) recordOfCopy(ctx workflow.Context, rp model.RecoveryPoint) model
 	for i := len(c.log) - 1; i >= 0; i-- {
 		if c.log[i].DestinationRecoveryPointArn == rp.RecoveryPointArn {
 			rec := c.log[i]
-			rec.DeleteAt = rp.CalculatedLifecycle.DeleteAt
-			rec.MoveToColdStorageAt = rp.CalculatedLifecycle.MoveToColdStorageAt
+			if cl := rp.CalculatedLifecycle; !cl.DeleteAt.IsZero() {
+				rec.DeleteAt, rec.MoveToColdStorageAt = cl.DeleteAt, cl.MoveToColdStorageAt
+			}
 			return rec
 		}
 	}
@@ -290,7 +275,7 @@ func (c *chain) vaultRecord(ctx workflow.Context, rp model.RecoveryPoint) model.
 // the previous newest then released from its guard; otherwise one more copy to expire.
 func (c *chain) landed(ctx workflow.Context, rec model.CopyRecord) {
 	if c.Newest != nil && rec.SourceCreationDate.Before(c.Newest.Record.SourceCreationDate) {
-		c.addOther(rec.DeleteAt)
+		c.addOther(rec, rec.DeleteAt)
 		return
 	}
 	prev := c.Newest
@@ -300,7 +285,7 @@ func (c *chain) landed(ctx workflow.Context, rec model.CopyRecord) {
 	}
 	if err := c.lifecycleLock.Lock(ctx); err != nil {
 		// Canceled: AWS's lifecycle (the extension, if any) stays the backstop.
-		c.addOther(prev.effectiveDeleteAt())
+		c.addOther(prev.Record, prev.effectiveDeleteAt())
 		return
 	}
 	defer c.lifecycleLock.Unlock()
@@ -308,9 +293,68 @@ func (c *chain) landed(ctx workflow.Context, rec model.CopyRecord) {
 }
 
 // addOther counts one more live copy besides the newest, due at deleteAt (AWS time).
-func (c *chain) addOther(deleteAt time.Time) {
+func (c *chain) addOther(rec model.CopyRecord, deleteAt time.Time) {
 	c.OtherLive++
 	c.noteDue(deleteAt)
+	c.noteUpcoming(model.CopyDue{RecoveryPointArn: rec.DestinationRecoveryPointArn, CreationDate: rec.SourceCreationDate,
+		DeleteAt: deleteAt, BackupSizeInBytes: rec.BackupSizeInBytes})
+}
+
+// noteUpcoming adds a copy to Upcoming when it is due among the first maxUpcoming.
+func (c *chain) noteUpcoming(d model.CopyDue) {
+	if d.RecoveryPointArn == "" || d.DeleteAt.IsZero() {
+		return
+	}
+	c.Upcoming = slices.DeleteFunc(c.Upcoming, func(u model.CopyDue) bool { return u.RecoveryPointArn == d.RecoveryPointArn })
+	i, _ := slices.BinarySearchFunc(c.Upcoming, d, func(a, b model.CopyDue) int { return a.DeleteAt.Compare(b.DeleteAt) })
+	c.Upcoming = slices.Insert(c.Upcoming, i, d)
+	if len(c.Upcoming) > maxUpcoming {
+		c.Upcoming = c.Upcoming[:maxUpcoming]
+	}
+}
+
+// vanishedCandidates are the copies the chain believes live and due by cutoff (in
+// Upcoming, or logged COMPLETED by this run): the survey is asked whether the vault still
+// holds them (SurveyCopiesInput.Expect).
+func (c *chain) vanishedCandidates(cutoff time.Time) []string {
+	var arns []string
+	add := func(arn string, due time.Time) {
+		if arn != "" && !due.IsZero() && !due.After(cutoff) && !c.isNewest(arn) && !slices.Contains(arns, arn) {
+			arns = append(arns, arn)
+		}
+	}
+	for _, u := range c.Upcoming {
+		add(u.RecoveryPointArn, u.DeleteAt)
+	}
+	for _, r := range c.log {
+		if r.State == model.JobCompleted {
+			add(r.DestinationRecoveryPointArn, firstTime(r.ExtendedUntil, r.DeleteAt))
+		}
+	}
+	return arns
+}
+
+// recordVanished records as deleted the copies the survey found missing: AWS's
+// lifecycle removed them before the chain's timer fired (a worker away past their
+// DeleteAt), so a copy gone behind the chain's back is recorded by name, whichever run
+// made it.
+func (c *chain) recordVanished(ctx workflow.Context, missing []string) {
+	for _, arn := range missing {
+		rp := model.RecoveryPoint{RecoveryPointArn: arn}
+		if i := slices.IndexFunc(c.Upcoming, func(u model.CopyDue) bool { return u.RecoveryPointArn == arn }); i >= 0 {
+			u := c.Upcoming[i]
+			rp.CreationDate, rp.BackupSizeInBytes, rp.CalculatedLifecycle.DeleteAt = u.CreationDate, u.BackupSizeInBytes, u.DeleteAt
+		}
+		rec := c.recordOfCopy(ctx, rp)
+		if rec.State == model.RecordDeleted {
+			continue
+		}
+		rec.State = model.RecordDeleted
+		rec.DeletedAt = workflow.Now(ctx)
+		rec.StatusMessage = "expired; already gone from the vault (AWS lifecycle)"
+		c.logRecord(rec)
+		workflow.GetLogger(ctx).Info("Expired copy already gone", "DestinationRecoveryPointArn", arn)
+	}
 }
 
 // noteDue moves the next survey earlier when a copy other than the newest is due before it.
@@ -395,7 +439,7 @@ func (c *chain) extend(ctx workflow.Context, t *TrackedCopy) {
 // restored in AWS. It then counts among the other copies. The caller holds lifecycleLock.
 func (c *chain) releaseGuard(ctx workflow.Context, prev *TrackedCopy) {
 	if prev.Record.ExtendedUntil.IsZero() {
-		c.addOther(prev.Record.DeleteAt)
+		c.addOther(prev.Record, prev.Record.DeleteAt)
 		return
 	}
 	ts, now := c.start.TimeScale, workflow.Now(ctx)
@@ -408,7 +452,7 @@ func (c *chain) releaseGuard(ctx workflow.Context, prev *TrackedCopy) {
 		prev.Record.StatusMessage = released
 		c.logRecord(prev.Record)
 		if !c.expire(ctx, rp) {
-			c.addOther(prev.Record.DeleteAt)
+			c.addOther(prev.Record, prev.Record.DeleteAt)
 		}
 		return
 	}
@@ -420,7 +464,7 @@ func (c *chain) releaseGuard(ctx workflow.Context, prev *TrackedCopy) {
 		}
 		// The extension stays in AWS; the copy is deleted at ExtendedUntil instead.
 		workflow.GetLogger(ctx).Warn("Could not restore a copy's original lifecycle", "Error", err)
-		c.addOther(prev.Record.ExtendedUntil)
+		c.addOther(prev.Record, prev.Record.ExtendedUntil)
 		return
 	}
 	prev.Record.Lifecycle = prev.OriginalLifecycle
@@ -429,7 +473,7 @@ func (c *chain) releaseGuard(ctx workflow.Context, prev *TrackedCopy) {
 	prev.Record.DeleteAt = rp.CalculatedLifecycle.DeleteAt
 	prev.Record.StatusMessage = released
 	c.logRecord(prev.Record)
-	c.addOther(prev.Record.DeleteAt)
+	c.addOther(prev.Record, prev.Record.DeleteAt)
 }
 
 // updateLifecycle sets a copy's lifecycle in AWS and returns the recovery point as AWS

@@ -150,6 +150,8 @@ func (c *chain) changeLifecycle(ctx workflow.Context, t *TrackedCopy, req model.
 	t.OriginalLifecycle, t.RetryAt = model.Lifecycle{}, time.Time{}
 	if !c.isNewest(arn) {
 		c.noteDue(t.Record.DeleteAt)
+		c.noteUpcoming(model.CopyDue{RecoveryPointArn: arn, CreationDate: t.Record.SourceCreationDate,
+			DeleteAt: t.Record.DeleteAt, BackupSizeInBytes: t.Record.BackupSizeInBytes})
 	}
 	c.logRecord(t.Record)
 	workflow.GetLogger(ctx).Info("Copy lifecycle changed", "DestinationRecoveryPointArn", arn,

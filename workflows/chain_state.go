@@ -36,6 +36,10 @@ type ChainState struct {
 	// NextDueAt is the earliest DeleteAt (AWS time) among those other copies: when the
 	// chain next surveys the vault and deletes what is due. Zero when none expires.
 	NextDueAt time.Time `json:",omitzero"`
+	// Upcoming names the other copies due first (at most maxUpcoming), so that one AWS's
+	// lifecycle removes before the chain's timer fires (a worker away past its DeleteAt)
+	// is still recorded deleted by name.
+	Upcoming []model.CopyDue `json:",omitempty"`
 	// SweepRetryAt (workflow time) postpones the next survey after one that failed or
 	// could not delete a copy that was due.
 	SweepRetryAt time.Time `json:",omitzero"`
