@@ -6,6 +6,7 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+	"go.temporal.io/sdk/temporal"
 
 	"github.com/regioncopy/regioncopy/model"
 )
@@ -193,4 +194,30 @@ func TestChainRecordsByNameACopyAWSExpiredWhileAway(t *testing.T) {
 	}
 	assert.Empty(t, h.aws.calls().deletes)
 	assert.Equal(t, 2, h.status.LiveCopies)
+}
+
+// TestChainExpiresOnAScaledClockWithoutSpinning: with AWS's clock 3,600 times faster, the
+// expiry timer's instant mapped back onto AWS's clock can land a hair before the DeleteAt
+// it was set for; the sweep still deletes what is due then, instead of finding nothing
+// and firing again at once until the run gives up.
+func TestChainExpiresOnAScaledClockWithoutSpinning(t *testing.T) {
+	h := newChainHarness(t)
+	h.aws.jobDuration = time.Second
+	var orders []model.CopyOrder
+	for i := 1; i <= 3; i++ {
+		o := h.order(i, t0.Add(time.Duration(i)*time.Second), model.Lifecycle{DeleteAfterDays: 1}, "")
+		orders = append(orders, o)
+		h.send(time.Duration(10*i)*time.Second, o)
+	}
+	h.run(10*time.Minute, &ChainInput{ChainStart: model.ChainStart{Key: chainKey, TimeScale: 3600}})
+
+	var canceled *temporal.CanceledError
+	require.ErrorAs(t, h.env.GetWorkflowError(), &canceled, "the run ends when the test cancels it, not by continuing as new")
+	for _, o := range orders[:2] {
+		rec := recordFor(t, h.copies, o.SourceRecoveryPointArn)
+		assert.Equal(t, model.RecordDeleted, rec.State)
+		assert.Equal(t, "expired; deleted and verified absent", rec.StatusMessage)
+	}
+	assert.Equal(t, model.JobCompleted, recordFor(t, h.copies, orders[2].SourceRecoveryPointArn).State, "the newest copy stays")
+	assert.Len(t, h.aws.calls().deletes, 2)
 }

@@ -152,7 +152,12 @@ func (c *chain) survey(ctx workflow.Context, summary string, in model.SurveyCopi
 func (c *chain) sweep(ctx workflow.Context) {
 	ts := c.start.TimeScale
 	now := workflow.Now(ctx)
+	// The timer fired for NextDueAt: mapping the workflow clock back onto AWS's may land
+	// a hair short of it, which would find nothing due and fire again at once.
 	cutoff := c.awsAt(now, ts)
+	if cutoff.Before(c.NextDueAt) && !c.due(c.NextDueAt, ts).After(now) {
+		cutoff = c.NextDueAt
+	}
 	var keep []string
 	if c.Newest != nil {
 		keep = []string{c.Newest.Record.DestinationRecoveryPointArn}
