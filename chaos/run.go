@@ -67,8 +67,10 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 			Seed:          o.Seed,
 			CopyBandwidth: resourceSize / (fullCopyWallSeconds * o.TimeScale),
 			// AWS removes an expired point some time after its DeleteAt, so the chains'
-			// own deletions at DeleteAt (and the kill while one is in flight) happen.
-			LifecycleLag: 6 * time.Hour,
+			// own deletions at DeleteAt (and the kill while one is in flight) happen. A
+			// killed worker's call is retried after its one-minute StartToClose, 60 hours
+			// at 3600x, during which the chain waits: the lag outlasts that.
+			LifecycleLag: 72 * time.Hour,
 		},
 	})
 	if err != nil {
