@@ -23,6 +23,7 @@ func TestScenariosMeetTheirTargets(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
 	defer cancel()
 	o := DefaultOptions()
+	o.Scenarios = []string{ScenarioBytes, ScenarioHistory}
 	o.Backups, o.Resources, o.BacklogHours = 5, 2, 3
 	o.TimeScale = 28800 // a 48h job lasts six wall seconds
 	o.Out = filepath.Join(t.TempDir(), "results.json")

@@ -42,9 +42,11 @@ type env struct {
 	timeScale float64
 }
 
-func startEnv(ctx context.Context, o Options, timeScale float64) (*env, error) {
+// startEnv starts a system; dbFile, when set, is the dev server's SQLite database (else
+// it keeps its state in memory).
+func startEnv(ctx context.Context, o Options, timeScale float64, dbFile string) (*env, error) {
 	st, err := devstack.Start(ctx, devstack.Options{
-		Temporal:  devstack.TemporalOptions{Headless: true},
+		Temporal:  devstack.TemporalOptions{Headless: true, DBFile: dbFile},
 		TimeScale: timeScale,
 		NoSample:  true,
 		TaskQueue: taskQueue,

@@ -104,6 +104,9 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 			return res, err
 		}
 	}
+	if err := runScale(ctx, o, &res); err != nil {
+		return res, err
+	}
 	res.check()
 	return res, nil
 }
@@ -111,8 +114,13 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 // withEnv runs fn on a fresh system whose emulator runs timeScale times faster than the
 // wall clock, and stops the system afterwards.
 func withEnv(ctx context.Context, o Options, timeScale float64, fn func(*env) error) (err error) {
+	return withEnvDB(ctx, o, timeScale, "", fn)
+}
+
+// withEnvDB is withEnv with the dev server's database in the SQLite file dbFile.
+func withEnvDB(ctx context.Context, o Options, timeScale float64, dbFile string, fn func(*env) error) (err error) {
 	began := time.Now()
-	e, err := startEnv(ctx, o, timeScale)
+	e, err := startEnv(ctx, o, timeScale, dbFile)
 	if err != nil {
 		return err
 	}

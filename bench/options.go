@@ -12,13 +12,19 @@ import (
 
 // Scenario names accepted by -scenarios.
 const (
-	ScenarioBytes   = "bytes"
-	ScenarioHistory = "history"
+	ScenarioBytes      = "bytes"
+	ScenarioHistory    = "history"
+	ScenarioChain      = "chain"
+	ScenarioTimers     = "timers"
+	ScenarioThroughput = "throughput"
 )
+
+// scenarioNames lists every scenario, in the order a run takes them.
+var scenarioNames = []string{ScenarioBytes, ScenarioHistory, ScenarioChain, ScenarioTimers, ScenarioThroughput}
 
 // Options are what a run measures and where its figures go.
 type Options struct {
-	// Scenarios to run, from ScenarioBytes and ScenarioHistory.
+	// Scenarios to run, from scenarioNames.
 	Scenarios []string
 	// Backups is how many hourly recovery points each resource gets in the bytes scenario.
 	Backups int
@@ -32,6 +38,14 @@ type Options struct {
 	JobLengths []time.Duration
 	// TimeScale is how many times faster than the wall clock the emulator runs.
 	TimeScale float64
+	// ChainCopies is how many hourly recovery points the chain scenario's one chain copies
+	// and keeps live.
+	ChainCopies int
+	// TimerChains is how many chains the timers scenario starts, each with a pending timer.
+	TimerChains int
+	// ThroughputCopies is how many on-demand copies the throughput scenario asks for at
+	// once, and how many two-activity workflows its floor runs.
+	ThroughputCopies int
 	// Seed seeds the emulator's ids and fault draws.
 	Seed int64
 	// Out is the JSON results file; the Markdown table goes next to it with the .md
@@ -44,14 +58,17 @@ type Options struct {
 // DefaultOptions is the published configuration: `go run ./bench` with no flags.
 func DefaultOptions() Options {
 	return Options{
-		Scenarios:    []string{ScenarioBytes, ScenarioHistory},
-		Backups:      48,
-		Resources:    5,
-		BacklogHours: 24,
-		JobLengths:   []time.Duration{time.Minute, time.Hour, 10 * time.Hour, 48 * time.Hour},
-		TimeScale:    7200,
-		Seed:         1,
-		Out:          "bench/results/latest.json",
+		Scenarios:        slices.Clone(scenarioNames),
+		Backups:          48,
+		Resources:        5,
+		BacklogHours:     24,
+		JobLengths:       []time.Duration{time.Minute, time.Hour, 10 * time.Hour, 48 * time.Hour},
+		TimeScale:        7200,
+		ChainCopies:      2160, // hourly backups kept 90 days
+		TimerChains:      10000,
+		ThroughputCopies: 150,
+		Seed:             1,
+		Out:              "bench/results/latest.json",
 	}
 }
 
@@ -61,12 +78,15 @@ func parseOptions(args []string, stderr io.Writer) (Options, error) {
 	o := DefaultOptions()
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	scenarios := fs.String("scenarios", strings.Join(o.Scenarios, ","), "comma-separated scenarios to run: bytes, history")
+	scenarios := fs.String("scenarios", strings.Join(o.Scenarios, ","), "comma-separated scenarios to run: "+strings.Join(scenarioNames, ", "))
 	lengths := fs.String("job-lengths", joinDurations(o.JobLengths), "history scenario: emulated copy job durations, comma-separated Go durations")
 	fs.IntVar(&o.Backups, "backups", o.Backups, "bytes scenario: hourly recovery points per resource")
 	fs.IntVar(&o.Resources, "resources", o.Resources, "bytes scenario: resources in the multi-resource variant")
 	fs.IntVar(&o.BacklogHours, "backlog-hours", o.BacklogHours, "bytes scenario: hours the coalescing variant's first copies are held, building a backlog")
 	fs.Float64Var(&o.TimeScale, "time-scale", o.TimeScale, "emulator clock speed relative to the wall clock")
+	fs.IntVar(&o.ChainCopies, "chain-copies", o.ChainCopies, "chain scenario: hourly recovery points copied by one chain and kept live")
+	fs.IntVar(&o.TimerChains, "timer-chains", o.TimerChains, "timers scenario: chains started, each with a pending expiry timer")
+	fs.IntVar(&o.ThroughputCopies, "throughput-copies", o.ThroughputCopies, "throughput scenario: on-demand copies asked at once (and floor workflows)")
 	fs.Int64Var(&o.Seed, "seed", o.Seed, "emulator seed")
 	fs.StringVar(&o.Out, "out", o.Out, "JSON results file (the Markdown table is written next to it as .md); empty writes none")
 	if err := fs.Parse(args); err != nil {
@@ -96,12 +116,24 @@ func parseOptions(args []string, stderr io.Writer) (Options, error) {
 func (o Options) validate() error {
 	var errs []error
 	if len(o.Scenarios) == 0 {
-		errs = append(errs, errors.New("-scenarios: name at least one of bytes, history"))
+		errs = append(errs, errors.New("-scenarios: name at least one of "+strings.Join(scenarioNames, ", ")))
 	}
 	for _, s := range o.Scenarios {
-		if s != ScenarioBytes && s != ScenarioHistory {
-			errs = append(errs, fmt.Errorf("-scenarios: %q is not a scenario (bytes, history)", s))
+		if !slices.Contains(scenarioNames, s) {
+			errs = append(errs, fmt.Errorf("-scenarios: %q is not a scenario (%s)", s, strings.Join(scenarioNames, ", ")))
 		}
+	}
+	if o.ChainCopies < 2 {
+		errs = append(errs, fmt.Errorf("-chain-copies: %d must be at least 2 (one full copy and one incremental)", o.ChainCopies))
+	}
+	if o.ChainCopies > maxChainCopies {
+		errs = append(errs, fmt.Errorf("-chain-copies: %d must be at most %d (hourly points kept 90 days)", o.ChainCopies, maxChainCopies))
+	}
+	if o.TimerChains < 1 {
+		errs = append(errs, fmt.Errorf("-timer-chains: %d must be at least 1", o.TimerChains))
+	}
+	if o.ThroughputCopies < 1 {
+		errs = append(errs, fmt.Errorf("-throughput-copies: %d must be at least 1", o.ThroughputCopies))
 	}
 	if o.Backups < 2 {
 		errs = append(errs, fmt.Errorf("-backups: %d must be at least 2 (one full copy and one incremental)", o.Backups))

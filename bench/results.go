@@ -20,6 +20,10 @@ type Results struct {
 	Seed           int64
 	Bytes          []BytesResult  `json:",omitempty"`
 	History        *HistoryResult `json:",omitempty"`
+	// The production-scale scenarios (scale_results.go).
+	Chain      *ChainResult      `json:",omitempty"`
+	Timers     *TimersResult     `json:",omitempty"`
+	Throughput *ThroughputResult `json:",omitempty"`
 	// Checks are the targets, each with what was measured; a failed one fails the run.
 	Checks []Check
 }
@@ -93,6 +97,7 @@ func (r *Results) check() {
 			Check{Name: "per-copy poll attempts add up to the emulator's DescribeCopyJob counter", Target: "equal",
 				Measured: fmt.Sprintf("%d vs %d", calls, h.DescribeCopyJobCounted), Pass: int64(calls) == h.DescribeCopyJobCounted})
 	}
+	r.checkScale()
 }
 
 // write saves the JSON results to path and the Markdown table next to it.
@@ -138,6 +143,7 @@ func (r Results) markdown() string {
 		fmt.Fprintf(&b, "\nLongest/shortest: chain events %.2f, workflow tasks aside %.2f, DescribeCopyJob calls %.2f.\n\n",
 			h.EventsRatio, h.EventsNoTasksRatio, h.CallsRatio)
 	}
+	r.scaleMarkdown(&b)
 	b.WriteString("## Checks\n\n| check | target | measured | pass |\n|---|---|---|---|\n")
 	for _, c := range r.Checks {
 		fmt.Fprintf(&b, "| %s | %s | %s | %v |\n", c.Name, c.Target, c.Measured, c.Pass)
