@@ -96,11 +96,13 @@ func TestScenariosMeetTheirTargets(t *testing.T) {
 // name and rule.
 func TestOptionsNameEveryBadFlag(t *testing.T) {
 	var stderr strings.Builder
-	_, err := parseOptions([]string{"-scenarios", "bytes,speed", "-backups", "1", "-job-lengths", "1h,soon", "-time-scale", "0.5"}, &stderr)
+	_, err := parseOptions([]string{"-scenarios", "bytes,speed", "-backups", "1", "-job-lengths", "1h,soon", "-time-scale", "0.5",
+		"-chain-copies", "2161", "-timer-chains", "0", "-throughput-copies", "0"}, &stderr)
 	if err == nil {
 		t.Fatal("bad flags accepted")
 	}
-	for _, want := range []string{`-scenarios: "speed"`, "-backups: 1", `-job-lengths: "soon"`, "-time-scale: 0.5", "-backlog-hours: 24"} {
+	for _, want := range []string{`-scenarios: "speed"`, "-backups: 1", `-job-lengths: "soon"`, "-time-scale: 0.5", "-backlog-hours: 24",
+		"-chain-copies: 2161", "-timer-chains: 0", "-throughput-copies: 0"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
@@ -109,7 +111,8 @@ func TestOptionsNameEveryBadFlag(t *testing.T) {
 	if err != nil {
 		t.Fatalf("defaults refused: %v", err)
 	}
-	if o.Backups != 48 || len(o.JobLengths) != 4 || o.Out != "bench/results/latest.json" {
+	if o.Backups != 48 || len(o.JobLengths) != 4 || o.Out != "bench/results/latest.json" ||
+		len(o.Scenarios) != 5 || o.ChainCopies != 2160 || o.TimerChains != 10000 || o.ThroughputCopies != 150 {
 		t.Errorf("defaults: %+v", o)
 	}
 }

@@ -122,7 +122,7 @@ func (r Results) write(path string) error {
 // markdown is the short table published with the results.
 func (r Results) markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# regioncopy benchmark results\n\n`%s` (emulator time scale %g for the bytes scenario, %g for the history scenario; seed %d). Counts and ratios only; wall-clock speed is not a target.\n\n",
+	fmt.Fprintf(&b, "# regioncopy benchmark results\n\n`%s` (emulator time scale %g for the bytes scenario, %g for the history scenario, 1 for the chain, timers and throughput scenarios; seed %d). Counts and ratios only; wall-clock speed is not a target.\n\n",
 		r.Command, r.BytesTimeScale, r.TimeScale, r.Seed)
 	if len(r.Bytes) > 0 {
 		b.WriteString("## Bytes moved vs the minimum (hourly backups, two destinations)\n\n")
