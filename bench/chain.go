@@ -42,7 +42,7 @@ type ChainResult struct {
 	Copies          int
 	Runs            int
 	// CopyJobs, FullCopies and IncrementalCopies are the emulator's counters over the
-	// scenario; CopyJobsPerToken the most copy jobs any idempotency token started.
+	// scenario; MaxJobsPerToken the most copy jobs any idempotency token started.
 	CopyJobs          int64
 	FullCopies        int64
 	IncrementalCopies int64
