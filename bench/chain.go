@@ -114,7 +114,7 @@ func runChain(ctx context.Context, e *env, o Options) (ChainResult, error) {
 
 	sampler := startQuerySampler(ctx, e, id)
 	began := time.Now()
-	deadline := began.Add(time.Duration(len(points)) * time.Second) // a copy takes a fraction of a second
+	deadline := began.Add(time.Minute + time.Duration(len(points))*time.Second) // a copy takes a fraction of a second
 	lastLog := time.Now()
 	for k, p := range points {
 		if time.Since(lastLog) > 10*time.Second {
