@@ -123,8 +123,8 @@ func (o Options) validate() error {
 			errs = append(errs, fmt.Errorf("-scenarios: %q is not a scenario (%s)", s, strings.Join(scenarioNames, ", ")))
 		}
 	}
-	if o.ChainCopies < 2 {
-		errs = append(errs, fmt.Errorf("-chain-copies: %d must be at least 2 (one full copy and one incremental)", o.ChainCopies))
+	if o.ChainCopies < minChainCopies {
+		errs = append(errs, fmt.Errorf("-chain-copies: %d must be at least %d (the chain continues as new after 50 copies; fewer carry nothing to measure)", o.ChainCopies, minChainCopies))
 	}
 	if o.ChainCopies > maxChainCopies {
 		errs = append(errs, fmt.Errorf("-chain-copies: %d must be at most %d (hourly points kept 90 days)", o.ChainCopies, maxChainCopies))
