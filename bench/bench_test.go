@@ -98,12 +98,14 @@ func TestScenariosMeetTheirTargets(t *testing.T) {
 func TestOptionsNameEveryBadFlag(t *testing.T) {
 	var stderr strings.Builder
 	_, err := parseOptions([]string{"-scenarios", "bytes,speed", "-backups", "1", "-job-lengths", "1h,soon", "-time-scale", "0.5",
-		"-plan-resources", "0", "-plan-copy-length", "1s", "-plan-time-scale", "0"}, &stderr)
+		"-plan-resources", "0", "-plan-copy-length", "1s", "-plan-time-scale", "0",
+		"-chain-copies", "50", "-timer-chains", "0", "-throughput-copies", "0"}, &stderr)
 	if err == nil {
 		t.Fatal("bad flags accepted")
 	}
 	for _, want := range []string{`-scenarios: "speed"`, "-backups: 1", `-job-lengths: "soon"`, "-time-scale: 0.5", "-backlog-hours: 24",
-		"-plan-resources: 0", "-plan-copy-length: 1s", "-plan-time-scale: 0"} {
+		"-plan-resources: 0", "-plan-copy-length: 1s", "-plan-time-scale: 0",
+		"-chain-copies: 50", "-timer-chains: 0", "-throughput-copies: 0"} {
 		if !strings.Contains(err.Error(), want) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
@@ -113,7 +115,8 @@ func TestOptionsNameEveryBadFlag(t *testing.T) {
 		t.Fatalf("defaults refused: %v", err)
 	}
 	if o.Backups != 48 || len(o.JobLengths) != 4 || o.Out != "bench/results/latest.json" ||
-		o.PlanResources != 1000 || o.PlanCopyLength != 4*time.Hour || !slices.Contains(o.Scenarios, ScenarioPlanRun) {
+		o.PlanResources != 1000 || o.PlanCopyLength != 4*time.Hour || !slices.Contains(o.Scenarios, ScenarioPlanRun) ||
+		len(o.Scenarios) != 7 || o.ChainCopies != 2160 || o.TimerChains != 10000 || o.ThroughputCopies != 150 {
 		t.Errorf("defaults: %+v", o)
 	}
 }

@@ -43,10 +43,12 @@ type env struct {
 }
 
 // startEnv starts a system whose emulator runs timeScale times faster than the wall
-// clock and lets copyQuota copy jobs run at once per destination Region (0: AWS's 100).
-func startEnv(ctx context.Context, o Options, timeScale float64, copyQuota int) (*env, error) {
+// clock and lets copyQuota copy jobs run at once per destination Region (0: AWS's 100);
+// dbFile, when set, is the dev server's SQLite database (else it keeps its state in
+// memory).
+func startEnv(ctx context.Context, o Options, timeScale float64, copyQuota int, dbFile string) (*env, error) {
 	st, err := devstack.Start(ctx, devstack.Options{
-		Temporal:  devstack.TemporalOptions{Headless: true},
+		Temporal:  devstack.TemporalOptions{Headless: true, DBFile: dbFile},
 		TimeScale: timeScale,
 		NoSample:  true,
 		TaskQueue: taskQueue,

@@ -136,6 +136,9 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 			return res, err
 		}
 	}
+	if err := runScale(ctx, o, &res); err != nil {
+		return res, err
+	}
 	res.check()
 	return res, nil
 }
@@ -143,8 +146,13 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 // withEnv runs fn on a fresh system whose emulator runs timeScale times faster than the
 // wall clock, and stops the system afterwards.
 func withEnv(ctx context.Context, o Options, timeScale float64, copyQuota int, fn func(*env) error) (err error) {
+	return withEnvDB(ctx, o, timeScale, copyQuota, "", fn)
+}
+
+// withEnvDB is withEnv with the dev server's database in the SQLite file dbFile.
+func withEnvDB(ctx context.Context, o Options, timeScale float64, copyQuota int, dbFile string, fn func(*env) error) (err error) {
 	began := time.Now()
-	e, err := startEnv(ctx, o, timeScale, copyQuota)
+	e, err := startEnv(ctx, o, timeScale, copyQuota, dbFile)
 	if err != nil {
 		return err
 	}

@@ -12,15 +12,21 @@ import (
 
 // Scenario names accepted by -scenarios.
 const (
-	ScenarioBytes   = "bytes"
-	ScenarioHistory = "history"
-	ScenarioPlanRun = "planrun"
-	ScenarioFollow  = "follow"
+	ScenarioBytes      = "bytes"
+	ScenarioHistory    = "history"
+	ScenarioFollow     = "follow"
+	ScenarioPlanRun    = "planrun"
+	ScenarioChain      = "chain"
+	ScenarioTimers     = "timers"
+	ScenarioThroughput = "throughput"
 )
+
+// scenarioNames lists every scenario, in the order a run takes them.
+var scenarioNames = []string{ScenarioBytes, ScenarioHistory, ScenarioFollow, ScenarioPlanRun, ScenarioChain, ScenarioTimers, ScenarioThroughput}
 
 // Options are what a run measures and where its figures go.
 type Options struct {
-	// Scenarios to run, from ScenarioBytes, ScenarioHistory and ScenarioPlanRun.
+	// Scenarios to run, from scenarioNames.
 	Scenarios []string
 	// Backups is how many hourly recovery points each resource gets in the bytes scenario.
 	Backups int
@@ -45,6 +51,14 @@ type Options struct {
 	PlanCopyLength time.Duration
 	// PlanTimeScale is the plan run scenario's emulator clock speed.
 	PlanTimeScale float64
+	// ChainCopies is how many hourly recovery points the chain scenario's one chain copies
+	// and keeps live.
+	ChainCopies int
+	// TimerChains is how many chains the timers scenario starts, each with a pending timer.
+	TimerChains int
+	// ThroughputCopies is how many on-demand copies the throughput scenario asks for at
+	// once, and how many two-activity workflows its floor runs.
+	ThroughputCopies int
 	// Seed seeds the emulator's ids and fault draws.
 	Seed int64
 	// Out is the JSON results file; the Markdown table goes next to it with the .md
@@ -57,23 +71,26 @@ type Options struct {
 // DefaultOptions is the published configuration: `go run ./bench` with no flags.
 func DefaultOptions() Options {
 	return Options{
-		Scenarios:     []string{ScenarioBytes, ScenarioHistory, ScenarioFollow, ScenarioPlanRun},
+		Scenarios:     slices.Clone(scenarioNames),
 		Backups:       48,
 		Resources:     5,
 		BacklogHours:  24,
 		JobLengths:    []time.Duration{time.Minute, time.Hour, 10 * time.Hour, 48 * time.Hour},
+		TimeScale:     7200,
 		FollowCopies:  1000,
 		FollowLengths: [2]time.Duration{30 * time.Minute, 4 * time.Hour},
-		TimeScale:     7200,
 		// At 100 times the wall clock, the default start window of 8 hours is almost
 		// five minutes of wall time to start a thousand backups in (two loaded cores
 		// start about five a second while the chains poll their copies), and a 4-hour
 		// copy two and a half.
-		PlanResources:  1000,
-		PlanCopyLength: 4 * time.Hour,
-		PlanTimeScale:  100,
-		Seed:           1,
-		Out:            "bench/results/latest.json",
+		PlanResources:    1000,
+		PlanCopyLength:   4 * time.Hour,
+		PlanTimeScale:    100,
+		ChainCopies:      2160, // hourly backups kept 90 days
+		TimerChains:      10000,
+		ThroughputCopies: 150,
+		Seed:             1,
+		Out:              "bench/results/latest.json",
 	}
 }
 
@@ -83,14 +100,17 @@ func parseOptions(args []string, stderr io.Writer) (Options, error) {
 	o := DefaultOptions()
 	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	scenarios := fs.String("scenarios", strings.Join(o.Scenarios, ","), "comma-separated scenarios to run: bytes, history, follow, planrun")
+	scenarios := fs.String("scenarios", strings.Join(o.Scenarios, ","), "comma-separated scenarios to run: "+strings.Join(scenarioNames, ", "))
 	followLengths := fs.String("follow-lengths", joinDurations(o.FollowLengths[:]), "follow scenario: shortest and longest emulated copy job, comma-separated Go durations")
 	fs.IntVar(&o.FollowCopies, "follow-copies", o.FollowCopies, "follow scenario: copies in flight at once")
 	lengths := fs.String("job-lengths", joinDurations(o.JobLengths), "history scenario: emulated copy job durations, comma-separated Go durations")
 	fs.IntVar(&o.Backups, "backups", o.Backups, "bytes scenario: hourly recovery points per resource")
 	fs.IntVar(&o.Resources, "resources", o.Resources, "bytes scenario: resources in the multi-resource variant")
 	fs.IntVar(&o.BacklogHours, "backlog-hours", o.BacklogHours, "bytes scenario: hours the coalescing variant's first copies are held, building a backlog")
-	fs.Float64Var(&o.TimeScale, "time-scale", o.TimeScale, "history scenario: emulator clock speed relative to the wall clock")
+	fs.Float64Var(&o.TimeScale, "time-scale", o.TimeScale, "emulator clock speed relative to the wall clock")
+	fs.IntVar(&o.ChainCopies, "chain-copies", o.ChainCopies, "chain scenario: hourly recovery points copied by one chain and kept live")
+	fs.IntVar(&o.TimerChains, "timer-chains", o.TimerChains, "timers scenario: chains started, each with a pending expiry timer")
+	fs.IntVar(&o.ThroughputCopies, "throughput-copies", o.ThroughputCopies, "throughput scenario: on-demand copies asked at once (and floor workflows)")
 	fs.IntVar(&o.PlanResources, "plan-resources", o.PlanResources, "planrun scenario: volumes the rule selects")
 	fs.DurationVar(&o.PlanCopyLength, "plan-copy-length", o.PlanCopyLength, "planrun scenario: emulated length of each copy")
 	fs.Float64Var(&o.PlanTimeScale, "plan-time-scale", o.PlanTimeScale, "planrun scenario: emulator clock speed relative to the wall clock")
@@ -134,12 +154,24 @@ func parseOptions(args []string, stderr io.Writer) (Options, error) {
 func (o Options) validate() error {
 	var errs []error
 	if len(o.Scenarios) == 0 {
-		errs = append(errs, errors.New("-scenarios: name at least one of bytes, history, follow, planrun"))
+		errs = append(errs, errors.New("-scenarios: name at least one of "+strings.Join(scenarioNames, ", ")))
 	}
 	for _, s := range o.Scenarios {
-		if s != ScenarioBytes && s != ScenarioHistory && s != ScenarioFollow && s != ScenarioPlanRun {
-			errs = append(errs, fmt.Errorf("-scenarios: %q is not a scenario (bytes, history, follow, planrun)", s))
+		if !slices.Contains(scenarioNames, s) {
+			errs = append(errs, fmt.Errorf("-scenarios: %q is not a scenario (%s)", s, strings.Join(scenarioNames, ", ")))
 		}
+	}
+	if o.ChainCopies < minChainCopies {
+		errs = append(errs, fmt.Errorf("-chain-copies: %d must be at least %d (the chain continues as new after 50 copies; fewer carry nothing to measure)", o.ChainCopies, minChainCopies))
+	}
+	if o.ChainCopies > maxChainCopies {
+		errs = append(errs, fmt.Errorf("-chain-copies: %d must be at most %d (hourly points kept 90 days)", o.ChainCopies, maxChainCopies))
+	}
+	if o.TimerChains < 1 {
+		errs = append(errs, fmt.Errorf("-timer-chains: %d must be at least 1", o.TimerChains))
+	}
+	if o.ThroughputCopies < 1 {
+		errs = append(errs, fmt.Errorf("-throughput-copies: %d must be at least 1", o.ThroughputCopies))
 	}
 	if o.FollowCopies < 1 {
 		errs = append(errs, fmt.Errorf("-follow-copies: %d must be at least 1", o.FollowCopies))

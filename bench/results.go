@@ -22,6 +22,10 @@ type Results struct {
 	History        *HistoryResult `json:",omitempty"`
 	PlanRun        *PlanRunResult `json:",omitempty"`
 	Follow         *FollowResult  `json:",omitempty"`
+	// The production-scale scenarios (scale_results.go).
+	Chain      *ChainResult      `json:",omitempty"`
+	Timers     *TimersResult     `json:",omitempty"`
+	Throughput *ThroughputResult `json:",omitempty"`
 	// Checks are the targets, each with what was measured; a failed one fails the run.
 	Checks []Check
 }
@@ -98,6 +102,7 @@ func (r *Results) check() {
 	if p := r.PlanRun; p != nil {
 		r.Checks = append(r.Checks, p.checks()...)
 	}
+	r.checkScale()
 }
 
 // write saves the JSON results to path and the Markdown table next to it.
@@ -122,7 +127,7 @@ func (r Results) write(path string) error {
 // markdown is the short table published with the results.
 func (r Results) markdown() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "# regioncopy benchmark results\n\n`%s` (emulator time scale %g for the bytes scenario, %g for the history scenario; seed %d). Counts and ratios only; wall-clock speed is not a target.\n\n",
+	fmt.Fprintf(&b, "# regioncopy benchmark results\n\n`%s` (emulator time scale %g for the bytes scenario, %g for the history scenario, 1 for the chain, timers and throughput scenarios; seed %d). Counts and ratios only; wall-clock speed is not a target.\n\n",
 		r.Command, r.BytesTimeScale, r.TimeScale, r.Seed)
 	if len(r.Bytes) > 0 {
 		b.WriteString("## Bytes moved vs the minimum (hourly backups, two destinations)\n\n")
@@ -152,6 +157,7 @@ func (r Results) markdown() string {
 	if p := r.PlanRun; p != nil {
 		b.WriteString(p.markdown())
 	}
+	r.scaleMarkdown(&b)
 	b.WriteString("## Checks\n\n| check | target | measured | pass |\n|---|---|---|---|\n")
 	for _, c := range r.Checks {
 		fmt.Fprintf(&b, "| %s | %s | %s | %v |\n", c.Name, c.Target, c.Measured, c.Pass)

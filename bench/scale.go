@@ -1,0 +1,68 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+)
+
+// runScale runs the production-scale scenarios (chain, timers, throughput) that o asks
+// for, each on a system of its own, and adds their figures to res.
+func runScale(ctx context.Context, o Options, res *Results) error {
+	if o.wants(ScenarioChain) {
+		// The emulator runs on the wall clock's speed: the chain's first copy expires an
+		// emulated hour after the last backup (see runChain).
+		if err := withEnv(ctx, o, 1, 0, func(e *env) error {
+			t := time.Now()
+			c, err := runChain(ctx, e, o)
+			if err != nil {
+				return fmt.Errorf("chain scenario: %w", err)
+			}
+			res.Chain = &c
+			o.logf("bench: chain: %d copies, carried input at most %d B, queries at most %d B, %.1f events and %.1f AWS calls per copy (%s)",
+				c.Copies, c.MaxCarriedInputBytes, max(c.MaxStatusBytes, c.MaxCopiesPageBytes), c.EventsPerCopy, c.AWSCallsPerCopy, time.Since(t).Round(time.Millisecond))
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	if o.wants(ScenarioTimers) {
+		dir, err := os.MkdirTemp("", "regioncopy-bench-timers-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		db := filepath.Join(dir, "temporal.db")
+		if err := withEnvDB(ctx, o, 1, 0, db, func(e *env) error {
+			t := time.Now()
+			r, err := runTimers(ctx, e, o, db)
+			if err != nil {
+				return fmt.Errorf("timers scenario: %w", err)
+			}
+			res.Timers = &r
+			o.logf("bench: timers: %d of %d chains with a pending timer, started in %s, worker heap %+.0f B and RSS %+.0f B per chain, database %.0f B per chain (%s)",
+				r.TimersPending, r.Chains, r.StartTook, r.HeapPerChain, r.RSSPerChain, r.DBBytesPerChain, time.Since(t).Round(time.Millisecond))
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	if o.wants(ScenarioThroughput) {
+		if err := withEnv(ctx, o, 1, 0, func(e *env) error {
+			t := time.Now()
+			r, err := runThroughput(ctx, e, o)
+			if err != nil {
+				return fmt.Errorf("throughput scenario: %w", err)
+			}
+			res.Throughput = &r
+			o.logf("bench: throughput: %.2f copies/s vs a floor of %.2f two-activity workflows/s = %.3f, %.1f events per copy (%s)",
+				r.CopiesPerSecond, r.FloorPerSecond, r.Ratio, r.EventsPerCopy, time.Since(t).Round(time.Millisecond))
+			return nil
+		}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

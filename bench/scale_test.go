@@ -1,0 +1,108 @@
+package main
+
+import (
+	"context"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
+)
+
+// runScaleScenario runs one production-scale scenario at a reduced size and fails on
+// every missed target except those named in skip.
+func runScaleScenario(t *testing.T, scenario string, set func(*Options), skip ...string) Results {
+	t.Helper()
+	if testing.Short() || temporaltest.Binary() == "" {
+		t.Skip("needs the Temporal dev server: set REGIONCOPY_TEMPORAL_BIN (make test does)")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
+	defer cancel()
+	o := DefaultOptions()
+	o.Scenarios = []string{scenario}
+	o.Out = filepath.Join(t.TempDir(), "results.json")
+	set(&o)
+	res, err := Run(ctx, o, "test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Checks) == 0 {
+		t.Fatal("no checks")
+	}
+	for _, c := range res.Failed() {
+		if !slices.Contains(skip, c.Name) {
+			t.Errorf("target missed: %s: want %s, measured %s", c.Name, c.Target, c.Measured)
+		}
+	}
+	if md := res.markdown(); !strings.Contains(md, scenarioTitle(scenario)) {
+		t.Errorf("the Markdown lacks the %s table:\n%s", scenario, md)
+	}
+	return res
+}
+
+// scenarioTitle is a phrase of the scenario's Markdown heading.
+func scenarioTitle(s string) string {
+	switch s {
+	case ScenarioChain:
+		return "## One chain"
+	case ScenarioTimers:
+		return "chains each waiting on its expiry timer"
+	}
+	return "## Throughput"
+}
+
+// TestChainScenarioKeeps200LiveCopies copies 200 hourly points through one chain: what
+// it carries and answers stays under 32 KiB, the vault and the chain agree on the live
+// copies, one job per point, only the first full, and every run's records are read.
+func TestChainScenarioKeeps200LiveCopies(t *testing.T) {
+	res := runScaleScenario(t, ScenarioChain, func(o *Options) { o.ChainCopies = 200 })
+	c := res.Chain
+	if c == nil || c.Copies != 200 {
+		t.Fatalf("chain: %+v", c)
+	}
+	if c.Runs < 200/50 {
+		t.Errorf("%d runs for 200 copies: the chain did not continue as new every 50 copies", c.Runs)
+	}
+	if c.EventsPerCopy <= 0 || c.AWSCallsPerCopy < 2 || c.AWSCalls["StartCopyJob"] < 200 {
+		t.Errorf("events per copy %.2f, AWS calls per copy %.2f (%v): want a StartCopyJob and a look at each job at least", c.EventsPerCopy, c.AWSCallsPerCopy, c.AWSCalls)
+	}
+	if c.RecordsRead == 0 || c.RecordsRead > c.Copies || c.ReadAllRecords <= 0 {
+		t.Errorf("read %d records in %s", c.RecordsRead, c.ReadAllRecords)
+	}
+	if c.QuerySamples == 0 {
+		t.Error("no query answer sampled while the chain copied")
+	}
+}
+
+// TestTimersScenarioArms500Timers starts 500 chains with carried state: every one runs
+// with its expiry timer pending, without an AWS call, and the memory and database figures
+// are measured.
+func TestTimersScenarioArms500Timers(t *testing.T) {
+	res := runScaleScenario(t, ScenarioTimers, func(o *Options) { o.TimerChains = 500 })
+	r := res.Timers
+	if r == nil || r.Chains != 500 || r.TimersPending != 500 || r.Running != 500 {
+		t.Fatalf("timers: %+v", r)
+	}
+	if r.DBAfter <= r.DBBefore || r.HeapAfter == 0 || r.StartTook <= 0 {
+		t.Errorf("figures not measured: %+v", r)
+	}
+}
+
+// TestThroughputScenarioLandsEveryCopy asks for 20 copies at once: every one lands and
+// the figures are computed; the ratio to the floor is reported, not asserted here.
+func TestThroughputScenarioLandsEveryCopy(t *testing.T) {
+	res := runScaleScenario(t, ScenarioThroughput, func(o *Options) { o.ThroughputCopies = 20 }, throughputRatioCheck)
+	p := res.Throughput
+	if p == nil || p.Landed != 20 {
+		t.Fatalf("throughput: %+v", p)
+	}
+	if p.CopiesPerSecond <= 0 || p.FloorPerSecond <= 0 || p.Ratio <= 0 || p.FloorEvents == 0 {
+		t.Errorf("figures not computed: %+v", p)
+	}
+	// A copy is a request and a chain, each with more than a floor workflow's events.
+	if p.EventsPerCopy <= float64(p.FloorEvents) || p.RequestEvents == 0 || p.ChainEvents == 0 {
+		t.Errorf("events per copy %.1f (request %d, chain %d) vs floor %d", p.EventsPerCopy, p.RequestEvents, p.ChainEvents, p.FloorEvents)
+	}
+}

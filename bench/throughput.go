@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/temporal"
+	sdkworker "go.temporal.io/sdk/worker"
+	"go.temporal.io/sdk/workflow"
+
+	"github.com/regioncopy/regioncopy/emulator"
+	"github.com/regioncopy/regioncopy/model"
+	rcworker "github.com/regioncopy/regioncopy/worker"
+)
+
+const (
+	throughputSource      = "us-east-1"
+	throughputDestination = "eu-west-1"
+	// throughputResourceSize keeps every (full) copy job shorter than the worker's first
+	// look at it: the scenario measures the system, not AWS.
+	throughputResourceSize = 1 << 20
+	// floorTaskQueue is the floor worker's queue, beside regioncopy's on the same server.
+	floorTaskQueue = taskQueue + "-floor"
+	// minThroughputRatio is the target: copies per second at least half the floor's
+	// workflows per second.
+	minThroughputRatio = 0.5
+)
+
+// ThroughputResult is the throughput scenario's figures: N on-demand copies of distinct
+// resources to one Region, all asked at once, against N two-activity workflows run the
+// same way on the same server.
+type ThroughputResult struct {
+	Copies int
+	// Landed counts the copies whose request ended with a COMPLETED record.
+	Landed int
+	// CopiesTook is the wall time from the first request's start to the last one's end;
+	// FloorTook the same for the floor's workflows.
+	CopiesTook      Duration
+	FloorTook       Duration
+	CopiesPerSecond float64
+	FloorPerSecond  float64
+	// Ratio is CopiesPerSecond over FloorPerSecond.
+	Ratio float64
+	// RequestEvents and ChainEvents are the requests' and chains' history lengths summed;
+	// EventsPerCopy is their sum over Copies. FloorEvents is one floor workflow's.
+	RequestEvents int
+	ChainEvents   int
+	EventsPerCopy float64
+	FloorEvents   int
+}
+
+// runThroughput measures the floor, then the copies, on the same server and emulator.
+func runThroughput(ctx context.Context, e *env, o Options) (ThroughputResult, error) {
+	res := ThroughputResult{Copies: o.ThroughputCopies}
+	if err := e.createVaults(ctx, throughputSource, throughputDestination); err != nil {
+		return res, err
+	}
+	seeds := make([]emulator.ResourceSeed, o.ThroughputCopies)
+	for i := range seeds {
+		seeds[i] = emulator.ResourceSeed{ResourceArn: volumeArn(throughputSource, 0x3000+i), SizeBytes: throughputResourceSize, DailyWriteRate: 0.05}
+	}
+	if err := e.emu.SeedResources(seeds); err != nil {
+		return res, err
+	}
+	points := make([]point, len(seeds))
+	for i, s := range seeds {
+		p, err := e.backup(ctx, throughputSource, s.ResourceArn, "bench-throughput-"+s.ResourceArn)
+		if err != nil {
+			return res, err
+		}
+		points[i] = p
+	}
+
+	floorTook, floorEvents, err := runFloor(ctx, e, o.ThroughputCopies)
+	if err != nil {
+		return res, fmt.Errorf("floor: %w", err)
+	}
+	res.FloorTook, res.FloorEvents = Duration(floorTook), floorEvents
+
+	reqs := newRequests()
+	began := time.Now()
+	for _, p := range points {
+		run, err := e.requestCopy(ctx, throughputSource, p, []string{throughputDestination}, false)
+		if err != nil {
+			return res, err
+		}
+		reqs.follow(ctx, run)
+	}
+	wait := time.Minute + time.Duration(o.ThroughputCopies)*time.Second
+	if !reqs.wait(ctx, wait) {
+		return res, fmt.Errorf("%d of %d copies still running after %s", reqs.started-len(reqs.all), reqs.started, wait)
+	}
+	res.CopiesTook = Duration(time.Since(began))
+	var chains []string
+	for _, out := range reqs.all {
+		if out.Err != nil {
+			return res, fmt.Errorf("copy request %s: %w", out.WorkflowID, out.Err)
+		}
+		for _, d := range out.Result.Results {
+			if d.Record != nil && d.Record.State == model.JobCompleted {
+				res.Landed++
+			}
+			chains = append(chains, d.ChainWorkflowId)
+		}
+	}
+	// A chain records its requester's receipt a moment after the request ends.
+	time.Sleep(2 * time.Second)
+	for _, out := range reqs.all {
+		h, err := fetchHistory(ctx, e, out.WorkflowID)
+		if err != nil {
+			return res, err
+		}
+		res.RequestEvents += len(h.Events)
+	}
+	for _, id := range chains {
+		h, err := fetchHistory(ctx, e, id)
+		if err != nil {
+			return res, err
+		}
+		res.ChainEvents += len(h.Events)
+	}
+	res.EventsPerCopy = float64(res.RequestEvents+res.ChainEvents) / float64(res.Copies)
+	res.CopiesPerSecond = float64(res.Copies) / time.Duration(res.CopiesTook).Seconds()
+	res.FloorPerSecond = float64(res.Copies) / floorTook.Seconds()
+	res.Ratio = res.CopiesPerSecond / res.FloorPerSecond
+	return res, nil
+}
+
+// runFloor runs n two-activity workflows, all started at once as the copies are, on a
+// worker in this process configured as regioncopy's (its concurrency limits), and
+// returns how long they took and one's history length.
+func runFloor(ctx context.Context, e *env, n int) (time.Duration, int, error) {
+	cfg := rcworker.DefaultConfig()
+	w := sdkworker.New(e.client, floorTaskQueue, sdkworker.Options{
+		MaxConcurrentActivityExecutionSize:     cfg.MaxConcurrentActivities,
+		MaxConcurrentWorkflowTaskExecutionSize: cfg.MaxConcurrentWorkflowTasks,
+	})
+	w.RegisterWorkflow(floorWorkflow)
+	w.RegisterActivity(floorActivity)
+	if err := w.Start(); err != nil {
+		return 0, 0, err
+	}
+	defer w.Stop()
+	began := time.Now()
+	runs := make([]client.WorkflowRun, n)
+	for i := range runs {
+		run, err := e.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: fmt.Sprintf("bench-floor-%d", i), TaskQueue: floorTaskQueue},
+			floorWorkflow)
+		if err != nil {
+			return 0, 0, err
+		}
+		runs[i] = run
+	}
+	for _, run := range runs {
+		if err := run.Get(ctx, nil); err != nil {
+			return 0, 0, fmt.Errorf("floor workflow %s: %w", run.GetID(), err)
+		}
+	}
+	took := time.Since(began)
+	h, err := fetchHistory(ctx, e, runs[0].GetID())
+	if err != nil {
+		return 0, 0, err
+	}
+	return took, len(h.Events), nil
+}
+
+// floorWorkflow is the least a copy could cost Temporal: two activities one after the
+// other (a copy starts its job, then follows it), each doing nothing.
+func floorWorkflow(ctx workflow.Context) error {
+	ctx = workflow.WithActivityOptions(ctx, workflow.ActivityOptions{StartToCloseTimeout: time.Minute,
+		RetryPolicy: &temporal.RetryPolicy{MaximumAttempts: 3}})
+	for range 2 {
+		if err := workflow.ExecuteActivity(ctx, floorActivity).Get(ctx, nil); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func floorActivity(context.Context) error { return nil }
