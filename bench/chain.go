@@ -21,9 +21,10 @@ const (
 	// maxChainCopies is the most hourly points a chain keeps live at chainKeepDays: the
 	// first copy expires an emulated hour after the last point is taken.
 	maxChainCopies = chainKeepDays * 24
-	// minChainCopies is the fewest copies after which the chain has continued as new
-	// (workflows' maxCopiesPerRun is 50), so that it has carried a state to measure.
-	minChainCopies = 51
+	// minChainCopies is the fewest copies after which the chain has continued as new (a
+	// run continues once it has logged 30 records), so that it has carried a state to
+	// measure.
+	minChainCopies = 31
 	// chainResourceSize keeps every copy job shorter than the worker's first look at it.
 	chainResourceSize = 1 << 20
 	// chainOrdersAhead is how many orders the benchmark keeps waiting in the chain ahead

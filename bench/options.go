@@ -162,7 +162,7 @@ func (o Options) validate() error {
 		}
 	}
 	if o.ChainCopies < minChainCopies {
-		errs = append(errs, fmt.Errorf("-chain-copies: %d must be at least %d (the chain continues as new after 50 copies; fewer carry nothing to measure)", o.ChainCopies, minChainCopies))
+		errs = append(errs, fmt.Errorf("-chain-copies: %d must be at least %d (the chain continues as new after 30 records; fewer carry nothing to measure)", o.ChainCopies, minChainCopies))
 	}
 	if o.ChainCopies > maxChainCopies {
 		errs = append(errs, fmt.Errorf("-chain-copies: %d must be at most %d (hourly points kept 90 days)", o.ChainCopies, maxChainCopies))

@@ -23,7 +23,9 @@ func (r *Results) checkScale() {
 				Pass:     c.CopyJobs == int64(c.Copies) && c.MaxJobsPerToken == 1},
 			Check{Name: "chain: full copies", Target: "1 (the first), every other incremental",
 				Measured: fmt.Sprintf("%d full, %d incremental", c.FullCopies, c.IncrementalCopies),
-				Pass:     c.FullCopies == 1 && c.IncrementalCopies == int64(c.Copies-1)})
+				Pass:     c.FullCopies == 1 && c.IncrementalCopies == int64(c.Copies-1)},
+			Check{Name: "chain: copies listed by reading every run's pages", Target: fmt.Sprintf("all %d", c.Copies),
+				Measured: fmt.Sprint(c.RecordsRead), Pass: c.RecordsRead == c.Copies})
 	}
 	if t := r.Timers; t != nil {
 		r.Checks = append(r.Checks,

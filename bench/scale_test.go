@@ -53,22 +53,23 @@ func scenarioTitle(s string) string {
 	return "## Throughput"
 }
 
-// TestChainScenarioKeeps200LiveCopies copies 200 hourly points through one chain: what
+// TestChainScenarioKeeps120LiveCopies copies 120 hourly points through one chain: what
 // it carries and answers stays under 32 KiB, the vault and the chain agree on the live
 // copies, one job per point, only the first full, and every run's records are read.
-func TestChainScenarioKeeps200LiveCopies(t *testing.T) {
-	res := runScaleScenario(t, ScenarioChain, func(o *Options) { o.ChainCopies = 200 })
+func TestChainScenarioKeeps120LiveCopies(t *testing.T) {
+	const copies = 120
+	res := runScaleScenario(t, ScenarioChain, func(o *Options) { o.ChainCopies = copies })
 	c := res.Chain
-	if c == nil || c.Copies != 200 {
+	if c == nil || c.Copies != copies {
 		t.Fatalf("chain: %+v", c)
 	}
-	if c.Runs < 200/50 {
-		t.Errorf("%d runs for 200 copies: the chain did not continue as new every 50 copies", c.Runs)
+	if c.Runs < copies/30 {
+		t.Errorf("%d runs for %d copies: the chain did not continue as new every 30 records", c.Runs, copies)
 	}
-	if c.EventsPerCopy <= 0 || c.AWSCallsPerCopy < 2 || c.AWSCalls["StartCopyJob"] < 200 {
+	if c.EventsPerCopy <= 0 || c.AWSCallsPerCopy < 2 || c.AWSCalls["StartCopyJob"] < copies {
 		t.Errorf("events per copy %.2f, AWS calls per copy %.2f (%v): want a StartCopyJob and a look at each job at least", c.EventsPerCopy, c.AWSCallsPerCopy, c.AWSCalls)
 	}
-	if c.RecordsRead == 0 || c.RecordsRead > c.Copies || c.ReadAllRecords <= 0 {
+	if c.RecordsRead != c.Copies || c.ReadAllRecords <= 0 {
 		t.Errorf("read %d records in %s", c.RecordsRead, c.ReadAllRecords)
 	}
 	if c.QuerySamples == 0 {
