@@ -226,8 +226,7 @@ func TestOnDevServer(t *testing.T) {
 
 	// Replay what the server recorded, and keep it when asked to. Recorded histories are
 	// never rewritten, only added: each stands for workflows begun by the code of its day,
-	// which the current code must still replay. chain.json and request.json predate the
-	// source vault check and lifecycle-changing orders; the later files include them.
+	// which the current code must still replay.
 	for name, id := range map[string]string{"request.json": req2, "chain.json": chainID, "request-first.json": req1,
 		"request-lifecycle-change.json": reqLonger, "chain-order-lifecycle.json": chainID} {
 		temporaltest.ReplayAndKeep(t, ctx, c, Register, id, name)

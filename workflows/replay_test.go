@@ -12,8 +12,9 @@ import (
 // (TestOnDevServer, TestCanceledRequestOnDevServer and
 // TestOrderRulesChangeLifecycleOnDevServer with REGIONCOPY_RECORD_HISTORY=1), every
 // testdata/*.json, against the current code: a change
-// that would make a running chain or request non-deterministic fails here. Changing
-// workflow behaviour on purpose needs workflow.GetVersion, not a re-recorded history.
+// that would make a running chain or request non-deterministic fails here. Once
+// released, changing workflow behaviour on purpose needs workflow.GetVersion, not a
+// re-recorded history.
 func TestReplayRecordedHistories(t *testing.T) {
 	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
 	require.NoError(t, err)
