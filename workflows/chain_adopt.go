@@ -31,7 +31,7 @@ func (c *chain) adoptVaultCopies(ctx workflow.Context, in ChainInput) {
 	if in.State != nil {
 		return // continue-as-new: the carried state already knows the vault
 	}
-	vault := model.VaultNameFromArn(c.start.Key.DestinationBackupVaultArn)
+	_, vault := c.vault()
 	out, err := c.survey(ctx, "survey the copies of the resource already in "+vault, model.SurveyCopiesInput{Upcoming: maxUpcoming})
 	if err != nil {
 		workflow.GetLogger(ctx).Warn("Could not survey the copies already in the destination vault; none adopted",

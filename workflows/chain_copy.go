@@ -135,7 +135,7 @@ func (c *chain) failCopy(ctx workflow.Context, rec *model.CopyRecord, msg string
 // sees a completed copy without its destination and DeleteAt. Until then it keeps the
 // job's last state seen while running.
 func (c *chain) completeCopy(ctx workflow.Context, cur *inflightCopy, job model.CopyJob) {
-	k, rec := c.start.Key, &cur.record
+	rec := &cur.record
 	// final is the state the record ends in: COMPLETED unless the copy landed expired.
 	final := model.JobCompleted
 	defer func() { rec.State = final }()
@@ -143,13 +143,7 @@ func (c *chain) completeCopy(ctx workflow.Context, cur *inflightCopy, job model.
 	rec.EncryptionKeyArn = job.DestinationEncryptionKeyArn
 	rec.BackupSizeInBytes = job.BackupSizeInBytes
 	rec.CompletedAt = job.CompletionDate
-	var rp model.RecoveryPoint
-	err := workflow.ExecuteActivity(withCall(ctx, "describe copy "+job.DestinationRecoveryPointArn),
-		model.ActDescribeRecoveryPoint, model.DescribeRecoveryPointInput{
-			Region:           k.DestinationRegion,
-			BackupVaultName:  model.VaultNameFromArn(k.DestinationBackupVaultArn),
-			RecoveryPointArn: job.DestinationRecoveryPointArn,
-		}).Get(ctx, &rp)
+	rp, err := c.describeCopy(ctx, job.DestinationRecoveryPointArn)
 	if err != nil {
 		// Without AWS's calculated lifecycle the chain computes it as AWS does, from the
 		// source creation date.

@@ -140,7 +140,7 @@ func (c *chain) runDueLifecycle(ctx workflow.Context) {
 // survey asks for the summary of the chain's copies in its destination vault.
 func (c *chain) survey(ctx workflow.Context, summary string, in model.SurveyCopiesInput) (model.SurveyCopiesOutput, error) {
 	k := c.start.Key
-	in.Region, in.BackupVaultName = k.DestinationRegion, model.VaultNameFromArn(k.DestinationBackupVaultArn)
+	in.Region, in.BackupVaultName = c.vault()
 	in.ResourceArn, in.SourceRegion = k.ResourceArn, k.SourceRegion
 	var out model.SurveyCopiesOutput
 	err := workflow.ExecuteActivity(withListing(ctx, summary), model.ActSurveyCopies, in).Get(ctx, &out)
@@ -207,13 +207,11 @@ func (c *chain) newestCount() int {
 // expire deletes one copy at its expiry, verifies it is gone and records it; it reports
 // whether the copy is gone.
 func (c *chain) expire(ctx workflow.Context, rp model.RecoveryPoint) bool {
-	k := c.start.Key
+	region, vault := c.vault()
 	var out model.DeleteRecoveryPointOutput
 	err := workflow.ExecuteActivity(withCall(ctx, "delete expired copy "+rp.RecoveryPointArn),
 		model.ActDeleteRecoveryPoint, model.DeleteRecoveryPointInput{
-			Region:           k.DestinationRegion,
-			BackupVaultName:  model.VaultNameFromArn(k.DestinationBackupVaultArn),
-			RecoveryPointArn: rp.RecoveryPointArn,
+			Region: region, BackupVaultName: vault, RecoveryPointArn: rp.RecoveryPointArn,
 		}).Get(ctx, &out)
 	rec := c.recordOfCopy(ctx, rp)
 	if err != nil && errorType(err) != model.ErrNotFound {
@@ -376,9 +374,6 @@ func (c *chain) adoptNewer(ctx workflow.Context, rp *model.RecoveryPoint) {
 	if rp == nil || (c.Newest != nil && !rp.CreationDate.After(c.Newest.Record.SourceCreationDate)) {
 		return
 	}
-	if c.Newest != nil && c.Newest.Record.DestinationRecoveryPointArn == rp.RecoveryPointArn {
-		return
-	}
 	rec := c.vaultRecord(ctx, *rp)
 	rec.Kind, rec.StatusMessage = model.CopyAdopted, model.AdoptedStatusMessage
 	prev := c.Newest
@@ -484,16 +479,26 @@ func (c *chain) releaseGuard(ctx workflow.Context, prev *TrackedCopy) {
 // updateLifecycle sets a copy's lifecycle in AWS and returns the recovery point as AWS
 // now describes it.
 func (c *chain) updateLifecycle(ctx workflow.Context, arn string, lc model.Lifecycle, summary string) (model.RecoveryPoint, error) {
-	k := c.start.Key
+	region, vault := c.vault()
 	var rp model.RecoveryPoint
 	err := workflow.ExecuteActivity(withCall(ctx, summary), model.ActUpdateRecoveryPointLifecycle,
-		model.UpdateLifecycleInput{
-			Region:           k.DestinationRegion,
-			BackupVaultName:  model.VaultNameFromArn(k.DestinationBackupVaultArn),
-			RecoveryPointArn: arn,
-			Lifecycle:        lc,
-		}).Get(ctx, &rp)
+		model.UpdateLifecycleInput{Region: region, BackupVaultName: vault, RecoveryPointArn: arn, Lifecycle: lc}).Get(ctx, &rp)
 	return rp, err
+}
+
+// describeCopy describes one recovery point of the chain's destination vault.
+func (c *chain) describeCopy(ctx workflow.Context, arn string) (model.RecoveryPoint, error) {
+	region, vault := c.vault()
+	var rp model.RecoveryPoint
+	err := workflow.ExecuteActivity(withCall(ctx, "describe copy "+arn), model.ActDescribeRecoveryPoint,
+		model.DescribeRecoveryPointInput{Region: region, BackupVaultName: vault, RecoveryPointArn: arn}).Get(ctx, &rp)
+	return rp, err
+}
+
+// vault is the chain's destination vault as AWS's calls name it: its Region and name.
+func (c *chain) vault() (region, name string) {
+	k := c.start.Key
+	return k.DestinationRegion, model.VaultNameFromArn(k.DestinationBackupVaultArn)
 }
 
 // Rules of the chain's own checks, in the style of policy's rule identifiers.

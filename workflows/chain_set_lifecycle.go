@@ -59,11 +59,7 @@ type foundCopy struct {
 // logged in this run, or one described in the vault that is this chain's copy.
 func (c *chain) findCopy(ctx workflow.Context, arn string) (foundCopy, error) {
 	k := c.start.Key
-	var rp model.RecoveryPoint
-	err := workflow.ExecuteActivity(withCall(ctx, "describe copy "+arn), model.ActDescribeRecoveryPoint,
-		model.DescribeRecoveryPointInput{
-			Region: k.DestinationRegion, BackupVaultName: model.VaultNameFromArn(k.DestinationBackupVaultArn), RecoveryPointArn: arn,
-		}).Get(ctx, &rp)
+	rp, err := c.describeCopy(ctx, arn)
 	if err != nil && errorType(err) != model.ErrNotFound {
 		return foundCopy{}, err
 	}
