@@ -26,11 +26,17 @@ var (
 	// CopyCountKey counts completed copies: a chain's over its whole life, a plan run's
 	// that landed.
 	CopyCountKey = temporal.NewSearchAttributeKeyInt64("CopyCount")
+	// RpoStateKey is the chain's live RPO state (model.RpoOK, RpoAtRisk, RpoBreach,
+	// RpoNone): `RpoState = "BREACH"` is the operator's list of late resources.
+	RpoStateKey = temporal.NewSearchAttributeKeyKeyword("RpoState")
+	// RpoDeadlineKey is when the chain's newest copy stops meeting its RPO: the source
+	// creation time of its newest landed copy plus the RPO.
+	RpoDeadlineKey = temporal.NewSearchAttributeKeyTime("RpoDeadline")
 )
 
 // SearchAttributes lists every custom key the workflows set, for registration on the
 // Temporal server (regioncopy setup, the worker on a dev server).
 var SearchAttributes = []temporal.SearchAttributeKey{
 	ResourceArnKey, ResourceTypeKey, SourceRegionKey, DestinationRegionKey, DestinationAccountKey, DestinationVaultKey,
-	CopyStateKey, PlanKey, LastCopyAtKey, NextExpiryKey, CopyCountKey,
+	CopyStateKey, PlanKey, LastCopyAtKey, NextExpiryKey, CopyCountKey, RpoStateKey, RpoDeadlineKey,
 }
