@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/backup"
 	"go.uber.org/zap"
+
+	"github.com/regioncopy/regioncopy/model"
 )
 
 // Backup holds the AWS Backup activities. It keeps one SDK client per Region, created
@@ -21,6 +23,7 @@ import (
 type Backup struct {
 	base     aws.Config
 	observer CopyObserver
+	calls    CallObserver
 	poll     PollSchedule
 	clientFn []func(*backup.Options)
 	pageSize int32
@@ -78,6 +81,12 @@ type CopyJobEnd struct {
 	DestinationRegion string
 	State             string
 	BackupSizeInBytes int64
+	// Kind is FULL or INCREMENTAL as the workflow that followed the job said
+	// (PollCopyJobInput.Kind); empty when it did not say. AWS's answers do not tell.
+	Kind model.CopyKind
+	// Duration is from the job's creation to its completion, on AWS's clock (zero when
+	// AWS's answer lacks either time).
+	Duration time.Duration
 }
 
 // LoadAWSConfig loads the AWS default configuration chain: environment, shared config
@@ -129,6 +138,9 @@ func (b *Backup) client(region string) *backup.Client {
 		return c
 	}
 	fns := append([]func(*backup.Options){func(o *backup.Options) { o.Region = region }}, b.clientFn...)
+	if b.calls != nil {
+		fns = append(fns, func(o *backup.Options) { o.APIOptions = append(o.APIOptions, observeCalls(b.calls, "")) })
+	}
 	c := backup.NewFromConfig(b.base, fns...)
 	b.clients[region] = c
 	return c

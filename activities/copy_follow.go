@@ -138,9 +138,19 @@ func (b *Backup) copyEnded(in model.PollCopyJobInput, job model.CopyJob) model.C
 			DestinationRegion: model.RegionFromArn(job.DestinationBackupVaultArn),
 			State:             job.State,
 			BackupSizeInBytes: job.BackupSizeInBytes,
+			Kind:              in.Kind,
+			Duration:          jobDuration(job),
 		})
 	}
 	return job
+}
+
+// jobDuration is how long AWS took from the job's creation to its completion.
+func jobDuration(job model.CopyJob) time.Duration {
+	if job.CreationDate.IsZero() || job.CompletionDate.IsZero() || job.CompletionDate.Before(job.CreationDate) {
+		return 0
+	}
+	return job.CompletionDate.Sub(job.CreationDate)
 }
 
 // notEndedYet is the retryable error of an attempt that waited without seeing the end:

@@ -21,6 +21,9 @@ func (p *Plans) taggingClient(region string) *tagging.Client {
 		return c
 	}
 	fns := append([]func(*tagging.Options){func(o *tagging.Options) { o.Region = region }}, p.taggingFn...)
+	if calls := p.backup.calls; calls != nil {
+		fns = append(fns, func(o *tagging.Options) { o.APIOptions = append(o.APIOptions, observeCalls(calls, "tagging:")) })
+	}
 	c := tagging.NewFromConfig(p.backup.base, fns...)
 	p.tagging[region] = c
 	return c

@@ -51,6 +51,9 @@ type PollCopyJobInput struct {
 	// ResourceNotFound before the poll ends with ErrJobNotVisible, so the workflow can say
 	// so and follow on; zero retries ResourceNotFound for as long as the poll runs.
 	NotFoundGrace time.Duration `json:",omitempty"`
+	// Kind is whether the chain expects the job to copy in full or incrementally (AWS's
+	// answers do not say); only the worker's metrics read it.
+	Kind CopyKind `json:",omitempty"`
 }
 
 // UpdateLifecycleInput changes one recovery point's lifecycle.
