@@ -64,6 +64,10 @@ type Config struct {
 	// ShutdownGrace is how long a stopping worker lets in-flight activities finish
 	// (REGIONCOPY_SHUTDOWN_GRACE, a Go duration, default 30s).
 	ShutdownGrace time.Duration
+	// RpoMetricsInterval is how often the worker lists the open chains for the RPO
+	// gauges (REGIONCOPY_RPO_METRICS_INTERVAL, a Go duration, default 1m; 0 turns the
+	// listing off, as on all but one worker of a large fleet).
+	RpoMetricsInterval time.Duration
 	// LogLevel is debug, info, warn or error (REGIONCOPY_LOG_LEVEL, default info).
 	LogLevel string
 	// AWS, when set, replaces the AWS default configuration chain (tests, embedding).
@@ -81,6 +85,7 @@ const (
 	EnvTimeScale                  = "REGIONCOPY_TIME_SCALE"
 	EnvRegisterSearchAttributes   = "REGIONCOPY_REGISTER_SEARCH_ATTRIBUTES"
 	EnvShutdownGrace              = "REGIONCOPY_SHUTDOWN_GRACE"
+	EnvRpoMetricsInterval         = "REGIONCOPY_RPO_METRICS_INTERVAL"
 	EnvLogLevel                   = "REGIONCOPY_LOG_LEVEL"
 )
 
@@ -98,6 +103,7 @@ func DefaultConfig() Config {
 		TimeScale:                1,
 		RegisterSearchAttributes: RegisterAuto,
 		ShutdownGrace:            30 * time.Second,
+		RpoMetricsInterval:       time.Minute,
 		LogLevel:                 "info",
 	}
 }
@@ -141,14 +147,18 @@ func ConfigFromEnv() (Config, error) {
 	float(EnvTimeScale, &c.TimeScale)
 	str(EnvRegisterSearchAttributes, &c.RegisterSearchAttributes)
 	str(EnvLogLevel, &c.LogLevel)
-	if v, ok := os.LookupEnv(EnvShutdownGrace); ok && strings.TrimSpace(v) != "" {
-		d, err := time.ParseDuration(strings.TrimSpace(v))
-		if err != nil {
-			errs = append(errs, fmt.Errorf("%s=%q must be a Go duration such as 30s or 2m", EnvShutdownGrace, v))
-		} else {
-			c.ShutdownGrace = d
+	duration := func(name string, dst *time.Duration) {
+		if v, ok := os.LookupEnv(name); ok && strings.TrimSpace(v) != "" {
+			d, err := time.ParseDuration(strings.TrimSpace(v))
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q must be a Go duration such as 30s or 2m", name, v))
+				return
+			}
+			*dst = d
 		}
 	}
+	duration(EnvShutdownGrace, &c.ShutdownGrace)
+	duration(EnvRpoMetricsInterval, &c.RpoMetricsInterval)
 	opts, err := temporalclient.LoadClientOptions(temporalclient.Options{})
 	if err != nil {
 		errs = append(errs, err)
@@ -189,6 +199,9 @@ func (c Config) Validate() error {
 	}
 	if c.ShutdownGrace < 0 {
 		errs = append(errs, fmt.Errorf("ShutdownGrace (%s) %s must not be negative", EnvShutdownGrace, c.ShutdownGrace))
+	}
+	if c.RpoMetricsInterval < 0 {
+		errs = append(errs, fmt.Errorf("RpoMetricsInterval (%s) %s must not be negative", EnvRpoMetricsInterval, c.RpoMetricsInterval))
 	}
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		errs = append(errs, fmt.Errorf("LogLevel (%s): %w", EnvLogLevel, err))

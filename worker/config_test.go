@@ -11,7 +11,7 @@ func isolateEnv(t *testing.T) {
 	t.Helper()
 	for _, k := range []string{EnvTaskQueue, EnvMetricsListen, EnvMaxConcurrentActivities, EnvMaxConcurrentWorkflowTasks, EnvMaxFollowedCopyJobs,
 		EnvActivitiesPerSecond, EnvTimeScale, EnvRegisterSearchAttributes, EnvShutdownGrace, EnvLogLevel,
-		"TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "TEMPORAL_API_KEY", "TEMPORAL_PROFILE"} {
+		EnvRpoMetricsInterval, "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "TEMPORAL_API_KEY", "TEMPORAL_PROFILE"} {
 		t.Setenv(k, "")
 	}
 	t.Setenv("TEMPORAL_CONFIG_FILE", filepath.Join(t.TempDir(), "absent.toml"))
@@ -26,7 +26,7 @@ func TestConfigFromEnvDefaults(t *testing.T) {
 	want := DefaultConfig()
 	if c.TaskQueue != "regioncopy" || c.Namespace != "default" || c.MetricsListen != want.MetricsListen ||
 		c.MaxConcurrentActivities != 100 || c.MaxFollowedCopyJobs != 1000 || c.TimeScale != 1 || c.RegisterSearchAttributes != RegisterAuto ||
-		c.ShutdownGrace != 30*time.Second || c.LogLevel != "info" {
+		c.ShutdownGrace != 30*time.Second || c.LogLevel != "info" || c.RpoMetricsInterval != time.Minute {
 		t.Errorf("defaults = %+v", c)
 	}
 }
@@ -43,6 +43,7 @@ func TestConfigFromEnvReadsEveryVariable(t *testing.T) {
 	t.Setenv(EnvRegisterSearchAttributes, "never")
 	t.Setenv(EnvShutdownGrace, "2m")
 	t.Setenv(EnvLogLevel, "debug")
+	t.Setenv(EnvRpoMetricsInterval, "0")
 	t.Setenv("TEMPORAL_NAMESPACE", "compliance")
 	c, err := ConfigFromEnv()
 	if err != nil {
@@ -51,7 +52,7 @@ func TestConfigFromEnvReadsEveryVariable(t *testing.T) {
 	if c.TaskQueue != "copies-eu" || c.MetricsListen != MetricsOff || c.MaxConcurrentActivities != 20 ||
 		c.MaxConcurrentWorkflowTasks != 8 || c.MaxFollowedCopyJobs != 250 || c.ActivitiesPerSecond != 12.5 || c.TimeScale != 3600 ||
 		c.RegisterSearchAttributes != RegisterNever || c.ShutdownGrace != 2*time.Minute || c.LogLevel != "debug" ||
-		c.Namespace != "compliance" {
+		c.Namespace != "compliance" || c.RpoMetricsInterval != 0 {
 		t.Errorf("config = %+v", c)
 	}
 }
@@ -61,11 +62,12 @@ func TestConfigFromEnvNamesEveryBadVariable(t *testing.T) {
 	t.Setenv(EnvMaxConcurrentActivities, "many")
 	t.Setenv(EnvTimeScale, "fast")
 	t.Setenv(EnvShutdownGrace, "30")
+	t.Setenv(EnvRpoMetricsInterval, "1 minute")
 	_, err := ConfigFromEnv()
 	if err == nil {
 		t.Fatal("bad variables accepted")
 	}
-	for _, name := range []string{EnvMaxConcurrentActivities, EnvTimeScale, EnvShutdownGrace} {
+	for _, name := range []string{EnvMaxConcurrentActivities, EnvTimeScale, EnvShutdownGrace, EnvRpoMetricsInterval} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error %q does not name %s", err, name)
 		}
@@ -80,11 +82,12 @@ func TestValidateReportsEveryRule(t *testing.T) {
 	c.TimeScale = 0.5
 	c.RegisterSearchAttributes = "sometimes"
 	c.LogLevel = "loud"
+	c.RpoMetricsInterval = -time.Second
 	err := c.Validate()
 	if err == nil {
 		t.Fatal("invalid config accepted")
 	}
-	for _, s := range []string{"TaskQueue", "MaxConcurrentActivities", "MaxFollowedCopyJobs", "TimeScale", "auto, always or never", "LogLevel"} {
+	for _, s := range []string{"TaskQueue", "MaxConcurrentActivities", "MaxFollowedCopyJobs", "TimeScale", "auto, always or never", "LogLevel", "RpoMetricsInterval"} {
 		if !strings.Contains(err.Error(), s) {
 			t.Errorf("error %q lacks %q", err, s)
 		}

@@ -30,6 +30,9 @@ type Running struct {
 	metricsAddr string
 	fatal       chan error
 	stopOnce    sync.Once
+	// stopRpo stops the RPO collector; rpoDone closes when it has.
+	stopRpo context.CancelFunc
+	rpoDone chan struct{}
 }
 
 // Start registers the workflows and activities on cfg.TaskQueue, prepares the search
@@ -76,6 +79,7 @@ func (r *Running) start(ctx context.Context, cfg Config) error {
 	}
 	backup := activities.NewBackup(*awsCfg,
 		activities.WithCopyObserver(copyMetrics{scope: r.prom.Scope}),
+		activities.WithCallObserver(callMetrics{scope: r.prom.Scope}),
 		activities.WithPollSchedule(pollSchedule(cfg.TimeScale)),
 		activities.WithCopyWatch(activities.DefaultCopyWatch.Scaled(cfg.TimeScale)),
 		activities.WithFollowSlots(cfg.MaxFollowedCopyJobs),
@@ -125,11 +129,30 @@ func (r *Running) start(ctx context.Context, cfg Config) error {
 	if err := r.worker.Start(); err != nil {
 		return fmt.Errorf("start worker on task queue %s: %w", cfg.TaskQueue, err)
 	}
+	if cfg.RpoMetricsInterval > 0 {
+		r.startRpoCollector(cfg.RpoMetricsInterval)
+	}
 	r.log.Info("worker started",
 		zap.String("namespace", cfg.Namespace), zap.String("task_queue", cfg.TaskQueue),
 		zap.String("metrics", r.metricsAddr), zap.Float64("time_scale", cfg.TimeScale),
 		zap.Int("max_concurrent_activities", cfg.MaxConcurrentActivities))
 	return nil
+}
+
+// startRpoCollector publishes the RPO gauges from the worker's own client until Stop.
+func (r *Running) startRpoCollector(interval time.Duration) {
+	ctx, cancel := context.WithCancel(context.Background())
+	r.stopRpo, r.rpoDone = cancel, make(chan struct{})
+	c := &rpoCollector{
+		list:     func(ctx context.Context) ([]openChain, int, error) { return listOpenChains(ctx, r.client) },
+		scope:    r.prom.Scope,
+		interval: interval,
+		log:      r.log,
+	}
+	go func() {
+		defer close(r.rpoDone)
+		c.run(ctx)
+	}()
 }
 
 // MetricsAddr is the address /metrics is served on ("" when disabled).
@@ -155,6 +178,10 @@ func (r *Running) Stop() {
 }
 
 func (r *Running) release() {
+	if r.stopRpo != nil {
+		r.stopRpo()
+		<-r.rpoDone
+	}
 	if r.metricsSrv != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
