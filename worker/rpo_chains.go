@@ -22,14 +22,14 @@ var openChainsQuery = fmt.Sprintf(`WorkflowType = %q AND ExecutionStatus = "Runn
 const openChainsPageSize = 1000
 
 // listOpenChains is the RPO collector's only conversation with Temporal: one pass over
-// the open chains in pages, keeping four search attributes of each. It answers the
-// chains and the number of pages it read.
-func listOpenChains(ctx context.Context, c client.Client) ([]openChain, int, error) {
+// the open chains in pages of pageSize, keeping four search attributes of each. It
+// answers the chains and the number of pages it read.
+func listOpenChains(ctx context.Context, c client.Client, pageSize int32) ([]openChain, int, error) {
 	var chains []openChain
 	var token []byte
 	for pages := 1; ; pages++ {
 		resp, err := c.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
-			PageSize: openChainsPageSize, NextPageToken: token, Query: openChainsQuery,
+			PageSize: pageSize, NextPageToken: token, Query: openChainsQuery,
 		})
 		if err != nil {
 			return nil, pages, fmt.Errorf("list open chains (%s): %w", openChainsQuery, err)

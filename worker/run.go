@@ -144,7 +144,9 @@ func (r *Running) startRpoCollector(interval time.Duration) {
 	ctx, cancel := context.WithCancel(context.Background())
 	r.stopRpo, r.rpoDone = cancel, make(chan struct{})
 	c := &rpoCollector{
-		list:     func(ctx context.Context) ([]openChain, int, error) { return listOpenChains(ctx, r.client) },
+		list: func(ctx context.Context) ([]openChain, int, error) {
+			return listOpenChains(ctx, r.client, openChainsPageSize)
+		},
 		scope:    r.prom.Scope,
 		interval: interval,
 		log:      r.log,
