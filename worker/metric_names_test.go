@@ -118,11 +118,15 @@ func usedMetricNames() (map[string]string, error) {
 		if v.Type != "query" {
 			continue
 		}
-		var q struct{ Query string }
-		if err := json.Unmarshal(v.Query, &q); err != nil {
-			return nil, fmt.Errorf("%s variable %s: %w", dashboardFile, v.Name, err)
+		// Grafana keeps a variable's query as a string or, from its query editor, as an
+		// object holding it.
+		var q struct{ Query, Metric string }
+		if err := json.Unmarshal(v.Query, &q.Query); err != nil {
+			if err := json.Unmarshal(v.Query, &q); err != nil {
+				return nil, fmt.Errorf("%s variable %s: %w", dashboardFile, v.Name, err)
+			}
 		}
-		note(fmt.Sprintf("%s variable %s", dashboardFile, v.Name), q.Query)
+		note(fmt.Sprintf("%s variable %s", dashboardFile, v.Name), q.Query+" "+q.Metric)
 	}
 
 	raw, err = os.ReadFile(rulesFile)
