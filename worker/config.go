@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/regioncopy/regioncopy/activities"
 	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/temporalclient"
 )
@@ -66,6 +67,13 @@ type Config struct {
 	ShutdownGrace time.Duration
 	// LogLevel is debug, info, warn or error (REGIONCOPY_LOG_LEVEL, default info).
 	LogLevel string
+	// AlertWebhookURL, when set, receives a JSON POST for every chain's change into or
+	// out of RPO BREACH (REGIONCOPY_ALERT_WEBHOOK_URL; unset: the alert is only logged).
+	// Its path is treated as a secret and never logged.
+	AlertWebhookURL string
+	// AlertWebhookHeader is one header sent with every alert POST, written "Name: value",
+	// for receivers that authenticate by header (REGIONCOPY_ALERT_WEBHOOK_HEADER).
+	AlertWebhookHeader string
 	// AWS, when set, replaces the AWS default configuration chain (tests, embedding).
 	AWS *aws.Config
 }
@@ -82,6 +90,8 @@ const (
 	EnvRegisterSearchAttributes   = "REGIONCOPY_REGISTER_SEARCH_ATTRIBUTES"
 	EnvShutdownGrace              = "REGIONCOPY_SHUTDOWN_GRACE"
 	EnvLogLevel                   = "REGIONCOPY_LOG_LEVEL"
+	EnvAlertWebhookURL            = "REGIONCOPY_ALERT_WEBHOOK_URL"
+	EnvAlertWebhookHeader         = "REGIONCOPY_ALERT_WEBHOOK_HEADER"
 )
 
 // MetricsOff disables the metrics endpoint when given as MetricsListen.
@@ -141,6 +151,8 @@ func ConfigFromEnv() (Config, error) {
 	float(EnvTimeScale, &c.TimeScale)
 	str(EnvRegisterSearchAttributes, &c.RegisterSearchAttributes)
 	str(EnvLogLevel, &c.LogLevel)
+	str(EnvAlertWebhookURL, &c.AlertWebhookURL)
+	str(EnvAlertWebhookHeader, &c.AlertWebhookHeader)
 	if v, ok := os.LookupEnv(EnvShutdownGrace); ok && strings.TrimSpace(v) != "" {
 		d, err := time.ParseDuration(strings.TrimSpace(v))
 		if err != nil {
@@ -193,5 +205,23 @@ func (c Config) Validate() error {
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		errs = append(errs, fmt.Errorf("LogLevel (%s): %w", EnvLogLevel, err))
 	}
+	if _, err := c.alertWebhook(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// alertWebhook is the webhook alerts are posted to, nil when AlertWebhookURL is unset.
+func (c Config) alertWebhook() (*activities.Webhook, error) {
+	if c.AlertWebhookURL == "" {
+		if c.AlertWebhookHeader != "" {
+			return nil, fmt.Errorf("%s is set without %s", EnvAlertWebhookHeader, EnvAlertWebhookURL)
+		}
+		return nil, nil
+	}
+	w, err := activities.NewWebhook(c.AlertWebhookURL, c.AlertWebhookHeader)
+	if err != nil {
+		return nil, fmt.Errorf("%s / %s: %w", EnvAlertWebhookURL, EnvAlertWebhookHeader, err)
+	}
+	return w, nil
 }

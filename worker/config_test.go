@@ -11,6 +11,7 @@ func isolateEnv(t *testing.T) {
 	t.Helper()
 	for _, k := range []string{EnvTaskQueue, EnvMetricsListen, EnvMaxConcurrentActivities, EnvMaxConcurrentWorkflowTasks, EnvMaxFollowedCopyJobs,
 		EnvActivitiesPerSecond, EnvTimeScale, EnvRegisterSearchAttributes, EnvShutdownGrace, EnvLogLevel,
+		EnvAlertWebhookURL, EnvAlertWebhookHeader,
 		"TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "TEMPORAL_API_KEY", "TEMPORAL_PROFILE"} {
 		t.Setenv(k, "")
 	}
@@ -87,6 +88,44 @@ func TestValidateReportsEveryRule(t *testing.T) {
 	for _, s := range []string{"TaskQueue", "MaxConcurrentActivities", "MaxFollowedCopyJobs", "TimeScale", "auto, always or never", "LogLevel"} {
 		if !strings.Contains(err.Error(), s) {
 			t.Errorf("error %q lacks %q", err, s)
+		}
+	}
+}
+
+func TestAlertWebhookFromEnv(t *testing.T) {
+	isolateEnv(t)
+	c, err := ConfigFromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, err := c.alertWebhook(); w != nil || err != nil {
+		t.Errorf("without %s: webhook %v, %v; want none, so alerts are only logged", EnvAlertWebhookURL, w, err)
+	}
+	t.Setenv(EnvAlertWebhookURL, "https://hooks.example.com/services/T0/B0/secret")
+	t.Setenv(EnvAlertWebhookHeader, "Authorization: Bearer token")
+	if c, err = ConfigFromEnv(); err != nil {
+		t.Fatal(err)
+	}
+	if w, err := c.alertWebhook(); w == nil || err != nil {
+		t.Errorf("with %s: webhook %v, %v", EnvAlertWebhookURL, w, err)
+	}
+}
+
+func TestAlertWebhookSettingsAreChecked(t *testing.T) {
+	for _, c := range []struct{ url, header, want string }{
+		{"hooks.example.com/s3cr3t", "", EnvAlertWebhookURL},
+		{"https://hooks.example.com/s3cr3t", "Bearer s3cr3t", "Name: value"},
+		{"", "Authorization: Bearer s3cr3t", EnvAlertWebhookHeader + " is set without " + EnvAlertWebhookURL},
+	} {
+		cfg := DefaultConfig()
+		cfg.AlertWebhookURL, cfg.AlertWebhookHeader = c.url, c.header
+		err := cfg.Validate()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("URL %q header %q: got %v, want an error saying %q", c.url, c.header, err, c.want)
+			continue
+		}
+		if strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("error %q repeats a secret", err)
 		}
 	}
 }

@@ -103,6 +103,11 @@ func (r *Running) start(ctx context.Context, cfg Config) error {
 	})
 	workflows.Register(r.worker)
 	activities.Register(r.worker, backup, &activities.Chains{Client: r.client})
+	webhook, err := cfg.alertWebhook()
+	if err != nil {
+		return err
+	}
+	activities.RegisterAlerts(r.worker, activities.NewAlerts(r.log, webhook))
 	planrun.Register(r.worker)
 	activities.RegisterPlan(r.worker, activities.NewPlans(backup, activities.WithTimeScale(cfg.TimeScale)))
 

@@ -31,6 +31,8 @@ everything comes from the environment:
              REGIONCOPY_ACTIVITIES_PER_SECOND, REGIONCOPY_TIME_SCALE (1),
              REGIONCOPY_REGISTER_SEARCH_ATTRIBUTES (auto, always, never), REGIONCOPY_SHUTDOWN_GRACE (30s),
              REGIONCOPY_LOG_LEVEL (info)
+  alerts     REGIONCOPY_ALERT_WEBHOOK_URL: JSON POST on every chain's change into or out of
+             RPO BREACH (unset: logged only); REGIONCOPY_ALERT_WEBHOOK_HEADER ("Name: value")
 `
 
 func main() {
