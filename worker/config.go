@@ -74,6 +74,11 @@ type Config struct {
 	// AlertWebhookHeader is one header sent with every alert POST, written "Name: value",
 	// for receivers that authenticate by header (REGIONCOPY_ALERT_WEBHOOK_HEADER).
 	AlertWebhookHeader string
+	// VerifyAWSIdentity makes the worker ask STS (GetCallerIdentity) at start-up whose
+	// credentials it holds, proving they are valid before it polls
+	// (REGIONCOPY_VERIFY_AWS_IDENTITY=true; default false: credentials are only resolved,
+	// without a call to AWS, which also suits the emulator).
+	VerifyAWSIdentity bool
 	// AWS, when set, replaces the AWS default configuration chain (tests, embedding).
 	AWS *aws.Config
 }
@@ -92,6 +97,7 @@ const (
 	EnvLogLevel                   = "REGIONCOPY_LOG_LEVEL"
 	EnvAlertWebhookURL            = "REGIONCOPY_ALERT_WEBHOOK_URL"
 	EnvAlertWebhookHeader         = "REGIONCOPY_ALERT_WEBHOOK_HEADER"
+	EnvVerifyAWSIdentity          = "REGIONCOPY_VERIFY_AWS_IDENTITY"
 )
 
 // MetricsOff disables the metrics endpoint when given as MetricsListen.
@@ -142,6 +148,16 @@ func ConfigFromEnv() (Config, error) {
 			*dst = f
 		}
 	}
+	boolean := func(name string, dst *bool) {
+		if v, ok := os.LookupEnv(name); ok && strings.TrimSpace(v) != "" {
+			b, err := strconv.ParseBool(strings.TrimSpace(v))
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q must be true or false", name, v))
+				return
+			}
+			*dst = b
+		}
+	}
 	str(EnvTaskQueue, &c.TaskQueue)
 	str(EnvMetricsListen, &c.MetricsListen)
 	integer(EnvMaxConcurrentActivities, &c.MaxConcurrentActivities)
@@ -153,6 +169,7 @@ func ConfigFromEnv() (Config, error) {
 	str(EnvLogLevel, &c.LogLevel)
 	str(EnvAlertWebhookURL, &c.AlertWebhookURL)
 	str(EnvAlertWebhookHeader, &c.AlertWebhookHeader)
+	boolean(EnvVerifyAWSIdentity, &c.VerifyAWSIdentity)
 	if v, ok := os.LookupEnv(EnvShutdownGrace); ok && strings.TrimSpace(v) != "" {
 		d, err := time.ParseDuration(strings.TrimSpace(v))
 		if err != nil {

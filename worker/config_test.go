@@ -11,7 +11,7 @@ func isolateEnv(t *testing.T) {
 	t.Helper()
 	for _, k := range []string{EnvTaskQueue, EnvMetricsListen, EnvMaxConcurrentActivities, EnvMaxConcurrentWorkflowTasks, EnvMaxFollowedCopyJobs,
 		EnvActivitiesPerSecond, EnvTimeScale, EnvRegisterSearchAttributes, EnvShutdownGrace, EnvLogLevel,
-		EnvAlertWebhookURL, EnvAlertWebhookHeader,
+		EnvAlertWebhookURL, EnvAlertWebhookHeader, EnvVerifyAWSIdentity,
 		"TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "TEMPORAL_API_KEY", "TEMPORAL_PROFILE"} {
 		t.Setenv(k, "")
 	}
@@ -44,6 +44,7 @@ func TestConfigFromEnvReadsEveryVariable(t *testing.T) {
 	t.Setenv(EnvRegisterSearchAttributes, "never")
 	t.Setenv(EnvShutdownGrace, "2m")
 	t.Setenv(EnvLogLevel, "debug")
+	t.Setenv(EnvVerifyAWSIdentity, "true")
 	t.Setenv("TEMPORAL_NAMESPACE", "compliance")
 	c, err := ConfigFromEnv()
 	if err != nil {
@@ -52,7 +53,7 @@ func TestConfigFromEnvReadsEveryVariable(t *testing.T) {
 	if c.TaskQueue != "copies-eu" || c.MetricsListen != MetricsOff || c.MaxConcurrentActivities != 20 ||
 		c.MaxConcurrentWorkflowTasks != 8 || c.MaxFollowedCopyJobs != 250 || c.ActivitiesPerSecond != 12.5 || c.TimeScale != 3600 ||
 		c.RegisterSearchAttributes != RegisterNever || c.ShutdownGrace != 2*time.Minute || c.LogLevel != "debug" ||
-		c.Namespace != "compliance" {
+		c.Namespace != "compliance" || !c.VerifyAWSIdentity {
 		t.Errorf("config = %+v", c)
 	}
 }
@@ -62,11 +63,12 @@ func TestConfigFromEnvNamesEveryBadVariable(t *testing.T) {
 	t.Setenv(EnvMaxConcurrentActivities, "many")
 	t.Setenv(EnvTimeScale, "fast")
 	t.Setenv(EnvShutdownGrace, "30")
+	t.Setenv(EnvVerifyAWSIdentity, "sometimes")
 	_, err := ConfigFromEnv()
 	if err == nil {
 		t.Fatal("bad variables accepted")
 	}
-	for _, name := range []string{EnvMaxConcurrentActivities, EnvTimeScale, EnvShutdownGrace} {
+	for _, name := range []string{EnvMaxConcurrentActivities, EnvTimeScale, EnvShutdownGrace, EnvVerifyAWSIdentity} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error %q does not name %s", err, name)
 		}

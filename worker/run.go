@@ -63,16 +63,16 @@ func Start(ctx context.Context, cfg Config, c client.Client, log *zap.Logger) (*
 }
 
 func (r *Running) start(ctx context.Context, cfg Config) error {
-	if err := prepareSearchAttributes(ctx, r.client, cfg, r.log); err != nil {
-		return err
-	}
 	awsCfg := cfg.AWS
 	if awsCfg == nil {
-		loaded, err := activities.LoadAWSConfig(ctx)
+		loaded, err := LoadAWS(ctx, cfg, r.log)
 		if err != nil {
 			return err
 		}
 		awsCfg = &loaded
+	}
+	if err := prepareSearchAttributes(ctx, r.client, cfg, r.log); err != nil {
+		return err
 	}
 	backup := activities.NewBackup(*awsCfg,
 		activities.WithCopyObserver(copyMetrics{scope: r.prom.Scope}),
