@@ -20,10 +20,10 @@ import (
 	"github.com/regioncopy/regioncopy/worker"
 )
 
-const usage = `Usage: regioncopy-worker
+const usage = `Usage: regioncopy-worker [-version]
 
-Runs the regioncopy Temporal worker until SIGINT or SIGTERM. It takes no arguments;
-everything comes from the environment:
+Runs the regioncopy Temporal worker until SIGINT or SIGTERM. It takes no other
+arguments; everything comes from the environment:
 
   Temporal   TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
              TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE (as for the Temporal CLI)
@@ -40,7 +40,12 @@ everything comes from the environment:
 
 func main() {
 	flag.Usage = func() { fmt.Fprint(flag.CommandLine.Output(), usage) }
+	showVersion := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
+	if *showVersion {
+		fmt.Println("regioncopy-worker", version())
+		return
+	}
 	if flag.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "regioncopy-worker: unexpected argument %q; configure it with environment variables (see -help)\n", flag.Arg(0))
 		os.Exit(2)

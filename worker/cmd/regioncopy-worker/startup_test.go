@@ -159,3 +159,16 @@ func TestWorkerWithoutTemporalExitsNamingIt(t *testing.T) {
 		t.Errorf("nothing may start without Temporal, got:\n%s", stderr)
 	}
 }
+
+func TestWorkerPrintsItsVersion(t *testing.T) {
+	cmd := exec.Command(workerBinary(t), "-version")
+	cmd.Env = isolatedEnv(t)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("-version: %v", err)
+	}
+	line := strings.TrimSpace(string(out))
+	if strings.Count(line, "\n") != 0 || !strings.HasPrefix(line, "regioncopy-worker ") || !strings.Contains(line, runtime.Version()) {
+		t.Errorf("-version printed %q, want one line naming the build and %s", line, runtime.Version())
+	}
+}
