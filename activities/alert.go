@@ -38,7 +38,7 @@ func (a *Alerts) SendRpoAlert(ctx context.Context, alert model.RpoAlert) error {
 		return err
 	}
 	if !activity.IsActivity(ctx) || activity.GetInfo(ctx).Attempt <= 1 {
-		a.log.Check(alertLevel(alert), "RPO "+alert.State+": "+alertText(alert)).Write(alertFields(alert)...)
+		a.log.Check(alertLevel(alert), alertText(alert)).Write(alertFields(alert)...)
 	}
 	if a.webhook == nil {
 		return nil

@@ -166,8 +166,8 @@ func TestSendRpoAlertWithoutWebhookOnlyLogs(t *testing.T) {
 			t.Errorf("log field %s = %v, want %v", name, got, want)
 		}
 	}
-	if !strings.Contains(entries[1].Message, "OK (was BREACH)") {
-		t.Errorf("message %q does not say the chain left BREACH", entries[1].Message)
+	if !strings.HasPrefix(entries[1].Message, "RPO OK (was BREACH): ") || strings.Count(entries[0].Message, "RPO BREACH") != 1 {
+		t.Errorf("messages %q and %q: want the alert's sentence, saying the state once", entries[0].Message, entries[1].Message)
 	}
 }
 
