@@ -63,6 +63,10 @@ func Start(ctx context.Context, cfg Config, c client.Client, log *zap.Logger) (*
 }
 
 func (r *Running) start(ctx context.Context, cfg Config) error {
+	webhook, err := cfg.alertWebhook()
+	if err != nil {
+		return err
+	}
 	awsCfg := cfg.AWS
 	if awsCfg == nil {
 		loaded, err := LoadAWS(ctx, cfg, r.log)
@@ -103,10 +107,6 @@ func (r *Running) start(ctx context.Context, cfg Config) error {
 	})
 	workflows.Register(r.worker)
 	activities.Register(r.worker, backup, &activities.Chains{Client: r.client})
-	webhook, err := cfg.alertWebhook()
-	if err != nil {
-		return err
-	}
 	activities.RegisterAlerts(r.worker, activities.NewAlerts(r.log, webhook))
 	planrun.Register(r.worker)
 	activities.RegisterPlan(r.worker, activities.NewPlans(backup, activities.WithTimeScale(cfg.TimeScale)))
