@@ -7,6 +7,8 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"time"
 
 	"github.com/aws/smithy-go"
@@ -225,3 +227,44 @@ func regionOrUnknown(r string) string {
 type errEmptyAnswer string
 
 func (e errEmptyAnswer) Error() string { return "AWS answered without " + string(e) }
+
+// classifyWebhook turns a failed alert POST to target (scheme and host) into the
+// activity's error. Network errors and non-2xx answers are retried, as the receiver may
+// be down for a while; a 4xx other than 408 (timeout) and 429 (throttled) says the
+// request itself is refused and fails at once: 401 and 403 as AccessDenied, 404 and 410
+// as NotFound, the others as InvalidParameter. The message carries the status and the
+// start of the receiver's answer, never the URL's path, which may hold its secret.
+func classifyWebhook(ctx context.Context, target string, status int, answer string, err error) error {
+	call := "POST alert to " + target
+	if err != nil {
+		// *url.Error repeats the whole URL: keep only what it wraps.
+		if ue, ok := errors.AsType[*url.Error](err); ok {
+			err = ue.Err
+		}
+		if ctx.Err() != nil {
+			return temporal.NewApplicationErrorWithOptions(call+": call interrupted: "+ctx.Err().Error(), model.ErrServiceFault, temporal.ApplicationErrorOptions{})
+		}
+		return temporal.NewApplicationErrorWithOptions(call+": network error: "+err.Error(), model.ErrServiceFault, temporal.ApplicationErrorOptions{})
+	}
+	msg := fmt.Sprintf("%s: HTTP %d", call, status)
+	if a := strings.TrimSpace(answer); a != "" {
+		msg += ": " + strings.Join(strings.Fields(a), " ")
+	}
+	var class errorClass
+	switch {
+	case status == http.StatusTooManyRequests:
+		class = errorClass{model.ErrThrottled, true}
+	case status == http.StatusRequestTimeout || status < 400 || status >= 500:
+		class = errorClass{model.ErrServiceFault, true}
+	case status == http.StatusUnauthorized || status == http.StatusForbidden:
+		class = errorClass{model.ErrAccessDenied, false}
+	case status == http.StatusNotFound || status == http.StatusGone:
+		class = errorClass{model.ErrNotFound, false}
+	default:
+		class = errorClass{model.ErrInvalidParameter, false}
+	}
+	if class.Retryable {
+		return temporal.NewApplicationErrorWithOptions(msg, class.Type, temporal.ApplicationErrorOptions{})
+	}
+	return temporal.NewNonRetryableApplicationError(msg, class.Type, nil)
+}

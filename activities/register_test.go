@@ -81,6 +81,7 @@ func activityNamesInModel(t *testing.T) []string {
 func TestRegisterCoversEveryModelActivity(t *testing.T) {
 	reg := &recordingRegistry{names: map[string]any{}}
 	Register(reg, NewBackup(aws.Config{}), &Chains{})
+	RegisterAlerts(reg, NewAlerts(nil, nil))
 	want := activityNamesInModel(t)
 	for _, n := range want {
 		if _, ok := reg.names[n]; !ok {
@@ -108,10 +109,14 @@ func TestActivitiesRefuseEmptyInput(t *testing.T) {
 		model.ActStartBackupJob:               model.StartBackupJobInput{},
 		model.ActPollBackupJob:                model.PollBackupJobInput{},
 		model.ActEnqueueCopy:                  model.EnqueueCopyInput{},
+		model.ActSendRpoAlert:                 model.RpoAlert{},
 	}
 	var suite testsuite.WorkflowTestSuite
 	env := suite.NewTestActivityEnvironment()
 	for name, fn := range activityFuncs(NewBackup(aws.Config{}), &Chains{}) {
+		env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
+	}
+	for name, fn := range alertActivityFuncs(NewAlerts(nil, nil)) {
 		env.RegisterActivityWithOptions(fn, activity.RegisterOptions{Name: name})
 	}
 	for _, name := range activityNamesInModel(t) {

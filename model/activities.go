@@ -124,8 +124,9 @@ var NonRetryableErrorTypes = []string{ErrAccessDenied, ErrInvalidParameter, ErrN
 
 // Activity names. Workflows call activities by these names so that package workflows
 // never imports package activities (and with it the AWS SDK); the worker registers the
-// methods of activities.Backup and activities.Chains under exactly these names, and a
-// test in package activities checks that every name here is registered.
+// methods of activities.Backup, activities.Chains and activities.Alerts under exactly
+// these names, and a test in package activities checks that every name here is
+// registered.
 const (
 	ActDescribeRecoveryPoint        = "DescribeRecoveryPoint"        // DescribeRecoveryPointInput -> RecoveryPoint
 	ActDescribeBackupVault          = "DescribeBackupVault"          // DescribeBackupVaultInput -> BackupVault
@@ -138,6 +139,7 @@ const (
 	ActPollBackupJob                = "PollBackupJob"                // PollBackupJobInput -> BackupJob (only once ended)
 	ActEnqueueCopy                  = "EnqueueCopy"                  // EnqueueCopyInput -> EnqueueCopyOutput (Temporal signal-with-start)
 	ActSurveyCopies                 = "SurveyCopies"                 // SurveyCopiesInput -> SurveyCopiesOutput
+	ActSendRpoAlert                 = "SendRpoAlert"                 // RpoAlert -> nothing (log line, webhook POST)
 )
 
 // EnqueueCopyInput hands one order to the chain of Key, starting the chain if needed

@@ -60,7 +60,7 @@ type RpoAlert struct {
 	PreviousState string
 	Deadline      time.Time
 	// NewestSourceCreatedAt and NewestCopyArn describe the newest landed copy, if any.
-	NewestSourceCreatedAt time.Time `json:",omitempty"`
+	NewestSourceCreatedAt time.Time `json:",omitzero"`
 	NewestCopyArn         string    `json:",omitempty"`
 	// At is when the state changed (workflow time).
 	At time.Time

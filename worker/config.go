@@ -10,6 +10,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
+	"github.com/regioncopy/regioncopy/activities"
 	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/temporalclient"
 )
@@ -70,6 +71,18 @@ type Config struct {
 	RpoMetricsInterval time.Duration
 	// LogLevel is debug, info, warn or error (REGIONCOPY_LOG_LEVEL, default info).
 	LogLevel string
+	// AlertWebhookURL, when set, receives a JSON POST for every chain's change into or
+	// out of RPO BREACH (REGIONCOPY_ALERT_WEBHOOK_URL; unset: the alert is only logged).
+	// Its path is treated as a secret and never logged.
+	AlertWebhookURL string
+	// AlertWebhookHeader is one header sent with every alert POST, written "Name: value",
+	// for receivers that authenticate by header (REGIONCOPY_ALERT_WEBHOOK_HEADER).
+	AlertWebhookHeader string
+	// VerifyAWSIdentity makes the worker ask STS (GetCallerIdentity) at start-up whose
+	// credentials it holds, proving they are valid before it polls
+	// (REGIONCOPY_VERIFY_AWS_IDENTITY=true; default false: credentials are only resolved,
+	// without a call to AWS, which also suits the emulator).
+	VerifyAWSIdentity bool
 	// AWS, when set, replaces the AWS default configuration chain (tests, embedding).
 	AWS *aws.Config
 }
@@ -87,6 +100,9 @@ const (
 	EnvShutdownGrace              = "REGIONCOPY_SHUTDOWN_GRACE"
 	EnvRpoMetricsInterval         = "REGIONCOPY_RPO_METRICS_INTERVAL"
 	EnvLogLevel                   = "REGIONCOPY_LOG_LEVEL"
+	EnvAlertWebhookURL            = "REGIONCOPY_ALERT_WEBHOOK_URL"
+	EnvAlertWebhookHeader         = "REGIONCOPY_ALERT_WEBHOOK_HEADER"
+	EnvVerifyAWSIdentity          = "REGIONCOPY_VERIFY_AWS_IDENTITY"
 )
 
 // MetricsOff disables the metrics endpoint when given as MetricsListen.
@@ -138,6 +154,16 @@ func ConfigFromEnv() (Config, error) {
 			*dst = f
 		}
 	}
+	boolean := func(name string, dst *bool) {
+		if v, ok := os.LookupEnv(name); ok && strings.TrimSpace(v) != "" {
+			b, err := strconv.ParseBool(strings.TrimSpace(v))
+			if err != nil {
+				errs = append(errs, fmt.Errorf("%s=%q must be true or false", name, v))
+				return
+			}
+			*dst = b
+		}
+	}
 	str(EnvTaskQueue, &c.TaskQueue)
 	str(EnvMetricsListen, &c.MetricsListen)
 	integer(EnvMaxConcurrentActivities, &c.MaxConcurrentActivities)
@@ -147,6 +173,9 @@ func ConfigFromEnv() (Config, error) {
 	float(EnvTimeScale, &c.TimeScale)
 	str(EnvRegisterSearchAttributes, &c.RegisterSearchAttributes)
 	str(EnvLogLevel, &c.LogLevel)
+	str(EnvAlertWebhookURL, &c.AlertWebhookURL)
+	str(EnvAlertWebhookHeader, &c.AlertWebhookHeader)
+	boolean(EnvVerifyAWSIdentity, &c.VerifyAWSIdentity)
 	duration := func(name string, dst *time.Duration) {
 		if v, ok := os.LookupEnv(name); ok && strings.TrimSpace(v) != "" {
 			d, err := time.ParseDuration(strings.TrimSpace(v))
@@ -206,5 +235,23 @@ func (c Config) Validate() error {
 	if _, err := parseLevel(c.LogLevel); err != nil {
 		errs = append(errs, fmt.Errorf("LogLevel (%s): %w", EnvLogLevel, err))
 	}
+	if _, err := c.alertWebhook(); err != nil {
+		errs = append(errs, err)
+	}
 	return errors.Join(errs...)
+}
+
+// alertWebhook is the webhook alerts are posted to, nil when AlertWebhookURL is unset.
+func (c Config) alertWebhook() (*activities.Webhook, error) {
+	if c.AlertWebhookURL == "" {
+		if c.AlertWebhookHeader != "" {
+			return nil, fmt.Errorf("%s is set without %s", EnvAlertWebhookHeader, EnvAlertWebhookURL)
+		}
+		return nil, nil
+	}
+	w, err := activities.NewWebhook(c.AlertWebhookURL, c.AlertWebhookHeader)
+	if err != nil {
+		return nil, fmt.Errorf("%s / %s: %w", EnvAlertWebhookURL, EnvAlertWebhookHeader, err)
+	}
+	return w, nil
 }

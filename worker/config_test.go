@@ -11,7 +11,8 @@ func isolateEnv(t *testing.T) {
 	t.Helper()
 	for _, k := range []string{EnvTaskQueue, EnvMetricsListen, EnvMaxConcurrentActivities, EnvMaxConcurrentWorkflowTasks, EnvMaxFollowedCopyJobs,
 		EnvActivitiesPerSecond, EnvTimeScale, EnvRegisterSearchAttributes, EnvShutdownGrace, EnvLogLevel,
-		EnvRpoMetricsInterval, "TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "TEMPORAL_API_KEY", "TEMPORAL_PROFILE"} {
+		EnvRpoMetricsInterval, EnvAlertWebhookURL, EnvAlertWebhookHeader, EnvVerifyAWSIdentity,
+		"TEMPORAL_ADDRESS", "TEMPORAL_NAMESPACE", "TEMPORAL_API_KEY", "TEMPORAL_PROFILE"} {
 		t.Setenv(k, "")
 	}
 	t.Setenv("TEMPORAL_CONFIG_FILE", filepath.Join(t.TempDir(), "absent.toml"))
@@ -44,6 +45,7 @@ func TestConfigFromEnvReadsEveryVariable(t *testing.T) {
 	t.Setenv(EnvShutdownGrace, "2m")
 	t.Setenv(EnvLogLevel, "debug")
 	t.Setenv(EnvRpoMetricsInterval, "0")
+	t.Setenv(EnvVerifyAWSIdentity, "true")
 	t.Setenv("TEMPORAL_NAMESPACE", "compliance")
 	c, err := ConfigFromEnv()
 	if err != nil {
@@ -52,7 +54,7 @@ func TestConfigFromEnvReadsEveryVariable(t *testing.T) {
 	if c.TaskQueue != "copies-eu" || c.MetricsListen != MetricsOff || c.MaxConcurrentActivities != 20 ||
 		c.MaxConcurrentWorkflowTasks != 8 || c.MaxFollowedCopyJobs != 250 || c.ActivitiesPerSecond != 12.5 || c.TimeScale != 3600 ||
 		c.RegisterSearchAttributes != RegisterNever || c.ShutdownGrace != 2*time.Minute || c.LogLevel != "debug" ||
-		c.Namespace != "compliance" || c.RpoMetricsInterval != 0 {
+		c.Namespace != "compliance" || c.RpoMetricsInterval != 0 || !c.VerifyAWSIdentity {
 		t.Errorf("config = %+v", c)
 	}
 }
@@ -63,11 +65,12 @@ func TestConfigFromEnvNamesEveryBadVariable(t *testing.T) {
 	t.Setenv(EnvTimeScale, "fast")
 	t.Setenv(EnvShutdownGrace, "30")
 	t.Setenv(EnvRpoMetricsInterval, "1 minute")
+	t.Setenv(EnvVerifyAWSIdentity, "sometimes")
 	_, err := ConfigFromEnv()
 	if err == nil {
 		t.Fatal("bad variables accepted")
 	}
-	for _, name := range []string{EnvMaxConcurrentActivities, EnvTimeScale, EnvShutdownGrace, EnvRpoMetricsInterval} {
+	for _, name := range []string{EnvMaxConcurrentActivities, EnvTimeScale, EnvShutdownGrace, EnvRpoMetricsInterval, EnvVerifyAWSIdentity} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error %q does not name %s", err, name)
 		}
@@ -90,6 +93,44 @@ func TestValidateReportsEveryRule(t *testing.T) {
 	for _, s := range []string{"TaskQueue", "MaxConcurrentActivities", "MaxFollowedCopyJobs", "TimeScale", "auto, always or never", "LogLevel", "RpoMetricsInterval"} {
 		if !strings.Contains(err.Error(), s) {
 			t.Errorf("error %q lacks %q", err, s)
+		}
+	}
+}
+
+func TestAlertWebhookFromEnv(t *testing.T) {
+	isolateEnv(t)
+	c, err := ConfigFromEnv()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w, err := c.alertWebhook(); w != nil || err != nil {
+		t.Errorf("without %s: webhook %v, %v; want none, so alerts are only logged", EnvAlertWebhookURL, w, err)
+	}
+	t.Setenv(EnvAlertWebhookURL, "https://hooks.example.com/services/T0/B0/secret")
+	t.Setenv(EnvAlertWebhookHeader, "Authorization: Bearer token")
+	if c, err = ConfigFromEnv(); err != nil {
+		t.Fatal(err)
+	}
+	if w, err := c.alertWebhook(); w == nil || err != nil {
+		t.Errorf("with %s: webhook %v, %v", EnvAlertWebhookURL, w, err)
+	}
+}
+
+func TestAlertWebhookSettingsAreChecked(t *testing.T) {
+	for _, c := range []struct{ url, header, want string }{
+		{"hooks.example.com/s3cr3t", "", EnvAlertWebhookURL},
+		{"https://hooks.example.com/s3cr3t", "Bearer s3cr3t", "Name: value"},
+		{"", "Authorization: Bearer s3cr3t", EnvAlertWebhookHeader + " is set without " + EnvAlertWebhookURL},
+	} {
+		cfg := DefaultConfig()
+		cfg.AlertWebhookURL, cfg.AlertWebhookHeader = c.url, c.header
+		err := cfg.Validate()
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("URL %q header %q: got %v, want an error saying %q", c.url, c.header, err, c.want)
+			continue
+		}
+		if strings.Contains(err.Error(), "s3cr3t") {
+			t.Errorf("error %q repeats a secret", err)
 		}
 	}
 }

@@ -66,16 +66,20 @@ func Start(ctx context.Context, cfg Config, c client.Client, log *zap.Logger) (*
 }
 
 func (r *Running) start(ctx context.Context, cfg Config) error {
-	if err := prepareSearchAttributes(ctx, r.client, cfg, r.log); err != nil {
+	webhook, err := cfg.alertWebhook()
+	if err != nil {
 		return err
 	}
 	awsCfg := cfg.AWS
 	if awsCfg == nil {
-		loaded, err := activities.LoadAWSConfig(ctx)
+		loaded, err := LoadAWS(ctx, cfg, r.log)
 		if err != nil {
 			return err
 		}
 		awsCfg = &loaded
+	}
+	if err := prepareSearchAttributes(ctx, r.client, cfg, r.log); err != nil {
+		return err
 	}
 	backup := activities.NewBackup(*awsCfg,
 		activities.WithCopyObserver(copyMetrics{scope: r.prom.Scope}),
@@ -107,6 +111,7 @@ func (r *Running) start(ctx context.Context, cfg Config) error {
 	})
 	workflows.Register(r.worker)
 	activities.Register(r.worker, backup, &activities.Chains{Client: r.client})
+	activities.RegisterAlerts(r.worker, activities.NewAlerts(r.log, webhook))
 	planrun.Register(r.worker)
 	activities.RegisterPlan(r.worker, activities.NewPlans(backup, activities.WithTimeScale(cfg.TimeScale)))
 

@@ -1,7 +1,9 @@
 // Command regioncopy-worker runs the regioncopy Temporal worker. It is configured by the
 // environment only: TEMPORAL_* (or a temporal.toml profile) for Temporal, the AWS
 // default chain (profiles, SSO, AWS_ENDPOINT_URL_BACKUP) for AWS, REGIONCOPY_* for the
-// rest (see package worker). SIGINT or SIGTERM stops it gracefully.
+// rest (see package worker). SIGINT or SIGTERM stops it gracefully. Without AWS
+// credentials or a reachable Temporal it exits with status 1 and one line saying what is
+// missing, before it polls for any task.
 package main
 
 import (
@@ -18,10 +20,10 @@ import (
 	"github.com/regioncopy/regioncopy/worker"
 )
 
-const usage = `Usage: regioncopy-worker
+const usage = `Usage: regioncopy-worker [-version]
 
-Runs the regioncopy Temporal worker until SIGINT or SIGTERM. It takes no arguments;
-everything comes from the environment:
+Runs the regioncopy Temporal worker until SIGINT or SIGTERM. It takes no other
+arguments; everything comes from the environment:
 
   Temporal   TEMPORAL_ADDRESS, TEMPORAL_NAMESPACE, TEMPORAL_API_KEY, TEMPORAL_TLS*,
              TEMPORAL_PROFILE / TEMPORAL_CONFIG_FILE (as for the Temporal CLI)
@@ -30,12 +32,20 @@ everything comes from the environment:
              REGIONCOPY_MAX_CONCURRENT_ACTIVITIES (100), REGIONCOPY_MAX_CONCURRENT_WORKFLOW_TASKS,
              REGIONCOPY_ACTIVITIES_PER_SECOND, REGIONCOPY_TIME_SCALE (1),
              REGIONCOPY_REGISTER_SEARCH_ATTRIBUTES (auto, always, never), REGIONCOPY_SHUTDOWN_GRACE (30s),
-             REGIONCOPY_LOG_LEVEL (info)
+             REGIONCOPY_LOG_LEVEL (info), REGIONCOPY_VERIFY_AWS_IDENTITY (false: credentials are
+             resolved at start, true: STS GetCallerIdentity checks them too)
+  alerts     REGIONCOPY_ALERT_WEBHOOK_URL: JSON POST on every chain's change into or out of
+             RPO BREACH (unset: logged only); REGIONCOPY_ALERT_WEBHOOK_HEADER ("Name: value")
 `
 
 func main() {
 	flag.Usage = func() { fmt.Fprint(flag.CommandLine.Output(), usage) }
+	showVersion := flag.Bool("version", false, "print the version and exit")
 	flag.Parse()
+	if *showVersion {
+		fmt.Println("regioncopy-worker", version())
+		return
+	}
 	if flag.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "regioncopy-worker: unexpected argument %q; configure it with environment variables (see -help)\n", flag.Arg(0))
 		os.Exit(2)
@@ -62,9 +72,17 @@ func run() error {
 	// After the first signal, a second one ends the process at once instead of waiting
 	// for the shutdown grace; that is safe because every activity is idempotent.
 	go func() { <-ctx.Done(); stop() }()
-	c, err := temporalclient.Dial(ctx, temporalclient.Options{Namespace: cfg.Namespace, Logger: log})
+	// AWS first: resolving credentials starts nothing, and a worker that could not make
+	// any AWS call must not take tasks from the queue.
+	awsCfg, err := worker.LoadAWS(ctx, cfg, log)
 	if err != nil {
 		return err
+	}
+	cfg.AWS = &awsCfg
+	c, err := temporalclient.Dial(ctx, temporalclient.Options{Namespace: cfg.Namespace, Logger: log})
+	if err != nil {
+		return fmt.Errorf("cannot %w; set TEMPORAL_ADDRESS and TEMPORAL_NAMESPACE (with TEMPORAL_API_KEY or "+
+			"TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH for Temporal Cloud), or name a temporal.toml profile with TEMPORAL_PROFILE", err)
 	}
 	defer c.Close()
 	if err := worker.Run(ctx, cfg, c, log); err != nil {
