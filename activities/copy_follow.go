@@ -39,6 +39,28 @@ type followDetails struct {
 // free the attempt looks once and fails with the PollSchedule's delay, as polling always
 // did, so the worker's other activities always find slots.
 func (b *Backup) PollCopyJob(ctx context.Context, in model.PollCopyJobInput) (model.CopyJob, error) {
+	job, err := b.followCopyJob(ctx, in)
+	if err == nil {
+		b.describeLanded(ctx, in, &job)
+	}
+	return job, err
+}
+
+// describeLanded fills job.Landed when the caller asked for it and the job COMPLETED. A
+// failed describe is not the poll's failure: the job's end stands, and the caller
+// describes the copy itself, with its own retries and its reading of NotFound.
+func (b *Backup) describeLanded(ctx context.Context, in model.PollCopyJobInput, job *model.CopyJob) {
+	if in.DestinationRegion == "" || in.DestinationBackupVaultName == "" ||
+		job.State != model.JobCompleted || job.DestinationRecoveryPointArn == "" {
+		return
+	}
+	rp, err := b.describeRecoveryPoint(ctx, in.DestinationRegion, in.DestinationBackupVaultName, job.DestinationRecoveryPointArn)
+	if err == nil {
+		job.Landed = &rp
+	}
+}
+
+func (b *Backup) followCopyJob(ctx context.Context, in model.PollCopyJobInput) (model.CopyJob, error) {
 	if err := requireFields(model.ActPollCopyJob, field{"Region", in.Region}, field{"CopyJobId", in.CopyJobId}); err != nil {
 		return model.CopyJob{}, err
 	}

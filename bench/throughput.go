@@ -8,6 +8,7 @@ import (
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 	sdkworker "go.temporal.io/sdk/worker"
+	"golang.org/x/sync/errgroup"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/regioncopy/regioncopy/emulator"
@@ -81,11 +82,13 @@ func runThroughput(ctx context.Context, e *env, o Options) (ThroughputResult, er
 
 	reqs := newRequests()
 	began := time.Now()
-	for _, p := range points {
-		run, err := e.requestCopy(ctx, throughputSource, p, []string{throughputDestination}, false)
-		if err != nil {
-			return res, err
-		}
+	runs, err := startAll(ctx, len(points), func(i int) (client.WorkflowRun, error) {
+		return e.requestCopy(ctx, throughputSource, points[i], []string{throughputDestination}, false)
+	})
+	if err != nil {
+		return res, err
+	}
+	for _, run := range runs {
 		reqs.follow(ctx, run)
 	}
 	wait := time.Minute + time.Duration(o.ThroughputCopies)*time.Second
@@ -129,14 +132,10 @@ func runThroughput(ctx context.Context, e *env, o Options) (ThroughputResult, er
 }
 
 // runFloor runs n two-activity workflows, all started at once as the copies are, on a
-// worker in this process configured as regioncopy's (its concurrency limits), and
+// worker in this process configured as regioncopy's (rcworker.SDKOptions), and
 // returns how long they took and one's history length.
 func runFloor(ctx context.Context, e *env, n int) (time.Duration, int, error) {
-	cfg := rcworker.DefaultConfig()
-	w := sdkworker.New(e.client, floorTaskQueue, sdkworker.Options{
-		MaxConcurrentActivityExecutionSize:     cfg.MaxConcurrentActivities,
-		MaxConcurrentWorkflowTaskExecutionSize: cfg.MaxConcurrentWorkflowTasks,
-	})
+	w := sdkworker.New(e.client, floorTaskQueue, rcworker.SDKOptions(rcworker.DefaultConfig()))
 	w.RegisterWorkflow(floorWorkflow)
 	w.RegisterActivity(floorActivity)
 	if err := w.Start(); err != nil {
@@ -144,14 +143,12 @@ func runFloor(ctx context.Context, e *env, n int) (time.Duration, int, error) {
 	}
 	defer w.Stop()
 	began := time.Now()
-	runs := make([]client.WorkflowRun, n)
-	for i := range runs {
-		run, err := e.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: fmt.Sprintf("bench-floor-%d", i), TaskQueue: floorTaskQueue},
+	runs, err := startAll(ctx, n, func(i int) (client.WorkflowRun, error) {
+		return e.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: fmt.Sprintf("bench-floor-%d", i), TaskQueue: floorTaskQueue},
 			floorWorkflow)
-		if err != nil {
-			return 0, 0, err
-		}
-		runs[i] = run
+	})
+	if err != nil {
+		return 0, 0, err
 	}
 	for _, run := range runs {
 		if err := run.Get(ctx, nil); err != nil {
@@ -164,6 +161,26 @@ func runFloor(ctx context.Context, e *env, n int) (time.Duration, int, error) {
 		return 0, 0, err
 	}
 	return took, len(h.Events), nil
+}
+
+// concurrentStarts is how many workflow starts the scenario has in flight at once, for
+// the copies and the floor alike: "all asked at once" as many clients would, so the
+// figure measures the system rather than one client's round trips.
+const concurrentStarts = 32
+
+// startAll runs start(0..n-1) with concurrentStarts at once and returns the runs in order.
+func startAll(ctx context.Context, n int, start func(i int) (client.WorkflowRun, error)) ([]client.WorkflowRun, error) {
+	runs := make([]client.WorkflowRun, n)
+	g, _ := errgroup.WithContext(ctx)
+	g.SetLimit(concurrentStarts)
+	for i := range runs {
+		g.Go(func() error {
+			run, err := start(i)
+			runs[i] = run
+			return err
+		})
+	}
+	return runs, g.Wait()
 }
 
 // floorWorkflow is the least a copy could cost Temporal: two activities one after the

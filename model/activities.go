@@ -54,6 +54,11 @@ type PollCopyJobInput struct {
 	// Kind is whether the chain expects the job to copy in full or incrementally (AWS's
 	// answers do not say); only the worker's metrics read it.
 	Kind CopyKind `json:",omitempty"`
+	// DestinationRegion and DestinationBackupVaultName, when set, make the poll describe
+	// the copy a COMPLETED job made and return it as CopyJob.Landed: the chain needs AWS's
+	// calculated lifecycle of every copy, and one activity is cheaper than two.
+	DestinationRegion          string `json:",omitempty"`
+	DestinationBackupVaultName string `json:",omitempty"`
 }
 
 // UpdateLifecycleInput changes one recovery point's lifecycle.

@@ -62,6 +62,10 @@ type CopyJob struct {
 	BackupSizeInBytes           int64
 	CreationDate                time.Time
 	CompletionDate              time.Time `json:",omitzero"`
+	// Landed is the destination recovery point as described right after the job
+	// COMPLETED, when the poll was asked to (PollCopyJobInput.DestinationRegion); nil when
+	// not asked or when that describe failed, and the caller then describes it itself.
+	Landed *RecoveryPoint `json:",omitempty"`
 }
 
 // BackupJob mirrors the fields of AWS Backup's BackupJob that regioncopy records.

@@ -90,25 +90,14 @@ func (r *Running) start(ctx context.Context, cfg Config) error {
 		activities.WithLogger(r.log))
 	r.backup = backup
 
-	r.worker = sdkworker.New(r.client, cfg.TaskQueue, sdkworker.Options{
-		// Copy jobs followed in-process hold their slots for minutes; they get slots of
-		// their own so the other activities keep MaxConcurrentActivities.
-		MaxConcurrentActivityExecutionSize: cfg.MaxConcurrentActivities + cfg.MaxFollowedCopyJobs,
-		// A followed copy job heartbeats every 4 minutes against a 5-minute timeout
-		// (workflows' pollOptions) instead of the SDK's default of every minute.
-		MaxHeartbeatThrottleInterval:           4 * time.Minute,
-		MaxConcurrentWorkflowTaskExecutionSize: cfg.MaxConcurrentWorkflowTasks,
-		WorkerActivitiesPerSecond:              cfg.ActivitiesPerSecond,
-		// In-flight activities get this long to finish after Stop; the rest are
-		// cancelled and retried elsewhere, which is safe because they are idempotent.
-		WorkerStopTimeout: cfg.ShutdownGrace,
-		OnFatalError: func(err error) {
-			select {
-			case r.fatal <- err:
-			default:
-			}
-		},
-	})
+	opts := SDKOptions(cfg)
+	opts.OnFatalError = func(err error) {
+		select {
+		case r.fatal <- err:
+		default:
+		}
+	}
+	r.worker = sdkworker.New(r.client, cfg.TaskQueue, opts)
 	workflows.Register(r.worker)
 	activities.Register(r.worker, backup, &activities.Chains{Client: r.client})
 	activities.RegisterAlerts(r.worker, activities.NewAlerts(r.log, webhook))

@@ -143,7 +143,7 @@ func (c *chain) completeCopy(ctx workflow.Context, cur *inflightCopy, job model.
 	rec.EncryptionKeyArn = job.DestinationEncryptionKeyArn
 	rec.BackupSizeInBytes = job.BackupSizeInBytes
 	rec.CompletedAt = job.CompletionDate
-	rp, err := c.describeCopy(ctx, job.DestinationRecoveryPointArn)
+	rp, err := c.landedCopy(ctx, job)
 	if err != nil {
 		// Without AWS's calculated lifecycle the chain computes it as AWS does, from the
 		// source creation date.
@@ -190,6 +190,15 @@ func (c *chain) completeCopy(ctx workflow.Context, cur *inflightCopy, job model.
 		final = model.RecordExpiredOnLanding
 		c.recordExpiredOnLanding(ctx, cur, job, fmt.Sprintf("described with Status %s, StorageClass %s", rp.Status, rp.StorageClass))
 	}
+}
+
+// landedCopy is the destination recovery point of a completed job: as the poll described
+// it, or described now when the poll could not.
+func (c *chain) landedCopy(ctx workflow.Context, job model.CopyJob) (model.RecoveryPoint, error) {
+	if job.Landed != nil {
+		return *job.Landed, nil
+	}
+	return c.describeCopy(ctx, job.DestinationRecoveryPointArn)
 }
 
 // nextKind says whether the next copy job will be full or incremental: incremental only

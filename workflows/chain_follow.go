@@ -61,8 +61,11 @@ func (c *chain) followJob(ctx workflow.Context, cur *inflightCopy, jobID string,
 		}
 		var job model.CopyJob
 		pollCtx := workflow.WithActivityOptions(ctx, followOptions(left, ts, "follow copy job "+jobID))
-		err := workflow.ExecuteActivity(pollCtx, model.ActPollCopyJob,
-			model.PollCopyJobInput{Region: k.SourceRegion, CopyJobId: jobID, NotFoundGrace: grace}).Get(ctx, &job)
+		region, vault := c.vault()
+		err := workflow.ExecuteActivity(pollCtx, model.ActPollCopyJob, model.PollCopyJobInput{
+			Region: k.SourceRegion, CopyJobId: jobID, NotFoundGrace: grace, Kind: cur.record.Kind,
+			DestinationRegion: region, DestinationBackupVaultName: vault,
+		}).Get(ctx, &job)
 		if err == nil {
 			return job, nil
 		}
