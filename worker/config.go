@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -84,6 +85,26 @@ const (
 	EnvLogLevel                   = "REGIONCOPY_LOG_LEVEL"
 )
 
+// envVars is every variable ConfigFromEnv reads: it reads them through lookupEnv, which
+// refuses any other name, so the list cannot fall behind the loader.
+var envVars = []string{
+	EnvTaskQueue, EnvMetricsListen, EnvMaxConcurrentActivities, EnvMaxConcurrentWorkflowTasks,
+	EnvMaxFollowedCopyJobs, EnvActivitiesPerSecond, EnvTimeScale, EnvRegisterSearchAttributes,
+	EnvShutdownGrace, EnvLogLevel,
+}
+
+// EnvVars lists the REGIONCOPY_* variables the worker reads, for checking deployment files
+// (docker-compose.yml) against them. Temporal's TEMPORAL_* and AWS's AWS_* variables are
+// read by their own libraries.
+func EnvVars() []string { return slices.Clone(envVars) }
+
+func lookupEnv(name string) (string, bool) {
+	if !slices.Contains(envVars, name) {
+		panic("worker: ConfigFromEnv reads " + name + ", which envVars does not list")
+	}
+	return os.LookupEnv(name)
+}
+
 // MetricsOff disables the metrics endpoint when given as MetricsListen.
 const MetricsOff = "off"
 
@@ -108,12 +129,12 @@ func ConfigFromEnv() (Config, error) {
 	c := DefaultConfig()
 	var errs []error
 	str := func(name string, dst *string) {
-		if v, ok := os.LookupEnv(name); ok && strings.TrimSpace(v) != "" {
+		if v, ok := lookupEnv(name); ok && strings.TrimSpace(v) != "" {
 			*dst = strings.TrimSpace(v)
 		}
 	}
 	integer := func(name string, dst *int) {
-		if v, ok := os.LookupEnv(name); ok && strings.TrimSpace(v) != "" {
+		if v, ok := lookupEnv(name); ok && strings.TrimSpace(v) != "" {
 			n, err := strconv.Atoi(strings.TrimSpace(v))
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s=%q must be a whole number", name, v))
@@ -123,7 +144,7 @@ func ConfigFromEnv() (Config, error) {
 		}
 	}
 	float := func(name string, dst *float64) {
-		if v, ok := os.LookupEnv(name); ok && strings.TrimSpace(v) != "" {
+		if v, ok := lookupEnv(name); ok && strings.TrimSpace(v) != "" {
 			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s=%q must be a number", name, v))
@@ -141,7 +162,7 @@ func ConfigFromEnv() (Config, error) {
 	float(EnvTimeScale, &c.TimeScale)
 	str(EnvRegisterSearchAttributes, &c.RegisterSearchAttributes)
 	str(EnvLogLevel, &c.LogLevel)
-	if v, ok := os.LookupEnv(EnvShutdownGrace); ok && strings.TrimSpace(v) != "" {
+	if v, ok := lookupEnv(EnvShutdownGrace); ok && strings.TrimSpace(v) != "" {
 		d, err := time.ParseDuration(strings.TrimSpace(v))
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s=%q must be a Go duration such as 30s or 2m", EnvShutdownGrace, v))

@@ -14,11 +14,13 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/regioncopy/regioncopy/buildinfo"
+	"github.com/regioncopy/regioncopy/probe"
 	"github.com/regioncopy/regioncopy/temporalclient"
 	"github.com/regioncopy/regioncopy/worker"
 )
 
-const usage = `Usage: regioncopy-worker
+const usage = `Usage: regioncopy-worker [--version | --probe URL]
 
 Runs the regioncopy Temporal worker until SIGINT or SIGTERM. It takes no arguments;
 everything comes from the environment:
@@ -31,14 +33,31 @@ everything comes from the environment:
              REGIONCOPY_ACTIVITIES_PER_SECOND, REGIONCOPY_TIME_SCALE (1),
              REGIONCOPY_REGISTER_SEARCH_ATTRIBUTES (auto, always, never), REGIONCOPY_SHUTDOWN_GRACE (30s),
              REGIONCOPY_LOG_LEVEL (info)
+
+  --version    print the version, commit and Go version, and exit
+  --probe URL  exit 0 when URL (this worker's metrics endpoint) answers, 1 otherwise: the
+               health check of a container image without a shell
 `
 
 func main() {
 	flag.Usage = func() { fmt.Fprint(flag.CommandLine.Output(), usage) }
+	version := flag.Bool("version", false, "print the version and exit")
+	probeURL := flag.String("probe", "", "check that URL answers and exit")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "regioncopy-worker: unexpected argument %q; configure it with environment variables (see -help)\n", flag.Arg(0))
 		os.Exit(2)
+	}
+	if *version {
+		fmt.Println(buildinfo.Get().Line("regioncopy-worker"))
+		return
+	}
+	if *probeURL != "" {
+		if err := probe.Get(context.Background(), *probeURL); err != nil {
+			fmt.Fprintln(os.Stderr, "regioncopy-worker:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "regioncopy-worker:", err)
