@@ -75,6 +75,7 @@ func TestComposeEnvironment(t *testing.T) {
 	known := knownVars(t)
 	for name, s := range loadCompose(t, "local").Services {
 		var allowed map[string]bool
+		program := s.Image
 		if isRegioncopyImage(s) {
 			if len(s.Entrypoint) == 0 {
 				t.Errorf("%s runs the regioncopy image without choosing its program by entrypoint", name)
@@ -85,6 +86,7 @@ func TestComposeEnvironment(t *testing.T) {
 				t.Errorf("%s: entrypoint %s is not one of the image's programs %v", name, s.Entrypoint[0], slices.Sorted(maps.Keys(known)))
 				continue
 			}
+			program = s.Entrypoint[0]
 		} else {
 			vars, ok := thirdPartyVars[imageRepository(s.Image)]
 			if !ok {
@@ -98,7 +100,7 @@ func TestComposeEnvironment(t *testing.T) {
 		}
 		for v := range s.Environment {
 			if !allowed[v] {
-				t.Errorf("%s sets %s, which %s does not read", name, v, s.Image)
+				t.Errorf("%s sets %s, which %s does not read", name, v, program)
 			}
 		}
 	}
