@@ -55,7 +55,7 @@ func TestDockerfileBuilds(t *testing.T) {
 	// The programs take the compose file's arguments: the CLI's commands and flags parse
 	// (--help stops before any connection), the emulator's flags parse (--version stops
 	// before it serves).
-	for name, s := range loadCompose(t, "local").Services {
+	for name, s := range loadCompose(t, allProfiles...).Services {
 		if !isRegioncopyImage(s) || len(s.Command) == 0 {
 			continue
 		}

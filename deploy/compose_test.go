@@ -19,7 +19,10 @@ var (
 	defaultServices = []string{"postgres", "temporal-schema", "temporal", "temporal-namespace", "regioncopy-setup",
 		"temporal-ui", "regioncopy-worker", "prometheus", "grafana"}
 	localServices   = []string{"backup-emulator", "regioncopy-worker-local", "sample-vaults", "sample-plan", "sample-backup"}
-	oneShotServices = []string{"temporal-schema", "temporal-namespace", "regioncopy-setup", "sample-vaults", "sample-plan", "sample-backup"}
+	cliServices     = []string{"regioncopy"}
+	oneShotServices = []string{"temporal-schema", "temporal-namespace", "regioncopy-setup", "sample-vaults", "sample-plan", "sample-backup", "regioncopy"}
+	// allProfiles makes every service of the file active, for the checks of each service.
+	allProfiles = []string{"local", "cli"}
 )
 
 // isRegioncopyImage says whether the service runs the image the Dockerfile builds.
@@ -27,7 +30,7 @@ func isRegioncopyImage(s types.ServiceConfig) bool { return s.Build != nil }
 
 // TestComposeProfiles: `docker compose up` runs Temporal, the workers and monitoring;
 // `--profile local` adds the emulator, its worker and the sample, and nothing of the
-// default stack depends on them.
+// default stack depends on them; profile cli holds the CLI for `docker compose run`.
 func TestComposeProfiles(t *testing.T) {
 	def := loadCompose(t)
 	if got := slices.Sorted(maps.Keys(def.Services)); !slices.Equal(got, slices.Sorted(slices.Values(defaultServices))) {
@@ -50,11 +53,21 @@ func TestComposeProfiles(t *testing.T) {
 			t.Errorf("%s has profiles %v, want [local]", name, s.Profiles)
 		}
 	}
+	all := loadCompose(t, allProfiles...)
+	want = slices.Sorted(slices.Values(append(slices.Clone(want), cliServices...)))
+	if got := slices.Sorted(maps.Keys(all.Services)); !slices.Equal(got, want) {
+		t.Errorf("every profile runs %v, want %v", got, want)
+	}
+	for _, name := range cliServices {
+		if s := all.Services[name]; !slices.Equal(s.Profiles, []string{"cli"}) || len(s.DependsOn) != 0 {
+			t.Errorf("%s has profiles %v and depends on %v, want [cli] and nothing: it is run by hand against a running stack", name, s.Profiles, s.DependsOn)
+		}
+	}
 }
 
 // TestComposeImagesPinned: every image names a version; none is latest or untagged.
 func TestComposeImagesPinned(t *testing.T) {
-	for name, s := range loadCompose(t, "local").Services {
+	for name, s := range loadCompose(t, allProfiles...).Services {
 		img := s.Image
 		repo := imageRepository(img)
 		tag := strings.TrimPrefix(strings.TrimPrefix(img, repo), ":")
@@ -73,7 +86,7 @@ func TestComposeImagesPinned(t *testing.T) {
 // defaults, Temporal's and AWS's client configuration), so a renamed variable fails here.
 func TestComposeEnvironment(t *testing.T) {
 	known := knownVars(t)
-	for name, s := range loadCompose(t, "local").Services {
+	for name, s := range loadCompose(t, allProfiles...).Services {
 		var allowed map[string]bool
 		program := s.Image
 		if isRegioncopyImage(s) {
@@ -110,7 +123,7 @@ func TestComposeEnvironment(t *testing.T) {
 // its own; each serves metrics on all interfaces, where Prometheus and its health check
 // find them, and stops within the shutdown grace.
 func TestComposeWorkers(t *testing.T) {
-	p := loadCompose(t, "local")
+	p := loadCompose(t, allProfiles...)
 	aws, local := p.Services["regioncopy-worker"], p.Services["regioncopy-worker-local"]
 	if aws.Deploy == nil || aws.Deploy.Replicas == nil || *aws.Deploy.Replicas != 2 {
 		t.Errorf("regioncopy-worker deploy = %+v, want 2 replicas", aws.Deploy)
@@ -187,7 +200,7 @@ func flagValue(args []string, flag string) string {
 // waits for a long-running one to be healthy and for a one-shot job to have succeeded;
 // the start-up runs PostgreSQL, schema, server, namespace, search attributes, workers.
 func TestComposeHealthAndOrder(t *testing.T) {
-	p := loadCompose(t, "local")
+	p := loadCompose(t, allProfiles...)
 	for name, s := range p.Services {
 		oneShot := slices.Contains(oneShotServices, name)
 		hc := s.HealthCheck
@@ -229,7 +242,7 @@ func TestComposeHealthAndOrder(t *testing.T) {
 // TestComposePorts: the UIs and endpoints a person opens are published, each host port
 // once.
 func TestComposePorts(t *testing.T) {
-	p := loadCompose(t, "local")
+	p := loadCompose(t, allProfiles...)
 	want := map[string]string{"temporal": "7233", "temporal-ui": "8080", "prometheus": "9090", "grafana": "3000", "backup-emulator": "4566"}
 	seen := map[string]string{}
 	for name, s := range p.Services {
@@ -253,7 +266,7 @@ func TestComposePorts(t *testing.T) {
 // TestComposeMounts: every file or directory mounted from the repository exists (a
 // directory with at least one file), and every named volume is declared.
 func TestComposeMounts(t *testing.T) {
-	p := loadCompose(t, "local")
+	p := loadCompose(t, allProfiles...)
 	root, err := filepath.Abs(repoRoot)
 	if err != nil {
 		t.Fatal(err)

@@ -173,7 +173,7 @@ func TestDockerfile(t *testing.T) {
 	if !copied {
 		t.Error("the final image does not COPY --from=" + build.Name + " /out/ /usr/local/bin/")
 	}
-	for name, s := range loadCompose(t, "local").Services {
+	for name, s := range loadCompose(t, allProfiles...).Services {
 		if isRegioncopyImage(s) && !slices.Contains(outputs, path.Base(s.Entrypoint[0])) {
 			t.Errorf("%s starts %s, which the Dockerfile does not build (%v)", name, s.Entrypoint[0], outputs)
 		}
