@@ -3,6 +3,11 @@ GO       ?= go
 BIN      := $(CURDIR)/bin
 TEMPORAL := $(BIN)/temporal
 
+# The version every binary prints for --version, stamped at link time (package buildinfo).
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
+COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
+LDFLAGS := -X github.com/regioncopy/regioncopy/buildinfo.version=$(VERSION) -X github.com/regioncopy/regioncopy/buildinfo.commit=$(COMMIT)
+
 .PHONY: all build dev bench chaos test vet fmt-check unit temporal-cli clean
 
 all: build
@@ -14,9 +19,9 @@ $(TEMPORAL): tools/go.mod tools/go.sum
 
 # The CLI and the standalone binaries.
 build:
-	$(GO) build -o $(BIN)/regioncopy ./starter
-	$(GO) build -o $(BIN)/regioncopy-worker ./worker/cmd/regioncopy-worker
-	$(GO) build -o $(BIN)/backup-emulator ./emulator/cmd/backup-emulator
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/regioncopy ./starter/cmd/regioncopy
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/regioncopy-worker ./worker/cmd/regioncopy-worker
+	$(GO) build -ldflags '$(LDFLAGS)' -o $(BIN)/backup-emulator ./emulator/cmd/backup-emulator
 
 fmt-check:
 	@out="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
@@ -38,7 +43,7 @@ test: fmt-check vet $(TEMPORAL)
 # recipe as interrupted, while regioncopy, which handles Ctrl-C, is still stopping the
 # stack; with exec make waits for that clean stop and its exit 0.
 dev: $(TEMPORAL)
-	$(GO) build -o bin/regioncopy ./starter
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/regioncopy ./starter/cmd/regioncopy
 	exec env REGIONCOPY_TEMPORAL_BIN=$(TEMPORAL) bin/regioncopy dev $(DEV_FLAGS)
 
 # Published benchmarks (bench/README.md): figures to bench/results/latest.{json,md}; exits 1

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -105,6 +106,26 @@ const (
 	EnvVerifyAWSIdentity          = "REGIONCOPY_VERIFY_AWS_IDENTITY"
 )
 
+// envVars is every variable ConfigFromEnv reads: it reads them through lookupEnv, which
+// refuses any other name, so the list cannot fall behind the loader.
+var envVars = []string{
+	EnvTaskQueue, EnvMetricsListen, EnvMaxConcurrentActivities, EnvMaxConcurrentWorkflowTasks,
+	EnvMaxFollowedCopyJobs, EnvActivitiesPerSecond, EnvTimeScale, EnvRegisterSearchAttributes,
+	EnvShutdownGrace, EnvRpoMetricsInterval, EnvLogLevel, EnvAlertWebhookURL, EnvAlertWebhookHeader, EnvVerifyAWSIdentity,
+}
+
+// EnvVars lists the REGIONCOPY_* variables the worker reads, for checking deployment files
+// (docker-compose.yml) against them. Temporal's TEMPORAL_* and AWS's AWS_* variables are
+// read by their own libraries.
+func EnvVars() []string { return slices.Clone(envVars) }
+
+func lookupEnv(name string) (string, bool) {
+	if !slices.Contains(envVars, name) {
+		panic("worker: ConfigFromEnv reads " + name + ", which envVars does not list")
+	}
+	return os.LookupEnv(name)
+}
+
 // MetricsOff disables the metrics endpoint when given as MetricsListen.
 const MetricsOff = "off"
 
@@ -130,12 +151,12 @@ func ConfigFromEnv() (Config, error) {
 	c := DefaultConfig()
 	var errs []error
 	str := func(name string, dst *string) {
-		if v, ok := os.LookupEnv(name); ok && strings.TrimSpace(v) != "" {
+		if v, ok := lookupEnv(name); ok && strings.TrimSpace(v) != "" {
 			*dst = strings.TrimSpace(v)
 		}
 	}
 	integer := func(name string, dst *int) {
-		if v, ok := os.LookupEnv(name); ok && strings.TrimSpace(v) != "" {
+		if v, ok := lookupEnv(name); ok && strings.TrimSpace(v) != "" {
 			n, err := strconv.Atoi(strings.TrimSpace(v))
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s=%q must be a whole number", name, v))
@@ -145,7 +166,7 @@ func ConfigFromEnv() (Config, error) {
 		}
 	}
 	float := func(name string, dst *float64) {
-		if v, ok := os.LookupEnv(name); ok && strings.TrimSpace(v) != "" {
+		if v, ok := lookupEnv(name); ok && strings.TrimSpace(v) != "" {
 			f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s=%q must be a number", name, v))
@@ -155,7 +176,7 @@ func ConfigFromEnv() (Config, error) {
 		}
 	}
 	boolean := func(name string, dst *bool) {
-		if v, ok := os.LookupEnv(name); ok && strings.TrimSpace(v) != "" {
+		if v, ok := lookupEnv(name); ok && strings.TrimSpace(v) != "" {
 			b, err := strconv.ParseBool(strings.TrimSpace(v))
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s=%q must be true or false", name, v))
@@ -177,7 +198,7 @@ func ConfigFromEnv() (Config, error) {
 	str(EnvAlertWebhookHeader, &c.AlertWebhookHeader)
 	boolean(EnvVerifyAWSIdentity, &c.VerifyAWSIdentity)
 	duration := func(name string, dst *time.Duration) {
-		if v, ok := os.LookupEnv(name); ok && strings.TrimSpace(v) != "" {
+		if v, ok := lookupEnv(name); ok && strings.TrimSpace(v) != "" {
 			d, err := time.ParseDuration(strings.TrimSpace(v))
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s=%q must be a Go duration such as 30s or 2m", name, v))

@@ -147,3 +147,37 @@ func TestPollScheduleFollowsTheTimeScale(t *testing.T) {
 		t.Errorf("schedule at 1e6x = %+v, want both at the floor", s)
 	}
 }
+
+// EnvVars is exactly what ConfigFromEnv reads: a listed variable changes the
+// configuration on its own (an unlisted one read by the loader panics in lookupEnv).
+func TestEnvVarsListsWhatConfigFromEnvReads(t *testing.T) {
+	distinct := map[string]string{
+		EnvTaskQueue: "copies-eu", EnvMetricsListen: "off", EnvMaxConcurrentActivities: "20",
+		EnvMaxConcurrentWorkflowTasks: "8", EnvMaxFollowedCopyJobs: "250", EnvActivitiesPerSecond: "12.5",
+		EnvTimeScale: "3600", EnvRegisterSearchAttributes: "never", EnvShutdownGrace: "2m", EnvLogLevel: "debug",
+	}
+	names := EnvVars()
+	if len(names) != len(distinct) {
+		t.Errorf("EnvVars() = %v, want the %d variables of this test", names, len(distinct))
+	}
+	for _, name := range names {
+		value, ok := distinct[name]
+		if !ok {
+			t.Errorf("EnvVars() lists %s, which this test does not know", name)
+			continue
+		}
+		isolateEnv(t)
+		defaults, err := ConfigFromEnv()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Setenv(name, value)
+		got, err := ConfigFromEnv()
+		if err != nil {
+			t.Fatalf("%s=%s: %v", name, value, err)
+		}
+		if got == defaults {
+			t.Errorf("%s=%s left the configuration at its defaults", name, value)
+		}
+	}
+}

@@ -108,6 +108,8 @@ Exit codes:
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Annotations:   map[string]string{annotationProgram: app.Program()},
+		// --version prints the same line as the version command.
+		Version: versionLine(),
 		// Without this, an unknown subcommand would print help and exit 0.
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error { return cmd.Help() },
@@ -120,6 +122,7 @@ Exit codes:
 	pf.StringVar(&app.Address, "address", "", "Temporal frontend host:port (default: TEMPORAL_ADDRESS, the profile, or localhost:7233)")
 	pf.StringVarP(&app.Namespace, "namespace", "n", "", "Temporal namespace (default: TEMPORAL_NAMESPACE, the profile, or default)")
 	pf.StringVar(&app.Profile, "profile", "", "temporal.toml profile (default: TEMPORAL_PROFILE or default)")
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(cmd *cobra.Command, err error) error {
 		return usageErrorf("%v (see '%s --help')", err, commandLine(cmd))
 	})
@@ -131,6 +134,7 @@ Exit codes:
 		newCopiesCommand(app),
 		newSetupCommand(app),
 		newDevCommand(app),
+		newVersionCommand(app),
 	)
 	extraMu.Lock()
 	for _, b := range extraCommands {

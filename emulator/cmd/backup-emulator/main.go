@@ -20,8 +20,10 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/regioncopy/regioncopy/buildinfo"
 	"github.com/regioncopy/regioncopy/emulator"
 	"github.com/regioncopy/regioncopy/policy"
+	"github.com/regioncopy/regioncopy/probe"
 )
 
 func main() {
@@ -85,6 +87,8 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 		bandwidths  = kvFlag{}
 		errorFaults errorFaultsFlag
 		credentials = kvFlag{}
+		version     = fs.Bool("version", false, "print the version, commit and Go version, and exit")
+		probeURL    = fs.String("probe", "", "exit when URL (an emulator's /_emulator/healthz) answers, with an error when it does not: the health check of a container image without a shell")
 	)
 	fs.Float64Var(&cfg.TimeScale, "time-scale", 1, "emulator clock speed relative to the wall clock")
 	fs.StringVar(&cfg.StateFile, "state-file", "", "file the state is loaded from and saved to atomically")
@@ -115,6 +119,13 @@ func run(ctx context.Context, args []string, out io.Writer) error {
 	}
 	if fs.NArg() > 0 {
 		return fmt.Errorf("unexpected arguments %q", fs.Args())
+	}
+	if *version {
+		_, err := fmt.Fprintln(out, buildinfo.Get().Line("backup-emulator"))
+		return err
+	}
+	if *probeURL != "" {
+		return probe.Get(ctx, *probeURL)
 	}
 	if *startTime != "" {
 		t, err := time.Parse(time.RFC3339, *startTime)

@@ -138,3 +138,23 @@ func TestFaultErrorFlag(t *testing.T) {
 		t.Fatalf("unknown code: %v, want an error naming Errors[0].Code", err)
 	}
 }
+
+// --version prints the build's line and serves nothing; --probe passes against a serving
+// emulator's health endpoint and fails where nothing healthy answers.
+func TestVersionAndProbe(t *testing.T) {
+	var out strings.Builder
+	if err := run(context.Background(), []string{"--version"}, &out); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(out.String(), "backup-emulator ") || !strings.Contains(out.String(), "(commit ") {
+		t.Errorf("--version printed %q", out.String())
+	}
+	url, stop := serve(t)
+	defer stop()
+	if err := run(context.Background(), []string{"--probe", url + "/_emulator/healthz"}, io.Discard); err != nil {
+		t.Errorf("probe of a serving emulator: %v", err)
+	}
+	if err := run(context.Background(), []string{"--probe", url + "/_emulator/no-such-page"}, io.Discard); err == nil {
+		t.Error("probe of a page that is not there passed")
+	}
+}

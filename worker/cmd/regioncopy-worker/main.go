@@ -16,11 +16,13 @@ import (
 
 	"go.uber.org/zap"
 
+	"github.com/regioncopy/regioncopy/buildinfo"
+	"github.com/regioncopy/regioncopy/probe"
 	"github.com/regioncopy/regioncopy/temporalclient"
 	"github.com/regioncopy/regioncopy/worker"
 )
 
-const usage = `Usage: regioncopy-worker [-version]
+const usage = `Usage: regioncopy-worker [--version | --probe URL]
 
 Runs the regioncopy Temporal worker until SIGINT or SIGTERM. It takes no other
 arguments; everything comes from the environment:
@@ -33,22 +35,35 @@ arguments; everything comes from the environment:
              REGIONCOPY_ACTIVITIES_PER_SECOND, REGIONCOPY_TIME_SCALE (1),
              REGIONCOPY_REGISTER_SEARCH_ATTRIBUTES (auto, always, never), REGIONCOPY_SHUTDOWN_GRACE (30s),
              REGIONCOPY_LOG_LEVEL (info), REGIONCOPY_VERIFY_AWS_IDENTITY (false: credentials are
-             resolved at start, true: STS GetCallerIdentity checks them too)
+             resolved at start, true: STS GetCallerIdentity checks them too),
+             REGIONCOPY_RPO_METRICS_INTERVAL (1m, 0 = off)
   alerts     REGIONCOPY_ALERT_WEBHOOK_URL: JSON POST on every chain's change into or out of
              RPO BREACH (unset: logged only); REGIONCOPY_ALERT_WEBHOOK_HEADER ("Name: value")
+
+  --version    print the version, commit and Go version, and exit
+  --probe URL  exit 0 when URL (this worker's metrics endpoint) answers, 1 otherwise: the
+               health check of a container image without a shell
 `
 
 func main() {
 	flag.Usage = func() { fmt.Fprint(flag.CommandLine.Output(), usage) }
-	showVersion := flag.Bool("version", false, "print the version and exit")
+	version := flag.Bool("version", false, "print the version and exit")
+	probeURL := flag.String("probe", "", "check that URL answers and exit")
 	flag.Parse()
-	if *showVersion {
-		fmt.Println("regioncopy-worker", version())
-		return
-	}
 	if flag.NArg() > 0 {
 		fmt.Fprintf(os.Stderr, "regioncopy-worker: unexpected argument %q; configure it with environment variables (see -help)\n", flag.Arg(0))
 		os.Exit(2)
+	}
+	if *version {
+		fmt.Println(buildinfo.Get().Line("regioncopy-worker"))
+		return
+	}
+	if *probeURL != "" {
+		if err := probe.Get(context.Background(), *probeURL); err != nil {
+			fmt.Fprintln(os.Stderr, "regioncopy-worker:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	if err := run(); err != nil {
 		fmt.Fprintln(os.Stderr, "regioncopy-worker:", err)
