@@ -155,6 +155,8 @@ func TestEnvVarsListsWhatConfigFromEnvReads(t *testing.T) {
 		EnvTaskQueue: "copies-eu", EnvMetricsListen: "off", EnvMaxConcurrentActivities: "20",
 		EnvMaxConcurrentWorkflowTasks: "8", EnvMaxFollowedCopyJobs: "250", EnvActivitiesPerSecond: "12.5",
 		EnvTimeScale: "3600", EnvRegisterSearchAttributes: "never", EnvShutdownGrace: "2m", EnvLogLevel: "debug",
+		EnvRpoMetricsInterval: "5m", EnvAlertWebhookURL: "https://hooks.example.com/rpo",
+		EnvAlertWebhookHeader: "Authorization: Bearer t", EnvVerifyAWSIdentity: "true",
 	}
 	names := EnvVars()
 	if len(names) != len(distinct) {
@@ -170,6 +172,12 @@ func TestEnvVarsListsWhatConfigFromEnvReads(t *testing.T) {
 		defaults, err := ConfigFromEnv()
 		if err != nil {
 			t.Fatal(err)
+		}
+		if name == EnvAlertWebhookHeader { // a header is valid only beside a URL
+			t.Setenv(EnvAlertWebhookURL, distinct[EnvAlertWebhookURL])
+			if defaults, err = ConfigFromEnv(); err != nil {
+				t.Fatal(err)
+			}
 		}
 		t.Setenv(name, value)
 		got, err := ConfigFromEnv()
