@@ -39,14 +39,10 @@ type TemporalServer struct {
 
 // startServer writes the configuration into dir and starts the server, its frontend on
 // port (0: a free one), then waits for the frontend to answer. A server that exits
-// before it answers, with ports picked free, is started again on fresh ports.
+// before it answers (one of its internal ports taken meanwhile) is started again.
 func startServer(ctx context.Context, bins Binaries, pg *Postgres, dir, logDir string, port int) (*TemporalServer, error) {
-	attempts := 1
-	if port == 0 {
-		attempts = 3
-	}
 	var err error
-	for range attempts {
+	for range 3 {
 		var s *TemporalServer
 		if s, err = startServerOnce(ctx, bins, pg, dir, logDir, port); err == nil || !errors.Is(err, errExitedEarly) {
 			return s, err

@@ -166,16 +166,16 @@ func (s *Stack) Stop() error {
 // Describe lists the running processes for a person: what, where, pid and log.
 func (s *Stack) Describe() []string {
 	lines := []string{
-		fmt.Sprintf("PostgreSQL 15      127.0.0.1:%d (user %s, cluster %s)", s.Postgres.Port, s.Postgres.User, s.Postgres.DataDir),
-		fmt.Sprintf("Temporal server    %s (%d history shards, config %s)", s.Server.Address, HistoryShards, s.Server.ConfigFile),
+		fmt.Sprintf("PostgreSQL 15       127.0.0.1:%d (user %s, cluster %s)", s.Postgres.Port, s.Postgres.User, s.Postgres.DataDir),
+		fmt.Sprintf("Temporal server     %s (%d history shards, config %s)", s.Server.Address, HistoryShards, s.Server.ConfigFile),
 	}
 	if s.UI != nil {
-		lines = append(lines, "Temporal UI        "+s.UI.URL)
+		lines = append(lines, "Temporal UI         "+s.UI.URL)
 	}
 	lines = append(lines, "AWS Backup emulator "+s.Dev.Emulator.URL)
 	for _, w := range s.Workers {
-		lines = append(lines, fmt.Sprintf("%-18s pid %s, task queue %s, metrics %s", w.Name, strconv.Itoa(w.Pid()), s.Dev.TaskQueue, w.MetricsURL))
+		lines = append(lines, fmt.Sprintf("%-19s pid %s, task queue %s, metrics %s", w.Name, strconv.Itoa(w.Pid()), s.Dev.TaskQueue, w.MetricsURL))
 	}
-	lines = append(lines, "Logs               "+s.LogDir)
+	lines = append(lines, "Logs                "+s.LogDir)
 	return lines
 }

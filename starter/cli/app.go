@@ -131,6 +131,7 @@ Exit codes:
 		newCopiesCommand(app),
 		newSetupCommand(app),
 		newDevCommand(app),
+		newStackCommand(app),
 	)
 	extraMu.Lock()
 	for _, b := range extraCommands {
