@@ -27,7 +27,13 @@ type Postgres struct {
 	Fresh bool
 	User  string
 
-	proc *process
+	schemaMarker string
+	proc         *process
+}
+
+// markSchemaApplied records that the cluster holds Temporal's schema.
+func (pg *Postgres) markSchemaApplied() error {
+	return os.WriteFile(pg.schemaMarker, []byte("temporal and temporal_visibility created by temporal-sql-tool\n"), 0o644)
 }
 
 // startPostgres starts PostgreSQL on the cluster in dir (dir/data), creating it first
@@ -46,9 +52,11 @@ func startPostgres(ctx context.Context, dir, logDir string) (*Postgres, error) {
 	if err := u.own(dir); err != nil {
 		return nil, err
 	}
-	pg := &Postgres{DataDir: filepath.Join(dir, "data"), User: u.name}
+	pg := &Postgres{DataDir: filepath.Join(dir, "data"), User: u.name, schemaMarker: filepath.Join(filepath.Dir(dir), "postgres-schema-applied")}
 	passFile := filepath.Join(filepath.Dir(dir), "postgres-password")
-	if _, err := os.Stat(filepath.Join(pg.DataDir, "PG_VERSION")); errors.Is(err, os.ErrNotExist) {
+	// A cluster without Temporal's schema (a start stopped between initdb and the
+	// schema) is made again rather than patched.
+	if _, err := os.Stat(pg.schemaMarker); errors.Is(err, os.ErrNotExist) {
 		if err := os.RemoveAll(pg.DataDir); err != nil {
 			return nil, err
 		}

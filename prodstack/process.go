@@ -1,7 +1,6 @@
 package prodstack
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -85,19 +84,12 @@ func (p *process) stop(sig syscall.Signal, grace time.Duration) error {
 
 // logTail is the last n bytes of the file at path, for error messages.
 func logTail(path string, n int64) string {
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return err.Error()
 	}
-	defer f.Close()
-	fi, err := f.Stat()
-	if err != nil {
-		return err.Error()
+	if int64(len(data)) > n {
+		data = data[int64(len(data))-n:]
 	}
-	off := max(fi.Size()-n, 0)
-	buf := make([]byte, fi.Size()-off)
-	if _, err := f.ReadAt(buf, off); err != nil && !errors.Is(err, os.ErrClosed) && len(buf) == 0 {
-		return err.Error()
-	}
-	return string(buf)
+	return string(data)
 }

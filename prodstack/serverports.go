@@ -11,9 +11,9 @@ import (
 // pickServerPorts returns the ports the server used last time, kept in file, when they
 // are all free (and the frontend's is frontend, unless that is 0), else fresh ones,
 // which it keeps in file. The same ports make the same membership address: the server
-// finds itself in the membership the database recorded and takes its shards and its
-// own workers' task queues back at once, where a new address waits about a minute for
-// the old one to be declared gone.
+// finds itself in the membership the database recorded and takes back at once what
+// it owned, where with a new address whatever the old one owned (often the namespace's
+// schedule workers) waits about a minute for it to be declared gone.
 func pickServerPorts(file string, frontend int) (serverPorts, error) {
 	var kept serverPorts
 	if data, err := os.ReadFile(file); err == nil && json.Unmarshal(data, &kept) == nil &&

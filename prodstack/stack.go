@@ -100,11 +100,9 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 		return nil, err
 	}
 	if err := applySchema(ctx, o.Binaries, s.Postgres, s.LogDir); err != nil {
-		if s.Postgres.Fresh {
-			// A cluster whose schema is half made is started over next time.
-			_ = s.Postgres.Stop()
-			_ = os.RemoveAll(s.Postgres.DataDir)
-		}
+		return nil, err
+	}
+	if err := s.Postgres.markSchemaApplied(); err != nil {
 		return nil, err
 	}
 	say("Starting the Temporal server...")

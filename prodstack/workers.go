@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 )
@@ -49,8 +50,9 @@ func startWorkerOnce(ctx context.Context, bins Binaries, n int, env []string, lo
 	listen := "127.0.0.1:" + strconv.Itoa(free[0])
 	name := "worker-" + strconv.Itoa(n)
 	cmd := exec.Command(bins.Worker)
-	// Later entries win: the stack's settings over the caller's environment.
-	cmd.Env = append(append(os.Environ(), env...), "REGIONCOPY_METRICS_LISTEN="+listen)
+	// The caller's Temporal and AWS settings (a cloud API key, a profile, TLS, a
+	// session token) are for other deployments; the stack's own replace them.
+	cmd.Env = append(append(environWithout("TEMPORAL_", "AWS_"), env...), "REGIONCOPY_METRICS_LISTEN="+listen)
 	proc, err := startProcess(name, cmd, filepath.Join(logDir, name+".log"))
 	if err != nil {
 		return nil, err
@@ -86,4 +88,23 @@ func (w *WorkerProcess) Stop() error {
 		return nil
 	}
 	return w.proc.stop(syscall.SIGTERM, 45*time.Second)
+}
+
+// environWithout is this process's environment without the variables whose names
+// start with one of prefixes.
+func environWithout(prefixes ...string) []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		keep := true
+		for _, p := range prefixes {
+			if strings.HasPrefix(kv, p) {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			env = append(env, kv)
+		}
+	}
+	return env
 }
