@@ -8,7 +8,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
 COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS := -X github.com/regioncopy/regioncopy/buildinfo.version=$(VERSION) -X github.com/regioncopy/regioncopy/buildinfo.commit=$(COMMIT)
 
-.PHONY: all build dev bench chaos test vet fmt-check unit temporal-cli clean
+.PHONY: all build dev stack bench chaos test vet fmt-check unit temporal-cli server-tools clean
 
 all: build
 
@@ -16,6 +16,17 @@ all: build
 temporal-cli: $(TEMPORAL)
 $(TEMPORAL): tools/go.mod tools/go.sum
 	$(GO) build -modfile=tools/go.mod -o $@ github.com/temporalio/cli/cmd/temporal
+
+# The Temporal server, temporal-sql-tool and the Temporal UI server pinned in tools/go.mod
+# (the versions the CLI embeds), built once into bin/ for `make stack` and its test.
+SERVER_TOOLS := $(BIN)/temporal-server $(BIN)/temporal-sql-tool $(BIN)/temporal-ui-server
+server-tools: $(SERVER_TOOLS)
+$(BIN)/temporal-server: tools/go.mod tools/go.sum
+	$(GO) build -modfile=tools/go.mod -o $@ go.temporal.io/server/cmd/server
+$(BIN)/temporal-sql-tool: tools/go.mod tools/go.sum
+	$(GO) build -modfile=tools/go.mod -o $@ go.temporal.io/server/cmd/tools/sql
+$(BIN)/temporal-ui-server: tools/go.mod tools/go.sum
+	$(GO) build -modfile=tools/go.mod -o $@ github.com/temporalio/ui-server/v2/cmd/server
 
 # The CLI and the standalone binaries.
 build:
@@ -32,7 +43,7 @@ vet:
 
 # Everything: formatting, vet, unit, replay, emulator and integration tests (the latter
 # against a real Temporal dev server built from tools/go.mod).
-test: fmt-check vet $(TEMPORAL)
+test: fmt-check vet $(TEMPORAL) $(SERVER_TOOLS)
 	REGIONCOPY_TEMPORAL_BIN=$(TEMPORAL) $(GO) test -count=1 -timeout 40m ./...
 
 # The whole system on this machine: Temporal dev server, AWS Backup emulator, worker and a
@@ -45,6 +56,15 @@ test: fmt-check vet $(TEMPORAL)
 dev: $(TEMPORAL)
 	$(GO) build -ldflags '$(LDFLAGS)' -o bin/regioncopy ./starter/cmd/regioncopy
 	exec env REGIONCOPY_TEMPORAL_BIN=$(TEMPORAL) bin/regioncopy dev $(DEV_FLAGS)
+
+# The production topology without containers: PostgreSQL 15 (Debian's postgresql
+# package), the Temporal server and UI on it, the emulator and two regioncopy-worker
+# processes (README: "Run the production topology locally"). Ctrl-C stops everything;
+# STACK_FLAGS such as --fresh or --workers 3. exec as for dev.
+stack: $(SERVER_TOOLS)
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/regioncopy ./starter/cmd/regioncopy
+	$(GO) build -ldflags '$(LDFLAGS)' -o bin/regioncopy-worker ./worker/cmd/regioncopy-worker
+	exec bin/regioncopy stack $(STACK_FLAGS)
 
 # Published benchmarks (bench/README.md): figures to bench/results/latest.{json,md}; exits 1
 # when a target is missed.

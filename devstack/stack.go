@@ -28,6 +28,10 @@ type Options struct {
 	DataDir string
 	// Temporal configures the dev server; its SearchAttributes are always regioncopy's.
 	Temporal TemporalOptions
+	// TemporalAddress, when set, is a Temporal server already running, whose default
+	// namespace has regioncopy's search attributes: no dev server is started and Stop
+	// leaves that server alone (package prodstack runs the production server so).
+	TemporalAddress string
 	// EmulatorListen is the emulator's address; "" means 127.0.0.1:0 (a free port).
 	EmulatorListen string
 	// TimeScale makes the emulator clock run that many times faster than the wall clock
@@ -99,7 +103,9 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 		to.DBFile = filepath.Join(o.DataDir, "temporal.db")
 		ecfg.StateFile = filepath.Join(o.DataDir, "emulator.json")
 	}
-	if s.Temporal, err = StartTemporal(ctx, to); err != nil {
+	if o.TemporalAddress != "" {
+		s.Temporal = &TemporalServer{Address: o.TemporalAddress}
+	} else if s.Temporal, err = StartTemporal(ctx, to); err != nil {
 		return nil, err
 	}
 	listen := o.EmulatorListen
@@ -134,7 +140,7 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 }
 
 // Stop stops the worker, closes the client, and stops the emulator (saving its state)
-// and the dev server. It is safe to call more than once.
+// and the dev server it started. It is safe to call more than once.
 func (s *Stack) Stop() error {
 	s.stopOnce.Do(func() {
 		var errs []error
@@ -145,7 +151,7 @@ func (s *Stack) Stop() error {
 		if s.Emulator != nil {
 			errs = append(errs, s.Emulator.Stop())
 		}
-		if s.Temporal != nil {
+		if s.Temporal != nil && s.opts.TemporalAddress == "" {
 			errs = append(errs, s.Temporal.Stop())
 		}
 		s.stopErr = errors.Join(errs...)

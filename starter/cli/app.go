@@ -134,6 +134,7 @@ Exit codes:
 		newCopiesCommand(app),
 		newSetupCommand(app),
 		newDevCommand(app),
+		newStackCommand(app),
 		newVersionCommand(app),
 	)
 	extraMu.Lock()

@@ -1,0 +1,95 @@
+package prodstack
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/regioncopy/regioncopy/devstack"
+)
+
+// process is a child process whose output goes to a log file.
+type process struct {
+	name    string
+	cmd     *exec.Cmd
+	logPath string
+	exited  chan struct{}
+	waitErr error
+
+	stopOnce sync.Once
+	stopErr  error
+}
+
+// startProcess starts cmd in its own process group (devstack.ChildProcAttr unless cmd
+// sets its own), its output truncating logPath.
+func startProcess(name string, cmd *exec.Cmd, logPath string) (*process, error) {
+	if err := os.MkdirAll(filepath.Dir(logPath), 0o755); err != nil {
+		return nil, err
+	}
+	log, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	if cmd.SysProcAttr == nil {
+		cmd.SysProcAttr = devstack.ChildProcAttr()
+	}
+	cmd.Stdout, cmd.Stderr = log, log
+	if err := cmd.Start(); err != nil {
+		_ = log.Close()
+		return nil, fmt.Errorf("start %s: %w", name, err)
+	}
+	p := &process{name: name, cmd: cmd, logPath: logPath, exited: make(chan struct{})}
+	go func() {
+		p.waitErr = cmd.Wait()
+		_ = log.Close()
+		close(p.exited)
+	}()
+	return p, nil
+}
+
+// Pid is the process id.
+func (p *process) Pid() int { return p.cmd.Process.Pid }
+
+// LogPath is the file the process writes its output to.
+func (p *process) LogPath() string { return p.logPath }
+
+// Exited is closed once the process has ended.
+func (p *process) Exited() <-chan struct{} { return p.exited }
+
+// exitedEarly describes a process that ended before it was ready, with its log's tail.
+func (p *process) exitedEarly() error {
+	return fmt.Errorf("%s exited before it was ready (%v); the end of %s:\n%s", p.name, p.waitErr, p.logPath, logTail(p.logPath, 2048))
+}
+
+// stop sends sig to the process group and waits for the process to end, killing the
+// group after grace. It is safe to call more than once.
+func (p *process) stop(sig syscall.Signal, grace time.Duration) error {
+	p.stopOnce.Do(func() {
+		pgid := p.cmd.Process.Pid
+		_ = syscall.Kill(-pgid, sig)
+		select {
+		case <-p.exited:
+		case <-time.After(grace):
+			_ = syscall.Kill(-pgid, syscall.SIGKILL)
+			<-p.exited
+			p.stopErr = fmt.Errorf("%s did not stop within %s of %s; killed", p.name, grace, sig)
+		}
+	})
+	return p.stopErr
+}
+
+// logTail is the last n bytes of the file at path, for error messages.
+func logTail(path string, n int64) string {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return err.Error()
+	}
+	if int64(len(data)) > n {
+		data = data[int64(len(data))-n:]
+	}
+	return string(data)
+}

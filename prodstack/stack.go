@@ -1,0 +1,179 @@
+package prodstack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+
+	"go.uber.org/zap"
+
+	"github.com/regioncopy/regioncopy/devstack"
+	"github.com/regioncopy/regioncopy/emulator"
+)
+
+// RootStateDir is the default state directory when running as root: PostgreSQL then
+// runs as another user, who must be able to enter every directory above its cluster,
+// which root's home does not allow.
+const RootStateDir = "/var/lib/regioncopy/stack"
+
+// DefaultStateDir is where `regioncopy stack` keeps its state unless told otherwise.
+func DefaultStateDir() string {
+	if os.Geteuid() == 0 {
+		return RootStateDir
+	}
+	if d, err := os.UserCacheDir(); err == nil {
+		return filepath.Join(d, "regioncopy", "stack")
+	}
+	return ".regioncopy-stack"
+}
+
+// Options configure a Stack.
+type Options struct {
+	// StateDir keeps the PostgreSQL cluster, the emulator's state, the generated
+	// configuration and the logs; required.
+	StateDir string
+	// Binaries are the programs to run; zero means FindBinaries.
+	Binaries Binaries
+	// Port is the Temporal frontend's port, UIPort the web UI's; 0 picks a free one.
+	Port, UIPort int
+	// NoUI leaves the web UI out.
+	NoUI bool
+	// Workers is the number of regioncopy-worker processes; 0 means 2.
+	Workers int
+	// EmulatorListen is the emulator's address; "" means a free loopback port.
+	EmulatorListen string
+	// TimeScale is the emulator's clock speed, as for devstack; 0 means 1.
+	TimeScale float64
+	// Emulator is the rest of the emulator's configuration.
+	Emulator emulator.Config
+	// NoSamplePlan leaves out the sample plan's hourly schedule.
+	NoSamplePlan bool
+	// Progress is told what is starting; nil means silence.
+	Progress func(string)
+}
+
+// Stack is the running topology.
+type Stack struct {
+	Postgres *Postgres
+	Server   *TemporalServer
+	// UI is nil with NoUI.
+	UI *UIServer
+	// Dev holds the emulator, a client of the server, the seeded sample and the sample
+	// plan, as `regioncopy dev` has them; its Temporal is the server above.
+	Dev     *devstack.Stack
+	Workers []*WorkerProcess
+	// LogDir holds every process's log.
+	LogDir string
+}
+
+// Start starts PostgreSQL, applies Temporal's schema, starts the Temporal server,
+// registers the namespace and regioncopy's search attributes, starts the web UI, the
+// emulator with the sample, and the workers. On error everything already started is
+// stopped.
+func Start(ctx context.Context, o Options) (st *Stack, err error) {
+	if o.StateDir == "" {
+		return nil, errors.New("prodstack: no state directory")
+	}
+	say := o.Progress
+	if say == nil {
+		say = func(string) {}
+	}
+	if o.Binaries.Server == "" {
+		if o.Binaries, err = FindBinaries(ctx, say); err != nil {
+			return nil, err
+		}
+	}
+	s := &Stack{LogDir: filepath.Join(o.StateDir, "logs")}
+	defer func() {
+		if err != nil {
+			_ = s.Stop()
+		}
+	}()
+	if err := os.MkdirAll(s.LogDir, 0o755); err != nil {
+		return nil, err
+	}
+	say("Starting PostgreSQL...")
+	if s.Postgres, err = startPostgres(ctx, filepath.Join(o.StateDir, "postgres"), s.LogDir); err != nil {
+		return nil, err
+	}
+	if err := applySchema(ctx, o.Binaries, s.Postgres, s.LogDir); err != nil {
+		return nil, err
+	}
+	if err := s.Postgres.markSchemaApplied(); err != nil {
+		return nil, err
+	}
+	say("Starting the Temporal server...")
+	if s.Server, err = startServer(ctx, o.Binaries, s.Postgres, filepath.Join(o.StateDir, "temporal"), s.LogDir, o.Port); err != nil {
+		return nil, err
+	}
+	say("Registering the namespace and regioncopy's search attributes...")
+	if err := setUpNamespace(ctx, s.Server.Address); err != nil {
+		return nil, err
+	}
+	if !o.NoUI {
+		say("Starting the Temporal UI...")
+		if s.UI, err = startUI(ctx, o.Binaries, s.Server.Address, filepath.Join(o.StateDir, "temporal"), s.LogDir, o.UIPort); err != nil {
+			return nil, err
+		}
+	}
+	say("Starting the AWS Backup emulator and the workers...")
+	if s.Dev, err = devstack.Start(ctx, devstack.Options{
+		DataDir:         filepath.Join(o.StateDir, "emulator"),
+		TemporalAddress: s.Server.Address,
+		EmulatorListen:  o.EmulatorListen,
+		TimeScale:       o.TimeScale,
+		Emulator:        o.Emulator,
+		NoWorker:        true,
+		NoSamplePlan:    o.NoSamplePlan,
+		Logger:          zap.NewNop(),
+	}); err != nil {
+		return nil, err
+	}
+	n := o.Workers
+	if n == 0 {
+		n = 2
+	}
+	for i := 1; i <= n; i++ {
+		w, err := startWorker(ctx, o.Binaries, i, s.Dev.WorkerEnv(), s.LogDir)
+		if err != nil {
+			return nil, err
+		}
+		s.Workers = append(s.Workers, w)
+	}
+	return s, nil
+}
+
+// Stop stops, in order, the workers, the UI, the emulator (saving its state), the
+// Temporal server and PostgreSQL. It is safe to call more than once.
+func (s *Stack) Stop() error {
+	var errs []error
+	for _, w := range s.Workers {
+		errs = append(errs, w.Stop())
+	}
+	errs = append(errs, s.UI.Stop())
+	if s.Dev != nil {
+		errs = append(errs, s.Dev.Stop())
+	}
+	errs = append(errs, s.Server.Stop(), s.Postgres.Stop())
+	return errors.Join(errs...)
+}
+
+// Describe lists the running processes for a person: what, where, pid and log.
+func (s *Stack) Describe() []string {
+	lines := []string{
+		fmt.Sprintf("PostgreSQL 15       127.0.0.1:%d (user %s, cluster %s)", s.Postgres.Port, s.Postgres.User, s.Postgres.DataDir),
+		fmt.Sprintf("Temporal server     %s (%d history shards, config %s)", s.Server.Address, HistoryShards, s.Server.ConfigFile),
+	}
+	if s.UI != nil {
+		lines = append(lines, "Temporal UI         "+s.UI.URL)
+	}
+	lines = append(lines, "AWS Backup emulator "+s.Dev.Emulator.URL)
+	for _, w := range s.Workers {
+		lines = append(lines, fmt.Sprintf("%-19s pid %s, task queue %s, metrics %s", w.Name, strconv.Itoa(w.Pid()), s.Dev.TaskQueue, w.MetricsURL))
+	}
+	lines = append(lines, "Logs                "+s.LogDir)
+	return lines
+}
