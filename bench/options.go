@@ -88,7 +88,7 @@ func DefaultOptions() Options {
 		PlanTimeScale:    100,
 		ChainCopies:      2160, // hourly backups kept 90 days
 		TimerChains:      10000,
-		ThroughputCopies: 150,
+		ThroughputCopies: 500,
 		Seed:             1,
 		Out:              "bench/results/latest.json",
 	}

@@ -50,7 +50,9 @@ func runScale(ctx context.Context, o Options, res *Results) error {
 		}
 	}
 	if o.wants(ScenarioThroughput) {
-		if err := withEnv(ctx, o, 1, 0, func(e *env) error {
+		// Instant jobs: a copy quota of at least the burst, so that no job waits in
+		// CREATED for another to end and is then seen ended only at a watcher's sweep.
+		if err := withEnv(ctx, o, 1, max(100, o.ThroughputCopies), func(e *env) error {
 			t := time.Now()
 			r, err := runThroughput(ctx, e, o)
 			if err != nil {

@@ -43,10 +43,10 @@ func (r *Results) checkScale() {
 	}
 	if p := r.Throughput; p != nil {
 		r.Checks = append(r.Checks,
-			Check{Name: "throughput: copies landed", Target: fmt.Sprint(p.Copies),
-				Measured: fmt.Sprint(p.Landed), Pass: p.Landed == p.Copies},
+			Check{Name: "throughput: copies landed", Target: fmt.Sprint(p.Copies * len(p.Rounds)),
+				Measured: fmt.Sprint(p.Landed), Pass: p.Landed == p.Copies*len(p.Rounds)},
 			Check{Name: throughputRatioCheck, Target: fmt.Sprintf(">= %.1f × the two-activity floor", minThroughputRatio),
-				Measured: fmt.Sprintf("%.2f/s vs %.2f/s = %.3f", p.CopiesPerSecond, p.FloorPerSecond, p.Ratio), Pass: p.Ratio >= minThroughputRatio})
+				Measured: fmt.Sprintf("median of %d rounds: %.2f/s vs %.2f/s = %.3f", len(p.Rounds), p.CopiesPerSecond, p.FloorPerSecond, p.Ratio), Pass: p.Ratio >= minThroughputRatio})
 	}
 }
 
@@ -80,9 +80,13 @@ func (r Results) scaleMarkdown(b *strings.Builder) {
 		b.WriteString("The worker runs in the benchmark's process: heap is the Go heap in use after a collection, RSS the process's VmRSS (emulator and client included), both as growth over the run.\n\n")
 	}
 	if p := r.Throughput; p != nil {
-		fmt.Fprintf(b, "## Throughput: %d on-demand copies at once vs %d two-activity workflows\n\n", p.Copies, p.Copies)
-		b.WriteString("| copies | took | copies/s | floor took | floor workflows/s | ratio | events per copy (request + chain) | floor events per workflow |\n|---|---|---|---|---|---|---|---|\n")
-		fmt.Fprintf(b, "| %d | %s | %.2f | %s | %.2f | %.3f | %.1f (%d + %d) | %d |\n\n", p.Copies, p.CopiesTook, p.CopiesPerSecond,
-			p.FloorTook, p.FloorPerSecond, p.Ratio, p.EventsPerCopy, p.RequestEvents, p.ChainEvents, p.FloorEvents)
+		fmt.Fprintf(b, "## Throughput: %d on-demand copies at once vs %d two-activity workflows, %d rounds\n\n", p.Copies, p.Copies, len(p.Rounds))
+		b.WriteString("Each round runs the floor's burst, then the copies' burst, on the same server; the check takes the median round.\n\n")
+		b.WriteString("| round | copies took | copies/s | floor took | floor workflows/s | ratio |\n|---|---|---|---|---|---|\n")
+		for i, r := range p.Rounds {
+			fmt.Fprintf(b, "| %d | %s | %.2f | %s | %.2f | %.3f |\n", i+1, r.CopiesTook, r.CopiesPerSecond, r.FloorTook, r.FloorPerSecond, r.Ratio)
+		}
+		fmt.Fprintf(b, "\nEvents per copy (request + chain): %.1f (%d + %d over %d copies); a floor workflow's: %d.\n\n",
+			p.EventsPerCopy, p.RequestEvents, p.ChainEvents, p.Copies*len(p.Rounds), p.FloorEvents)
 	}
 }

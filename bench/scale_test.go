@@ -96,7 +96,7 @@ func TestTimersScenarioArms500Timers(t *testing.T) {
 func TestThroughputScenarioLandsEveryCopy(t *testing.T) {
 	res := runScaleScenario(t, ScenarioThroughput, func(o *Options) { o.ThroughputCopies = 20 }, throughputRatioCheck)
 	p := res.Throughput
-	if p == nil || p.Landed != 20 {
+	if p == nil || p.Landed != 20*throughputRounds || len(p.Rounds) != throughputRounds {
 		t.Fatalf("throughput: %+v", p)
 	}
 	if p.CopiesPerSecond <= 0 || p.FloorPerSecond <= 0 || p.Ratio <= 0 || p.FloorEvents == 0 {

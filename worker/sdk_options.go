@@ -19,11 +19,6 @@ func SDKOptions(cfg Config) sdkworker.Options {
 		MaxHeartbeatThrottleInterval:           4 * time.Minute,
 		MaxConcurrentWorkflowTaskExecutionSize: cfg.MaxConcurrentWorkflowTasks,
 		WorkerActivitiesPerSecond:              cfg.ActivitiesPerSecond,
-		// A copy is a dozen short tasks across its request and chain; with the SDK's
-		// fixed two pollers per queue, a burst of copies waits seconds for pollers while
-		// the worker idles. Autoscaling pollers follow the backlog the server reports.
-		WorkflowTaskPollerBehavior: sdkworker.NewPollerBehaviorSimpleMaximum(sdkworker.PollerBehaviorSimpleMaximumOptions{MaximumNumberOfPollers: 8}),
-		ActivityTaskPollerBehavior: sdkworker.NewPollerBehaviorSimpleMaximum(sdkworker.PollerBehaviorSimpleMaximumOptions{MaximumNumberOfPollers: 8}),
 		// In-flight activities get this long to finish after Stop; the rest are
 		// cancelled and retried elsewhere, which is safe because they are idempotent.
 		WorkerStopTimeout: cfg.ShutdownGrace,

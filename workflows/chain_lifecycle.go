@@ -143,7 +143,7 @@ func (c *chain) survey(ctx workflow.Context, summary string, in model.SurveyCopi
 	in.Region, in.BackupVaultName = c.vault()
 	in.ResourceArn, in.SourceRegion = k.ResourceArn, k.SourceRegion
 	var out model.SurveyCopiesOutput
-	err := workflow.ExecuteActivity(withListing(ctx, summary), model.ActSurveyCopies, in).Get(ctx, &out)
+	err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, local(listingOptions(summary))), model.ActSurveyCopies, in).Get(ctx, &out)
 	return out, err
 }
 

@@ -193,12 +193,26 @@ func WithPoll(ctx workflow.Context, window time.Duration, timeScale float64, sum
 	return workflow.WithActivityOptions(ctx, shortPollOptions(window, timeScale, summary))
 }
 
-// withListing returns ctx with the options of a vault survey, which may page through
-// thousands of a resource's copies in one attempt (heartbeating each page).
-func withListing(ctx workflow.Context, summary string) workflow.Context {
+// listingOptions are the options of a vault survey, which may page through thousands of
+// a resource's copies in one attempt.
+func listingOptions(summary string) workflow.ActivityOptions {
 	o := awsCallOptions(summary)
 	o.StartToCloseTimeout = 10 * time.Minute
-	o.HeartbeatTimeout = time.Minute
 	o.ScheduleToCloseTimeout = time.Hour
-	return workflow.WithActivityOptions(ctx, o)
+	return o
+}
+
+// local returns the options of an activity run as a local activity: inside the workflow
+// task that asks for it, with the same timeouts, retries and summary. A vault survey, a
+// read that decides what the chain does next, then costs no activity task and no
+// workflow task of its own. Only reads run so: a local activity cannot heartbeat, keeps
+// its workflow task open while it runs, and retries in the worker on the policy's
+// backoff without AWS's NextRetryDelay, so a throttled StartCopyJob stays an activity.
+func local(o workflow.ActivityOptions) workflow.LocalActivityOptions {
+	return workflow.LocalActivityOptions{
+		ScheduleToCloseTimeout: o.ScheduleToCloseTimeout,
+		StartToCloseTimeout:    o.StartToCloseTimeout,
+		RetryPolicy:            o.RetryPolicy,
+		Summary:                o.Summary,
+	}
 }
