@@ -65,12 +65,12 @@ func TestStates(t *testing.T) {
 		points []model.RecoveryPoint
 		want   string
 	}{
-		{"fresh copy within the RPO", dailyRPO, []model.RecoveryPoint{copyPoint("a", 2 * time.Hour)}, model.RpoOK},
-		{"less than a quarter of the RPO left", dailyRPO, []model.RecoveryPoint{copyPoint("a", 19 * time.Hour)}, model.RpoAtRisk},
-		{"newest copy older than the RPO", dailyRPO, []model.RecoveryPoint{copyPoint("a", 25 * time.Hour)}, model.RpoBreach},
+		{"fresh copy within the RPO", dailyRPO, []model.RecoveryPoint{copyPoint("a", 2*time.Hour)}, model.RpoOK},
+		{"less than a quarter of the RPO left", dailyRPO, []model.RecoveryPoint{copyPoint("a", 19*time.Hour)}, model.RpoAtRisk},
+		{"newest copy older than the RPO", dailyRPO, []model.RecoveryPoint{copyPoint("a", 25*time.Hour)}, model.RpoBreach},
 		{"never copied", dailyRPO, nil, model.RpoBreach},
-		{"no RPO", 0, []model.RecoveryPoint{copyPoint("a", 400 * time.Hour)}, model.RpoNone},
-		{"newest of several counts", dailyRPO, []model.RecoveryPoint{copyPoint("old", 50 * time.Hour), copyPoint("new", time.Hour)}, model.RpoOK},
+		{"no RPO", 0, []model.RecoveryPoint{copyPoint("a", 400*time.Hour)}, model.RpoNone},
+		{"newest of several counts", dailyRPO, []model.RecoveryPoint{copyPoint("old", 50*time.Hour), copyPoint("new", time.Hour)}, model.RpoOK},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			req := requirement(tc.rpo)
