@@ -104,7 +104,9 @@ Exit codes:
   2  usage or validation error naming the flag and the rule; nothing was started
      ('copy --wait' also exits 2 when the workflow rejects the request before any
      copy job: missing vault, resource type that cannot be copied)
-  3  Temporal could not be reached`,
+  3  Temporal could not be reached
+  4  'report': some resource is in BREACH of its RPO, or UNKNOWN (a destination
+     vault could not be read); the report is printed`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Annotations:   map[string]string{annotationProgram: app.Program()},
@@ -131,6 +133,7 @@ Exit codes:
 		newCopiesCommand(app),
 		newSetupCommand(app),
 		newDevCommand(app),
+		newReportCommand(app),
 	)
 	extraMu.Lock()
 	for _, b := range extraCommands {
