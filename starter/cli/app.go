@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 	"go.temporal.io/sdk/client"
 )
@@ -29,6 +30,9 @@ type Env struct {
 	// Dial connects to Temporal. Nil means temporalclient.Dial with the app's
 	// --address, --namespace and --profile over the standard configuration.
 	Dial func(ctx context.Context, app *App) (client.Client, error)
+	// AWSConfig loads the AWS configuration of commands that read AWS (report). Nil
+	// means activities.LoadAWSConfig: the environment, profiles and endpoints.
+	AWSConfig func(ctx context.Context) (aws.Config, error)
 	// Program is how the user started this program (bin/regioncopy, go run ./starter),
 	// the start of every command the CLI prints for them to run next. Empty means
 	// derived from the process's argv[0].

@@ -19,7 +19,7 @@ import (
 
 // reportFlags are `report`'s flags.
 type reportFlags struct {
-	output, plan, resourceArn, destinationRegion, state, since, prices, records string
+	output, plan, resourceArn, destinationRegion, state, since, prices, records, now string
 }
 
 func newReportCommand(app *App) *cobra.Command {
@@ -68,7 +68,11 @@ printed but the error.`,
 				return err
 			}
 			defer c.Close()
-			cfg, err := activities.LoadAWSConfig(ctx)
+			loadAWS := activities.LoadAWSConfig
+			if app.Env.AWSConfig != nil {
+				loadAWS = app.Env.AWSConfig
+			}
+			cfg, err := loadAWS(ctx)
 			if err != nil {
 				return failure(err)
 			}
@@ -101,12 +105,20 @@ printed but the error.`,
 	fl.StringVar(&f.state, "state", "", "only rows in this state: "+strings.Join(report.States, ", "))
 	fl.StringVar(&f.since, "since", f.since, "start of the period for copy jobs, failures and cost: days (30d), a duration (12h) or an RFC 3339 time")
 	fl.StringVar(&f.prices, "prices", "", "transfer price table (JSON, the form of report/prices.json; default: the built-in one)")
+	fl.StringVar(&f.now, "now", "", "the time RPO states are computed at, RFC 3339 (default: this machine's clock; for an AWS emulator whose clock runs fast)")
 	fl.StringVar(&f.records, "records", f.records, "which chains' records to cross-check: suspect (those whose search attributes disagree with the vault) or all")
 	return cmd
 }
 
 // parse checks the flags; every mistake is a usage error naming the flag.
 func (f reportFlags) parse(now time.Time) (report.Options, string, report.Prices, error) {
+	if f.now != "" {
+		t, err := time.Parse(time.RFC3339, f.now)
+		if err != nil {
+			return report.Options{}, "", report.Prices{}, usageErrorf("--now: %q is not an RFC 3339 time", f.now)
+		}
+		now = t.UTC()
+	}
 	o := report.Options{Now: now, Plan: f.plan, ResourceArn: f.resourceArn, DestinationRegion: f.destinationRegion}
 	if !slices.Contains(report.Formats, f.output) {
 		return o, "", report.Prices{}, usageErrorf("--output: %q is not a report format (use %s)", f.output, strings.Join(report.Formats, ", "))
