@@ -29,6 +29,7 @@ type Emulator struct {
 	// so settling costs what is in flight, not everything ever created.
 	active    map[string]*job
 	expiries  expiryHeap
+	points    pointIndex
 	dirty     bool // st changed since the last save
 	closed    bool
 	saveErr   error

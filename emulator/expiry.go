@@ -34,8 +34,10 @@ func (e *Emulator) reindex() {
 		}
 	}
 	e.expiries = nil
+	e.points = newPointIndex()
 	for _, p := range e.st.Points {
 		e.scheduleExpiry(p)
+		e.points.add(p)
 	}
 }
 
