@@ -2,6 +2,8 @@ package activities
 
 import (
 	"context"
+	"errors"
+	"sync"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -43,31 +45,50 @@ func (b *Backup) VaultContents(ctx context.Context, vaultArn string) (model.Back
 
 // CopyJobsSince lists the copy jobs of a source Region created after since, in any
 // state, and the jobs still waiting or running whenever they were created (a copy job
-// can run for days), each once.
+// can run for days), each once. The three listings run side by side.
 func (b *Backup) CopyJobsSince(ctx context.Context, region string, since time.Time) ([]model.CopyJob, error) {
-	seen := map[string]bool{}
-	var out []model.CopyJob
-	for _, in := range []*backup.ListCopyJobsInput{
+	inputs := []*backup.ListCopyJobsInput{
 		{ByCreatedAfter: aws.Time(since)},
 		{ByState: types.CopyJobStateCreated},
 		{ByState: types.CopyJobStateRunning},
-	} {
+	}
+	lists := make([][]model.CopyJob, len(inputs))
+	errs := make([]error, len(inputs))
+	var wg sync.WaitGroup
+	for i, in := range inputs {
 		if b.pageSize > 0 {
 			in.MaxResults = aws.Int32(b.pageSize)
 		}
-		pages := backup.NewListCopyJobsPaginator(b.client(region), in)
-		for pages.HasMorePages() {
-			pg, err := pages.NextPage(ctx)
-			if err != nil {
-				return nil, classify(ctx, awsCall{"ListCopyJobs", region}, err)
+		wg.Go(func() { lists[i], errs[i] = b.listCopyJobs(ctx, region, in) })
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	var out []model.CopyJob
+	for _, list := range lists {
+		for _, j := range list {
+			if !seen[j.CopyJobId] {
+				seen[j.CopyJobId] = true
+				out = append(out, j)
 			}
-			for i := range pg.CopyJobs {
-				j := copyJobFromSDK(region, &pg.CopyJobs[i])
-				if !seen[j.CopyJobId] {
-					seen[j.CopyJobId] = true
-					out = append(out, j)
-				}
-			}
+		}
+	}
+	return out, nil
+}
+
+// listCopyJobs follows one ListCopyJobs listing to its last page.
+func (b *Backup) listCopyJobs(ctx context.Context, region string, in *backup.ListCopyJobsInput) ([]model.CopyJob, error) {
+	var out []model.CopyJob
+	pages := backup.NewListCopyJobsPaginator(b.client(region), in)
+	for pages.HasMorePages() {
+		pg, err := pages.NextPage(ctx)
+		if err != nil {
+			return nil, classify(ctx, awsCall{"ListCopyJobs", region}, err)
+		}
+		for i := range pg.CopyJobs {
+			out = append(out, copyJobFromSDK(region, &pg.CopyJobs[i]))
 		}
 	}
 	return out, nil
