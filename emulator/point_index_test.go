@@ -15,7 +15,8 @@ import (
 // The vault index answers what a scan of every point did: a copy is incremental only on
 // its own resource's copy in the same vault, a vault lists and counts its own points,
 // deleted points leave it, and a vault with points cannot be deleted, before and after
-// a restart from the state file.
+// a restart from the state file; copy jobs are listed newest first from their Region's
+// own list.
 func TestVaultIndexAnswersAsAScan(t *testing.T) {
 	stateFile := filepath.Join(t.TempDir(), "state.json")
 	s := start(t, emulator.Config{CopyBandwidth: 1 << 40, BackupBandwidth: 1 << 40, StateFile: stateFile})
@@ -77,4 +78,18 @@ func TestVaultIndexAnswersAsAScan(t *testing.T) {
 		t.Fatal("after a restart, a copy was not incremental on the copy still in the vault")
 	}
 	check(again.Client(west), "dst", 3, volume, 2)
+
+	// Copy jobs are listed newest first from the Region's own list, restart or not.
+	jobs, err := again.Client(east).ListCopyJobs(ctx(t), &backup.ListCopyJobsInput{})
+	if err != nil || len(jobs.CopyJobs) != 5 {
+		t.Fatalf("ListCopyJobs: %d jobs (%v), want 5", len(jobs.CopyJobs), err)
+	}
+	for i := 1; i < len(jobs.CopyJobs); i++ {
+		if aws.ToTime(jobs.CopyJobs[i].CreationDate).After(aws.ToTime(jobs.CopyJobs[i-1].CreationDate)) {
+			t.Errorf("copy job %d is newer than the one listed before it", i)
+		}
+	}
+	if inWest, err := again.Client(west).ListCopyJobs(ctx(t), &backup.ListCopyJobsInput{}); err != nil || len(inWest.CopyJobs) != 0 {
+		t.Errorf("%s lists %d copy jobs (%v), want none: jobs are listed in their source Region", west, len(inWest.CopyJobs), err)
+	}
 }
