@@ -128,6 +128,12 @@ func TestReportFromAWSRecords(t *testing.T) {
 		t.Fatalf("after a copy by regioncopy: exit %d, row %+v (stderr %s)", r.code, got, r.stderr)
 	}
 
+	// The chain's search attributes agree with its vault, so its records need no reading
+	// (once visibility has the attributes the copy set).
+	waitFor(t, 10*time.Second, "a report that reads no chain's records", func() bool {
+		_, rep = reportCLI(t, "--plan", planName, "--resource-arn", copied.VolumeArn, "--output", "json")
+		return rep.RecordsRead == 0
+	})
 	// A second copy, then the first deleted with the AWS CLI: regioncopy recorded it.
 	second := copyOnce()
 	awsBackup(t, dst, "delete-recovery-point", "--backup-vault-name", copied.VaultName, "--recovery-point-arn", first)
