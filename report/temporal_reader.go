@@ -27,9 +27,11 @@ func (r TemporalReader) PlanRules(ctx context.Context) ([]model.PlanRunInput, er
 }
 
 // Chains lists every CopyChain workflow through visibility, one entry per chain (its
-// newest run), with the search attributes its latest run published.
+// newest run), with the search attributes its latest run published. Runs that continued
+// as new are left out: a chain keeps one open run, and a chain continues as new every 30
+// copies, so its closed runs would outnumber the chains many times over.
 func (r TemporalReader) Chains(ctx context.Context) ([]Chain, error) {
-	query := fmt.Sprintf("WorkflowType = %q", model.WorkflowCopyChain)
+	query := fmt.Sprintf("WorkflowType = %q AND ExecutionStatus != %q", model.WorkflowCopyChain, "ContinuedAsNew")
 	seen := map[string]bool{}
 	var out []Chain
 	var token []byte
