@@ -63,6 +63,9 @@ type Options struct {
 	// ReportResources is how many resources the report scenario's plan selects, each
 	// copied to three destinations.
 	ReportResources int
+	// ReportChains is how many of those resources the report scenario also copies through
+	// regioncopy, to time reading the chains' records.
+	ReportChains int
 	// Seed seeds the emulator's ids and fault draws.
 	Seed int64
 	// Out is the JSON results file; the Markdown table goes next to it with the .md
@@ -94,6 +97,7 @@ func DefaultOptions() Options {
 		TimerChains:      10000,
 		ThroughputCopies: 150,
 		ReportResources:  10000,
+		ReportChains:     200,
 		Seed:             1,
 		Out:              "bench/results/latest.json",
 	}
@@ -117,6 +121,7 @@ func parseOptions(args []string, stderr io.Writer) (Options, error) {
 	fs.IntVar(&o.TimerChains, "timer-chains", o.TimerChains, "timers scenario: chains started, each with a pending expiry timer")
 	fs.IntVar(&o.ThroughputCopies, "throughput-copies", o.ThroughputCopies, "throughput scenario: on-demand copies asked at once (and floor workflows)")
 	fs.IntVar(&o.ReportResources, "report-resources", o.ReportResources, "report scenario: resources the plan selects, each copied to three destinations")
+	fs.IntVar(&o.ReportChains, "report-chains", o.ReportChains, "report scenario: resources also copied through regioncopy chains, whose records the report reads")
 	fs.IntVar(&o.PlanResources, "plan-resources", o.PlanResources, "planrun scenario: volumes the rule selects")
 	fs.DurationVar(&o.PlanCopyLength, "plan-copy-length", o.PlanCopyLength, "planrun scenario: emulated length of each copy")
 	fs.Float64Var(&o.PlanTimeScale, "plan-time-scale", o.PlanTimeScale, "planrun scenario: emulator clock speed relative to the wall clock")
@@ -181,6 +186,9 @@ func (o Options) validate() error {
 	}
 	if o.ReportResources < 1 {
 		errs = append(errs, fmt.Errorf("-report-resources: %d must be at least 1", o.ReportResources))
+	}
+	if o.ReportChains < 0 || o.ReportChains > o.ReportResources {
+		errs = append(errs, fmt.Errorf("-report-chains: %d must be from 0 to -report-resources (%d)", o.ReportChains, o.ReportResources))
 	}
 	if o.FollowCopies < 1 {
 		errs = append(errs, fmt.Errorf("-follow-copies: %d must be at least 1", o.FollowCopies))
