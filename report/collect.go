@@ -54,7 +54,7 @@ func Collect(ctx context.Context, aws AWS, tmp Temporal, o Options) (Snapshot, i
 	if err != nil {
 		return s, 0, err
 	}
-	reqs = attachChains(reqs, chains, o.Plan)
+	reqs = attachChains(reqs, chains, copyOnlyActions(rules), o.Plan)
 	if reqs, err = filterRequirements(reqs, o); err != nil {
 		return s, 0, err
 	}
@@ -102,9 +102,26 @@ func planRequirements(ctx context.Context, aws AWS, rules []model.PlanRunInput, 
 	return reqs, nil
 }
 
-// attachChains gives each requirement its chain, and makes a requirement (no RPO) of
-// every other chain: on-demand copies, and plan copies of resources no longer selected.
-func attachChains(reqs []Requirement, chains []Chain, plan string) []Requirement {
+// copyOnlyActions are the copy actions of the rules without a selection (copy-only plans
+// that copy whatever their vault gets), by plan, source Region and destination vault:
+// their chains are the only list of what they protect, and take their RPO from here.
+func copyOnlyActions(rules []model.PlanRunInput) map[string]model.PlanCopyAction {
+	out := map[string]model.PlanCopyAction{}
+	for _, r := range rules {
+		if r.Selection != nil {
+			continue
+		}
+		for _, ca := range r.CopyActions {
+			out[r.Plan+"|"+r.SourceRegion+"|"+ca.DestinationBackupVaultArn] = ca
+		}
+	}
+	return out
+}
+
+// attachChains gives each requirement its chain, and makes a requirement of every other
+// chain: the RPO and lifecycle of its copy-only plan's copy action, none for on-demand
+// copies and for plan copies of resources no longer selected.
+func attachChains(reqs []Requirement, chains []Chain, copyOnly map[string]model.PlanCopyAction, plan string) []Requirement {
 	byKey := map[string][]int{}
 	for i, r := range reqs {
 		k := requirementKey(r.ResourceArn, r.SourceRegion, r.DestinationVaultArn)
@@ -120,8 +137,13 @@ func attachChains(reqs []Requirement, chains []Chain, plan string) []Requirement
 		if plan != "" && c.Plan != plan {
 			continue
 		}
-		reqs = append(reqs, Requirement{ResourceArn: c.ResourceArn, ResourceType: c.ResourceType, SourceRegion: c.SourceRegion,
-			DestinationVaultArn: c.DestinationVaultArn, Plan: c.Plan, Chain: &c})
+		r := Requirement{ResourceArn: c.ResourceArn, ResourceType: c.ResourceType, SourceRegion: c.SourceRegion,
+			DestinationVaultArn: c.DestinationVaultArn, Plan: c.Plan, Chain: &c}
+		if ca, ok := copyOnly[c.Plan+"|"+c.SourceRegion+"|"+c.DestinationVaultArn]; ok && c.Plan != "" &&
+			(len(ca.ResourceTypes) == 0 || slices.Contains(ca.ResourceTypes, c.ResourceType)) {
+			r.RpoMinutes, r.DeleteAfterDays = ca.RpoMinutes, ca.Lifecycle.DeleteAfterDays
+		}
+		reqs = append(reqs, r)
 	}
 	return reqs
 }
@@ -129,6 +151,7 @@ func attachChains(reqs []Requirement, chains []Chain, plan string) []Requirement
 // filterRequirements keeps those of --resource-arn and --destination-region; a filter
 // that keeps nothing names nothing regioncopy protects, which is an input error.
 func filterRequirements(reqs []Requirement, o Options) ([]Requirement, error) {
+	reqs = slices.Clone(reqs)
 	if o.ResourceArn != "" {
 		reqs = slices.DeleteFunc(reqs, func(r Requirement) bool { return r.ResourceArn != o.ResourceArn })
 		if len(reqs) == 0 {
