@@ -136,6 +136,9 @@ func joinRow(s Snapshot, idx index, req Requirement) Row {
 	}
 	rpo := time.Duration(req.RpoMinutes) * time.Minute
 	row.State, row.Deadline = model.RpoStateAt(s.Now, newestSource, time.Time{}, rpo)
+	if newestSource.IsZero() {
+		row.Deadline = time.Time{} // never copied: overdue since it was required, with no deadline to name
+	}
 	if row.State == model.RpoBreach {
 		row.StateReason = breachReason(row, rpo)
 	}

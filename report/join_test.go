@@ -82,6 +82,12 @@ func TestStates(t *testing.T) {
 			if row.State == model.RpoBreach && row.StateReason == "" {
 				t.Error("a BREACH row says no reason")
 			}
+			if tc.points == nil && !row.Deadline.IsZero() {
+				t.Errorf("a resource never copied has the deadline %v", row.Deadline)
+			}
+			if tc.want == model.RpoOK && !row.Deadline.Equal(row.NewestCopy.SourceCreatedAt.Add(24*time.Hour)) {
+				t.Errorf("deadline %v, want the newest source's creation plus the RPO", row.Deadline)
+			}
 		})
 	}
 }
