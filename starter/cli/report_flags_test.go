@@ -56,3 +56,18 @@ func TestParseSince(t *testing.T) {
 		}
 	}
 }
+
+func TestReportHelpNamesTheStatesAndExitCodes(t *testing.T) {
+	code, out, _ := runCLI(t, nil, "report", "--help")
+	if code != ExitOK {
+		t.Fatalf("report --help: exit %d", code)
+	}
+	for _, want := range []string{"AT_RISK", "less than 25%", "BREACH", "UNKNOWN", "NO_RPO", "--records", "--prices", "--since", "table, json, csv, html", "Exit status"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("report --help does not mention %q", want)
+		}
+	}
+	if _, root, _ := runCLI(t, nil, "--help"); !strings.Contains(root, "4  'report'") {
+		t.Error("the root help does not list exit code 4")
+	}
+}
