@@ -96,7 +96,13 @@ func chainOf(id string, sa *commonpb.SearchAttributes) (Chain, bool) {
 	return c, true
 }
 
+// recordsTimeout bounds reading one chain's records: its copies queries need a worker,
+// and a report without one says so on the chain's row instead of waiting forever.
+const recordsTimeout = 30 * time.Second
+
 func (r TemporalReader) ChainRecords(ctx context.Context, chainID string) ([]model.CopyRecord, error) {
+	ctx, cancel := context.WithTimeout(ctx, recordsTimeout)
+	defer cancel()
 	runs, err := temporalclient.ChainRuns(ctx, r.Client, chainID, recordRuns)
 	if err != nil {
 		return nil, err
