@@ -160,20 +160,32 @@ func TestJobsUnreadableIsAFinding(t *testing.T) {
 }
 
 func TestRowsFailingFirst(t *testing.T) {
-	ok := requirement(dailyRPO)
-	breach := requirement(dailyRPO)
-	breach.ResourceArn = "arn:aws:ec2:us-east-1:123456789012:volume/vol-2"
-	none := requirement(0)
-	none.ResourceArn = "arn:aws:ec2:us-east-1:123456789012:volume/vol-0"
-	s := snapshot(ok, copyPoint("a", time.Hour))
-	s.Requirements = []Requirement{none, ok, breach}
-	rows := Join(s)
-	var got []string
-	for _, r := range rows {
-		got = append(got, r.State)
+	vol := func(n int) string { return "arn:aws:ec2:us-east-1:123456789012:volume/vol-" + string(rune('a'+n)) }
+	lostVault := "arn:aws:backup:us-west-2:123456789012:backup-vault:dr"
+	mk := func(n int, rpo int64, vault string, chain bool) Requirement {
+		r := requirement(rpo)
+		r.ResourceArn, r.DestinationVaultArn = vol(n), vault
+		if chain {
+			r.Chain = &Chain{WorkflowId: "chain-" + vol(n)}
+		}
+		return r
 	}
-	if strings.Join(got, ",") != "BREACH,OK,NO_RPO" {
-		t.Errorf("order %v, want BREACH,OK,NO_RPO", got)
+	point := func(n int, age time.Duration) model.RecoveryPoint {
+		p := copyPoint(string(rune('a'+n)), age)
+		p.ResourceArn = vol(n)
+		return p
+	}
+	// In ARN order: NO_RPO, OK, OK with a finding, AT_RISK, UNKNOWN, BREACH.
+	s := snapshot(mk(0, 0, vaultArn, true), point(0, time.Hour), point(1, time.Hour), point(2, time.Hour), point(3, 20*time.Hour))
+	s.Requirements = []Requirement{mk(0, 0, vaultArn, true), mk(1, dailyRPO, vaultArn, true), mk(2, dailyRPO, vaultArn, false),
+		mk(3, dailyRPO, vaultArn, true), mk(4, dailyRPO, lostVault, true), mk(5, dailyRPO, vaultArn, true)}
+	s.Vaults[lostVault] = VaultRead{Unreadable: "AccessDeniedException"}
+	var got []string
+	for _, r := range Join(s) {
+		got = append(got, r.State+":"+r.ResourceArn[len(r.ResourceArn)-1:])
+	}
+	if want := "BREACH:f,UNKNOWN:e,AT_RISK:d,OK:c,OK:b,NO_RPO:a"; strings.Join(got, ",") != want {
+		t.Errorf("order %v, want %s (failing first, then findings, OK, NO_RPO)", got, want)
 	}
 }
 
