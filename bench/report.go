@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"maps"
+	"net/http"
 	"slices"
 	"strings"
 	"syscall"
@@ -84,7 +85,17 @@ func runReport(ctx context.Context, e *env, o Options) (ReportResult, error) {
 	if err := e.emu.SeedResources(seeds); err != nil {
 		return res, err
 	}
-	src := e.stack.Emulator.Client(reportSource)
+	// One transport for the scenario's parallel calls, whose idle connections are closed
+	// at the end: a connection dialled for a call that another took over is never used,
+	// and the emulator's shutdown would wait for it as for a call in flight.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	defer transport.CloseIdleConnections()
+	awsConfig := func(region string) aws.Config {
+		cfg := e.stack.Emulator.AWSConfig(region)
+		cfg.HTTPClient = &http.Client{Transport: transport}
+		return cfg
+	}
+	src := backup.NewFromConfig(awsConfig(reportSource))
 	points := make([]string, len(seeds))
 	if err := parallel(ctx, len(seeds), func(i int) error {
 		out, err := src.StartBackupJob(ctx, &backup.StartBackupJobInput{BackupVaultName: aws.String(vaultName),
@@ -119,7 +130,7 @@ func runReport(ctx context.Context, e *env, o Options) (ReportResult, error) {
 	before := e.emu.Counters()
 	var out, errOut bytes.Buffer
 	env := &rccli.Env{Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" },
-		AWSConfig: func(context.Context) (aws.Config, error) { return e.stack.Emulator.AWSConfig(reportSource), nil }}
+		AWSConfig: func(context.Context) (aws.Config, error) { return awsConfig(reportSource), nil }}
 	cpuBefore := processCPU()
 	began := time.Now()
 	res.ExitCode = rccli.Run(ctx, []string{"--address", e.stack.Temporal.Address, "report", "--plan", "bench-report",
@@ -138,7 +149,7 @@ func runReport(ctx context.Context, e *env, o Options) (ReportResult, error) {
 		return res, fmt.Errorf("report exit %d, stderr %q: %w", res.ExitCode, errOut.String(), err)
 	}
 	res.Rows, res.States, res.RecordsRead, res.JSONBytes = len(rep.Rows), rep.Summary, rep.RecordsRead, out.Len()
-	if err := reportChains(ctx, e, o, points, &res); err != nil {
+	if err := reportChains(ctx, e, o, points, awsConfig, &res); err != nil {
 		return res, err
 	}
 	return res, nil
@@ -147,7 +158,7 @@ func runReport(ctx context.Context, e *env, o Options) (ReportResult, error) {
 // reportChains copies o.ReportChains of the volumes to reportChainDestination through
 // regioncopy (a chain each) and times the report over that destination: by the cheap
 // check, then reading every chain's records.
-func reportChains(ctx context.Context, e *env, o Options, points []string, res *ReportResult) error {
+func reportChains(ctx context.Context, e *env, o Options, points []string, awsConfig func(string) aws.Config, res *ReportResult) error {
 	res.Chains = min(o.ReportChains, len(points))
 	if res.Chains == 0 {
 		return nil
@@ -174,7 +185,7 @@ func reportChains(ctx context.Context, e *env, o Options, points []string, res *
 	run := func(extra ...string) (report.Report, Duration, error) {
 		var out, errOut bytes.Buffer
 		env := &rccli.Env{Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" },
-			AWSConfig: func(context.Context) (aws.Config, error) { return e.stack.Emulator.AWSConfig(reportSource), nil }}
+			AWSConfig: func(context.Context) (aws.Config, error) { return awsConfig(reportSource), nil }}
 		began := time.Now()
 		code := rccli.Run(ctx, append([]string{"--address", e.stack.Temporal.Address, "report", "--destination-region", reportChainDestination,
 			"--now", e.emu.Now().Format(time.RFC3339Nano), "--output", "json"}, extra...), env)

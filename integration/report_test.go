@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -27,9 +28,17 @@ func reportCLI(t *testing.T, args ...string) (result, report.Report) {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
+	// Idle connections are closed after the report: one dialled for a call another
+	// connection took over is never used, and the stack's shutdown would wait for it.
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	defer transport.CloseIdleConnections()
 	var out, errOut bytes.Buffer
 	env := &cli.Env{Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" },
-		AWSConfig: func(context.Context) (aws.Config, error) { return stack.Emulator.AWSConfig("us-east-1"), nil }}
+		AWSConfig: func(context.Context) (aws.Config, error) {
+			cfg := stack.Emulator.AWSConfig("us-east-1")
+			cfg.HTTPClient = &http.Client{Transport: transport}
+			return cfg, nil
+		}}
 	full := append([]string{"--address", stack.Temporal.Address, "report", "--now", stack.Emulator.Emulator.Now().Format(time.RFC3339Nano)}, args...)
 	r := result{cli.Run(ctx, full, env), out.String(), errOut.String()}
 	var rep report.Report
