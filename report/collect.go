@@ -39,12 +39,9 @@ func Collect(ctx context.Context, aws AWS, tmp Temporal, o Options) (Snapshot, i
 		o.Parallel = 16
 	}
 	s := Snapshot{Now: o.Now, Since: o.Since, Vaults: map[string]VaultRead{}, Jobs: map[string]JobsRead{}, Records: map[string]RecordsRead{}}
-	rules, err := tmp.PlanRules(ctx)
+	rules, err := planRules(ctx, tmp, o.Plan)
 	if err != nil {
 		return s, 0, err
-	}
-	if o.Plan != "" && !slices.ContainsFunc(rules, func(r model.PlanRunInput) bool { return r.Plan == o.Plan }) {
-		return s, 0, &InputError{fmt.Sprintf("--plan: no plan named %q is applied in this namespace", o.Plan)}
 	}
 	chains, err := tmp.Chains(ctx)
 	if err != nil {
@@ -65,6 +62,30 @@ func Collect(ctx context.Context, aws AWS, tmp Temporal, o Options) (Snapshot, i
 	readJobs(ctx, aws, reqs, o.Since, o.Parallel, s.Jobs)
 	n := readRecords(ctx, tmp, s, o)
 	return s, n, nil
+}
+
+// planSettle bounds how long a report on one plan waits for Temporal's visibility store
+// to list the plan's schedules, which may lag a plan applied a moment ago.
+const planSettle = 5 * time.Second
+
+// planRules reads every plan's rules; a plan asked for by name that no schedule names
+// (after planSettle) is an input error.
+func planRules(ctx context.Context, tmp Temporal, plan string) ([]model.PlanRunInput, error) {
+	deadline := time.Now().Add(planSettle)
+	for {
+		rules, err := tmp.PlanRules(ctx)
+		if err != nil || plan == "" || slices.ContainsFunc(rules, func(r model.PlanRunInput) bool { return r.Plan == plan }) {
+			return rules, err
+		}
+		if time.Now().After(deadline) {
+			return nil, &InputError{fmt.Sprintf("--plan: no plan named %q is applied in this namespace", plan)}
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(250 * time.Millisecond):
+		}
+	}
 }
 
 // planRequirements resolves each rule's selection (once per Region and selection) and
