@@ -19,10 +19,11 @@ const (
 	ScenarioChain      = "chain"
 	ScenarioTimers     = "timers"
 	ScenarioThroughput = "throughput"
+	ScenarioReport     = "report"
 )
 
 // scenarioNames lists every scenario, in the order a run takes them.
-var scenarioNames = []string{ScenarioBytes, ScenarioHistory, ScenarioFollow, ScenarioPlanRun, ScenarioChain, ScenarioTimers, ScenarioThroughput}
+var scenarioNames = []string{ScenarioBytes, ScenarioHistory, ScenarioFollow, ScenarioPlanRun, ScenarioChain, ScenarioTimers, ScenarioThroughput, ScenarioReport}
 
 // Options are what a run measures and where its figures go.
 type Options struct {
@@ -59,6 +60,12 @@ type Options struct {
 	// ThroughputCopies is how many on-demand copies the throughput scenario asks for at
 	// once, and how many two-activity workflows its floor runs.
 	ThroughputCopies int
+	// ReportResources is how many resources the report scenario's plan selects, each
+	// copied to three destinations.
+	ReportResources int
+	// ReportChains is how many of those resources the report scenario also copies through
+	// regioncopy, to time reading the chains' records.
+	ReportChains int
 	// Seed seeds the emulator's ids and fault draws.
 	Seed int64
 	// Out is the JSON results file; the Markdown table goes next to it with the .md
@@ -89,6 +96,8 @@ func DefaultOptions() Options {
 		ChainCopies:      2160, // hourly backups kept 90 days
 		TimerChains:      10000,
 		ThroughputCopies: 500,
+		ReportResources:  10000,
+		ReportChains:     200,
 		Seed:             1,
 		Out:              "bench/results/latest.json",
 	}
@@ -111,6 +120,8 @@ func parseOptions(args []string, stderr io.Writer) (Options, error) {
 	fs.IntVar(&o.ChainCopies, "chain-copies", o.ChainCopies, "chain scenario: hourly recovery points copied by one chain and kept live")
 	fs.IntVar(&o.TimerChains, "timer-chains", o.TimerChains, "timers scenario: chains started, each with a pending expiry timer")
 	fs.IntVar(&o.ThroughputCopies, "throughput-copies", o.ThroughputCopies, "throughput scenario: on-demand copies asked at once (and floor workflows)")
+	fs.IntVar(&o.ReportResources, "report-resources", o.ReportResources, "report scenario: resources the plan selects, each copied to three destinations")
+	fs.IntVar(&o.ReportChains, "report-chains", o.ReportChains, "report scenario: resources also copied through regioncopy chains, whose records the report reads")
 	fs.IntVar(&o.PlanResources, "plan-resources", o.PlanResources, "planrun scenario: volumes the rule selects")
 	fs.DurationVar(&o.PlanCopyLength, "plan-copy-length", o.PlanCopyLength, "planrun scenario: emulated length of each copy")
 	fs.Float64Var(&o.PlanTimeScale, "plan-time-scale", o.PlanTimeScale, "planrun scenario: emulator clock speed relative to the wall clock")
@@ -172,6 +183,12 @@ func (o Options) validate() error {
 	}
 	if o.ThroughputCopies < 1 {
 		errs = append(errs, fmt.Errorf("-throughput-copies: %d must be at least 1", o.ThroughputCopies))
+	}
+	if o.ReportResources < 1 {
+		errs = append(errs, fmt.Errorf("-report-resources: %d must be at least 1", o.ReportResources))
+	}
+	if o.ReportChains < 0 || o.ReportChains > o.ReportResources {
+		errs = append(errs, fmt.Errorf("-report-chains: %d must be from 0 to -report-resources (%d)", o.ReportChains, o.ReportResources))
 	}
 	if o.FollowCopies < 1 {
 		errs = append(errs, fmt.Errorf("-follow-copies: %d must be at least 1", o.FollowCopies))

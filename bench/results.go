@@ -26,6 +26,7 @@ type Results struct {
 	Chain      *ChainResult      `json:",omitempty"`
 	Timers     *TimersResult     `json:",omitempty"`
 	Throughput *ThroughputResult `json:",omitempty"`
+	Report     *ReportResult     `json:",omitempty"`
 	// Checks are the targets, each with what was measured; a failed one fails the run.
 	Checks []Check
 }
@@ -103,6 +104,9 @@ func (r *Results) check() {
 		r.Checks = append(r.Checks, p.checks()...)
 	}
 	r.checkScale()
+	if p := r.Report; p != nil {
+		r.Checks = append(r.Checks, p.checks()...)
+	}
 }
 
 // write saves the JSON results to path and the Markdown table next to it.
@@ -158,6 +162,9 @@ func (r Results) markdown() string {
 		b.WriteString(p.markdown())
 	}
 	r.scaleMarkdown(&b)
+	if p := r.Report; p != nil {
+		b.WriteString(p.markdown())
+	}
 	b.WriteString("## Checks\n\n| check | target | measured | pass |\n|---|---|---|---|\n")
 	for _, c := range r.Checks {
 		fmt.Fprintf(&b, "| %s | %s | %s | %v |\n", c.Name, c.Target, c.Measured, c.Pass)

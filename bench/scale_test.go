@@ -49,6 +49,8 @@ func scenarioTitle(s string) string {
 		return "## One chain"
 	case ScenarioTimers:
 		return "chains each waiting on its expiry timer"
+	case ScenarioReport:
+		return "## regioncopy report over"
 	}
 	return "## Throughput"
 }

@@ -27,8 +27,12 @@ type Emulator struct {
 	rng *rand.Rand
 	// active indexes the CREATED and RUNNING jobs and expiries the points' deletion times,
 	// so settling costs what is in flight, not everything ever created.
-	active    map[string]*job
-	expiries  expiryHeap
+	active   map[string]*job
+	expiries expiryHeap
+	points   pointIndex
+	// listed holds each Region's jobs of each kind in creation order (jobListKey), so a
+	// list call walks that Region's jobs newest first without sorting them all.
+	listed    map[string][]*job
 	dirty     bool // st changed since the last save
 	closed    bool
 	saveErr   error

@@ -155,12 +155,12 @@ func (e *Emulator) startBackup(j *job, t time.Time) {
 	j.EndDate = t.Add(e.transferTime(change, e.cfg.BackupBandwidth))
 	v := e.st.Vaults[j.VaultArn]
 	seq := j.Seq // ids are drawn only while handling requests, so they do not depend on timing
-	e.st.Points[j.RecoveryPointArn] = &recoveryPoint{
+	e.putPoint(&recoveryPoint{
 		Arn: j.RecoveryPointArn, Region: j.Region, VaultName: j.VaultName, VaultArn: j.VaultArn,
 		ResourceArn: j.ResourceArn, ResourceType: j.ResourceType, IamRoleArn: j.IamRoleArn,
 		Status: pointCreating, CreationDate: t, SizeBytes: r.SizeBytes,
 		EncryptionKeyArn: e.vaultKey(v, j.Region), Lifecycle: j.Lifecycle.clone(), Tags: j.Tags, Seq: seq,
-	}
+	})
 }
 
 // startCopy fixes what the copy moves: the full size when the destination vault holds no
@@ -191,19 +191,19 @@ func (e *Emulator) startCopy(j *job, t time.Time) {
 	}
 	j.EndDate = t.Add(e.transferTime(j.BytesTransferred, e.bandwidth(j.Region, j.DestRegion)))
 	seq := j.Seq // ids are drawn only while handling requests, so they do not depend on timing
-	e.st.Points[j.DestPointArn] = &recoveryPoint{
+	e.putPoint(&recoveryPoint{
 		Arn: j.DestPointArn, Region: j.DestRegion, VaultName: dst.Name, VaultArn: dst.Arn,
 		SourceVaultArn: j.SourceVaultArn, ResourceArn: j.ResourceArn, ResourceType: j.ResourceType,
 		IamRoleArn: j.IamRoleArn, Status: pointCreating, CreationDate: src.CreationDate,
 		SizeBytes: src.SizeBytes, EncryptionKeyArn: j.DestKeyArn, Lifecycle: j.Lifecycle.clone(), Seq: seq,
-	}
+	})
 }
 
 // incrementalBase is the newest completed recovery point of the resource in the vault.
 func (e *Emulator) incrementalBase(resourceArn, vaultArn string) *recoveryPoint {
 	var base *recoveryPoint
-	for _, p := range e.st.Points {
-		if p.VaultArn != vaultArn || p.ResourceArn != resourceArn || p.Status != pointCompleted {
+	for _, p := range e.points.ofResource(vaultArn, resourceArn) {
+		if p.Status != pointCompleted {
 			continue
 		}
 		if base == nil || p.CreationDate.After(base.CreationDate) || (p.CreationDate.Equal(base.CreationDate) && p.Seq > base.Seq) {
@@ -227,7 +227,7 @@ func (e *Emulator) finishJob(j *job, t time.Time) {
 		j.State = jobFailed
 		j.StatusMessage = j.FailReason
 		if p != nil && p.Status == pointCreating {
-			delete(e.st.Points, pointArn)
+			e.removePoint(pointArn)
 		}
 		return
 	}
@@ -257,7 +257,7 @@ func (e *Emulator) finishJob(j *job, t time.Time) {
 }
 
 func (e *Emulator) deletePoint(p *recoveryPoint) {
-	delete(e.st.Points, p.Arn)
+	e.removePoint(p.Arn)
 	e.dirty = true
 }
 

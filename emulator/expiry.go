@@ -1,7 +1,9 @@
 package emulator
 
 import (
+	"cmp"
 	"container/heap"
+	"slices"
 	"time"
 )
 
@@ -28,14 +30,22 @@ func (h *expiryHeap) Pop() any {
 // reindex rebuilds the in-memory indexes from the state (at start and after a load).
 func (e *Emulator) reindex() {
 	e.active = map[string]*job{}
+	e.listed = map[string][]*job{}
 	for id, j := range e.st.Jobs {
 		if j.active() {
 			e.active[id] = j
 		}
+		k := jobListKey(j.Region, j.Kind)
+		e.listed[k] = append(e.listed[k], j)
+	}
+	for _, jobs := range e.listed {
+		slices.SortFunc(jobs, func(a, b *job) int { return cmp.Compare(a.Seq, b.Seq) })
 	}
 	e.expiries = nil
+	e.points = newPointIndex()
 	for _, p := range e.st.Points {
 		e.scheduleExpiry(p)
+		e.points.add(p)
 	}
 }
 

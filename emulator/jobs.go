@@ -52,6 +52,8 @@ func (e *Emulator) newJob(c *call, kind, resourceArn, resourceType, role string)
 	}
 	e.st.Jobs[id] = j
 	e.active[id] = j
+	k := jobListKey(j.Region, kind)
+	e.listed[k] = append(e.listed[k], j)
 	e.dirty = true
 	return j
 }
@@ -130,11 +132,13 @@ func messageCategory(j *job) string {
 // lists them).
 func (e *Emulator) listJobs(c *call, kind string, keep func(*job) bool) []*job {
 	var out []*job
-	for _, j := range e.st.Jobs {
-		if j.Kind == kind && j.Region == c.region && keep(j) {
-			out = append(out, j)
+	jobs := e.listed[jobListKey(c.region, kind)]
+	for i := len(jobs) - 1; i >= 0; i-- {
+		if keep(jobs[i]) {
+			out = append(out, jobs[i])
 		}
 	}
-	slices.SortFunc(out, func(a, b *job) int { return int(b.Seq - a.Seq) })
 	return out
 }
+
+func jobListKey(region, kind string) string { return region + "|" + kind }

@@ -86,8 +86,12 @@ func (e *Emulator) listRecoveryPointsByBackupVault(c *call) (any, *apiError) {
 			return nil, err
 		}
 	}
+	candidates := e.points.inVault(v.Arn)
+	if resArn != "" {
+		candidates = e.points.ofResource(v.Arn, resArn)
+	}
 	var points []*recoveryPoint
-	for _, p := range e.st.Points {
+	for _, p := range candidates {
 		switch {
 		case p.VaultArn != v.Arn,
 			resArn != "" && p.ResourceArn != resArn,

@@ -25,12 +25,7 @@ type backupVaultWire struct {
 }
 
 func (e *Emulator) vaultWire(v *vault) backupVaultWire {
-	n := int64(0)
-	for _, p := range e.st.Points {
-		if p.VaultArn == v.Arn {
-			n++
-		}
-	}
+	n := int64(len(e.points.inVault(v.Arn)))
 	keyType := "AWS_OWNED_KMS_KEY"
 	if v.EncryptionKeyArn != "" {
 		keyType = "CUSTOMER_MANAGED_KMS_KEY"
@@ -132,10 +127,8 @@ func (e *Emulator) deleteBackupVault(c *call) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	for _, p := range e.st.Points {
-		if p.VaultArn == v.Arn {
-			return nil, errInvalidRequest("Backup vault %s cannot be deleted because it contains recovery points", v.Name)
-		}
+	if len(e.points.inVault(v.Arn)) > 0 {
+		return nil, errInvalidRequest("Backup vault %s cannot be deleted because it contains recovery points", v.Name)
 	}
 	for _, j := range e.active {
 		if j.active() && (j.VaultArn == v.Arn || j.DestVaultArn == v.Arn) {

@@ -15,6 +15,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/spf13/cobra"
 	"go.temporal.io/sdk/client"
 )
@@ -29,6 +30,9 @@ type Env struct {
 	// Dial connects to Temporal. Nil means temporalclient.Dial with the app's
 	// --address, --namespace and --profile over the standard configuration.
 	Dial func(ctx context.Context, app *App) (client.Client, error)
+	// AWSConfig loads the AWS configuration of commands that read AWS (report). Nil
+	// means activities.LoadAWSConfig: the environment, profiles and endpoints.
+	AWSConfig func(ctx context.Context) (aws.Config, error)
 	// Program is how the user started this program (bin/regioncopy, go run ./starter),
 	// the start of every command the CLI prints for them to run next. Empty means
 	// derived from the process's argv[0].
@@ -104,7 +108,9 @@ Exit codes:
   2  usage or validation error naming the flag and the rule; nothing was started
      ('copy --wait' also exits 2 when the workflow rejects the request before any
      copy job: missing vault, resource type that cannot be copied)
-  3  Temporal could not be reached`,
+  3  Temporal could not be reached
+  4  'report': some resource is in BREACH of its RPO, or UNKNOWN (a destination
+     vault could not be read); the report is printed`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		Annotations:   map[string]string{annotationProgram: app.Program()},
@@ -136,6 +142,7 @@ Exit codes:
 		newDevCommand(app),
 		newStackCommand(app),
 		newVersionCommand(app),
+		newReportCommand(app),
 	)
 	extraMu.Lock()
 	for _, b := range extraCommands {

@@ -23,6 +23,9 @@ const (
 	ExitUsage = 2
 	// ExitUnavailable: Temporal could not be reached (address, TLS, credentials).
 	ExitUnavailable = 3
+	// ExitNotProven: `report` printed its report and some row is BREACH, or UNKNOWN
+	// because its destination vault could not be read: the copies are not all proven.
+	ExitNotProven = 4
 )
 
 // exitError carries the exit code chosen where the error was understood best.
