@@ -116,7 +116,7 @@ func TestOptionsNameEveryBadFlag(t *testing.T) {
 	}
 	if o.Backups != 48 || len(o.JobLengths) != 4 || o.Out != "bench/results/latest.json" ||
 		o.PlanResources != 1000 || o.PlanCopyLength != 4*time.Hour || !slices.Contains(o.Scenarios, ScenarioPlanRun) ||
-		len(o.Scenarios) != 7 || o.ChainCopies != 2160 || o.TimerChains != 10000 || o.ThroughputCopies != 500 {
+		len(o.Scenarios) != len(scenarioNames) || o.ChainCopies != 2160 || o.TimerChains != 10000 || o.ThroughputCopies != 500 {
 		t.Errorf("defaults: %+v", o)
 	}
 }
