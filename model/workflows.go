@@ -102,10 +102,13 @@ type CopyOrder struct {
 	SourceBackupVaultName  string
 	SourceCreationDate     time.Time
 	IamRoleArn             string
-	Lifecycle              Lifecycle     `json:",omitempty"`
-	Coalesce               bool          `json:",omitempty"`
-	Plan                   string        `json:",omitempty"`
-	CompletionWindow       time.Duration `json:",omitempty"`
+	Lifecycle              Lifecycle `json:",omitempty"`
+	Coalesce               bool      `json:",omitempty"`
+	Plan                   string    `json:",omitempty"`
+	// RpoMinutes is the plan's recovery point objective for this destination (0: none):
+	// the chain then keeps its RpoState (OK, AT_RISK, BREACH) live.
+	RpoMinutes       int64         `json:",omitempty"`
+	CompletionWindow time.Duration `json:",omitempty"`
 	// RequesterWorkflowId, when set, receives a SignalCopyResult once this order ends.
 	RequesterWorkflowId string `json:",omitempty"`
 	// Rules are the rules the order was checked with (CopyRequest.Rules, PlanRunInput.Rules),
@@ -196,4 +199,9 @@ type ChainStatus struct {
 	CopiesTotal  int
 	FullCopies   int
 	BytesTotal   int64
+	// RpoMinutes is the chain's RPO (0: none), RpoState its state now (model.RpoOK, ...)
+	// and RpoDeadline when the newest copy stops meeting it.
+	RpoMinutes  int64     `json:",omitempty"`
+	RpoState    string    `json:",omitempty"`
+	RpoDeadline time.Time `json:",omitzero"`
 }

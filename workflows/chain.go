@@ -92,6 +92,8 @@ type chain struct {
 	timerCancel workflow.CancelFunc
 
 	published publishedStatus
+	// alertsInFlight counts RPO alerts still being sent (see sendRpoAlert).
+	alertsInFlight int
 }
 
 // inflightCopy is the order being copied now; its record is filled in as the copy runs
@@ -218,6 +220,7 @@ func (c *chain) accept(ctx workflow.Context, o model.CopyOrder) {
 	}
 	if o.Plan != "" {
 		c.Plan = o.Plan
+		c.takeRpo(o)
 	}
 	// An order asking for another lifecycle than the copy it would join waits on its own:
 	// once that copy exists, settleCopiedOrders gives the copy this order's lifecycle.
@@ -378,6 +381,9 @@ func (c *chain) notifyWith(ctx workflow.Context, requesters []string, o model.Co
 
 // shouldContinueAsNew is asked only between copies.
 func (c *chain) shouldContinueAsNew(ctx workflow.Context) bool {
+	if c.alertsInFlight > 0 { // an alert being retried belongs to this run
+		return false
+	}
 	return c.copiesThisRun >= maxCopiesPerRun || c.lifecycleThisRun >= maxLifecyclePassesPerRun ||
 		len(c.log) >= maxRunRecords || workflow.GetInfo(ctx).GetContinueAsNewSuggested()
 }

@@ -25,6 +25,8 @@ const (
 	actionNone lifecycleAction = iota
 	actionGuard
 	actionSweep
+	// actionRpo only wakes the chain when its RPO state changes; updateStatus publishes it.
+	actionRpo
 )
 
 // lifecycleEvent is the next thing due.
@@ -71,23 +73,28 @@ func (c *chain) sweepEvent() lifecycleEvent {
 	return ev
 }
 
-// earliestEvent is the next lifecycle event of the whole chain.
-func (c *chain) earliestEvent() lifecycleEvent {
-	g, s := c.guardEvent(), c.sweepEvent()
+// earliestEvent is the next timed event of the whole chain: a lifecycle event or the
+// next change of its RPO state.
+func (c *chain) earliestEvent(ctx workflow.Context) lifecycleEvent {
+	return earliest(earliest(c.guardEvent(), c.sweepEvent()), c.rpoEvent(ctx))
+}
+
+// earliest is the earlier of two events; an event with actionNone is no event.
+func earliest(a, b lifecycleEvent) lifecycleEvent {
 	switch {
-	case g.action == actionNone:
-		return s
-	case s.action == actionNone || g.at.Before(s.at):
-		return g
+	case a.action == actionNone:
+		return b
+	case b.action == actionNone || a.at.Before(b.at):
+		return a
 	}
-	return s
+	return b
 }
 
 // armTimer makes c.timer fire at the earliest lifecycle event, reusing the armed timer
 // when the event has not moved. ok is false when nothing is scheduled; due is true when
 // the event is already due and needs no timer.
 func (c *chain) armTimer(ctx workflow.Context) (ok, due bool) {
-	ev := c.earliestEvent()
+	ev := c.earliestEvent(ctx)
 	if ev.action == actionNone {
 		c.cancelTimer()
 		return false, false
@@ -117,6 +124,9 @@ func (c *chain) cancelTimer() {
 func (c *chain) timerSummary(ev lifecycleEvent) string {
 	if ev.action == actionGuard {
 		return "newest-copy guard for " + c.Newest.Record.DestinationRecoveryPointArn
+	}
+	if ev.action == actionRpo {
+		return "RPO state changes (RPO " + (time.Duration(c.RpoMinutes) * time.Minute).String() + ")"
 	}
 	return fmt.Sprintf("expire copies due by %s", formatTime(c.NextDueAt))
 }

@@ -70,6 +70,12 @@ type ChainState struct {
 	LastCopyAt time.Time `json:",omitzero"`
 	LastFailed bool      `json:",omitempty"`
 	Plan       string    `json:",omitempty"`
+	// RpoMinutes is the RPO the plan's latest order set (0: none); RpoSince (AWS time) the
+	// source creation date of the first order under it, which counts instead of a copy
+	// while none has landed; RpoState the state last published (see chain_rpo.go).
+	RpoMinutes int64     `json:",omitempty"`
+	RpoSince   time.Time `json:",omitzero"`
+	RpoState   string    `json:",omitempty"`
 }
 
 // PendingOrder is an order waiting for its turn, with every workflow that asked for it

@@ -22,6 +22,9 @@ type publishedStatus struct {
 	lastCopyAt time.Time
 	nextExpiry time.Time
 	copyCount  int
+	// rpoState starts empty, so a chain's first pass sets RpoState (NO_RPO without one).
+	rpoState    string
+	rpoDeadline time.Time
 }
 
 // status builds the answer to QueryStatus.
@@ -35,6 +38,9 @@ func (c *chain) status() model.ChainStatus {
 		FullCopies:  c.FullCopies,
 		BytesTotal:  c.BytesTotal,
 		Pending:     []model.CopyOrder{},
+		RpoMinutes:  c.RpoMinutes,
+		RpoState:    c.published.rpoState,
+		RpoDeadline: c.published.rpoDeadline,
 	}
 	if c.current != nil {
 		rec := c.current.record
@@ -139,6 +145,7 @@ func (c *chain) updateStatus(ctx workflow.Context) {
 		updates = append(updates, CopyCountKey.ValueSet(int64(c.CopiesTotal)))
 		p.copyCount = c.CopiesTotal
 	}
+	updates = append(updates, c.publishRpo(ctx)...)
 	if len(updates) > 0 {
 		if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
 			workflow.GetLogger(ctx).Warn("Could not update search attributes", "Error", err)
@@ -158,6 +165,10 @@ func (c *chain) details() string {
 	if cur := c.current; cur != nil {
 		r := cur.record
 		fmt.Fprintf(&b, "**Copying** `%s` (%s, attempt %d, job %s, %s)\n\n", r.SourceRecoveryPointArn, r.Kind, r.Attempts, orDash(r.CopyJobId), r.State)
+	}
+	if c.RpoMinutes > 0 {
+		fmt.Fprintf(&b, "**RPO:** %s, %s · deadline %s\n\n", c.published.rpoState,
+			time.Duration(c.RpoMinutes)*time.Minute, formatTime(c.published.rpoDeadline))
 	}
 	if len(c.Pending) > 0 {
 		fmt.Fprintf(&b, "**Waiting:** %d order(s), oldest `%s`\n\n", len(c.Pending), c.Pending[0].Order.SourceRecoveryPointArn)

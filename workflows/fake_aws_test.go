@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"fmt"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -74,6 +75,7 @@ type fakeAWS struct {
 	// orders to real chains).
 	enqueue func(context.Context, model.EnqueueCopyInput) (model.EnqueueCopyOutput, error)
 
+	alerts    []model.RpoAlert
 	starts    []model.StartCopyJobInput
 	polls     []model.PollCopyJobInput
 	updates   []model.UpdateLifecycleInput
@@ -356,7 +358,23 @@ func (f *fakeAWS) activities() map[string]any {
 		model.ActDeleteRecoveryPoint:          f.DeleteRecoveryPoint,
 		model.ActSurveyCopies:                 f.SurveyCopies,
 		model.ActEnqueueCopy:                  f.EnqueueCopy,
+		model.ActSendRpoAlert:                 f.SendRpoAlert,
 	}
+}
+
+// SendRpoAlert records the alert (the worker's activity logs it and posts the webhook).
+func (f *fakeAWS) SendRpoAlert(_ context.Context, a model.RpoAlert) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.alerts = append(f.alerts, a)
+	return nil
+}
+
+// sentAlerts is a copy of the RPO alerts sent so far.
+func (f *fakeAWS) sentAlerts() []model.RpoAlert {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return slices.Clone(f.alerts)
 }
 
 // install registers every activity name the workflows use and mocks each with f.

@@ -168,6 +168,25 @@ func followOptions(window time.Duration, timeScale float64, summary string) work
 	return o
 }
 
+// alertWindow bounds the retries of one RPO alert (a webhook that is down); the chain
+// does not continue as new meanwhile.
+const alertWindow = time.Hour
+
+// withAlert returns ctx with the options of sending one RPO alert.
+func withAlert(ctx workflow.Context, summary string) workflow.Context {
+	return workflow.WithActivityOptions(ctx, workflow.ActivityOptions{
+		StartToCloseTimeout:    30 * time.Second,
+		ScheduleToCloseTimeout: alertWindow,
+		RetryPolicy: &temporal.RetryPolicy{
+			InitialInterval:        10 * time.Second,
+			BackoffCoefficient:     2,
+			MaximumInterval:        5 * time.Minute,
+			NonRetryableErrorTypes: model.NonRetryableErrorTypes,
+		},
+		Summary: summary,
+	})
+}
+
 // withCall returns ctx with the options of one short AWS call.
 func withCall(ctx workflow.Context, summary string) workflow.Context {
 	return workflow.WithActivityOptions(ctx, awsCallOptions(summary))

@@ -90,6 +90,7 @@ func handOver(ctx workflow.Context, in model.PlanResourceInput, p model.Recovery
 					Lifecycle:              lifecycle,
 					Coalesce:               a.Coalesce,
 					Plan:                   run.Plan,
+					RpoMinutes:             a.RpoMinutes,
 					RequesterWorkflowId:    requester,
 					Rules:                  run.Rules,
 				},

@@ -255,7 +255,7 @@ func hourlyRule() model.PlanRunInput {
 		Lifecycle:         model.Lifecycle{DeleteAfterDays: 7},
 		RecoveryPointTags: map[string]string{"plan": "hourly"},
 		CopyActions: []model.PlanCopyAction{
-			{DestinationBackupVaultArn: dstVaultEU, Lifecycle: model.Lifecycle{DeleteAfterDays: 14}, Coalesce: true},
+			{DestinationBackupVaultArn: dstVaultEU, Lifecycle: model.Lifecycle{DeleteAfterDays: 14}, Coalesce: true, RpoMinutes: 120},
 			{DestinationBackupVaultArn: dstVaultUSW},
 		},
 		Selection: &model.PlanSelection{SelectionName: "all", Resources: []string{"arn:aws:ec2:*:*:volume/*", tableArn}},

@@ -89,8 +89,11 @@ func TestPlanRunBacksUpAndHandsOverEachSelectedResource(t *testing.T) {
 		if !strings.HasPrefix(e.Order.RequesterWorkflowId, "planrun/hourly/every-hour/2026-11-20T12:00:00Z/"+e.Key.ResourceArn) {
 			t.Errorf("order for %s names requester %q, not its child", e.Key.ResourceArn, e.Order.RequesterWorkflowId)
 		}
-		if e.Key.DestinationRegion == "eu-west-1" && (!e.Order.Coalesce || e.Order.Lifecycle.DeleteAfterDays != 14) {
-			t.Errorf("the EU action's coalescing and lifecycle were not passed on: %+v", e.Order)
+		if e.Key.DestinationRegion == "eu-west-1" && (!e.Order.Coalesce || e.Order.Lifecycle.DeleteAfterDays != 14 || e.Order.RpoMinutes != 120) {
+			t.Errorf("the EU action's coalescing, lifecycle and RPO were not passed on: %+v", e.Order)
+		}
+		if e.Key.DestinationRegion != "eu-west-1" && e.Order.RpoMinutes != 0 {
+			t.Errorf("an action without an RPO passed one on: %+v", e.Order)
 		}
 	}
 	// Every copy handed over landed, and the run proves each one.
