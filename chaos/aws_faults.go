@@ -43,8 +43,8 @@ var (
 var faultableOperations = []string{"StartCopyJob", "DescribeCopyJob", "ListCopyJobs", "DescribeRecoveryPoint",
 	"ListRecoveryPointsByBackupVault", "DeleteRecoveryPoint", "UpdateRecoveryPointLifecycle", "DescribeBackupVault"}
 
-// DefaultAWSFaults are on at a moderate rate: a burst of up to four errors every 1.5 s on
-// average, one copy job in ten failed and one in ten held four emulated hours.
+// DefaultAWSFaults are on at a moderate rate: bursts of up to four errors 0.3 to 3 s
+// apart, one copy job in ten failed and one in ten held four emulated hours.
 func DefaultAWSFaults() AWSFaults {
 	return AWSFaults{
 		BurstCalls: 4,

@@ -52,12 +52,11 @@ func (v *verifier) check(name, want string, got any, details []string) {
 // FAILED, with an error carrying AWS's reason.
 func (v *verifier) waitRequests(ctx context.Context) {
 	var problems []string
-	completed := 0
+	var completed []string // requests whose every destination is as required
 	// FAILED destinations are judged against the copy jobs once every request has ended.
 	type failedDestination struct {
 		workflowID string
 		result     model.DestinationResult
-		completed  bool // its request was counted completed
 	}
 	var failed []failedDestination
 	for _, r := range v.w.requests {
@@ -72,7 +71,6 @@ func (v *verifier) waitRequests(ctx context.Context) {
 			}
 		}
 		ok := len(res.Results) == len(destinationRegions)
-		first := len(failed)
 		for _, d := range res.Results {
 			if d.Error == "" && d.Record != nil && d.Record.State == model.JobCompleted {
 				continue
@@ -105,14 +103,12 @@ func (v *verifier) waitRequests(ctx context.Context) {
 			problems = append(problems, fmt.Sprintf("%s: %s: error %q record %+v", r.WorkflowID, d.Destination.BackupVaultArn, d.Error, d.Record))
 		}
 		if ok {
-			completed++
-			for i := first; i < len(failed); i++ {
-				failed[i].completed = true
-			}
+			completed = append(completed, r.WorkflowID)
 		} else if len(res.Results) != len(destinationRegions) {
 			problems = append(problems, fmt.Sprintf("%s: %d destination results, want %d", r.WorkflowID, len(res.Results), len(destinationRegions)))
 		}
 	}
+	unjustified := map[string]bool{}
 	if len(failed) > 0 {
 		jobs, err := v.copyJobs(ctx)
 		for _, f := range failed {
@@ -130,19 +126,17 @@ func (v *verifier) waitRequests(ctx context.Context) {
 				continue
 			}
 			problems = append(problems, fmt.Sprintf("%s: %s: %s", f.workflowID, d.Destination.BackupVaultArn, why))
-			if f.completed {
-				completed--
-				for i := range failed {
-					if failed[i].workflowID == f.workflowID {
-						failed[i].completed = false
-					}
-				}
-			}
+			unjustified[f.workflowID] = true
 		}
 	}
-	v.fig.RequestsCompleted = completed
+	v.fig.RequestsCompleted = 0
+	for _, id := range completed {
+		if !unjustified[id] {
+			v.fig.RequestsCompleted++
+		}
+	}
 	v.check("every request completed with a copy in both destinations (or an error for a copy that landed after its DeleteAt, or AWS's reason for a copy whose every job failed)",
-		fmt.Sprint(len(v.w.requests)), completed, problems)
+		fmt.Sprint(len(v.w.requests)), v.fig.RequestsCompleted, problems)
 }
 
 // queryChains asks every chain for its copies.
