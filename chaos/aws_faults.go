@@ -8,9 +8,10 @@ import (
 	"time"
 )
 
-// AWSFaults are the AWS faults injected while the worker is being killed. Error bursts
-// are drawn from the run's seed; which copy jobs fail or are held is drawn by the
-// emulator's random source, seeded with it too, in the order the jobs are created.
+// AWSFaults are the AWS faults injected from the first kill until every request has
+// finished. Error bursts are drawn from the run's seed; which copy jobs fail or are held
+// is drawn by the emulator's random source, seeded with it too, in the order the jobs
+// are created.
 type AWSFaults struct {
 	// BurstCalls bounds an error burst: the next 1 to BurstCalls calls of one operation
 	// are answered with one error code. 0 turns the bursts off.

@@ -39,9 +39,9 @@ func (s *burstSource) next() burst {
 	}
 }
 
-// faultController is the one writer of the emulator's faults while the worker is killed:
-// the job faults stay on throughout, one error burst at a time comes and goes, and an
-// in-flight kill lays its added latency on top. Replacing the emulator's faults restarts
+// faultController is the one writer of the emulator's faults from the first kill until
+// every request has finished: the job faults stay on throughout, one error burst at a
+// time comes and goes, and an in-flight kill lays its added latency on top. Replacing the emulator's faults restarts
 // their counts, so a burst ends whenever the faults are replaced for anything else; the
 // calls each burst answered are read from the emulator's counters when it ends.
 type faultController struct {

@@ -43,7 +43,7 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.RandomKills, "kills", o.RandomKills, "SIGKILLs at random moments (four deliberate ones come on top)")
 	fs.DurationVar(&o.Soak, "soak", 0, "keep killing at random until this long after the first kill (the scheduled kills come first)")
 	fs.Float64Var(&o.TimeScale, "time-scale", o.TimeScale, "emulator clock speed (3600: a one-day lifecycle lasts 24s)")
-	awsFaults := fs.Bool("aws-faults", true, "inject AWS faults while the worker is killed (false: kills only)")
+	awsFaults := fs.Bool("aws-faults", true, "inject AWS faults from the first kill until every request has finished (false: kills only)")
 	fs.IntVar(&o.Faults.BurstCalls, "burst-calls", o.Faults.BurstCalls, "an error burst answers the next 1 to this many calls of one operation with one error (0: no bursts)")
 	fs.DurationVar(&o.Faults.BurstGap, "burst-gap", o.Faults.BurstGap, "bursts come a tenth of this to this much apart")
 	fs.Func("fault-ops", "comma-separated operations bursts hit (default "+strings.Join(o.Faults.Operations, ",")+")", func(s string) error {

@@ -34,7 +34,7 @@ type Options struct {
 	Soak time.Duration
 	// TimeScale is the emulator clock's speed: 3600 makes a one-day lifecycle 24s.
 	TimeScale float64
-	// Faults are the AWS faults injected while the worker is killed (AWSFaults{}: none).
+	// Faults are the AWS faults injected from the first kill until every request has finished (AWSFaults{}: none).
 	Faults AWSFaults
 	// Log receives progress lines (kills, restarts, phases); nil discards them.
 	Log io.Writer
