@@ -71,8 +71,9 @@ stack: $(SERVER_TOOLS)
 bench: $(TEMPORAL)
 	REGIONCOPY_TEMPORAL_BIN=$(TEMPORAL) $(GO) run ./bench $(BENCH_FLAGS)
 
-# The chaos run (chaos/README.md): the worker SIGKILLed at seeded moments; CHAOS_FLAGS such
-# as -seed N or -soak 10m; figures to chaos/results/latest.{json,md}.
+# The chaos run (chaos/README.md): the worker SIGKILLed at seeded moments while AWS throttles,
+# fails and holds copy jobs; CHAOS_FLAGS such as -seed N, -soak 10m, -fail-jobs 0.3 or
+# -aws-faults=false; figures to chaos/results/latest.{json,md}.
 chaos: $(TEMPORAL)
 	REGIONCOPY_TEMPORAL_BIN=$(TEMPORAL) $(GO) run ./chaos $(CHAOS_FLAGS)
 

@@ -12,8 +12,10 @@ import (
 // The worker, run as a process, is SIGKILLed six times at random moments and four
 // times at chosen ones (StartCopyJob in flight, StartCopyJob just answered, a poll in
 // flight, an expiry deletion in flight) while volumes are backed up and copied to two
-// Regions; with the worker left running, every request completes, every chain lists
-// each recovery point once, and the emulator shows one copy job per copy and token.
+// Regions, and AWS throttles calls, answers 5xx, fails copy jobs and holds them in
+// CREATED; with the worker left running, every request completes (a copy FAILED only
+// when every job of it failed in AWS), every chain lists each recovery point once, and
+// the emulator shows one copy job per copy, failed job and token.
 // REGIONCOPY_CHAOS_SEED repeats a run.
 func TestWorkerSIGKILLedNoCopyLostOrDoubled(t *testing.T) {
 	if testing.Short() || os.Getenv("REGIONCOPY_SKIP_INTEGRATION") != "" {
@@ -50,9 +52,12 @@ func TestWorkerSIGKILLedNoCopyLostOrDoubled(t *testing.T) {
 	if f.WorkerStarts != f.Kills+1 {
 		t.Errorf("worker processes started: %d, want one more than the %d kills", f.WorkerStarts, f.Kills)
 	}
-	if f.Duplicates != 0 || f.CopyJobs != int64(f.Copies) || f.Copies < o.Resources*o.Points*len(destinationRegions) {
-		t.Errorf("copies %d, copy jobs %d, duplicates %d: want one job per copy, none doubled, at least %d copies",
-			f.Copies, f.CopyJobs, f.Duplicates, o.Resources*o.Points*len(destinationRegions))
+	if f.Duplicates != 0 || f.CopyJobs != int64(f.Copies)+f.Faults.FailedJobsListed || f.Copies+f.Faults.FailedCopies < o.Resources*o.Points*len(destinationRegions) {
+		t.Errorf("copies %d (%d FAILED), copy jobs %d (%d FAILED), duplicates %d: want one job per copy and per failed job, none doubled, at least %d orders",
+			f.Copies, f.Faults.FailedCopies, f.CopyJobs, f.Faults.FailedJobsListed, f.Duplicates, o.Resources*o.Points*len(destinationRegions))
+	}
+	if ff := f.Faults; ff.Throttled == 0 || ff.ServiceFaults == 0 || ff.FailedJobs == 0 || ff.HeldJobs == 0 || ff.CopiedAfterFailedJob == 0 {
+		t.Errorf("AWS faults %+v: want throttled calls, service faults, failed and held copy jobs, and copies retried after a failed job", ff)
 	}
 	if f.RequestsSentTwice == 0 {
 		t.Error("no request was sent twice: the workload no longer repeats requests")

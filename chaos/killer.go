@@ -54,6 +54,7 @@ type killer struct {
 	rng    *rand.Rand
 	worker *workerProcess
 	emu    *emulator.Emulator
+	faults *faultController
 	log    io.Writer
 	begin  time.Time
 	kills  []Kill
@@ -164,8 +165,8 @@ func (k *killer) once(ctx context.Context, kind string) error {
 	if _, err := k.worker.kill(); err != nil {
 		return err
 	}
-	// The in-flight call has been abandoned with its caller; later calls run normally.
-	if err := k.emu.SetFaults(emulator.Faults{}); err != nil {
+	// The in-flight call has been abandoned with its caller; later calls run at once.
+	if err := k.faults.undelay(); err != nil {
 		return err
 	}
 	kill.Pause = between(k.rng, 200*time.Millisecond, 1500*time.Millisecond)
@@ -181,12 +182,12 @@ func (k *killer) once(ctx context.Context, kind string) error {
 // inFlight delays every call of op and waits for the next one to arrive.
 func (k *killer) inFlight(ctx context.Context, op string) (bool, error) {
 	before := k.emu.Counters().Calls[op]
-	if err := k.emu.SetFaults(emulator.Faults{Operations: []string{op}, Latency: emulator.Duration(inFlightLatency)}); err != nil {
+	if err := k.faults.delay(op, inFlightLatency); err != nil {
 		return false, err
 	}
 	landed, err := k.waitFor(ctx, func(c emulator.Counters) bool { return c.Calls[op] > before })
 	if !landed {
-		return false, errors.Join(err, k.emu.SetFaults(emulator.Faults{}))
+		return false, errors.Join(err, k.faults.undelay())
 	}
 	return true, err
 }

@@ -43,6 +43,20 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.IntVar(&o.RandomKills, "kills", o.RandomKills, "SIGKILLs at random moments (four deliberate ones come on top)")
 	fs.DurationVar(&o.Soak, "soak", 0, "keep killing at random until this long after the first kill (the scheduled kills come first)")
 	fs.Float64Var(&o.TimeScale, "time-scale", o.TimeScale, "emulator clock speed (3600: a one-day lifecycle lasts 24s)")
+	awsFaults := fs.Bool("aws-faults", true, "inject AWS faults from the first kill until every request has finished (false: kills only)")
+	fs.IntVar(&o.Faults.BurstCalls, "burst-calls", o.Faults.BurstCalls, "an error burst answers the next 1 to this many calls of one operation with one error (0: no bursts)")
+	fs.DurationVar(&o.Faults.BurstGap, "burst-gap", o.Faults.BurstGap, "bursts come a tenth of this to this much apart")
+	fs.Func("fault-ops", "comma-separated operations bursts hit (default "+strings.Join(o.Faults.Operations, ",")+")", func(s string) error {
+		o.Faults.Operations = splitList(s)
+		return nil
+	})
+	fs.Func("fault-codes", "comma-separated error codes bursts answer, throttling or service faults (default "+strings.Join(o.Faults.Codes, ",")+")", func(s string) error {
+		o.Faults.Codes = splitList(s)
+		return nil
+	})
+	fs.Float64Var(&o.Faults.FailJobs, "fail-jobs", o.Faults.FailJobs, "share of copy jobs that end FAILED")
+	fs.Float64Var(&o.Faults.HoldJobs, "hold-jobs", o.Faults.HoldJobs, "share of copy jobs held in CREATED for -hold-for")
+	fs.DurationVar(&o.Faults.HoldFor, "hold-for", o.Faults.HoldFor, "emulated time a held copy job stays in CREATED")
 	out := fs.String("out", "chaos/results/latest.json", "results file (JSON; Markdown next to it); empty: none")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -53,6 +67,9 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "chaos: unexpected argument %q\n", fs.Arg(0))
 		return 2
+	}
+	if !*awsFaults {
+		o.Faults = AWSFaults{}
 	}
 	if o.Seed == 0 {
 		o.Seed = time.Now().UnixNano() % 1_000_000_000
@@ -76,4 +93,15 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+// splitList splits a comma-separated flag value, dropping empty entries.
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }

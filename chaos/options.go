@@ -34,13 +34,15 @@ type Options struct {
 	Soak time.Duration
 	// TimeScale is the emulator clock's speed: 3600 makes a one-day lifecycle 24s.
 	TimeScale float64
+	// Faults are the AWS faults injected from the first kill until every request has finished (AWSFaults{}: none).
+	Faults AWSFaults
 	// Log receives progress lines (kills, restarts, phases); nil discards them.
 	Log io.Writer
 }
 
 // DefaultOptions is the run `go test ./chaos` makes: about a minute on two cores.
 func DefaultOptions() Options {
-	return Options{Resources: 6, Points: 3, ShortLifecycle: 2, RandomKills: 6, TimeScale: 3600}
+	return Options{Resources: 6, Points: 3, ShortLifecycle: 2, RandomKills: 6, TimeScale: 3600, Faults: DefaultAWSFaults()}
 }
 
 func (o Options) validate() error {
@@ -65,6 +67,9 @@ func (o Options) validate() error {
 	}
 	if o.TimeScale < 600 || o.TimeScale > 86400 {
 		errs = append(errs, fmt.Errorf("time-scale %v must be between 600 and 86400 (copies of a few seconds, a day of lifecycle within the run)", o.TimeScale))
+	}
+	if err := o.Faults.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	return errors.Join(errs...)
 }

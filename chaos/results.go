@@ -3,8 +3,10 @@ package main
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 )
@@ -33,6 +35,40 @@ type ResultOptions struct {
 	LateShort                                      bool   `json:",omitempty"`
 	Soak                                           string `json:",omitempty"`
 	TimeScale                                      float64
+	// Faults are the AWS faults asked for (absent: none).
+	Faults *ResultFaults `json:",omitempty"`
+}
+
+// ResultFaults are AWSFaults as the results file shows them.
+type ResultFaults struct {
+	BurstCalls         int
+	BurstGap           string
+	Operations, Codes  []string
+	FailJobs, HoldJobs float64
+	HoldFor            string
+}
+
+func resultFaults(f AWSFaults) *ResultFaults {
+	if f.none() {
+		return nil
+	}
+	return &ResultFaults{BurstCalls: f.BurstCalls, BurstGap: f.BurstGap.String(), Operations: f.Operations, Codes: f.Codes,
+		FailJobs: f.FailJobs, HoldJobs: f.HoldJobs, HoldFor: f.HoldFor.String()}
+}
+
+// FaultFigures count the AWS faults injected and what became of them.
+type FaultFigures struct {
+	// Bursts is the number of error bursts begun; Injected the calls they answered with
+	// an error, by "Operation Code"; Throttled and ServiceFaults the same calls by class.
+	Bursts                   int
+	Injected                 map[string]int64 `json:",omitempty"`
+	Throttled, ServiceFaults int64
+	// FailedJobs and HeldJobs are the copy jobs the emulator made fail or held in CREATED;
+	// FailedJobsListed the FAILED copy jobs it lists at the end.
+	FailedJobs, HeldJobs, FailedJobsListed int64
+	// CopiedAfterFailedJob are orders that landed on a later attempt; FailedCopies orders
+	// recorded FAILED because every attempt's job failed.
+	CopiedAfterFailedJob, FailedCopies int
 }
 
 // Figures are the run's counts.
@@ -54,6 +90,7 @@ type Figures struct {
 	UpdateLifecycleCalls                           int64
 	// Duplicates are copy jobs beyond one per token plus jobs no chain records.
 	Duplicates int64
+	Faults     FaultFigures
 }
 
 // Check is one assertion and whether the run met it.
@@ -117,10 +154,20 @@ func (r Results) markdown() string {
 		{"full copies: emulator / expected (after an expired base)", fmt.Sprintf("%d / %d (%d)", f.EmulatorFullCopies, f.ExpectedFullCopies, f.JustifiedByExpiry)},
 		{"incremental copies (emulator)", f.EmulatorIncrementalCopies},
 		{"DescribeCopyJob / DeleteRecoveryPoint / UpdateRecoveryPointLifecycle calls", fmt.Sprintf("%d / %d / %d", f.DescribeCopyJobCalls, f.DeleteRecoveryPointCalls, f.UpdateLifecycleCalls)},
+		{"AWS error bursts / calls answered throttled / with a service fault", fmt.Sprintf("%d / %d / %d", f.Faults.Bursts, f.Faults.Throttled, f.Faults.ServiceFaults)},
+		{"copy jobs made to fail (listed FAILED) / held in CREATED", fmt.Sprintf("%d (%d) / %d", f.Faults.FailedJobs, f.Faults.FailedJobsListed, f.Faults.HeldJobs)},
+		{"orders copied after a failed job / reported FAILED (every job failed)", fmt.Sprintf("%d / %d", f.Faults.CopiedAfterFailedJob, f.Faults.FailedCopies)},
 		{"**duplicates**", fmt.Sprintf("**%d**", f.Duplicates)},
 	}
 	for _, row := range rows {
 		fmt.Fprintf(&b, "| %s | %v |\n", row.k, row.v)
+	}
+	if len(f.Faults.Injected) > 0 {
+		b.WriteString("\n| injected error | calls |\n|---|---|\n")
+		keys := slices.Sorted(maps.Keys(f.Faults.Injected))
+		for _, k := range keys {
+			fmt.Fprintf(&b, "| %s | %d |\n", k, f.Faults.Injected[k])
+		}
 	}
 	b.WriteString("\n| check | want | got | |\n|---|---|---|---|\n")
 	for _, c := range r.Checks {

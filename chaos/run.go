@@ -7,6 +7,7 @@ import (
 	"io"
 	"math/rand"
 	"os"
+	"slices"
 	"strconv"
 	"sync/atomic"
 	"time"
@@ -33,7 +34,8 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 		log = io.Discard
 	}
 	res = Results{Command: command, Seed: o.Seed, StartedAt: time.Now().UTC(), Options: ResultOptions{
-		Resources: o.Resources, Points: o.Points, ShortLifecycle: o.ShortLifecycle, LateShort: o.LateShort, RandomKills: o.RandomKills, TimeScale: o.TimeScale}}
+		Resources: o.Resources, Points: o.Points, ShortLifecycle: o.ShortLifecycle, LateShort: o.LateShort, RandomKills: o.RandomKills, TimeScale: o.TimeScale,
+		Faults: resultFaults(o.Faults)}}
 	if o.Soak > 0 {
 		res.Options.Soak = o.Soak.String()
 	}
@@ -92,7 +94,8 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 	}
 
 	rng := rand.New(rand.NewSource(o.Seed))
-	k := &killer{rng: rng, worker: wp, emu: st.Emulator.Emulator, log: log, begin: time.Now()}
+	faults := newFaultController(st.Emulator.Emulator, o.Faults, log)
+	k := &killer{rng: rng, worker: wp, emu: st.Emulator.Emulator, faults: faults, log: log, begin: time.Now()}
 	kinds := schedule(rng, o.RandomKills)
 	var killsDone atomic.Bool
 	workDone := make(chan error, 1)
@@ -110,6 +113,21 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 		during = w.resources[o.ShortLifecycle:]
 	}
 	k.begin = time.Now()
+	// The AWS faults come with the kills and last until every request has finished: most
+	// copy jobs start after the last kill, once the killed activities' timeouts pass.
+	if err := faults.start(); err != nil {
+		return res, err
+	}
+	burstCtx, stopBursts := context.WithCancel(ctx)
+	defer stopBursts()
+	burstsDone := make(chan error, 1)
+	go func() {
+		if o.Faults.BurstCalls == 0 {
+			burstsDone <- nil
+			return
+		}
+		burstsDone <- faults.runBursts(burstCtx, newBurstSource(o.Seed+3000, o.Faults))
+	}()
 	go func() {
 		workDone <- w.run(ctx, o.Seed+1000, during, o.Points, 1500*time.Millisecond, 4*time.Second, func() bool { return !killsDone.Load() })
 	}()
@@ -128,9 +146,17 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 	}
 	fmt.Fprintf(log, "chaos: %6.1fs kills done; waiting for %d requests with the worker running\n", time.Since(k.begin).Seconds(), len(w.requests))
 
-	v := &verifier{w: w, fig: &res.Figures}
 	settle, cancel := context.WithTimeout(ctx, settleTimeout)
 	defer cancel()
+	w.awaitRequests(settle)
+	stopBursts()
+	berr := <-burstsDone
+	var serr error
+	res.Figures.Faults, serr = faults.stop()
+	if err := errors.Join(berr, serr); err != nil {
+		return res, fmt.Errorf("AWS faults: %w", err)
+	}
+	v := &verifier{w: w, fig: &res.Figures}
 	v.waitRequests(settle)
 	fmt.Fprintf(log, "chaos: %6.1fs requests finished; checking\n", time.Since(k.begin).Seconds())
 	chains, err := v.queryChains(ctx)
@@ -148,6 +174,7 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 		return res, err
 	}
 	v.checkKills(k.kills, wp, o)
+	v.checkFaults(o.Faults)
 
 	res.Kills, res.Checks = k.kills, v.checks
 	res.Problems = append(res.Problems, wp.problems()...)
@@ -184,4 +211,32 @@ func (v *verifier) checkKills(kills []Kill, wp *workerProcess, o Options) {
 		}
 		v.check("expiry deletions happened during the run", "> 0", v.fig.Deleted, none)
 	}
+}
+
+// checkFaults: each kind of AWS fault asked for was injected, and the copy jobs made to
+// fail are the ones AWS lists FAILED (how each was survived is checked with the copies).
+func (v *verifier) checkFaults(f AWSFaults) {
+	if f.none() {
+		return
+	}
+	ff := v.fig.Faults
+	var problems []string
+	if f.BurstCalls > 0 && slices.ContainsFunc(f.Codes, func(c string) bool { return faultClass(c) == "throttling" }) && ff.Throttled == 0 {
+		problems = append(problems, "no call was answered with a throttling error")
+	}
+	if f.BurstCalls > 0 && slices.ContainsFunc(f.Codes, func(c string) bool { return faultClass(c) != "throttling" }) && ff.ServiceFaults == 0 {
+		problems = append(problems, "no call was answered with a service fault")
+	}
+	if f.FailJobs > 0 && ff.FailedJobs == 0 {
+		problems = append(problems, "no copy job was made to fail")
+	}
+	if ff.FailedJobs != ff.FailedJobsListed {
+		problems = append(problems, fmt.Sprintf("%d copy jobs were made to fail, AWS lists %d FAILED", ff.FailedJobs, ff.FailedJobsListed))
+	}
+	if f.HoldJobs > 0 && ff.HeldJobs == 0 {
+		problems = append(problems, "no copy job was held in CREATED")
+	}
+	v.check("AWS faults injected: throttling, service faults, failed and held copy jobs",
+		"> 0 of each asked for", fmt.Sprintf("%d throttled, %d service faults, %d failed jobs, %d held jobs",
+			ff.Throttled, ff.ServiceFaults, ff.FailedJobs, ff.HeldJobs), problems)
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -30,6 +31,7 @@ type verifier struct {
 	w      *workload
 	checks []Check
 	fig    *Figures
+	jobs   *copyJobs // listed once every request has finished
 }
 
 // check records one assertion; details say what broke, one line per problem.
@@ -46,10 +48,17 @@ func (v *verifier) check(name, want string, got any, details []string) {
 // completed with a COMPLETED copy in both destinations, or, for a destination whose copy
 // job finished after the copy's own DeleteAt, with an error and an EXPIRED_ON_LANDING record,
 // or, for a copy that landed in time and was gone before its chain described it, with a
-// DELETED record and no error.
+// DELETED record and no error, or, for a destination whose every copy job AWS ended
+// FAILED, with an error carrying AWS's reason.
 func (v *verifier) waitRequests(ctx context.Context) {
 	var problems []string
-	completed := 0
+	var completed []string // requests whose every destination is as required
+	// FAILED destinations are judged against the copy jobs once every request has ended.
+	type failedDestination struct {
+		workflowID string
+		result     model.DestinationResult
+	}
+	var failed []failedDestination
 	for _, r := range v.w.requests {
 		var res model.CopyRequestResult
 		if err := v.w.client.GetWorkflow(ctx, r.WorkflowID, "").Get(ctx, &res); err != nil {
@@ -64,6 +73,10 @@ func (v *verifier) waitRequests(ctx context.Context) {
 		ok := len(res.Results) == len(destinationRegions)
 		for _, d := range res.Results {
 			if d.Error == "" && d.Record != nil && d.Record.State == model.JobCompleted {
+				continue
+			}
+			if d.Error != "" && d.Record != nil && d.Record.State == model.JobFailed {
+				failed = append(failed, failedDestination{workflowID: r.WorkflowID, result: d})
 				continue
 			}
 			// A copy that landed before its DeleteAt and was gone by the time its chain
@@ -90,14 +103,40 @@ func (v *verifier) waitRequests(ctx context.Context) {
 			problems = append(problems, fmt.Sprintf("%s: %s: error %q record %+v", r.WorkflowID, d.Destination.BackupVaultArn, d.Error, d.Record))
 		}
 		if ok {
-			completed++
+			completed = append(completed, r.WorkflowID)
 		} else if len(res.Results) != len(destinationRegions) {
 			problems = append(problems, fmt.Sprintf("%s: %d destination results, want %d", r.WorkflowID, len(res.Results), len(destinationRegions)))
 		}
 	}
-	v.fig.RequestsCompleted = completed
-	v.check("every request completed with a copy in both destinations (or an error for a copy that landed after its DeleteAt)",
-		fmt.Sprint(len(v.w.requests)), completed, problems)
+	unjustified := map[string]bool{}
+	if len(failed) > 0 {
+		jobs, err := v.copyJobs(ctx)
+		for _, f := range failed {
+			d := f.result
+			why := ""
+			switch {
+			case err != nil:
+				why = err.Error()
+			case !strings.Contains(d.Error, failedJobReason):
+				why = fmt.Sprintf("error %q does not carry AWS's reason %q", d.Error, failedJobReason)
+			default:
+				why = failedCopyProblem(*d.Record, jobs.byPair[jobPair(d.Record.SourceRecoveryPointArn, d.Destination.BackupVaultArn)])
+			}
+			if why == "" {
+				continue
+			}
+			problems = append(problems, fmt.Sprintf("%s: %s: %s", f.workflowID, d.Destination.BackupVaultArn, why))
+			unjustified[f.workflowID] = true
+		}
+	}
+	v.fig.RequestsCompleted = 0
+	for _, id := range completed {
+		if !unjustified[id] {
+			v.fig.RequestsCompleted++
+		}
+	}
+	v.check("every request completed with a copy in both destinations (or an error for a copy that landed after its DeleteAt, or AWS's reason for a copy whose every job failed)",
+		fmt.Sprint(len(v.w.requests)), v.fig.RequestsCompleted, problems)
 }
 
 // queryChains asks every chain for its copies.
@@ -146,6 +185,16 @@ func (v *verifier) checkChains(ctx context.Context, chains []*chainCopies) error
 			case r.State == model.RecordDeleted && ch.Resource.Lifecycle == shortLifecycle:
 				v.fig.Copies++
 				v.fig.Deleted++
+			case r.State == model.JobFailed:
+				jobs, err := v.copyJobs(ctx)
+				if err != nil {
+					return err
+				}
+				if why := failedCopyProblem(r, jobs.byPair[jobPair(r.SourceRecoveryPointArn, vaultArn(ch.Region))]); why != "" {
+					problems = append(problems, fmt.Sprintf("%s: %s", ch.ID, why))
+				} else {
+					v.fig.Faults.FailedCopies++
+				}
 			case r.State == model.RecordExpiredOnLanding:
 				why, err := v.landedExpiredProblem(ctx, r)
 				if err != nil {
@@ -178,8 +227,8 @@ func (v *verifier) checkChains(ctx context.Context, chains []*chainCopies) error
 	for _, r := range v.w.resources {
 		want += len(r.Points) * len(destinationRegions)
 	}
-	v.check("every chain lists each recovery point exactly once, COMPLETED (or DELETED after expiry, or EXPIRED_ON_LANDING after a late job)",
-		fmt.Sprint(want), v.fig.Copies, problems)
+	v.check("every chain lists each recovery point exactly once, COMPLETED (or DELETED after expiry, or EXPIRED_ON_LANDING after a late job, or FAILED after every job failed in AWS)",
+		fmt.Sprint(want), v.fig.Copies+v.fig.Faults.FailedCopies, problems)
 	return nil
 }
 
@@ -205,7 +254,12 @@ func (v *verifier) checkJobs(ctx context.Context, chains []*chainCopies) error {
 	sort.Strings(dup)
 	v.check("exactly one copy job per idempotency token", "1 each", fmt.Sprintf("%d tokens", len(c.CopyJobsPerToken)), dup)
 
+	jobs, err := v.copyJobs(ctx)
+	if err != nil {
+		return err
+	}
 	recorded := map[string]string{}
+	earlier := map[string]bool{} // FAILED jobs of attempts before a record's own
 	var problems []string
 	for _, ch := range chains {
 		for _, r := range ch.Records {
@@ -217,24 +271,35 @@ func (v *verifier) checkJobs(ctx context.Context, chains []*chainCopies) error {
 				problems = append(problems, fmt.Sprintf("copy job %s recorded twice (%s and %s)", r.CopyJobId, other, ch.ID))
 			}
 			recorded[r.CopyJobId] = ch.ID
+			pair := jobs.byPair[jobPair(r.SourceRecoveryPointArn, vaultArn(ch.Region))]
+			if why := attemptsProblem(r, pair); why != "" {
+				problems = append(problems, fmt.Sprintf("%s: %s", ch.ID, why))
+			}
+			for _, j := range pair {
+				if id := aws.ToString(j.CopyJobId); id != r.CopyJobId && failedInAWS(j) {
+					earlier[id] = true
+				}
+			}
+			if r.Attempts > 1 && r.State != model.JobFailed {
+				v.fig.Faults.CopiedAfterFailedJob++
+			}
 		}
 	}
-	jobs, err := v.listCopyJobs(ctx)
-	if err != nil {
-		return err
-	}
-	for _, j := range jobs {
-		if _, ok := recorded[aws.ToString(j.CopyJobId)]; !ok {
+	for _, j := range jobs.all {
+		if j.State == types.CopyJobStateFailed {
+			v.fig.Faults.FailedJobsListed++
+		}
+		if id := aws.ToString(j.CopyJobId); recorded[id] == "" && !earlier[id] {
 			problems = append(problems, fmt.Sprintf("copy job %s of %s to %s (%s) belongs to no recorded copy",
-				aws.ToString(j.CopyJobId), aws.ToString(j.SourceRecoveryPointArn), aws.ToString(j.DestinationBackupVaultArn), j.State))
+				id, aws.ToString(j.SourceRecoveryPointArn), aws.ToString(j.DestinationBackupVaultArn), j.State))
 			v.fig.Duplicates++
 		}
 	}
-	if int64(len(recorded)) != c.CopyJobs {
-		problems = append(problems, fmt.Sprintf("the emulator created %d copy jobs, the chains recorded %d", c.CopyJobs, len(recorded)))
+	if want := int64(len(recorded) + len(earlier)); want != c.CopyJobs {
+		problems = append(problems, fmt.Sprintf("the emulator created %d copy jobs, the chains recorded %d and %d earlier failed attempts", c.CopyJobs, len(recorded), len(earlier)))
 	}
-	v.check("as many copy jobs as copies, each recorded by its chain (nothing doubled)",
-		fmt.Sprint(v.fig.Copies), c.CopyJobs, problems)
+	v.check("as many copy jobs as copies, FAILED copies and failed earlier attempts, each recorded by its chain (nothing doubled)",
+		fmt.Sprintf("%d + %d + %d", v.fig.Copies, v.fig.Faults.FailedCopies, len(earlier)), c.CopyJobs, problems)
 	return nil
 }
 
@@ -268,10 +333,13 @@ func (v *verifier) checkFull(chains []*chainCopies) {
 	var problems []string
 	for _, ch := range chains {
 		for i, r := range ch.Records {
+			if r.State == model.JobFailed {
+				continue // no copy, so neither full nor incremental, and no base
+			}
 			start := toWall(r.StartedAt)
 			full := true
 			for j, b := range ch.Records {
-				if j == i || !b.CompletedAt.Before(r.StartedAt) {
+				if j == i || b.State == model.JobFailed || !b.CompletedAt.Before(r.StartedAt) {
 					continue // not yet landed when this job was created
 				}
 				awsDelete := b.DeleteAt
@@ -323,6 +391,9 @@ func (v *verifier) checkExistence(ctx context.Context, chains []*chainCopies) er
 	for _, ch := range chains {
 		c := v.w.emu.Client(ch.Region)
 		for _, r := range ch.Records {
+			if r.State == model.JobFailed {
+				continue // its jobs left no recovery point (checked below: no copy unrecorded)
+			}
 			known[r.DestinationRecoveryPointArn] = true
 			present, status, err := v.present(ctx, c, r.DestinationRecoveryPointArn)
 			if err != nil {

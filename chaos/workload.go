@@ -245,6 +245,17 @@ func (w *workload) backup(ctx context.Context, resourceArn, token string) (strin
 	}
 }
 
+// awaitRequests returns once every request's workflow has ended (whatever its outcome,
+// which the verifier judges) or ctx has.
+func (w *workload) awaitRequests(ctx context.Context) {
+	for _, r := range w.requests {
+		_ = w.client.GetWorkflow(ctx, r.WorkflowID, "").Get(ctx, nil)
+		if ctx.Err() != nil {
+			return
+		}
+	}
+}
+
 // between draws a duration uniformly from [lo, hi).
 func between(rng *rand.Rand, lo, hi time.Duration) time.Duration {
 	return lo + time.Duration(rng.Int63n(int64(hi-lo)))

@@ -70,6 +70,7 @@ var declaredErrors = map[string]errorStatus{
 	"ServiceUnavailable":                  {http.StatusServiceUnavailable, "Server"},
 	"SignatureDoesNotMatch":               {http.StatusForbidden, "User"},
 	"ThrottlingException":                 {http.StatusBadRequest, "User"},
+	"TooManyRequestsException":            {http.StatusTooManyRequests, "User"},
 	"UnknownOperationException":           {http.StatusNotFound, "User"},
 	"UnrecognizedClientException":         {http.StatusForbidden, "User"},
 	"ValidationError":                     {http.StatusBadRequest, "User"},

@@ -89,6 +89,7 @@ func TestErrorFaultsDeclaredCodes(t *testing.T) {
 		"ExpiredTokenException": 403, "ExpiredToken": 400, "InvalidSignatureException": 400,
 		"UnrecognizedClientException": 403, "RequestExpired": 400, "SignatureDoesNotMatch": 403,
 		"AccessDeniedException": 403, "ThrottlingException": 400, "InternalFailure": 500,
+		"TooManyRequestsException": 429,
 	}
 	for _, m := range modeled {
 		status := 400
