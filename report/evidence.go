@@ -17,7 +17,7 @@ const maxFindingsPerCode = 5
 // evidence runs the checks of a row's copies: regioncopy's records against the vault
 // (when they were read, or when no chain exists at all), each copy's key against the
 // vault's and its lifecycle against the plan's.
-func evidence(now time.Time, req Requirement, vr VaultRead, copies []model.RecoveryPoint, records *RecordsRead) []Finding {
+func evidence(now time.Time, req Requirement, vr VaultRead, copies []model.RecoveryPoint, jobs []model.CopyJob, records *RecordsRead) []Finding {
 	var f findings
 	switch {
 	case req.Chain == nil:
@@ -27,7 +27,7 @@ func evidence(now time.Time, req Requirement, vr VaultRead, copies []model.Recov
 	case records != nil && records.Unreadable != "":
 		f.add(FindingRecordsUnreadable, "the vault disagrees with chain "+req.Chain.WorkflowId+"'s search attributes, and its records could not be read: "+records.Unreadable)
 	case records != nil:
-		crossCheck(&f, now, copies, records.Records)
+		crossCheck(&f, now, copies, jobs, records.Records)
 	}
 	if key := vr.Vault.EncryptionKeyArn; key != "" {
 		for _, c := range copies {
@@ -50,14 +50,21 @@ func evidence(now time.Time, req Requirement, vr VaultRead, copies []model.Recov
 // expire by now is not missed (AWS's lifecycle removed it as asked, perhaps before the
 // chain's timer recorded it); a copy older than every record read is not unrecorded
 // (its record is in runs no longer read, or it predates a chain restarted on the vault).
-func crossCheck(f *findings, now time.Time, copies []model.RecoveryPoint, records []model.CopyRecord) {
+// A copy whose copy job the chain has on record is recorded even before the chain learns
+// its destination ARN: a job AWS has just finished is seen by the worker at its next
+// sweep, and meanwhile the chain's record of it names only the job.
+func crossCheck(f *findings, now time.Time, copies []model.RecoveryPoint, jobs []model.CopyJob, records []model.CopyRecord) {
 	held := map[string]bool{}
 	for _, c := range copies {
 		held[c.RecoveryPointArn] = true
 	}
 	recorded := map[string]bool{}
+	recordedJobs := map[string]bool{}
 	var oldest time.Time
 	for _, r := range records {
+		if r.CopyJobId != "" {
+			recordedJobs[r.CopyJobId] = true
+		}
 		if oldest.IsZero() || (!r.RequestedAt.IsZero() && r.RequestedAt.Before(oldest)) {
 			oldest = r.RequestedAt
 		}
@@ -79,6 +86,11 @@ func crossCheck(f *findings, now time.Time, copies []model.RecoveryPoint, record
 		if !held[r.DestinationRecoveryPointArn] {
 			f.add(FindingRecordedCopyMissing, fmt.Sprintf("regioncopy recorded %s (copy job %s) and never deleted it, but the vault no longer holds it",
 				r.DestinationRecoveryPointArn, orNone(r.CopyJobId)))
+		}
+	}
+	for _, j := range jobs {
+		if recordedJobs[j.CopyJobId] && j.DestinationRecoveryPointArn != "" {
+			recorded[j.DestinationRecoveryPointArn] = true
 		}
 	}
 	for _, c := range copies {

@@ -49,6 +49,20 @@ func TestCopyRegioncopyNeverRecorded(t *testing.T) {
 	}
 }
 
+// A copy AWS has just finished, which the chain's record knows only by its copy job (the
+// worker sees the job end at its next sweep), is not unrecorded.
+func TestCopyLandingUnderARecordedJobIsRecorded(t *testing.T) {
+	a, landing := copyPoint("a", 30*time.Hour), copyPoint("landing", time.Minute)
+	inFlight := model.CopyRecord{State: "RUNNING", Kind: model.CopyIncremental, CopyJobId: "job-landing", RequestedAt: now.Add(-10 * time.Minute)}
+	s := withRecords(snapshot(requirement(dailyRPO), a, landing), record(a), inFlight)
+	s.Jobs["us-east-1"] = JobsRead{Jobs: []model.CopyJob{{CopyJobId: "job-landing", State: model.JobCompleted, ResourceArn: volume,
+		DestinationBackupVaultArn: vaultArn, DestinationRecoveryPointArn: landing.RecoveryPointArn,
+		CreationDate: now.Add(-10 * time.Minute), CompletionDate: landing.CompletionDate}}}
+	if row := oneRow(t, s); len(row.Findings) != 0 {
+		t.Errorf("findings %+v, want none", row.Findings)
+	}
+}
+
 func TestCopiesWithoutAnyChainAreUnrecorded(t *testing.T) {
 	row := oneRow(t, snapshot(requirement(dailyRPO), copyPoint("a", time.Hour)))
 	if codes(row) != FindingUnrecordedCopy {

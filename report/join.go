@@ -142,7 +142,7 @@ func joinRow(s Snapshot, idx index, req Requirement) Row {
 	if row.State == model.RpoBreach {
 		row.StateReason = breachReason(row, rpo)
 	}
-	row.Findings = append(row.Findings, evidence(s.Now, req, vr, copies, records)...)
+	row.Findings = append(row.Findings, evidence(s.Now, req, vr, copies, jobs, records)...)
 	return row
 }
 

@@ -186,8 +186,13 @@ Point the AWS CLI at the emulator to see the copies:
   AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s aws backup list-recovery-points-by-backup-vault \
     --endpoint-url %s --region eu-west-1 --backup-vault-name %s
 
+and regioncopy report, which reads AWS itself, the same way:
+
+  AWS_ENDPOINT_URL=%s AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s %s report --address %s
+
 Press Ctrl-C to stop everything.
-`, devstack.AccessKeyID, devstack.SecretAccessKey, info.EmulatorURL, info.Sample.VaultName)
+`, devstack.AccessKeyID, devstack.SecretAccessKey, info.EmulatorURL, info.Sample.VaultName,
+		info.EmulatorURL, devstack.AccessKeyID, devstack.SecretAccessKey, prog, addr)
 }
 
 // programName is how the user can run this program again from the same shell.
