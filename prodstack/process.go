@@ -1,7 +1,9 @@
 package prodstack
 
 import (
+	"context"
 	"fmt"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -92,4 +94,28 @@ func logTail(path string, n int64) string {
 		data = data[int64(len(data))-n:]
 	}
 	return string(data)
+}
+
+// waitHTTP waits up to a minute for url to answer 200 OK, giving up early when the
+// process exits or ctx ends; what names the endpoint in the error.
+func (p *process) waitHTTP(ctx context.Context, url, what string) error {
+	deadline := time.Now().Add(time.Minute)
+	for {
+		if resp, err := http.Get(url); err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-p.Exited():
+			return fmt.Errorf("%s %w: %v", what, errExitedEarly, p.exitedEarly())
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("%s not ready after a minute; see %s", what, p.LogPath())
+		}
+	}
 }

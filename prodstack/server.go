@@ -18,6 +18,7 @@ import (
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/regioncopy/regioncopy/temporalclient"
+	"github.com/regioncopy/regioncopy/temporalclient/devserver"
 	"github.com/regioncopy/regioncopy/workflows"
 )
 
@@ -78,30 +79,14 @@ func startServerOnce(ctx context.Context, bins Binaries, pg *Postgres, dir, logD
 
 // waitReady polls the frontend until it answers a health check.
 func (s *TemporalServer) waitReady(ctx context.Context, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	var last error
-	for time.Now().Before(deadline) {
-		select {
-		case <-s.proc.Exited():
-			return fmt.Errorf("temporal-server on %s %w: %v", s.Address, errExitedEarly, s.proc.exitedEarly())
-		case <-ctx.Done():
-			return ctx.Err()
-		default:
-		}
-		dctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		c, err := client.DialContext(dctx, client.Options{HostPort: s.Address, Logger: quietLogger{}})
-		if err == nil {
-			_, err = c.CheckHealth(dctx, &client.CheckHealthRequest{})
-			c.Close()
-		}
-		cancel()
-		if err == nil {
-			return nil
-		}
-		last = err
-		time.Sleep(250 * time.Millisecond)
+	err := devserver.WaitHealthy(ctx, s.Address, timeout, s.proc.Exited())
+	if errors.Is(err, devserver.ErrExitedEarly) {
+		return fmt.Errorf("temporal-server on %s %w: %v", s.Address, errExitedEarly, s.proc.exitedEarly())
 	}
-	return fmt.Errorf("temporal-server at %s not ready after %s (%v); see %s", s.Address, timeout, last, s.proc.LogPath())
+	if err != nil {
+		return fmt.Errorf("temporal-server at %s %w; see %s", s.Address, err, s.proc.LogPath())
+	}
+	return nil
 }
 
 // Stop ends the server with SIGTERM, killing it after 30 seconds.

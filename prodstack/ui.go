@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -72,27 +71,11 @@ cors:
 		return nil, err
 	}
 	u := &UIServer{URL: fmt.Sprintf("http://localhost:%d", port), Addr: fmt.Sprintf("127.0.0.1:%d", port), proc: proc}
-	deadline := time.Now().Add(time.Minute)
-	for {
-		if resp, err := http.Get("http://" + u.Addr + "/"); err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return u, nil
-			}
-		}
-		select {
-		case <-proc.Exited():
-			return nil, fmt.Errorf("temporal-ui-server on port %d %w: %v", port, errExitedEarly, proc.exitedEarly())
-		case <-ctx.Done():
-			_ = u.Stop()
-			return nil, ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			_ = u.Stop()
-			return nil, fmt.Errorf("temporal-ui-server on port %d not ready after a minute; see %s", port, proc.LogPath())
-		}
+	if err := proc.waitHTTP(ctx, "http://"+u.Addr+"/", fmt.Sprintf("temporal-ui-server on port %d", port)); err != nil {
+		_ = u.Stop()
+		return nil, err
 	}
+	return u, nil
 }
 
 // Stop ends the UI server.

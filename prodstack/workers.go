@@ -3,8 +3,6 @@ package prodstack
 import (
 	"context"
 	"errors"
-	"fmt"
-	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,27 +56,11 @@ func startWorkerOnce(ctx context.Context, bins Binaries, n int, env []string, lo
 		return nil, err
 	}
 	w := &WorkerProcess{Name: name, MetricsURL: "http://" + listen + "/metrics", proc: proc}
-	deadline := time.Now().Add(time.Minute)
-	for {
-		if resp, err := http.Get(w.MetricsURL); err == nil {
-			_ = resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return w, nil
-			}
-		}
-		select {
-		case <-proc.Exited():
-			return nil, fmt.Errorf("%s %w: %v", name, errExitedEarly, proc.exitedEarly())
-		case <-ctx.Done():
-			_ = w.Stop()
-			return nil, ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			_ = w.Stop()
-			return nil, fmt.Errorf("%s's metrics on %s not up after a minute; see %s", name, listen, proc.LogPath())
-		}
+	if err := proc.waitHTTP(ctx, w.MetricsURL, name+"'s metrics on "+listen); err != nil {
+		_ = w.Stop()
+		return nil, err
 	}
+	return w, nil
 }
 
 // Stop stops the worker gracefully (SIGTERM: it finishes or hands back its tasks),

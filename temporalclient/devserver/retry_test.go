@@ -28,7 +28,7 @@ func TestTemporalThatExitsEarlyIsRetriedOnlyOnPickedPorts(t *testing.T) {
 	ctx := context.Background()
 
 	_, err := Start(ctx, Options{Binary: bin, Headless: true, StartTimeout: 10 * time.Second})
-	if !errors.Is(err, errExitedEarly) || !strings.Contains(err.Error(), "address already in use") {
+	if !errors.Is(err, ErrExitedEarly) || !strings.Contains(err.Error(), "address already in use") {
 		t.Fatalf("err = %v, want the server's own reason", err)
 	}
 	if n := count(); n != startAttempts {

@@ -77,7 +77,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 	var err error
 	for range attempts {
 		var s *Server
-		if s, err = startOnce(ctx, bin, o); err == nil || !errors.Is(err, errExitedEarly) {
+		if s, err = startOnce(ctx, bin, o); err == nil || !errors.Is(err, ErrExitedEarly) {
 			return s, err
 		}
 	}
@@ -87,8 +87,8 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 // startAttempts bounds the starts of a server whose ports are picked free.
 const startAttempts = 3
 
-// errExitedEarly marks a server process that ended before it answered.
-var errExitedEarly = errors.New("exited before it was ready")
+// ErrExitedEarly marks a server process that ended before it answered.
+var ErrExitedEarly = errors.New("exited before it was ready")
 
 // startOnce starts one server process and waits until it answers.
 func startOnce(ctx context.Context, bin string, o Options) (*Server, error) {
@@ -156,18 +156,32 @@ func startOnce(ctx context.Context, bin string, o Options) (*Server, error) {
 
 // waitReady polls the frontend until it answers a health check.
 func (s *Server) waitReady(ctx context.Context, timeout time.Duration) error {
+	err := WaitHealthy(ctx, s.Address, timeout, s.exited)
+	if errors.Is(err, ErrExitedEarly) {
+		return fmt.Errorf("temporal dev server on %s %w (%v): %s", s.Address, ErrExitedEarly, s.waitErr, strings.TrimSpace(s.tail.String()))
+	}
+	if err != nil {
+		return fmt.Errorf("temporal dev server at %s %w", s.Address, err)
+	}
+	return nil
+}
+
+// WaitHealthy polls the Temporal frontend at address until it answers a health check,
+// for at most timeout. It fails wrapping ErrExitedEarly as soon as exited is closed (the
+// server's process ended), and with the last dial or check error at the timeout.
+func WaitHealthy(ctx context.Context, address string, timeout time.Duration, exited <-chan struct{}) error {
 	deadline := time.Now().Add(timeout)
 	var last error
 	for time.Now().Before(deadline) {
 		select {
-		case <-s.exited:
-			return fmt.Errorf("temporal dev server on %s %w (%v): %s", s.Address, errExitedEarly, s.waitErr, strings.TrimSpace(s.tail.String()))
+		case <-exited:
+			return ErrExitedEarly
 		case <-ctx.Done():
 			return ctx.Err()
 		default:
 		}
 		dctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		c, err := client.DialContext(dctx, client.Options{HostPort: s.Address, Logger: quietLogger{}})
+		c, err := client.DialContext(dctx, client.Options{HostPort: address, Logger: quietLogger{}})
 		if err == nil {
 			_, err = c.CheckHealth(dctx, &client.CheckHealthRequest{})
 			c.Close()
@@ -179,7 +193,7 @@ func (s *Server) waitReady(ctx context.Context, timeout time.Duration) error {
 		last = err
 		time.Sleep(200 * time.Millisecond)
 	}
-	return fmt.Errorf("temporal dev server at %s not ready after %s: %v", s.Address, timeout, last)
+	return fmt.Errorf("not ready after %s: %v", timeout, last)
 }
 
 // Stop ends the server: SIGTERM to its process group, SIGKILL if it has not exited
