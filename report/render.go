@@ -75,20 +75,6 @@ func dash(s string) string {
 	return s
 }
 
-// formatBytes prints a byte count in binary units.
-func formatBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}
-
 func rpoText(minutes int64) string {
 	if minutes == 0 {
 		return "-"

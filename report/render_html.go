@@ -4,13 +4,15 @@ import (
 	"html/template"
 	"io"
 	"strings"
+
+	"github.com/regioncopy/regioncopy/model"
 )
 
 // The HTML report is one file an auditor can open anywhere: inline CSS, no script, no
 // external asset, failing rows first.
 var htmlPage = template.Must(template.New("report").Funcs(template.FuncMap{
 	"time":     fmtTime,
-	"bytes":    formatBytes,
+	"bytes":    model.FormatBytes,
 	"rpo":      rpoText,
 	"dash":     dash,
 	"lower":    strings.ToLower,

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io"
 	"text/tabwriter"
+
+	"github.com/regioncopy/regioncopy/model"
 )
 
 func writeTable(w io.Writer, r Report) error {
@@ -49,8 +51,8 @@ func writeTable(w io.Writer, r Report) error {
 	t = tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(t, "FROM\tTO\tFULL COPIES\tFULL BYTES\tINCREMENTAL COPIES\tINCREMENTAL BYTES (AT MOST)\tUSD/GB\tFULL USD\tUSD (AT MOST)")
 	for _, c := range r.Costs {
-		fmt.Fprintf(t, "%s\t%s\t%d\t%s\t%d\t%s\t%.4f\t%.2f\t%.2f\n", c.SourceRegion, c.DestinationRegion, c.FullCopies, formatBytes(c.FullBytes),
-			c.IncrementalCopies, formatBytes(c.IncrementalBytesAtMost), c.USDPerGB, c.FullCostUSD, c.CostUSDAtMost)
+		fmt.Fprintf(t, "%s\t%s\t%d\t%s\t%d\t%s\t%.4f\t%.2f\t%.2f\n", c.SourceRegion, c.DestinationRegion, c.FullCopies, model.FormatBytes(c.FullBytes),
+			c.IncrementalCopies, model.FormatBytes(c.IncrementalBytesAtMost), c.USDPerGB, c.FullCostUSD, c.CostUSDAtMost)
 	}
 	if err := t.Flush(); err != nil {
 		return err

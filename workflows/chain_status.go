@@ -161,7 +161,7 @@ func (c *chain) details() string {
 	fmt.Fprintf(&b, "### %s → %s (%s)\n\n", k.ResourceArn, model.VaultNameFromArn(k.DestinationBackupVaultArn), k.DestinationRegion)
 	// BytesTotal sums the copies' recovery point sizes (AWS's BackupSizeInBytes); AWS does
 	// not report the bytes a copy job transferred, so neither does the chain.
-	fmt.Fprintf(&b, "**State:** %s · **copies:** %d (%d full) · **size of copies:** %s\n\n", c.state(), c.CopiesTotal, c.FullCopies, formatBytes(c.BytesTotal))
+	fmt.Fprintf(&b, "**State:** %s · **copies:** %d (%d full) · **size of copies:** %s\n\n", c.state(), c.CopiesTotal, c.FullCopies, model.FormatBytes(c.BytesTotal))
 	if cur := c.current; cur != nil {
 		r := cur.record
 		fmt.Fprintf(&b, "**Copying** `%s` (%s, attempt %d, job %s, %s)\n\n", r.SourceRecoveryPointArn, r.Kind, r.Attempts, orDash(r.CopyJobId), r.State)
@@ -175,7 +175,7 @@ func (c *chain) details() string {
 	}
 	if t := c.Newest; t != nil {
 		line := fmt.Sprintf("**Newest copy:** `%s` %s, recovery point of %s, deletes %s", t.Record.DestinationRecoveryPointArn, t.Record.Kind,
-			formatBytes(t.Record.BackupSizeInBytes), formatTime(t.Record.DeleteAt))
+			model.FormatBytes(t.Record.BackupSizeInBytes), formatTime(t.Record.DeleteAt))
 		if !t.Record.ExtendedUntil.IsZero() {
 			line += fmt.Sprintf(" — **extended until %s** (no newer copy yet)", formatTime(t.Record.ExtendedUntil))
 		}
@@ -200,20 +200,6 @@ func formatTime(t time.Time) string {
 		return "never"
 	}
 	return t.UTC().Format(time.RFC3339)
-}
-
-// formatBytes renders a size the way the AWS console does (binary units).
-func formatBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit && exp < 5; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }
 
 func orDash(s string) string {

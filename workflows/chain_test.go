@@ -322,10 +322,10 @@ func TestCanceledChainAnswersWaitingRequesters(t *testing.T) {
 }
 
 func TestFormatBytes(t *testing.T) {
-	assert.Equal(t, "512 B", formatBytes(512))
-	assert.Equal(t, "1.0 KiB", formatBytes(1024))
-	assert.Equal(t, "100.0 GiB", formatBytes(100<<30))
-	assert.Equal(t, "1.5 TiB", formatBytes(3<<39))
+	assert.Equal(t, "512 B", model.FormatBytes(512))
+	assert.Equal(t, "1.0 KiB", model.FormatBytes(1024))
+	assert.Equal(t, "100.0 GiB", model.FormatBytes(100<<30))
+	assert.Equal(t, "1.5 TiB", model.FormatBytes(3<<39))
 }
 
 // TestChainKeepsTheTightestAgreeingClockReading: a StartCopyJob answered late (a worker

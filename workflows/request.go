@@ -438,7 +438,7 @@ func (r *request) details() string {
 		case d.Result.Record != nil:
 			rec := d.Result.Record
 			fmt.Fprintf(&b, "- %s: %s %s copy `%s` (recovery point of %s)", d.Destination.BackupVaultArn, rec.State, rec.Kind,
-				orDash(rec.DestinationRecoveryPointArn), formatBytes(rec.BackupSizeInBytes))
+				orDash(rec.DestinationRecoveryPointArn), model.FormatBytes(rec.BackupSizeInBytes))
 			if rec.StatusMessage != "" {
 				fmt.Fprintf(&b, ": %s", rec.StatusMessage)
 			}

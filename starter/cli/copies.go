@@ -77,7 +77,7 @@ func printCopies(app *App, records []model.CopyRecord) {
 			deleteAt = formatTime(r.ExtendedUntil) + " (extended)"
 		}
 		fmt.Fprintf(t, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", r.SourceRecoveryPointArn, orDash(string(r.Kind)), r.State,
-			formatBytes(r.BackupSizeInBytes), orDash(r.CopyJobId), orDash(r.DestinationRecoveryPointArn),
+			model.FormatBytes(r.BackupSizeInBytes), orDash(r.CopyJobId), orDash(r.DestinationRecoveryPointArn),
 			formatTime(r.CompletedAt), deleteAt, formatTime(r.DeletedAt))
 	}
 	t.Flush()

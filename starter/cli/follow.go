@@ -173,7 +173,7 @@ func printResultTable(a *App, res model.CopyRequestResult) {
 		state, kind, bytes, copyArn := "-", "-", "-", "-"
 		if r.Record != nil {
 			state, kind = r.Record.State, string(r.Record.Kind)
-			bytes = formatBytes(r.Record.BackupSizeInBytes)
+			bytes = model.FormatBytes(r.Record.BackupSizeInBytes)
 			copyArn = orDash(r.Record.DestinationRecoveryPointArn)
 		}
 		switch {
@@ -214,7 +214,7 @@ func (p *progressPrinter) poll(ctx context.Context, s startedCopy) {
 	p.last = &st
 	request := st.State
 	if st.RecoveryPoint != nil && st.RecoveryPoint.ResourceArn != "" {
-		request += fmt.Sprintf("  %s %s (%s)", st.RecoveryPoint.ResourceType, st.RecoveryPoint.ResourceArn, formatBytes(st.RecoveryPoint.BackupSizeInBytes))
+		request += fmt.Sprintf("  %s %s (%s)", st.RecoveryPoint.ResourceType, st.RecoveryPoint.ResourceArn, model.FormatBytes(st.RecoveryPoint.BackupSizeInBytes))
 	}
 	p.change("request", request)
 	for _, problem := range st.Problems {
@@ -240,7 +240,7 @@ func (p *progressPrinter) destinationState(ctx context.Context, d model.Destinat
 			return "FAILED  " + r.Error
 		}
 		if rec := r.Record; rec != nil {
-			return fmt.Sprintf("%s  %s copy (recovery point of %s)  %s%s", rec.State, rec.Kind, formatBytes(rec.BackupSizeInBytes), orDash(rec.DestinationRecoveryPointArn), copyDates(rec))
+			return fmt.Sprintf("%s  %s copy (recovery point of %s)  %s%s", rec.State, rec.Kind, model.FormatBytes(rec.BackupSizeInBytes), orDash(rec.DestinationRecoveryPointArn), copyDates(rec))
 		}
 	}
 	if d.ChainWorkflowId == "" {
@@ -319,18 +319,4 @@ func queryRaw(ctx context.Context, c client.Client, workflowID, runID, query str
 		return nil, err
 	}
 	return json.Marshal(v)
-}
-
-// formatBytes prints a byte count in binary units.
-func formatBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
 }

@@ -262,7 +262,7 @@ func printRequestStatus(app *App, rs model.RequestStatus) {
 	w := app.Env.Stdout
 	fmt.Fprintf(w, "  state:    %s\n", rs.State)
 	if rp := rs.RecoveryPoint; rp != nil {
-		fmt.Fprintf(w, "  recovery point: %s\n    %s %s, %s, created %s\n", rp.RecoveryPointArn, rp.ResourceType, rp.ResourceArn, formatBytes(rp.BackupSizeInBytes), formatTime(rp.CreationDate))
+		fmt.Fprintf(w, "  recovery point: %s\n    %s %s, %s, created %s\n", rp.RecoveryPointArn, rp.ResourceType, rp.ResourceArn, model.FormatBytes(rp.BackupSizeInBytes), formatTime(rp.CreationDate))
 	}
 	for _, p := range rs.Problems {
 		fmt.Fprintf(w, "  problem:  %s\n", p)
@@ -276,7 +276,7 @@ func printRequestStatus(app *App, rs model.RequestStatus) {
 		state, kind, bytes, errText := "QUEUED", "-", "-", "-"
 		if r := d.Result; r != nil {
 			if r.Record != nil {
-				state, kind, bytes = r.Record.State, string(r.Record.Kind), formatBytes(r.Record.BackupSizeInBytes)
+				state, kind, bytes = r.Record.State, string(r.Record.Kind), model.FormatBytes(r.Record.BackupSizeInBytes)
 			}
 			if r.Error != "" {
 				state, errText = model.JobFailed, r.Error
@@ -306,7 +306,7 @@ func printChainStatus(app *App, cs model.ChainStatus) {
 		}
 	}
 	fmt.Fprintf(w, "  pending:  %d\n", len(cs.Pending))
-	fmt.Fprintf(w, "  copies:   %d total, %d full, %d live, size of copies %s\n", cs.CopiesTotal, cs.FullCopies, cs.LiveCopies, formatBytes(cs.BytesTotal))
+	fmt.Fprintf(w, "  copies:   %d total, %d full, %d live, size of copies %s\n", cs.CopiesTotal, cs.FullCopies, cs.LiveCopies, model.FormatBytes(cs.BytesTotal))
 	fmt.Fprintf(w, "  last copy at: %s\n", formatTime(cs.LastCopyAt))
 	fmt.Fprintf(w, "  next expiry:  %s\n", formatTime(cs.NextExpiry))
 }

@@ -133,5 +133,5 @@ func sizeOrDash(n int64, job string) string {
 	if job == "" {
 		return "-"
 	}
-	return formatBytes(n)
+	return model.FormatBytes(n)
 }
