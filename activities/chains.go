@@ -130,3 +130,23 @@ func ChainSummary(k model.ChainKey) string {
 	return fmt.Sprintf("Copies recovery points of %s %s from %s to vault %s of account %s in %s, one at a time so that only the first copy is full.",
 		what, k.ResourceArn, k.SourceRegion, model.VaultNameFromArn(k.DestinationBackupVaultArn), k.DestinationAccount(), k.DestinationRegion)
 }
+
+// AnswerRequester signals a chain's result to one requester. The chain runs it as a local
+// activity, so a retried workflow task may send the same answer twice; requesters keep the
+// first answer per destination. A requester that has ended is not an error worth retrying:
+// it is answered NotFound, non-retryable.
+func (c *Chains) AnswerRequester(ctx context.Context, in model.AnswerRequesterInput) error {
+	if err := requireFields(model.ActAnswerRequester, field{"RequesterWorkflowId", in.RequesterWorkflowId}); err != nil {
+		return err
+	}
+	err := c.Client.SignalWorkflow(ctx, in.RequesterWorkflowId, "", model.SignalCopyResult, in.Result)
+	if err != nil {
+		var notFound *serviceerror.NotFound
+		if errors.As(err, &notFound) {
+			return temporal.NewNonRetryableApplicationError(
+				fmt.Sprintf("requester %s has ended: %v", in.RequesterWorkflowId, err), model.ErrNotFound, nil)
+		}
+		return classifyTemporal(in.RequesterWorkflowId, err)
+	}
+	return nil
+}

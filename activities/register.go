@@ -30,5 +30,6 @@ func activityFuncs(b *Backup, c *Chains) map[string]any {
 		model.ActStartBackupJob:               b.StartBackupJob,
 		model.ActPollBackupJob:                b.PollBackupJob,
 		model.ActEnqueueCopy:                  c.EnqueueCopy,
+		model.ActAnswerRequester:              c.AnswerRequester,
 	}
 }

@@ -109,6 +109,7 @@ func TestActivitiesRefuseEmptyInput(t *testing.T) {
 		model.ActStartBackupJob:               model.StartBackupJobInput{},
 		model.ActPollBackupJob:                model.PollBackupJobInput{},
 		model.ActEnqueueCopy:                  model.EnqueueCopyInput{},
+		model.ActAnswerRequester:              model.AnswerRequesterInput{},
 		model.ActSendRpoAlert:                 model.RpoAlert{},
 	}
 	var suite testsuite.WorkflowTestSuite

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -158,10 +159,11 @@ func (e *env) requestCopy(ctx context.Context, srcRegion string, p point, destin
 }
 
 // waitEnqueued waits until every request named has handed its orders to its chains: its
-// history shows an ended EnqueueCopy activity (signal-with-start of the chain) for each of
-// the destinations, or the request has ended. On AWS's clock requests an hour apart reach
-// their chains in order; under a compressed clock a later request could overtake an
-// earlier one, which no hourly schedule does, so the benchmark keeps them in order this way.
+// history shows an ended EnqueueCopy (signal-with-start of the chain; a local activity, or
+// an activity in requests of the version before it) for each of the destinations, or the
+// request has ended. On AWS's clock requests an hour apart reach their chains in order;
+// under a compressed clock a later request could overtake an earlier one, which no hourly
+// schedule does, so the benchmark keeps them in order this way.
 func (e *env) waitEnqueued(ctx context.Context, ids []string, destinations int) error {
 	deadline := time.Now().Add(time.Minute)
 	for _, id := range ids {
@@ -184,16 +186,19 @@ func (e *env) waitEnqueued(ctx context.Context, ids []string, destinations int) 
 }
 
 // enqueued reports whether a request's history shows every EnqueueCopy ended, or the
-// request itself ended.
+// request itself ended. A local activity's marker is recorded once it has ended.
 func enqueued(h *historypb.History, destinations int) bool {
 	scheduled := map[int64]bool{}
-	ended := 0
+	ended, local := 0, 0
 	for _, ev := range h.Events {
 		switch ev.GetEventType() {
 		case enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED,
 			enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_TERMINATED, enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_CANCELED,
 			enumspb.EVENT_TYPE_WORKFLOW_EXECUTION_TIMED_OUT:
 			return true
+		}
+		if localActivityType(ev) == model.ActEnqueueCopy {
+			local++
 		}
 		if a := ev.GetActivityTaskScheduledEventAttributes(); a != nil && a.GetActivityType().GetName() == model.ActEnqueueCopy {
 			scheduled[ev.GetEventId()] = true
@@ -206,7 +211,24 @@ func enqueued(h *historypb.History, destinations int) bool {
 			}
 		}
 	}
-	return len(scheduled) == destinations && ended == destinations
+	return local == destinations || (len(scheduled) == destinations && ended == destinations)
+}
+
+// localActivityType is the activity type of a local activity's marker, or "".
+func localActivityType(ev *historypb.HistoryEvent) string {
+	m := ev.GetMarkerRecordedEventAttributes()
+	if m == nil || m.GetMarkerName() != "LocalActivity" {
+		return ""
+	}
+	data := m.GetDetails()["data"].GetPayloads()
+	if len(data) == 0 {
+		return ""
+	}
+	var marker struct{ ActivityType string }
+	if json.Unmarshal(data[0].GetData(), &marker) != nil {
+		return ""
+	}
+	return marker.ActivityType
 }
 
 // waitCopyJobs waits until the emulator has created n copy jobs in all.

@@ -143,6 +143,7 @@ const (
 	ActStartBackupJob               = "StartBackupJob"               // StartBackupJobInput -> StartBackupJobOutput
 	ActPollBackupJob                = "PollBackupJob"                // PollBackupJobInput -> BackupJob (only once ended)
 	ActEnqueueCopy                  = "EnqueueCopy"                  // EnqueueCopyInput -> EnqueueCopyOutput (Temporal signal-with-start)
+	ActAnswerRequester              = "AnswerRequester"              // AnswerRequesterInput -> nothing (Temporal signal)
 	ActSurveyCopies                 = "SurveyCopies"                 // SurveyCopiesInput -> SurveyCopiesOutput
 	ActSendRpoAlert                 = "SendRpoAlert"                 // RpoAlert -> nothing (log line, webhook POST)
 )
@@ -154,6 +155,13 @@ type EnqueueCopyInput struct {
 	Order     CopyOrder
 	TaskQueue string
 	TimeScale float64 `json:",omitempty"`
+}
+
+// AnswerRequesterInput is a chain's answer to one requester of an order: Result sent as
+// SignalCopyResult to the workflow RequesterWorkflowId.
+type AnswerRequesterInput struct {
+	RequesterWorkflowId string
+	Result              DestinationResult
 }
 
 // EnqueueCopyOutput names the chain that took the order.

@@ -92,6 +92,10 @@ type chain struct {
 	timerCancel workflow.CancelFunc
 
 	published publishedStatus
+	// localCalls (from version changeLocalCalls on) answers requesters through a local
+	// activity, makes the first attempt of each StartCopyJob a local one (startJob), and
+	// takes the orders already delivered before publishing the chain's state.
+	localCalls bool
 	// alertsInFlight counts RPO alerts still being sent (see sendRpoAlert).
 	alertsInFlight int
 }
@@ -117,6 +121,7 @@ func newChain(ctx workflow.Context, in ChainInput) *chain {
 		// Only the SDK's test environment leaves it empty; a run id is as unique.
 		c.firstRunID = info.WorkflowExecution.RunID
 	}
+	c.localCalls = workflow.GetVersion(ctx, changeLocalCalls, workflow.DefaultVersion, 1) >= 1
 	if in.State != nil {
 		c.ChainState = *in.State
 	}
@@ -145,6 +150,11 @@ func (c *chain) setup(ctx workflow.Context) error {
 		}); err != nil {
 		return err
 	}
+	if c.localCalls {
+		// The first pass of run publishes, after taking the orders that started the run.
+		workflow.SetCurrentDetails(ctx, c.details())
+		return nil
+	}
 	c.updateStatus(ctx)
 	return nil
 }
@@ -161,6 +171,9 @@ func (c *chain) run(ctx workflow.Context) error {
 			if len(c.Pending) > 0 {
 				c.startCopy(ctx)
 			}
+		}
+		if c.localCalls && c.takeDelivered(ctx) {
+			continue
 		}
 		c.updateStatus(ctx)
 
@@ -202,6 +215,19 @@ func (c *chain) run(ctx workflow.Context) error {
 			c.timer, c.timerAt, c.timerCancel = nil, time.Time{}, nil
 			c.runDueLifecycle(ctx)
 		}
+	}
+}
+
+// takeDelivered accepts every order already delivered, reporting whether there was one.
+func (c *chain) takeDelivered(ctx workflow.Context) bool {
+	took := false
+	for {
+		var o model.CopyOrder
+		if !c.orders.ReceiveAsync(&o) {
+			return took
+		}
+		c.accept(ctx, o)
+		took = true
 	}
 }
 
@@ -368,13 +394,24 @@ func (c *chain) notifyWith(ctx workflow.Context, requesters []string, o model.Co
 		Record:          &rec,
 		Error:           errMsg,
 	}
+	var sends []workflow.Future
+	var to []string
 	for _, id := range requesters {
 		if id == "" {
 			continue
 		}
-		if err := workflow.SignalExternalWorkflow(ctx, id, "", model.SignalCopyResult, result).Get(ctx, nil); err != nil {
+		to = append(to, id)
+		if c.localCalls {
+			sends = append(sends, workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, local(answerOptions(id))),
+				model.ActAnswerRequester, model.AnswerRequesterInput{RequesterWorkflowId: id, Result: result}))
+		} else {
+			sends = append(sends, workflow.SignalExternalWorkflow(ctx, id, "", model.SignalCopyResult, result))
+		}
+	}
+	for i, f := range sends {
+		if err := f.Get(ctx, nil); err != nil {
 			workflow.GetLogger(ctx).Warn("Could not report a copy result to its requester",
-				"Requester", id, "RecoveryPointArn", rec.SourceRecoveryPointArn, "Error", err)
+				"Requester", to[i], "RecoveryPointArn", rec.SourceRecoveryPointArn, "Error", err)
 		}
 	}
 }

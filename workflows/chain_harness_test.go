@@ -1,6 +1,7 @@
 package workflows
 
 import (
+	"context"
 	"sync"
 	"testing"
 	"time"
@@ -53,15 +54,24 @@ func newChainHarnessOn(t *testing.T, aws *fakeAWS) *chainHarness {
 		results: map[string][]model.DestinationResult{}}
 	h.aws.install(env)
 	env.SetStartWorkflowOptions(client.StartWorkflowOptions{ID: h.id, TaskQueue: model.DefaultTaskQueue})
+	deliver := func(workflowID string, res model.DestinationResult) {
+		h.mu.Lock()
+		h.results[workflowID] = append(h.results[workflowID], res)
+		onResult := h.onResult
+		h.mu.Unlock()
+		if onResult != nil {
+			onResult(workflowID, res)
+		}
+	}
+	// Chains answer through AnswerRequester; runs of the version before changeLocalCalls
+	// signal as a command.
+	h.aws.answer = func(_ context.Context, in model.AnswerRequesterInput) error {
+		deliver(in.RequesterWorkflowId, in.Result)
+		return nil
+	}
 	env.OnSignalExternalWorkflow(mock.Anything, mock.Anything, mock.Anything, model.SignalCopyResult, mock.Anything).Return(
 		func(_, workflowID, _, _ string, arg any) error {
-			h.mu.Lock()
-			h.results[workflowID] = append(h.results[workflowID], arg.(model.DestinationResult))
-			onResult := h.onResult
-			h.mu.Unlock()
-			if onResult != nil {
-				onResult(workflowID, arg.(model.DestinationResult))
-			}
+			deliver(workflowID, arg.(model.DestinationResult))
 			return nil
 		})
 	return h

@@ -51,6 +51,9 @@ func TestOnDevServer(t *testing.T) {
 		}
 		return model.EnqueueCopyOutput{ChainWorkflowId: id, RunId: run.GetRunID()}, nil
 	}
+	aws.answer = func(ctx context.Context, in model.AnswerRequesterInput) error {
+		return c.SignalWorkflow(ctx, in.RequesterWorkflowId, "", model.SignalCopyResult, in.Result)
+	}
 
 	const taskQueue = "regioncopy-devserver-test"
 	startWorker := func() worker.Worker {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -163,10 +164,12 @@ func TestCanceledRequestOnDevServer(t *testing.T) {
 
 	temporaltest.ReplayAndKeep(t, ctx, stack.Client, workflows.Register, run.GetID(), "request-canceled.json")
 	// The chain's answer to the closed request comes after the record is COMPLETED; wait
-	// for it, so the recorded history holds the failed signal.
+	// for it, so the history holds the failed answer (AnswerRequester, a local activity,
+	// finds the request closed).
 	require.Eventually(t, func() bool {
 		for _, e := range temporaltest.History(t, ctx, stack.Client, slowChain).Events {
-			if e.GetEventType() == enumspb.EVENT_TYPE_SIGNAL_EXTERNAL_WORKFLOW_EXECUTION_FAILED {
+			if m := e.GetMarkerRecordedEventAttributes(); m != nil && m.GetFailure() != nil &&
+				strings.Contains(m.GetFailure().GetMessage(), run.GetID()) {
 				return true
 			}
 		}

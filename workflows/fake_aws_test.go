@@ -74,6 +74,10 @@ type fakeAWS struct {
 	// enqueue, when set, replaces the recording EnqueueCopy (the dev server test hands
 	// orders to real chains).
 	enqueue func(context.Context, model.EnqueueCopyInput) (model.EnqueueCopyOutput, error)
+	// answer, when set, delivers a chain's answer to its requester (AnswerRequester);
+	// without it the answer is only recorded in answers.
+	answer  func(context.Context, model.AnswerRequesterInput) error
+	answers []model.AnswerRequesterInput
 
 	alerts    []model.RpoAlert
 	starts    []model.StartCopyJobInput
@@ -333,6 +337,18 @@ func (f *fakeAWS) EnqueueCopy(ctx context.Context, in model.EnqueueCopyInput) (m
 	return model.EnqueueCopyOutput{ChainWorkflowId: model.ChainWorkflowID(in.Key), RunId: "run"}, nil
 }
 
+// AnswerRequester records a chain's answer and delivers it through answer when set.
+func (f *fakeAWS) AnswerRequester(ctx context.Context, in model.AnswerRequesterInput) error {
+	f.mu.Lock()
+	f.answers = append(f.answers, in)
+	answer := f.answer
+	f.mu.Unlock()
+	if answer != nil {
+		return answer(ctx, in)
+	}
+	return nil
+}
+
 // removePoint takes a recovery point out of its vault, as AWS does when it is deleted
 // behind the chain's back.
 func (f *fakeAWS) removePoint(arn string) {
@@ -358,6 +374,7 @@ func (f *fakeAWS) activities() map[string]any {
 		model.ActDeleteRecoveryPoint:          f.DeleteRecoveryPoint,
 		model.ActSurveyCopies:                 f.SurveyCopies,
 		model.ActEnqueueCopy:                  f.EnqueueCopy,
+		model.ActAnswerRequester:              f.AnswerRequester,
 		model.ActSendRpoAlert:                 f.SendRpoAlert,
 	}
 }

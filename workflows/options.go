@@ -192,12 +192,11 @@ func withCall(ctx workflow.Context, summary string) workflow.Context {
 	return workflow.WithActivityOptions(ctx, awsCallOptions(summary))
 }
 
-// withEnqueue returns ctx with the options of handing an order to a chain: a Temporal
-// call, not an AWS one, so its retries are bounded by the shorter enqueueWindow.
-func withEnqueue(ctx workflow.Context, summary string) workflow.Context {
+// enqueueOptions are the options of handing an order to a chain.
+func enqueueOptions(summary string) workflow.ActivityOptions {
 	o := awsCallOptions(summary)
 	o.ScheduleToCloseTimeout = enqueueWindow
-	return workflow.WithActivityOptions(ctx, o)
+	return o
 }
 
 // WithCall returns ctx with the options of one short AWS or Temporal call (awsCallOptions),
@@ -234,4 +233,10 @@ func local(o workflow.ActivityOptions) workflow.LocalActivityOptions {
 		RetryPolicy:            o.RetryPolicy,
 		Summary:                o.Summary,
 	}
+}
+
+// answerOptions are the options of answering one requester: a Temporal call, retried for
+// enqueueWindow.
+func answerOptions(requester string) workflow.ActivityOptions {
+	return enqueueOptions("answer " + requester)
 }

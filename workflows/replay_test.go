@@ -10,17 +10,20 @@ import (
 
 // TestReplayRecordedHistories replays histories recorded on a real Temporal server
 // (TestOnDevServer, TestCanceledRequestOnDevServer and
-// TestOrderRulesChangeLifecycleOnDevServer with REGIONCOPY_RECORD_HISTORY=1), every
-// testdata/*.json, against the current code: a change
-// that would make a running chain or request non-deterministic fails here. Once
-// released, changing workflow behaviour on purpose needs workflow.GetVersion, not a
-// re-recorded history.
+// TestOrderRulesChangeLifecycleOnDevServer with REGIONCOPY_RECORD_HISTORY=1) against the
+// current code: testdata/v<release>/*.json, kept from each release and never recorded
+// again, and testdata/*.json, recorded on the current code. A change that would make a
+// running chain or request of a release non-deterministic fails here; changing workflow
+// behaviour on purpose needs workflow.GetVersion (versions.go), not a re-recorded history.
 func TestReplayRecordedHistories(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
+	current, err := filepath.Glob(filepath.Join("testdata", "*.json"))
 	require.NoError(t, err)
-	require.NotEmpty(t, files, "recorded histories belong in testdata/")
-	for _, f := range files {
-		t.Run(filepath.Base(f), func(t *testing.T) {
+	released, err := filepath.Glob(filepath.Join("testdata", "v*", "*.json"))
+	require.NoError(t, err)
+	require.NotEmpty(t, current, "histories recorded on the current code belong in testdata/")
+	require.NotEmpty(t, released, "histories of the releases belong in testdata/v<release>/")
+	for _, f := range append(released, current...) {
+		t.Run(filepath.ToSlash(f), func(t *testing.T) {
 			replayer := worker.NewWorkflowReplayer()
 			Register(replayer)
 			require.NoError(t, replayer.ReplayWorkflowHistoryFromJSONFile(quietLogger{}, f))

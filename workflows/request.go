@@ -112,10 +112,20 @@ func destinationLess(a, b model.Destination) bool {
 // copy; cancel a chain to stop its copy.
 func CopyRecoveryPoint(ctx workflow.Context, req model.CopyRequest) (model.CopyRequestResult, error) {
 	r := &request{req: req}
+	r.localCalls = workflow.GetVersion(ctx, changeLocalCalls, workflow.DefaultVersion, 1) >= 1
 	if err := r.setup(ctx); err != nil {
 		return model.CopyRequestResult{}, err
 	}
 	return r.run(ctx)
+}
+
+// call runs one activity of the request: as a local activity with localCalls, inside
+// the workflow task that asks for it, else as an activity task of its own.
+func (r *request) call(ctx workflow.Context, o workflow.ActivityOptions, activity string, input any) workflow.Future {
+	if r.localCalls {
+		return workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, local(o)), activity, input)
+	}
+	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, o), activity, input)
 }
 
 // request holds the state of one CopyRecoveryPoint run.
@@ -128,6 +138,12 @@ type request struct {
 	published    string
 	// rules are the request's rules, read by checkFields.
 	rules *policy.Rules
+	// localCalls (from version changeLocalCalls on) runs the checks and the hand-over as
+	// local activities, and publishes the search attributes once the request has been
+	// handed over or rejected.
+	localCalls bool
+	// unpublished are search attribute updates waiting for the next updateStatus.
+	unpublished []temporal.SearchAttributeUpdate
 }
 
 func (r *request) setup(ctx workflow.Context) error {
@@ -153,6 +169,14 @@ func (r *request) setup(ctx workflow.Context) error {
 			DestinationRegionKey.ValueSet(model.RegionFromArn(vault)),
 			DestinationAccountKey.ValueSet(model.AccountFromArn(vault)),
 			DestinationVaultKey.ValueSet(model.VaultNameFromArn(vault)))
+	}
+	if r.localCalls {
+		// The checks run inside this workflow task, so VALIDATING would never be seen in
+		// visibility: the attributes go out with the state that follows the checks.
+		r.unpublished = updates
+		r.state = model.RequestValidating
+		workflow.SetCurrentDetails(ctx, r.details())
+		return nil
 	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
 		return err
@@ -213,7 +237,7 @@ func (r *request) enqueue(ctx workflow.Context) {
 			DestinationBackupVaultArn: d.Destination.BackupVaultArn,
 		}
 		r.destinations[i].ChainWorkflowId = model.ChainWorkflowID(key)
-		futures[i] = workflow.ExecuteActivity(withEnqueue(ctx, "hand order to "+r.destinations[i].ChainWorkflowId),
+		futures[i] = r.call(ctx, enqueueOptions("hand order to "+r.destinations[i].ChainWorkflowId),
 			model.ActEnqueueCopy, model.EnqueueCopyInput{
 				Key: key,
 				Order: model.CopyOrder{
@@ -409,13 +433,14 @@ func (r *request) reject(ctx workflow.Context, problems []policy.Violation) erro
 func (r *request) updateStatus(ctx workflow.Context, state string) {
 	r.state = state
 	if state != r.published {
-		updates := []temporal.SearchAttributeUpdate{CopyStateKey.ValueSet(state)}
-		if r.rp != nil && r.published == model.RequestValidating {
+		updates := append(r.unpublished, CopyStateKey.ValueSet(state))
+		if r.rp != nil && (r.published == model.RequestValidating || (r.localCalls && r.published == "")) {
 			updates = append(updates, ResourceArnKey.ValueSet(r.rp.ResourceArn), ResourceTypeKey.ValueSet(r.rp.ResourceType))
 		}
 		if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
 			workflow.GetLogger(ctx).Warn("Could not update search attributes", "Error", err)
 		}
+		r.unpublished = nil
 		r.published = state
 	}
 	workflow.SetCurrentDetails(ctx, r.details())

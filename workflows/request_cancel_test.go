@@ -3,6 +3,7 @@ package workflows
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
+	"go.temporal.io/sdk/workflow"
 
 	"github.com/regioncopy/regioncopy/model"
 )
@@ -92,45 +94,61 @@ func TestRequestEndsPromptlyWhenCanceled(t *testing.T) {
 }
 
 // TestRequestCanceledWhileCheckingStartsNothing: canceled during its checks, a request
-// ends canceled without handing any order over, not rejected for the canceled calls.
+// ends canceled without handing any order over, not rejected for the canceled calls; the
+// checks run as local activities, and as activities in runs of the earlier version.
 func TestRequestCanceledWhileCheckingStartsNothing(t *testing.T) {
-	h := newRequestHarness(t)
+	for _, v := range []workflow.Version{workflow.DefaultVersion, 1} {
+		t.Run(fmt.Sprintf("version %d", v), func(t *testing.T) {
+			h := newRequestHarness(t)
+			cancelWhenCalled(h, v, model.ActDescribeRecoveryPoint)
+			h.run()
+
+			res := canceledResult(t, h)
+			require.Len(t, res.Results, 2)
+			for _, r := range res.Results {
+				assert.True(t, r.Canceled)
+				assert.Contains(t, r.Error, "nothing was started")
+			}
+			assert.Empty(t, h.aws.calls().enqueued)
+			assert.Equal(t, model.RequestCanceled, h.status().State)
+		})
+	}
+}
+
+// cancelWhenCalled runs h's request at version v of changeLocalCalls and cancels it when
+// it first calls the activity named act (a local activity from version 1 on).
+func cancelWhenCalled(h *requestHarness, v workflow.Version, act string) {
+	h.env.OnGetVersion(changeLocalCalls, workflow.DefaultVersion, 1).Return(v)
 	var once sync.Once
-	h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
-		if info.ActivityType.Name == model.ActDescribeRecoveryPoint {
+	cancelOn := func(info *activity.Info) {
+		if info.ActivityType.Name == act {
 			once.Do(h.env.CancelWorkflow)
 		}
-	})
-	h.run()
-
-	res := canceledResult(t, h)
-	require.Len(t, res.Results, 2)
-	for _, r := range res.Results {
-		assert.True(t, r.Canceled)
-		assert.Contains(t, r.Error, "nothing was started")
 	}
-	assert.Empty(t, h.aws.calls().enqueued)
-	assert.Equal(t, model.RequestCanceled, h.status().State)
+	if v == workflow.DefaultVersion {
+		h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) { cancelOn(info) })
+		return
+	}
+	h.env.SetOnLocalActivityStartedListener(func(info *activity.Info, _ context.Context, _ []any) { cancelOn(info) })
 }
 
 // TestRequestCanceledWhileHandingOver: canceled while its orders are handed over, a
 // request ends canceled and says each order may have reached its chain.
 func TestRequestCanceledWhileHandingOver(t *testing.T) {
-	h := newRequestHarness(t)
-	var once sync.Once
-	h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
-		if info.ActivityType.Name == model.ActEnqueueCopy {
-			once.Do(h.env.CancelWorkflow)
-		}
-	})
-	h.run()
+	for _, v := range []workflow.Version{workflow.DefaultVersion, 1} {
+		t.Run(fmt.Sprintf("version %d", v), func(t *testing.T) {
+			h := newRequestHarness(t)
+			cancelWhenCalled(h, v, model.ActEnqueueCopy)
+			h.run()
 
-	res := canceledResult(t, h)
-	require.Len(t, res.Results, 2)
-	for _, r := range res.Results {
-		assert.True(t, r.Canceled)
-		assert.Contains(t, r.Error, "may have reached the chain")
-		assert.Contains(t, r.Error, r.ChainWorkflowId)
+			res := canceledResult(t, h)
+			require.Len(t, res.Results, 2)
+			for _, r := range res.Results {
+				assert.True(t, r.Canceled)
+				assert.Contains(t, r.Error, "may have reached the chain")
+				assert.Contains(t, r.Error, r.ChainWorkflowId)
+			}
+			assert.Equal(t, model.RequestCanceled, h.status().State)
+		})
 	}
-	assert.Equal(t, model.RequestCanceled, h.status().State)
 }

@@ -110,12 +110,12 @@ func routeProblems(err error, field string, have []error) []error {
 // (all at once) and applies the type-dependent rules. Every problem is collected; none
 // stops the others from being found.
 func (r *request) checkInAWS(ctx workflow.Context) []policy.Violation {
-	srcVaultFuture := workflow.ExecuteActivity(withCall(ctx, "check source vault "+r.req.SourceBackupVaultName),
+	srcVaultFuture := r.call(ctx, awsCallOptions("check source vault "+r.req.SourceBackupVaultName),
 		model.ActDescribeBackupVault, model.DescribeBackupVaultInput{
 			Region:          r.req.SourceRegion,
 			BackupVaultName: r.req.SourceBackupVaultName,
 		})
-	rpFuture := workflow.ExecuteActivity(withCall(ctx, "check recovery point "+r.req.RecoveryPointArn),
+	rpFuture := r.call(ctx, awsCallOptions("check recovery point "+r.req.RecoveryPointArn),
 		model.ActDescribeRecoveryPoint, model.DescribeRecoveryPointInput{
 			Region:           r.req.SourceRegion,
 			BackupVaultName:  r.req.SourceBackupVaultName,
@@ -123,7 +123,7 @@ func (r *request) checkInAWS(ctx workflow.Context) []policy.Violation {
 		})
 	vaultFutures := make([]workflow.Future, len(r.req.Destinations))
 	for i, d := range r.req.Destinations {
-		vaultFutures[i] = workflow.ExecuteActivity(withCall(ctx, "check vault "+d.BackupVaultArn),
+		vaultFutures[i] = r.call(ctx, awsCallOptions("check vault "+d.BackupVaultArn),
 			model.ActDescribeBackupVault, model.DescribeBackupVaultInput{
 				Region:          model.RegionFromArn(d.BackupVaultArn),
 				BackupVaultName: model.VaultNameFromArn(d.BackupVaultArn),
