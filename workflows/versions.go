@@ -9,7 +9,8 @@ const (
 	// checks; a chain makes the first attempt of each StartCopyJob a local activity,
 	// answers its requesters through the local activity AnswerRequester instead of
 	// signalling them as a command, and publishes its state after taking the orders that
-	// are already delivered. A copy then costs three fewer workflow tasks and two fewer
-	// activity tasks (bench/results/latest.md, throughput).
+	// are already delivered. A copy to one destination that AWS starts at once then costs
+	// four workflow tasks and one activity task instead of eight and six
+	// (bench/results/latest.md, throughput).
 	changeLocalCalls = "local-calls"
 )
