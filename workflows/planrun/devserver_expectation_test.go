@@ -3,9 +3,11 @@ package planrun_test
 import (
 	"context"
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
+	sdkpb "go.temporal.io/api/sdk/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
@@ -92,6 +94,21 @@ func TestNeverCopiedResourceIsInBreachOnDevServer(t *testing.T) {
 	}
 	if status.CopiesTotal != 0 || status.RpoMinutes != 12*60 || !status.RpoExpectedAt.Equal(first.NominalTime) || status.Current != nil {
 		t.Errorf("chain status %+v, want no copy, the 12-hour RPO counted from the failed run at %s", status, first.NominalTime)
+	}
+	// The chain's page in the UI says it is in BREACH with no copy, since which run.
+	v, err = srv.Client.QueryWorkflow(ctx, chain, "", "__temporal_workflow_metadata")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var md sdkpb.WorkflowMetadata
+	if err := v.Get(&md); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"**RPO:** BREACH, 12h0m0s", "**No copy yet:** plan never-copied selected this resource in its run of " +
+		first.NominalTime.UTC().Format(time.RFC3339), "No live copies."} {
+		if !strings.Contains(md.GetCurrentDetails(), want) {
+			t.Errorf("chain details %q, want %q", md.GetCurrentDetails(), want)
+		}
 	}
 	both := func(r worker.WorkflowRegistry) {
 		planrun.Register(r)
