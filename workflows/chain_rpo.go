@@ -82,8 +82,11 @@ func (c *chain) rpoEvent(ctx workflow.Context) lifecycleEvent {
 	state, deadline := c.rpo(workflow.Now(ctx))
 	margin := rpoAtRiskMargin(c.RpoMinutes)
 	if onTemporalClock {
-		deadline = c.RpoExpectedAt.Add(scaled(time.Duration(c.RpoMinutes)*time.Minute, ts))
-		margin = scaled(margin, ts)
+		// The same arithmetic as model.RpoStateAt's on the scaled RPO, so the state has
+		// changed when the timer fires.
+		rpo := scaled(time.Duration(c.RpoMinutes)*time.Minute, ts)
+		deadline = c.RpoExpectedAt.Add(rpo)
+		margin = time.Duration(float64(rpo) * model.RpoAtRiskMargin)
 	}
 	var next time.Time
 	switch state {

@@ -115,3 +115,20 @@ func TestChainDetailsOfAChainWithoutACopy(t *testing.T) {
 	c.Newest = &TrackedCopy{Record: model.CopyRecord{DestinationRecoveryPointArn: "arn:copy", SourceCreationDate: t0}}
 	assert.NotContains(t, c.details(), "No copy yet", "a landed copy counts instead")
 }
+
+// On Temporal's clock the timer fires when the state has changed, whatever the scale and
+// RPO (no rounding leaves the chain waking to an unchanged state).
+func TestChainRpoExpectationTimerOnAnOddScale(t *testing.T) {
+	h := newChainHarness(t)
+	w := watchRpo(h)
+	h.send(time.Second, model.ExpectationOrder("compliance", 61, t0))
+	h.run(time.Hour, &ChainInput{ChainStart: model.ChainStart{Key: chainKey, TimeScale: 7}})
+
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	assert.Equal(t, []string{model.RpoNone, model.RpoOK, model.RpoAtRisk, model.RpoBreach}, w.states)
+	require.Len(t, w.at, 4)
+	rpo := Scaled(61*time.Minute, 7)
+	assert.Equal(t, rpo, w.at[3], "BREACH 61 AWS minutes after the nominal time, on Temporal's clock")
+	assert.Equal(t, rpo-time.Duration(float64(rpo)*model.RpoAtRiskMargin), w.at[2])
+}
