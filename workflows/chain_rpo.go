@@ -116,7 +116,9 @@ func (c *chain) expect(ctx workflow.Context, o model.CopyOrder) {
 		workflow.GetLogger(ctx).Error("Ignoring an order without SourceRecoveryPointArn", "Requester", o.RequesterWorkflowId)
 		return
 	}
-	c.Plan = o.Plan
+	if o.Plan != "" {
+		c.Plan = o.Plan
+	}
 	c.takeRpo(o)
 	if c.RpoExpectedAt.IsZero() || o.ExpectedAt.Before(c.RpoExpectedAt) {
 		c.RpoExpectedAt = o.ExpectedAt
