@@ -92,6 +92,11 @@ func alertText(alert model.RpoAlert) string {
 	}
 	rpo := rpoText(alert.RpoMinutes)
 	deadline := alert.Deadline.UTC().Format(time.RFC3339)
+	if alert.State == model.RpoBreach && alert.NewestCopyArn == "" && alert.Deadline.IsZero() {
+		// A chain that never copied, counting on Temporal's clock under the emulator's
+		// faster one, knows no deadline on AWS's clock.
+		return "RPO BREACH: " + resource + " " + route + " has no copy at all, and its " + rpo + " RPO has passed."
+	}
 	if alert.State == model.RpoBreach {
 		return "RPO BREACH: " + resource + " " + route + " has no copy newer than its " + rpo +
 			" RPO; the deadline was " + deadline + "."

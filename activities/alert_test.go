@@ -280,3 +280,14 @@ func TestSendRpoAlertRetriesUntilDeliveredAndLogsOnce(t *testing.T) {
 		}
 	}
 }
+
+// A chain that never copied and has no deadline on AWS's clock (the emulator's faster
+// clock, no copy job yet) says so, instead of naming the zero instant as its deadline.
+func TestRpoAlertTextOfAChainThatNeverCopied(t *testing.T) {
+	text := alertText(model.RpoAlert{ResourceArn: "arn:aws:ec2:us-east-1:123456789012:volume/vol-1", ResourceType: "EBS",
+		SourceRegion: "us-east-1", DestinationRegion: "eu-west-1", DestinationVault: "dr", RpoMinutes: 720,
+		State: model.RpoBreach, PreviousState: model.RpoAtRisk})
+	if want := "RPO BREACH: arn:aws:ec2:us-east-1:123456789012:volume/vol-1 (EBS) from us-east-1 to eu-west-1 vault dr has no copy at all, and its 12h RPO has passed."; text != want {
+		t.Errorf("alert text %q, want %q", text, want)
+	}
+}

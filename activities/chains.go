@@ -25,12 +25,16 @@ type Chains struct {
 // EnqueueCopy signals the order to the chain of in.Key, starting the chain if it is not
 // running. Signal-with-start is atomic on the server and uses the running chain when
 // there is one, so a retried EnqueueCopy never makes a second chain; the chain itself
-// ignores an order it already holds.
+// ignores an order it already holds. An RPO expectation (model.CopyOrder.IsExpectation)
+// takes the same path, so a resource a plan selected but never backed up still gets its
+// chain and RpoState.
 func (c *Chains) EnqueueCopy(ctx context.Context, in model.EnqueueCopyInput) (model.EnqueueCopyOutput, error) {
 	if err := requireFields(model.ActEnqueueCopy,
 		field{"Key.ResourceArn", in.Key.ResourceArn}, field{"Key.SourceRegion", in.Key.SourceRegion},
-		field{"Key.DestinationRegion", in.Key.DestinationRegion}, field{"Key.DestinationBackupVaultArn", in.Key.DestinationBackupVaultArn},
-		field{"Order.SourceRecoveryPointArn", in.Order.SourceRecoveryPointArn}); err != nil {
+		field{"Key.DestinationRegion", in.Key.DestinationRegion}, field{"Key.DestinationBackupVaultArn", in.Key.DestinationBackupVaultArn}); err != nil {
+		return model.EnqueueCopyOutput{}, err
+	}
+	if err := checkOrderFields(in.Order); err != nil {
 		return model.EnqueueCopyOutput{}, err
 	}
 	if in.TimeScale < 0 {
@@ -64,7 +68,7 @@ func (c *Chains) EnqueueCopy(ctx context.Context, in model.EnqueueCopyInput) (mo
 // Region it was copied to, not its resource's); and the destination Region and account
 // of the chain's id must be those of its vault.
 func checkChainKey(k model.ChainKey, o model.CopyOrder) error {
-	if r := model.RegionFromArn(o.SourceRecoveryPointArn); r != k.SourceRegion {
+	if r := model.RegionFromArn(o.SourceRecoveryPointArn); !o.IsExpectation() && r != k.SourceRegion {
 		return invalidInput(model.ActEnqueueCopy, "Order.SourceRecoveryPointArn",
 			fmt.Sprintf("is in Region %q, not in the chain's source Region %s: a chain copies recovery points of its source Region only", r, k.SourceRegion))
 	}
@@ -74,6 +78,22 @@ func checkChainKey(k model.ChainKey, o model.CopyOrder) error {
 	}
 	if k.DestinationAccount() == "" {
 		return invalidInput(model.ActEnqueueCopy, "Key.DestinationBackupVaultArn", "names no account: "+k.DestinationBackupVaultArn)
+	}
+	return nil
+}
+
+// checkOrderFields refuses an order that names nothing to copy, unless it is an RPO
+// expectation, which must name its plan and RPO: without them it would mean nothing to
+// the chain.
+func checkOrderFields(o model.CopyOrder) error {
+	if !o.IsExpectation() {
+		return requireFields(model.ActEnqueueCopy, field{"Order.SourceRecoveryPointArn", o.SourceRecoveryPointArn})
+	}
+	if err := requireFields(model.ActEnqueueCopy, field{"Order.Plan", o.Plan}); err != nil {
+		return err
+	}
+	if o.RpoMinutes <= 0 {
+		return invalidInput(model.ActEnqueueCopy, "Order.RpoMinutes", "must be positive on an RPO expectation (an order with ExpectedAt and no recovery point)")
 	}
 	return nil
 }

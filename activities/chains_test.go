@@ -159,3 +159,22 @@ func TestEnqueueCopyRefusesAnOrderTheChainCannotCopy(t *testing.T) {
 		Order: model.CopyOrder{SourceRecoveryPointArn: "arn:aws:ec2:us-east-1::snapshot/snap-1"}})
 	wantAppError(t, err, model.ErrInvalidParameter, false, "Key.DestinationRegion", "us-west-2", `"eu-west-1"`)
 }
+
+// An RPO expectation needs no recovery point, but must name its plan and a positive RPO;
+// an order with neither a recovery point nor ExpectedAt still names the missing field.
+// Each is refused before any chain is started or signaled.
+func TestEnqueueCopyChecksAnRpoExpectation(t *testing.T) {
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivityWithOptions((&Chains{}).EnqueueCopy, activity.RegisterOptions{Name: model.ActEnqueueCopy})
+	key := model.ChainKey{ResourceArn: volume, ResourceType: "EBS", SourceRegion: east, DestinationRegion: west,
+		DestinationBackupVaultArn: vaultArn(west, dstVault)}
+	nominal := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
+
+	_, err := env.ExecuteActivity(model.ActEnqueueCopy, model.EnqueueCopyInput{Key: key, Order: model.ExpectationOrder("daily", 0, nominal)})
+	wantAppError(t, err, model.ErrInvalidParameter, false, "Order.RpoMinutes", "must be positive")
+	_, err = env.ExecuteActivity(model.ActEnqueueCopy, model.EnqueueCopyInput{Key: key, Order: model.ExpectationOrder("", 60, nominal)})
+	wantAppError(t, err, model.ErrInvalidParameter, false, "Order.Plan")
+	_, err = env.ExecuteActivity(model.ActEnqueueCopy, model.EnqueueCopyInput{Key: key, Order: model.CopyOrder{Plan: "daily", RpoMinutes: 60}})
+	wantAppError(t, err, model.ErrInvalidParameter, false, "Order.SourceRecoveryPointArn")
+}

@@ -65,3 +65,19 @@ type RpoAlert struct {
 	// At is when the state changed (workflow time).
 	At time.Time
 }
+
+// IsExpectation reports whether the order is an RPO expectation rather than a copy: a plan
+// run selected the resource at ExpectedAt (its nominal time) and had no recovery point
+// for it, because its backup failed, was missed or expired. It carries the plan and the
+// destination's RPO and nothing to copy: the chain never starts a copy for it and answers
+// no requester, but while it holds no landed copy it counts its RPO deadline from the
+// earliest expectation, so a resource whose backups keep failing still reaches BREACH.
+func (o CopyOrder) IsExpectation() bool {
+	return o.SourceRecoveryPointArn == "" && !o.ExpectedAt.IsZero()
+}
+
+// ExpectationOrder is the RPO expectation a plan run hands a destination's chain when it
+// selected the resource at nominal and has nothing to copy (see IsExpectation).
+func ExpectationOrder(plan string, rpoMinutes int64, nominal time.Time) CopyOrder {
+	return CopyOrder{Plan: plan, RpoMinutes: rpoMinutes, ExpectedAt: nominal}
+}

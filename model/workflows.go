@@ -115,6 +115,10 @@ type CopyOrder struct {
 	// as in CopyRequest.Rules; the chain checks with them a lifecycle change the order asks
 	// of a copy it already holds. Absent means the seed rules.
 	Rules json.RawMessage `json:",omitempty"`
+	// ExpectedAt, on an order without SourceRecoveryPointArn, makes it an RPO expectation
+	// (see IsExpectation): the nominal time, on Temporal's clock, of a plan run that
+	// selected the resource but made no recovery point to copy.
+	ExpectedAt time.Time `json:",omitzero"`
 }
 
 // DestinationResult is what a chain reports for one order.
@@ -204,4 +208,8 @@ type ChainStatus struct {
 	RpoMinutes  int64     `json:",omitempty"`
 	RpoState    string    `json:",omitempty"`
 	RpoDeadline time.Time `json:",omitzero"`
+	// RpoExpectedAt is set while the chain holds no landed copy and a plan run had nothing
+	// to copy for it: the earliest such run's nominal time (Temporal's clock), which its
+	// RPO counts from (see CopyOrder.IsExpectation).
+	RpoExpectedAt time.Time `json:",omitzero"`
 }

@@ -238,6 +238,10 @@ func (c *chain) takeDelivered(ctx workflow.Context) bool {
 // another; anything else waits its turn.
 func (c *chain) accept(ctx workflow.Context, o model.CopyOrder) {
 	logger := workflow.GetLogger(ctx)
+	if o.IsExpectation() {
+		c.expect(ctx, o)
+		return
+	}
 	if o.SourceRecoveryPointArn == "" {
 		// Nothing to copy (an undecodable or empty signal); the sender learns nothing from
 		// a result, so log it where an operator will look.

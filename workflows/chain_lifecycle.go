@@ -293,6 +293,9 @@ func (c *chain) landed(ctx workflow.Context, rec model.CopyRecord) {
 	}
 	prev := c.Newest
 	c.Newest = &TrackedCopy{Record: rec}
+	// The newest copy now counts for the RPO; an expectation held from an earlier run is
+	// superseded.
+	c.RpoExpectedAt = time.Time{}
 	if prev == nil {
 		return
 	}

@@ -1,6 +1,8 @@
 package workflows
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"go.temporal.io/sdk/temporal"
@@ -25,19 +27,47 @@ func (c *chain) takeRpo(o model.CopyOrder) {
 		c.RpoMinutes = o.RpoMinutes
 		c.RpoSince = time.Time{}
 	}
-	if c.RpoMinutes > 0 && c.RpoSince.IsZero() {
+	if c.RpoMinutes > 0 && c.RpoSince.IsZero() && !o.SourceCreationDate.IsZero() {
 		c.RpoSince = o.SourceCreationDate
 	}
 }
 
-// rpo is the chain's RPO state at the workflow instant now, and its deadline (AWS time).
+// rpo is the chain's RPO state at the workflow instant now, and its deadline (AWS time;
+// zero when it cannot be told on AWS's clock, see rpoOnTemporalClock).
 func (c *chain) rpo(now time.Time) (state string, deadline time.Time) {
+	rpo := time.Duration(c.RpoMinutes) * time.Minute
+	if c.rpoOnTemporalClock() {
+		state, _ = model.RpoStateAt(now, time.Time{}, c.RpoExpectedAt, scaled(rpo, c.start.TimeScale))
+		return state, time.Time{}
+	}
 	var newest time.Time
 	if c.Newest != nil {
 		newest = c.Newest.Record.SourceCreationDate
 	}
 	awsNow := c.awsAt(now, c.start.TimeScale)
-	return model.RpoStateAt(awsNow, newest, c.RpoSince, time.Duration(c.RpoMinutes)*time.Minute)
+	return model.RpoStateAt(awsNow, newest, c.rpoSince(), rpo)
+}
+
+// rpoSince is what the deadline counts from while no copy has landed (AWS time): the
+// earlier of the first order's source creation and the earliest expectation.
+func (c *chain) rpoSince() time.Time {
+	since := c.RpoSince
+	if c.RpoExpectedAt.IsZero() {
+		return since
+	}
+	if e := c.awsAt(c.RpoExpectedAt, c.start.TimeScale); since.IsZero() || e.Before(since) {
+		since = e
+	}
+	return since
+}
+
+// rpoOnTemporalClock reports whether the chain counts its RPO on Temporal's clock: it
+// holds an expectation and no landed copy, and AWS's clock runs faster with no reading of
+// it yet (the emulator with a time scale, a chain that never started a copy job). The
+// expectation's nominal time is on Temporal's clock, and so is the RPO once scaled; only
+// the deadline on AWS's clock is unknown, so RpoDeadline stays unset.
+func (c *chain) rpoOnTemporalClock() bool {
+	return c.Newest == nil && !c.RpoExpectedAt.IsZero() && c.awaitsAnchor(c.start.TimeScale)
 }
 
 // rpoEvent is the next change of the RPO state (workflow time), or actionNone: AT_RISK
@@ -45,20 +75,56 @@ func (c *chain) rpo(now time.Time) (state string, deadline time.Time) {
 // ends it) or without an RPO. It is always after now.
 func (c *chain) rpoEvent(ctx workflow.Context) lifecycleEvent {
 	ts := c.start.TimeScale
-	if c.RpoMinutes <= 0 || c.awaitsAnchor(ts) {
+	onTemporalClock := c.rpoOnTemporalClock()
+	if c.RpoMinutes <= 0 || (c.awaitsAnchor(ts) && !onTemporalClock) {
 		return lifecycleEvent{}
 	}
 	state, deadline := c.rpo(workflow.Now(ctx))
+	margin := rpoAtRiskMargin(c.RpoMinutes)
+	if onTemporalClock {
+		// The same arithmetic as model.RpoStateAt's on the scaled RPO, so the state has
+		// changed when the timer fires.
+		rpo := scaled(time.Duration(c.RpoMinutes)*time.Minute, ts)
+		deadline = c.RpoExpectedAt.Add(rpo)
+		margin = time.Duration(float64(rpo) * model.RpoAtRiskMargin)
+	}
 	var next time.Time
 	switch state {
 	case model.RpoOK:
-		next = deadline.Add(-rpoAtRiskMargin(c.RpoMinutes))
+		next = deadline.Add(-margin)
 	case model.RpoAtRisk:
 		next = deadline
 	default:
 		return lifecycleEvent{}
 	}
-	return lifecycleEvent{at: c.due(next, ts), action: actionRpo}
+	if !onTemporalClock {
+		next = c.due(next, ts)
+	}
+	return lifecycleEvent{at: next, action: actionRpo}
+}
+
+// rpoExpectationChange gates taking RPO expectations: a chain whose history received one
+// before this code ignored it (an order without a recovery point).
+const rpoExpectationChange = "chain-rpo-expectation"
+
+// expect takes an RPO expectation (model.CopyOrder.IsExpectation): the plan and its RPO,
+// and the run's nominal time when it counts earlier than the one held. It copies nothing
+// and answers no one. An expectation that arrives once a copy has landed is kept too: it
+// counts only if that copy is gone, and the next landing drops it (see landed).
+func (c *chain) expect(ctx workflow.Context, o model.CopyOrder) {
+	if workflow.GetVersion(ctx, rpoExpectationChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
+		workflow.GetLogger(ctx).Error("Ignoring an order without SourceRecoveryPointArn", "Requester", o.RequesterWorkflowId)
+		return
+	}
+	if o.Plan != "" {
+		c.Plan = o.Plan
+	}
+	c.takeRpo(o)
+	if c.RpoExpectedAt.IsZero() || o.ExpectedAt.Before(c.RpoExpectedAt) {
+		c.RpoExpectedAt = o.ExpectedAt
+	}
+	workflow.GetLogger(ctx).Info("RPO expectation: the plan had nothing to copy", "Plan", o.Plan,
+		"ExpectedAt", o.ExpectedAt, "CountsFrom", c.RpoExpectedAt, "HasLandedCopy", c.Newest != nil)
 }
 
 // rpoAtRiskMargin is how long before its deadline a chain turns AT_RISK.
@@ -119,4 +185,27 @@ func (c *chain) sendRpoAlert(ctx workflow.Context, from, to string, deadline tim
 			workflow.GetLogger(ctx).Error("RPO alert not delivered", "To", to, "Error", err)
 		}
 	})
+}
+
+// rpoDetails is the RPO part of the chain's details: the state, since when a BREACH has
+// lasted, and the plan run it counts from while no copy has landed.
+func (c *chain) rpoDetails() string {
+	if c.RpoMinutes <= 0 {
+		return ""
+	}
+	var b strings.Builder
+	rpo, state, deadline := time.Duration(c.RpoMinutes)*time.Minute, c.published.rpoState, c.published.rpoDeadline
+	switch {
+	case c.rpoOnTemporalClock():
+		fmt.Fprintf(&b, "**RPO:** %s, %s · deadline not known on AWS's clock until a copy job reads it\n\n", state, rpo)
+	case state == model.RpoBreach:
+		fmt.Fprintf(&b, "**RPO:** %s since %s, %s\n\n", state, formatTime(deadline), rpo)
+	default:
+		fmt.Fprintf(&b, "**RPO:** %s, %s · deadline %s\n\n", state, rpo, formatTime(deadline))
+	}
+	if c.Newest == nil && !c.RpoExpectedAt.IsZero() {
+		fmt.Fprintf(&b, "**No copy yet:** plan %s selected this resource in its run of %s and had no recovery point to copy "+
+			"(its backup failed, was missed or expired); the RPO counts from that run\n\n", c.Plan, formatTime(c.RpoExpectedAt))
+	}
+	return b.String()
 }

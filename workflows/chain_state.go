@@ -76,6 +76,10 @@ type ChainState struct {
 	RpoMinutes int64     `json:",omitempty"`
 	RpoSince   time.Time `json:",omitzero"`
 	RpoState   string    `json:",omitempty"`
+	// RpoExpectedAt (workflow time) is the earliest nominal time of a plan run that had
+	// nothing to copy for this chain (an RPO expectation) since its last landed copy: one
+	// instant, however many runs failed.
+	RpoExpectedAt time.Time `json:",omitzero"`
 }
 
 // PendingOrder is an order waiting for its turn, with every workflow that asked for it

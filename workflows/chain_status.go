@@ -42,6 +42,9 @@ func (c *chain) status() model.ChainStatus {
 		RpoState:    c.published.rpoState,
 		RpoDeadline: c.published.rpoDeadline,
 	}
+	if c.Newest == nil {
+		s.RpoExpectedAt = c.RpoExpectedAt
+	}
 	if c.current != nil {
 		rec := c.current.record
 		s.Current = &rec
@@ -166,10 +169,7 @@ func (c *chain) details() string {
 		r := cur.record
 		fmt.Fprintf(&b, "**Copying** `%s` (%s, attempt %d, job %s, %s)\n\n", r.SourceRecoveryPointArn, r.Kind, r.Attempts, orDash(r.CopyJobId), r.State)
 	}
-	if c.RpoMinutes > 0 {
-		fmt.Fprintf(&b, "**RPO:** %s, %s · deadline %s\n\n", c.published.rpoState,
-			time.Duration(c.RpoMinutes)*time.Minute, formatTime(c.published.rpoDeadline))
-	}
+	b.WriteString(c.rpoDetails())
 	if len(c.Pending) > 0 {
 		fmt.Fprintf(&b, "**Waiting:** %d order(s), oldest `%s`\n\n", len(c.Pending), c.Pending[0].Order.SourceRecoveryPointArn)
 	}

@@ -38,45 +38,10 @@ func handOver(ctx workflow.Context, in model.PlanResourceInput, p model.Recovery
 	futures := make([]workflow.Future, len(run.CopyActions))
 	for i, a := range run.CopyActions {
 		outcomes[i].DestinationBackupVaultArn = a.DestinationBackupVaultArn
-		if len(a.ResourceTypes) > 0 && !slices.Contains(a.ResourceTypes, p.ResourceType) {
-			outcomes[i].Skipped = fmt.Sprintf("%s resources are not among this copy action's ResourceTypes %v", p.ResourceType, a.ResourceTypes)
+		key, lifecycle, skipped := actionChain(run, rules, rulesErr, i, p.ResourceArn, p.ResourceType)
+		if skipped != "" {
+			outcomes[i].Skipped = skipped
 			continue
-		}
-		if rulesErr != nil {
-			outcomes[i].Skipped = "not copied: the plan's rules do not read: " + strings.ReplaceAll(rulesErr.Error(), "\n", "; ")
-			continue
-		}
-		lifecycle := a.Lifecycle
-		if lifecycle.MoveToColdStorageAfterDays > 0 && !rules.SupportsColdStorage(p.ResourceType) {
-			lifecycle.MoveToColdStorageAfterDays = 0
-		}
-		field := fmt.Sprintf("CopyActions[%d]", i)
-		err := rules.CheckCopy(policy.CopyCheck{
-			ResourceType:        p.ResourceType,
-			SourceRegion:        run.SourceRegion,
-			DestinationVaultArn: a.DestinationBackupVaultArn,
-			Lifecycle:           lifecycle,
-			Field:               field,
-		})
-		// A plan applied before plan validation refused a destination vault in another
-		// account than the IAM role's still carries such an action: skipped.
-		if v := policy.CheckSameAccount(run.IamRoleArn, a.DestinationBackupVaultArn, field+".DestinationBackupVaultArn"); v != nil {
-			err = errors.Join(err, v)
-		}
-		if err != nil {
-			var lines []string
-			for _, v := range policy.Violations(err) {
-				lines = append(lines, v.Error())
-			}
-			outcomes[i].Skipped = "not copied: " + strings.Join(lines, "; ")
-			continue
-		}
-		key := model.ChainKey{
-			ResourceArn:               p.ResourceArn,
-			ResourceType:              p.ResourceType,
-			SourceRegion:              run.SourceRegion,
-			DestinationRegion:         model.RegionFromArn(a.DestinationBackupVaultArn),
-			DestinationBackupVaultArn: a.DestinationBackupVaultArn,
 		}
 		outcomes[i].ChainWorkflowId = model.ChainWorkflowID(key)
 		futures[i] = workflow.ExecuteActivity(withCall(ctx, "hand order to "+outcomes[i].ChainWorkflowId), model.ActEnqueueCopy,
@@ -113,4 +78,48 @@ func handOver(ctx workflow.Context, in model.PlanResourceInput, p model.Recovery
 		}
 	}
 	return outcomes
+}
+
+// actionChain is the chain copy action i of run hands a resource's orders to, and the
+// lifecycle they carry; skipped says why the action takes none for this resource (see
+// handOver).
+func actionChain(run model.PlanRunInput, rules *policy.Rules, rulesErr error, i int, resourceArn, resourceType string) (key model.ChainKey, lifecycle model.Lifecycle, skipped string) {
+	a := run.CopyActions[i]
+	if len(a.ResourceTypes) > 0 && !slices.Contains(a.ResourceTypes, resourceType) {
+		return key, lifecycle, fmt.Sprintf("%s resources are not among this copy action's ResourceTypes %v", resourceType, a.ResourceTypes)
+	}
+	if rulesErr != nil {
+		return key, lifecycle, "not copied: the plan's rules do not read: " + strings.ReplaceAll(rulesErr.Error(), "\n", "; ")
+	}
+	lifecycle = a.Lifecycle
+	if lifecycle.MoveToColdStorageAfterDays > 0 && !rules.SupportsColdStorage(resourceType) {
+		lifecycle.MoveToColdStorageAfterDays = 0
+	}
+	field := fmt.Sprintf("CopyActions[%d]", i)
+	err := rules.CheckCopy(policy.CopyCheck{
+		ResourceType:        resourceType,
+		SourceRegion:        run.SourceRegion,
+		DestinationVaultArn: a.DestinationBackupVaultArn,
+		Lifecycle:           lifecycle,
+		Field:               field,
+	})
+	// A plan applied before plan validation refused a destination vault in another
+	// account than the IAM role's still carries such an action: skipped.
+	if v := policy.CheckSameAccount(run.IamRoleArn, a.DestinationBackupVaultArn, field+".DestinationBackupVaultArn"); v != nil {
+		err = errors.Join(err, v)
+	}
+	if err != nil {
+		var lines []string
+		for _, v := range policy.Violations(err) {
+			lines = append(lines, v.Error())
+		}
+		return key, lifecycle, "not copied: " + strings.Join(lines, "; ")
+	}
+	return model.ChainKey{
+		ResourceArn:               resourceArn,
+		ResourceType:              resourceType,
+		SourceRegion:              run.SourceRegion,
+		DestinationRegion:         model.RegionFromArn(a.DestinationBackupVaultArn),
+		DestinationBackupVaultArn: a.DestinationBackupVaultArn,
+	}, lifecycle, ""
 }

@@ -42,7 +42,10 @@
 // report, at most until ReportsDueBy (the longest a child can take: start window and
 // completion windows, from its start or its hand-over); a child still silent then was
 // terminated and is counted as failed. A resource that fails is recorded and reported
-// (result, CopyState search attribute, current details) and never stops the others.
+// (result, CopyState search attribute, current details) and never stops the others. A
+// resource left with nothing to copy (its backup failed, was missed or expired) hands each
+// destination with an RPO an RPO expectation instead (expectation.go), so its chain turns
+// BREACH when the RPO passes without a copy, as the report shows it.
 //
 // The code is deterministic: it imports model, policy, awscron and the Temporal SDK,
 // never package activities or AWS.

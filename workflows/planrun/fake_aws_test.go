@@ -235,6 +235,24 @@ func (f *fakeAWS) enqueue(_ context.Context, in model.EnqueueCopyInput) (model.E
 	return model.EnqueueCopyOutput{ChainWorkflowId: model.ChainWorkflowID(in.Key), RunId: "run"}, nil
 }
 
+// copyOrders and expectations split the hand-overs into copy orders and RPO
+// expectations (model.CopyOrder.IsExpectation).
+func (f *fakeAWS) copyOrders() []model.EnqueueCopyInput { return f.handOvers(false) }
+
+func (f *fakeAWS) expectations() []model.EnqueueCopyInput { return f.handOvers(true) }
+
+func (f *fakeAWS) handOvers(expectations bool) []model.EnqueueCopyInput {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []model.EnqueueCopyInput
+	for _, e := range f.enqueued {
+		if e.Order.IsExpectation() == expectations {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
 func (f *fakeAWS) enqueuedPairs() []string {
 	f.mu.Lock()
 	defer f.mu.Unlock()

@@ -208,8 +208,12 @@ func TestPlanRunAfterTheStartWindowStartsNoBackup(t *testing.T) {
 	env := newEnv(t, f, nominal.Add(61*time.Minute), nominal)
 	env.ExecuteWorkflow(model.WorkflowPlanRun, in)
 	res := runResult(t, env)
-	if len(f.starts) != 0 || len(f.enqueued) != 0 {
-		t.Errorf("%d backups and %d hand-overs started after the window", len(f.starts), len(f.enqueued))
+	if len(f.starts) != 0 || len(f.copyOrders()) != 0 {
+		t.Errorf("%d backups and %d copy orders started after the window", len(f.starts), len(f.copyOrders()))
+	}
+	// The destination with an RPO learns that each resource has nothing to copy.
+	if e := f.expectations(); len(e) != 2 || e[0].Key.DestinationBackupVaultArn != dstVaultEU || !e[0].Order.ExpectedAt.Equal(nominal) {
+		t.Errorf("RPO expectations %+v, want one per resource to the eu-west-1 chain", e)
 	}
 	if res.State != model.PlanRunPartial || res.Tally.BackupsMissed != 2 || res.Tally.Failed != 0 {
 		t.Errorf("state %s tally %+v, want PARTIAL with 2 missed", res.State, res.Tally)
@@ -228,8 +232,8 @@ func TestPlanRunReportsAnExpiredJobAsMissed(t *testing.T) {
 	env := newEnv(t, f, nominal, nominal)
 	env.ExecuteWorkflow(model.WorkflowPlanRun, hourlyRule())
 	res := runResult(t, env)
-	if res.Tally.BackupsMissed != 1 || res.Tally.BackupsCompleted != 0 || len(f.enqueued) != 0 {
-		t.Errorf("tally %+v, hand-overs %d", res.Tally, len(f.enqueued))
+	if res.Tally.BackupsMissed != 1 || res.Tally.BackupsCompleted != 0 || len(f.copyOrders()) != 0 || len(f.expectations()) != 1 {
+		t.Errorf("tally %+v, copy orders %d, RPO expectations %d", res.Tally, len(f.copyOrders()), len(f.expectations()))
 	}
 }
 

@@ -58,18 +58,15 @@ type resourceRun struct {
 
 func (c *resourceRun) run(ctx workflow.Context) (model.PlanResourceResult, error) {
 	var point model.RecoveryPoint
+	var ok bool
 	if c.in.RecoveryPoint != nil {
-		p, ok := c.awaitPoint(ctx, *c.in.RecoveryPoint)
-		if !ok {
-			return c.res, c.fail(ctx)
-		}
-		point = p
+		point, ok = c.awaitPoint(ctx, *c.in.RecoveryPoint)
 	} else {
-		p, ok := c.backup(ctx)
-		if !ok {
-			return c.res, c.fail(ctx)
-		}
-		point = p
+		point, ok = c.backup(ctx)
+	}
+	if !ok {
+		c.expectCopies(ctx)
+		return c.res, c.fail(ctx)
 	}
 	c.res.RecoveryPointArn = point.RecoveryPointArn
 	if point.ResourceType != "" {
