@@ -2,12 +2,16 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"maps"
 	"math/rand"
 	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	"go.temporal.io/api/serviceerror"
 
 	"github.com/regioncopy/regioncopy/prodstack"
 )
@@ -126,5 +130,25 @@ func TestStackKillsCountedApartFromWorkerKills(t *testing.T) {
 	v.checkStack(kills, &prodstack.Stack{}, o)
 	if v.checks[0].Pass {
 		t.Error("two server kills of three asked for passed the stack check")
+	}
+}
+
+// A send is made again when the server or its database is down, and only then.
+func TestServerDownErrors(t *testing.T) {
+	for _, c := range []struct {
+		err  error
+		down bool
+	}{
+		{serviceerror.NewUnavailable("connection refused"), true},
+		{serviceerror.NewNamespaceNotFound("default"), true},
+		{fmt.Errorf("start: %w", context.DeadlineExceeded), true},
+		{serviceerror.NewDeadlineExceeded("timed out"), true},
+		{serviceerror.NewInvalidArgument("bad id"), false},
+		{serviceerror.NewWorkflowExecutionAlreadyStarted("started", "", ""), false},
+		{errors.New("payload too large"), false},
+	} {
+		if got := serverDown(c.err); got != c.down {
+			t.Errorf("serverDown(%v) = %v, want %v", c.err, got, c.down)
+		}
 	}
 }

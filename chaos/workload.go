@@ -249,10 +249,15 @@ const sendRetryFor = 2 * time.Minute
 // calls after PostgreSQL restarted, the namespace not found while the server's
 // connections to it are made again.
 func serverDown(err error) bool {
-	var nsNotFound *serviceerror.NamespaceNotFound
-	if errors.As(err, &nsNotFound) || errors.Is(err, context.DeadlineExceeded) {
+	var (
+		unavailable *serviceerror.Unavailable
+		timedOut    *serviceerror.DeadlineExceeded
+		nsNotFound  *serviceerror.NamespaceNotFound
+	)
+	if errors.As(err, &unavailable) || errors.As(err, &timedOut) || errors.As(err, &nsNotFound) || errors.Is(err, context.DeadlineExceeded) {
 		return true
 	}
+	// The same, as a gRPC status the SDK has not converted.
 	switch status.Code(err) {
 	case codes.Unavailable, codes.DeadlineExceeded:
 		return true
