@@ -4,10 +4,13 @@
 //	go run ./chaos                          # the go test run, figures in chaos/results/latest.*
 //	go run ./chaos -seed 42                 # repeat a run
 //	go run ./chaos -soak 10m -resources 8   # keep killing for ten minutes
+//	go run ./chaos -topology stack          # on the production topology, figures in chaos/results/stack.*
 //
 // It starts the Temporal dev server and the AWS Backup emulator in this process and the
-// worker (worker/cmd/regioncopy-worker) as a child process. It exits 1 when a check
-// fails. See chaos/README.md.
+// worker (worker/cmd/regioncopy-worker) as a child process; with -topology stack,
+// PostgreSQL, the Temporal server and three workers (package prodstack), the server
+// SIGKILLed and PostgreSQL restarted too. It exits 1 when a check fails. See
+// chaos/README.md.
 package main
 
 import (
