@@ -8,7 +8,7 @@ VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null)
 COMMIT  ?= $(shell git rev-parse HEAD 2>/dev/null)
 LDFLAGS := -X github.com/regioncopy/regioncopy/buildinfo.version=$(VERSION) -X github.com/regioncopy/regioncopy/buildinfo.commit=$(COMMIT)
 
-.PHONY: all build dev stack bench chaos test vet fmt-check unit temporal-cli server-tools clean
+.PHONY: all build dev stack bench chaos chaos-stack test vet fmt-check unit temporal-cli server-tools clean
 
 all: build
 
@@ -76,6 +76,12 @@ bench: $(TEMPORAL)
 # -aws-faults=false; figures to chaos/results/latest.{json,md}.
 chaos: $(TEMPORAL)
 	REGIONCOPY_TEMPORAL_BIN=$(TEMPORAL) $(GO) run ./chaos $(CHAOS_FLAGS)
+
+# The same on the production topology (make stack's PostgreSQL, Temporal server and three
+# workers): the workers SIGKILLed, the Temporal server SIGKILLed and restarted, PostgreSQL
+# restarted, with the AWS faults; figures to chaos/results/stack.{json,md}.
+chaos-stack: $(SERVER_TOOLS)
+	$(GO) run ./chaos -topology stack $(CHAOS_FLAGS)
 
 # Fast loop: unit tests only (no dev server).
 unit:

@@ -22,29 +22,7 @@ func TestWorkerSIGKILLedNoCopyLostOrDoubled(t *testing.T) {
 		t.Skip("chaos run skipped (-short or REGIONCOPY_SKIP_INTEGRATION)")
 	}
 	o := DefaultOptions()
-	o.Seed = time.Now().UnixNano() % 1_000_000_000
-	if s := os.Getenv("REGIONCOPY_CHAOS_SEED"); s != "" {
-		seed, err := strconv.ParseInt(s, 10, 64)
-		if err != nil {
-			t.Fatalf("REGIONCOPY_CHAOS_SEED=%q must be a whole number", s)
-		}
-		o.Seed = seed
-	}
-	t.Logf("seed %d (repeat with REGIONCOPY_CHAOS_SEED=%d or go run ./chaos -seed %d)", o.Seed, o.Seed, o.Seed)
-	o.Log = testLog{t}
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
-	defer cancel()
-	res, err := Run(ctx, o, "go test ./chaos")
-	if err != nil {
-		t.Fatalf("seed %d: %v", o.Seed, err)
-	}
-	t.Logf("results:\n%s", res.markdown())
-	for _, c := range res.Failed() {
-		t.Errorf("seed %d: %s: want %s, got %s\n%s", o.Seed, c.Name, c.Want, c.Got, strings.Join(c.Details, "\n"))
-	}
-	for _, p := range res.Problems {
-		t.Errorf("seed %d: %s", o.Seed, p)
-	}
+	res := runChaos(t, o)
 	f := res.Figures
 	if want := o.RandomKills + 4; f.Kills != want || f.DeliberateKills != 4 {
 		t.Errorf("kills: %d (%d deliberate), want %d (4 deliberate)", f.Kills, f.DeliberateKills, want)
@@ -62,6 +40,36 @@ func TestWorkerSIGKILLedNoCopyLostOrDoubled(t *testing.T) {
 	if f.RequestsSentTwice == 0 {
 		t.Error("no request was sent twice: the workload no longer repeats requests")
 	}
+}
+
+// runChaos runs o with a seed from the clock or REGIONCOPY_CHAOS_SEED, failing the test
+// on every failed check and problem.
+func runChaos(t *testing.T, o Options) Results {
+	t.Helper()
+	o.Seed = time.Now().UnixNano() % 1_000_000_000
+	if s := os.Getenv("REGIONCOPY_CHAOS_SEED"); s != "" {
+		seed, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			t.Fatalf("REGIONCOPY_CHAOS_SEED=%q must be a whole number", s)
+		}
+		o.Seed = seed
+	}
+	t.Logf("seed %d (repeat with REGIONCOPY_CHAOS_SEED=%d or go run ./chaos -topology %s -seed %d)", o.Seed, o.Seed, o.Topology, o.Seed)
+	o.Log = testLog{t}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	res, err := Run(ctx, o, "go test ./chaos")
+	if err != nil {
+		t.Fatalf("seed %d: %v", o.Seed, err)
+	}
+	t.Logf("results:\n%s", res.markdown())
+	for _, c := range res.Failed() {
+		t.Errorf("seed %d: %s: want %s, got %s\n%s", o.Seed, c.Name, c.Want, c.Got, strings.Join(c.Details, "\n"))
+	}
+	for _, p := range res.Problems {
+		t.Errorf("seed %d: %s", o.Seed, p)
+	}
+	return res
 }
 
 // testLog writes the run's progress lines to the test log.

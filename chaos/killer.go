@@ -6,9 +6,12 @@ import (
 	"fmt"
 	"io"
 	"math/rand"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/regioncopy/regioncopy/emulator"
+	"github.com/regioncopy/regioncopy/prodstack"
 )
 
 // Kill kinds. Random kills land wherever the worker happens to be; the deliberate ones
@@ -25,6 +28,13 @@ const (
 	KillPoll = "describe-copy-job-in-flight"
 	// KillDelete: the deletion of an expired copy is delayed and killed in flight.
 	KillDelete = "delete-recovery-point-in-flight"
+
+	// On the stack topology only, at random moments like KillRandom:
+	// KillServer SIGKILLs the Temporal server and starts it again after a pause;
+	KillServer = "temporal-server-sigkill"
+	// RestartPostgres stops PostgreSQL with a fast shutdown and starts it again on the
+	// same data directory after a pause.
+	RestartPostgres = "postgres-restart"
 )
 
 // inFlightLatency is how long the emulator holds a call chosen for an in-flight kill;
@@ -35,29 +45,39 @@ const inFlightLatency = 5 * time.Second
 // once a short-lifecycle copy expires, about a day of emulated time after its backup).
 const deliberateTimeout = 90 * time.Second
 
-// Kill is one SIGKILL of the worker.
+// Kill is one SIGKILL of workers, or on the stack topology of the Temporal server, or one
+// restart of PostgreSQL.
 type Kill struct {
 	Kind string
+	// Hit names the processes killed when there is more than one worker: one worker for
+	// a random kill, every worker for a deliberate one (the emulator cannot tell which
+	// worker made the call it holds), temporal-server, postgres.
+	Hit []string `json:",omitempty"`
 	// At is the time since the workload began.
 	At time.Duration
-	// Uptime is how long the killed worker had run.
+	// Uptime is how long the killed process (the worker, or the last one started) had run.
 	Uptime time.Duration
-	// Pause is how long no worker ran before the restart.
+	// Pause is how long the killed processes were down before their restart began.
 	Pause time.Duration
+	// Recovery is how long the restarted Temporal server took to serve the namespace
+	// again, or PostgreSQL to accept connections.
+	Recovery time.Duration `json:",omitempty"`
 	// Landed is false when a deliberate kill's moment never came within its timeout.
 	Landed bool
 	Note   string `json:",omitempty"`
 }
 
-// killer SIGKILLs the worker on a schedule drawn from the seed and restarts it.
+// killer SIGKILLs workers on a schedule drawn from the seed and restarts them; on the
+// stack topology it SIGKILLs the Temporal server and restarts PostgreSQL too.
 type killer struct {
-	rng    *rand.Rand
-	worker *workerProcess
-	emu    *emulator.Emulator
-	faults *faultController
-	log    io.Writer
-	begin  time.Time
-	kills  []Kill
+	rng     *rand.Rand
+	workers workerSet
+	stack   *prodstack.Stack // nil on the dev topology
+	emu     *emulator.Emulator
+	faults  *faultController
+	log     io.Writer
+	begin   time.Time
+	kills   []Kill
 
 	deletesFrom time.Time // when expiry deletions are due (zero: unknown)
 	deleteDone  bool
@@ -83,6 +103,21 @@ func schedule(rng *rand.Rand, random int) []string {
 	insert(0, third)
 	insert(0, second)
 	insert(0, KillStartCopyInFlight)
+	return kinds
+}
+
+// withStackKills places the Temporal server's SIGKILLs and PostgreSQL's restarts at
+// seeded places after the three deliberate kills at the head of kinds.
+func withStackKills(rng *rand.Rand, kinds []string, serverKills, postgresRestarts int) []string {
+	kinds = slices.Clone(kinds)
+	add := func(kind string, n int) {
+		for range n {
+			at := 3 + rng.Intn(len(kinds)-3+1)
+			kinds = slices.Insert(kinds, at, kind)
+		}
+	}
+	add(KillServer, serverKills)
+	add(RestartPostgres, postgresRestarts)
 	return kinds
 }
 
@@ -118,7 +153,8 @@ func (k *killer) deleteDue() bool {
 	return !k.deleteDone && !k.deletesFrom.IsZero() && time.Now().After(k.deletesFrom)
 }
 
-// once waits for the kill's moment, SIGKILLs the worker, pauses and starts it again.
+// once waits for the kill's moment, SIGKILLs the workers it hits (or the server, or
+// stops PostgreSQL), pauses and starts them again.
 func (k *killer) once(ctx context.Context, kind string) error {
 	if kind == KillDelete {
 		k.deleteDone = true
@@ -127,7 +163,7 @@ func (k *killer) once(ctx context.Context, kind string) error {
 	kill := Kill{Kind: kind, Landed: true}
 	var err error
 	switch kind {
-	case KillRandom:
+	case KillRandom, KillServer, RestartPostgres:
 		d := between(k.rng, 100*time.Millisecond, 2500*time.Millisecond)
 		if !k.deleteDone && !k.deletesFrom.IsZero() && time.Now().Add(d).After(k.deletesFrom) {
 			d, err = time.Until(k.deletesFrom), errPreempted
@@ -162,21 +198,87 @@ func (k *killer) once(ctx context.Context, kind string) error {
 		fmt.Fprintf(k.log, "chaos: %6.1fs %s kill did not land: %s\n", kill.At.Seconds(), kind, kill.Note)
 		return nil
 	}
-	if _, err := k.worker.kill(); err != nil {
-		return err
+	if kind == KillServer || kind == RestartPostgres {
+		return k.restartStackProcess(ctx, kill)
+	}
+	hit := k.targets(kind)
+	names := k.workers.names()
+	for _, i := range hit {
+		if err := k.workers.kill(i); err != nil {
+			return err
+		}
+		if len(names) > 1 {
+			kill.Hit = append(kill.Hit, names[i])
+		}
 	}
 	// The in-flight call has been abandoned with its caller; later calls run at once.
 	if err := k.faults.undelay(); err != nil {
 		return err
 	}
 	kill.Pause = between(k.rng, 200*time.Millisecond, 1500*time.Millisecond)
-	fmt.Fprintf(k.log, "chaos: %6.1fs SIGKILL (%s) after %.1fs up; restart in %.1fs\n",
-		kill.At.Seconds(), kind, kill.Uptime.Seconds(), kill.Pause.Seconds())
+	fmt.Fprintf(k.log, "chaos: %6.1fs SIGKILL (%s%s) after %.1fs up; restart in %.1fs\n",
+		kill.At.Seconds(), kind, hitNote(kill.Hit), kill.Uptime.Seconds(), kill.Pause.Seconds())
 	k.kills = append(k.kills, kill)
 	if !sleep(ctx, kill.Pause) {
 		return ctx.Err()
 	}
-	return k.worker.start()
+	for _, i := range hit {
+		if err := k.workers.start(ctx, i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// targets are the workers a kill hits: the only one; with several, one drawn from the
+// seed for a random kill, and all of them for a deliberate kill, since the emulator
+// cannot tell which worker made the call it holds or was answering.
+func (k *killer) targets(kind string) []int {
+	n := len(k.workers.names())
+	if n == 1 {
+		return []int{0}
+	}
+	if kind == KillRandom {
+		return []int{k.rng.Intn(n)}
+	}
+	all := make([]int, n)
+	for i := range all {
+		all[i] = i
+	}
+	return all
+}
+
+func hitNote(hit []string) string {
+	if len(hit) == 0 {
+		return ""
+	}
+	return " of " + strings.Join(hit, ", ")
+}
+
+// restartStackProcess SIGKILLs the Temporal server or stops PostgreSQL with a fast
+// shutdown, pauses, starts it again and waits until it serves.
+func (k *killer) restartStackProcess(ctx context.Context, kill Kill) error {
+	down, restart, hit := k.stack.KillServer, k.stack.RestartServer, "temporal-server"
+	if kill.Kind == RestartPostgres {
+		down, restart, hit = k.stack.StopPostgres, k.stack.RestartPostgres, "postgres"
+	}
+	kill.Hit = []string{hit}
+	if err := down(); err != nil {
+		return fmt.Errorf("%s: %w", kill.Kind, err)
+	}
+	kill.Pause = between(k.rng, time.Second, 5*time.Second)
+	if !sleep(ctx, kill.Pause) {
+		return ctx.Err()
+	}
+	began := time.Now()
+	if err := restart(ctx); err != nil {
+		return fmt.Errorf("%s: restart: %w", kill.Kind, err)
+	}
+	kill.Recovery = time.Since(began)
+	fmt.Fprintf(k.log, "chaos: %6.1fs %s after %.1fs; down %.1fs, back in %.1fs\n",
+		kill.At.Seconds(), kill.Kind, kill.Uptime.Seconds(), kill.Pause.Seconds(), kill.Recovery.Seconds())
+	k.kills = append(k.kills, kill)
+	return nil
 }
 
 // inFlight delays every call of op and waits for the next one to arrive.

@@ -4,10 +4,13 @@
 //	go run ./chaos                          # the go test run, figures in chaos/results/latest.*
 //	go run ./chaos -seed 42                 # repeat a run
 //	go run ./chaos -soak 10m -resources 8   # keep killing for ten minutes
+//	go run ./chaos -topology stack          # on the production topology, figures in chaos/results/stack.*
 //
 // It starts the Temporal dev server and the AWS Backup emulator in this process and the
-// worker (worker/cmd/regioncopy-worker) as a child process. It exits 1 when a check
-// fails. See chaos/README.md.
+// worker (worker/cmd/regioncopy-worker) as a child process; with -topology stack,
+// PostgreSQL, the Temporal server and three workers (package prodstack), the server
+// SIGKILLed and PostgreSQL restarted too. It exits 1 when a check fails. See
+// chaos/README.md.
 package main
 
 import (
@@ -57,7 +60,11 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.Float64Var(&o.Faults.FailJobs, "fail-jobs", o.Faults.FailJobs, "share of copy jobs that end FAILED")
 	fs.Float64Var(&o.Faults.HoldJobs, "hold-jobs", o.Faults.HoldJobs, "share of copy jobs held in CREATED for -hold-for")
 	fs.DurationVar(&o.Faults.HoldFor, "hold-for", o.Faults.HoldFor, "emulated time a held copy job stays in CREATED")
-	out := fs.String("out", "chaos/results/latest.json", "results file (JSON; Markdown next to it); empty: none")
+	fs.StringVar(&o.Topology, "topology", o.Topology, "dev: the embedded dev server and one worker; stack: PostgreSQL, the Temporal server and -workers workers (package prodstack), the server SIGKILLed and PostgreSQL restarted too")
+	fs.IntVar(&o.Workers, "workers", o.Workers, "worker processes on the stack topology")
+	fs.IntVar(&o.ServerKills, "server-kills", o.ServerKills, "SIGKILLs of the Temporal server on the stack topology")
+	fs.IntVar(&o.PostgresRestarts, "postgres-restarts", o.PostgresRestarts, "PostgreSQL restarts (fast shutdown, start) on the stack topology")
+	out := fs.String("out", "chaos/results/latest.json", "results file (JSON; Markdown next to it; chaos/results/stack.json by default with -topology stack); empty: none")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return 0
@@ -70,6 +77,11 @@ func cli(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	if !*awsFaults {
 		o.Faults = AWSFaults{}
+	}
+	outSet := false
+	fs.Visit(func(f *flag.Flag) { outSet = outSet || f.Name == "out" })
+	if !outSet && o.Topology == TopologyStack {
+		*out = "chaos/results/stack.json"
 	}
 	if o.Seed == 0 {
 		o.Seed = time.Now().UnixNano() % 1_000_000_000

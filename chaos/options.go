@@ -36,13 +36,31 @@ type Options struct {
 	TimeScale float64
 	// Faults are the AWS faults injected from the first kill until every request has finished (AWSFaults{}: none).
 	Faults AWSFaults
+	// Topology is what runs the workflows: TopologyDev (the embedded dev server and one
+	// worker process) or TopologyStack (the production topology of package prodstack:
+	// PostgreSQL, the Temporal server and Workers worker processes).
+	Topology string
+	// Workers is the number of worker processes on the stack topology (the dev
+	// topology has one).
+	Workers int
+	// ServerKills and PostgresRestarts are, on the stack topology, how often the
+	// Temporal server is SIGKILLed and started again, and PostgreSQL stopped (fast
+	// shutdown) and started again, at seeded places among the worker kills.
+	ServerKills, PostgresRestarts int
 	// Log receives progress lines (kills, restarts, phases); nil discards them.
 	Log io.Writer
 }
 
+// Topologies a run can use.
+const (
+	TopologyDev   = "dev"
+	TopologyStack = "stack"
+)
+
 // DefaultOptions is the run `go test ./chaos` makes: about a minute on two cores.
 func DefaultOptions() Options {
-	return Options{Resources: 6, Points: 3, ShortLifecycle: 2, RandomKills: 6, TimeScale: 3600, Faults: DefaultAWSFaults()}
+	return Options{Resources: 6, Points: 3, ShortLifecycle: 2, RandomKills: 6, TimeScale: 3600, Faults: DefaultAWSFaults(),
+		Topology: TopologyDev, Workers: 3, ServerKills: 1, PostgresRestarts: 1}
 }
 
 func (o Options) validate() error {
@@ -67,6 +85,18 @@ func (o Options) validate() error {
 	}
 	if o.TimeScale < 600 || o.TimeScale > 86400 {
 		errs = append(errs, fmt.Errorf("time-scale %v must be between 600 and 86400 (copies of a few seconds, a day of lifecycle within the run)", o.TimeScale))
+	}
+	switch o.Topology {
+	case TopologyDev, "":
+	case TopologyStack:
+		if o.Workers < 1 || o.Workers > 8 {
+			errs = append(errs, fmt.Errorf("workers %d must be between 1 and 8", o.Workers))
+		}
+		if o.ServerKills < 0 || o.PostgresRestarts < 0 {
+			errs = append(errs, fmt.Errorf("server-kills %d and postgres-restarts %d must not be negative", o.ServerKills, o.PostgresRestarts))
+		}
+	default:
+		errs = append(errs, fmt.Errorf("topology %q must be %s or %s", o.Topology, TopologyDev, TopologyStack))
 	}
 	if err := o.Faults.validate(); err != nil {
 		errs = append(errs, err)

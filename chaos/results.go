@@ -37,6 +37,14 @@ type ResultOptions struct {
 	TimeScale                                      float64
 	// Faults are the AWS faults asked for (absent: none).
 	Faults *ResultFaults `json:",omitempty"`
+	// Topology is the stack topology's shape (absent: the dev topology).
+	Topology *ResultTopology `json:",omitempty"`
+}
+
+// ResultTopology is the stack topology as asked for.
+type ResultTopology struct {
+	Name                                   string
+	Workers, ServerKills, PostgresRestarts int
 }
 
 // ResultFaults are AWSFaults as the results file shows them.
@@ -91,6 +99,14 @@ type Figures struct {
 	// Duplicates are copy jobs beyond one per token plus jobs no chain records.
 	Duplicates int64
 	Faults     FaultFigures
+	// On the stack topology: SIGKILLs by worker (a deliberate kill hits every worker),
+	// the Temporal server's SIGKILLs and PostgreSQL's restarts, and the longest each took
+	// to serve again after its restart began.
+	WorkerKills                   map[string]int `json:",omitempty"`
+	ServerKills, PostgresRestarts int            `json:",omitempty"`
+	ServerRecoverySeconds         float64        `json:",omitempty"`
+	PostgresRecoverySeconds       float64        `json:",omitempty"`
+	SendsRetried                  int            `json:",omitempty"`
 }
 
 // Check is one assertion and whether the run met it.
@@ -131,6 +147,12 @@ func (r Results) write(path string) error {
 	return os.WriteFile(strings.TrimSuffix(path, filepath.Ext(path))+".md", []byte(r.markdown()), 0o644)
 }
 
+// row is one line of the figures table.
+type row struct {
+	k string
+	v any
+}
+
 func (r Results) markdown() string {
 	var b strings.Builder
 	verdict := "PASS"
@@ -141,10 +163,7 @@ func (r Results) markdown() string {
 	fmt.Fprintf(&b, "# Chaos run: %s\n\n", verdict)
 	fmt.Fprintf(&b, "`%s` — seed %d, %s, %.0fs wall, time scale %g\n\n", r.Command, r.Seed, r.StartedAt.UTC().Format(time.RFC3339), r.WallSeconds, r.Options.TimeScale)
 	b.WriteString("| figure | value |\n|---|---|\n")
-	rows := []struct {
-		k string
-		v any
-	}{
+	rows := []row{
 		{"worker SIGKILLs (deliberate among them)", fmt.Sprintf("%d (%d)", f.Kills, f.DeliberateKills)},
 		{"worker processes started", f.WorkerStarts},
 		{"requests (sent twice) / completed", fmt.Sprintf("%d (%d) / %d", f.Requests, f.RequestsSentTwice, f.RequestsCompleted)},
@@ -158,6 +177,9 @@ func (r Results) markdown() string {
 		{"copy jobs made to fail (listed FAILED) / held in CREATED", fmt.Sprintf("%d (%d) / %d", f.Faults.FailedJobs, f.Faults.FailedJobsListed, f.Faults.HeldJobs)},
 		{"orders copied after a failed job / reported FAILED (every job failed)", fmt.Sprintf("%d / %d", f.Faults.CopiedAfterFailedJob, f.Faults.FailedCopies)},
 		{"**duplicates**", fmt.Sprintf("**%d**", f.Duplicates)},
+	}
+	if r.Options.Topology != nil {
+		rows = append(rows[:1:1], append(r.stackRows(), rows[1:]...)...)
 	}
 	for _, row := range rows {
 		fmt.Fprintf(&b, "| %s | %v |\n", row.k, row.v)
@@ -177,13 +199,17 @@ func (r Results) markdown() string {
 		}
 		fmt.Fprintf(&b, "| %s | %s | %s | %s |\n", c.Name, c.Want, c.Got, mark)
 	}
-	b.WriteString("\n| # | at | kill | worker up | pause |\n|---|---|---|---|---|\n")
-	for i, k := range r.Kills {
-		kind := k.Kind
-		if !k.Landed {
-			kind += " (did not land)"
+	if r.Options.Topology != nil {
+		b.WriteString(r.stackKillTable())
+	} else {
+		b.WriteString("\n| # | at | kill | worker up | pause |\n|---|---|---|---|---|\n")
+		for i, k := range r.Kills {
+			kind := k.Kind
+			if !k.Landed {
+				kind += " (did not land)"
+			}
+			fmt.Fprintf(&b, "| %d | %.1fs | %s | %.2fs | %.2fs |\n", i+1, k.At.Seconds(), kind, k.Uptime.Seconds(), k.Pause.Seconds())
 		}
-		fmt.Fprintf(&b, "| %d | %.1fs | %s | %.2fs | %.2fs |\n", i+1, k.At.Seconds(), kind, k.Uptime.Seconds(), k.Pause.Seconds())
 	}
 	for _, c := range r.Failed() {
 		fmt.Fprintf(&b, "\n**%s**\n\n", c.Name)

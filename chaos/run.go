@@ -11,9 +11,6 @@ import (
 	"strconv"
 	"sync/atomic"
 	"time"
-
-	"github.com/regioncopy/regioncopy/devstack"
-	"github.com/regioncopy/regioncopy/emulator"
 )
 
 // settleTimeout bounds the wait, after the last kill, for every request to finish. An
@@ -21,10 +18,13 @@ import (
 // timeout passes, so recovery takes at least that.
 const settleTimeout = 5 * time.Minute
 
-// Run starts the dev server and the emulator, runs the worker as a process it SIGKILLs
-// and restarts on a schedule drawn from o.Seed while the workload asks for copies, then
-// leaves the worker running until every request has finished and checks the end state.
-// An error means the run could not be carried out; failed checks are in the results.
+// Run starts the topology o asks for (the dev server, or PostgreSQL and the Temporal
+// server of package prodstack) with the emulator in this process, runs the workers as
+// processes it SIGKILLs and restarts on a schedule drawn from o.Seed while the workload
+// asks for copies (on the stack topology it SIGKILLs and restarts the server and
+// restarts PostgreSQL too), then leaves the workers running until every request has
+// finished and checks the end state. An error means the run could not be carried out;
+// failed checks are in the results.
 func Run(ctx context.Context, o Options, command string) (res Results, err error) {
 	if err := o.validate(); err != nil {
 		return res, err
@@ -36,6 +36,9 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 	res = Results{Command: command, Seed: o.Seed, StartedAt: time.Now().UTC(), Options: ResultOptions{
 		Resources: o.Resources, Points: o.Points, ShortLifecycle: o.ShortLifecycle, LateShort: o.LateShort, RandomKills: o.RandomKills, TimeScale: o.TimeScale,
 		Faults: resultFaults(o.Faults)}}
+	if o.Topology == TopologyStack {
+		res.Options.Topology = &ResultTopology{Name: TopologyStack, Workers: o.Workers, ServerKills: o.ServerKills, PostgresRestarts: o.PostgresRestarts}
+	}
 	if o.Soak > 0 {
 		res.Options.Soak = o.Soak.String()
 	}
@@ -53,50 +56,34 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 			return
 		}
 		res.LogDir = logDir
-		fmt.Fprintf(log, "chaos: worker logs kept in %s\n", logDir)
+		fmt.Fprintf(log, "chaos: logs kept in %s\n", logDir)
 	}()
-	bin, err := buildWorker(ctx, logDir)
+	var sys *system
+	if o.Topology == TopologyStack {
+		sys, err = startStack(ctx, o, logDir, log)
+	} else {
+		sys, err = startDev(ctx, o, logDir)
+	}
 	if err != nil {
 		return res, err
 	}
-	st, err := devstack.Start(ctx, devstack.Options{
-		Temporal:  devstack.TemporalOptions{Headless: true},
-		TimeScale: o.TimeScale,
-		NoWorker:  true,
-		NoSample:  true,
-		TaskQueue: taskQueue,
-		Emulator: emulator.Config{
-			Seed:          o.Seed,
-			CopyBandwidth: resourceSize / (fullCopyWallSeconds * o.TimeScale),
-			// AWS removes an expired point some time after its DeleteAt, so the chains'
-			// own deletions at DeleteAt (and the kill while one is in flight) happen. A
-			// killed worker's call is retried after its one-minute StartToClose, 60 hours
-			// at 3600x, during which the chain waits: the lag outlasts that.
-			LifecycleLag: 72 * time.Hour,
-		},
-	})
-	if err != nil {
-		return res, fmt.Errorf("start the dev server and the emulator: %w", err)
-	}
-	wp := &workerProcess{bin: bin, logDir: logDir,
-		env: append(st.WorkerEnv(), "REGIONCOPY_LOG_LEVEL=info", "REGIONCOPY_METRICS_LISTEN=off")}
-	defer func() {
-		_, kerr := wp.kill()
-		err = errors.Join(err, kerr, st.Stop())
-	}()
+	defer func() { err = errors.Join(err, sys.stop()) }()
 
-	w := &workload{emu: st.Emulator, client: st.Client, timeScale: o.TimeScale}
+	w := &workload{emu: sys.emu, client: sys.client, timeScale: o.TimeScale, log: log}
 	if err := w.prepare(ctx, o); err != nil {
 		return res, err
 	}
-	if err := wp.start(); err != nil {
+	if err := sys.startWorkers(); err != nil {
 		return res, err
 	}
 
 	rng := rand.New(rand.NewSource(o.Seed))
-	faults := newFaultController(st.Emulator.Emulator, o.Faults, log)
-	k := &killer{rng: rng, worker: wp, emu: st.Emulator.Emulator, faults: faults, log: log, begin: time.Now()}
+	faults := newFaultController(sys.emu.Emulator, o.Faults, log)
+	k := &killer{rng: rng, workers: sys.workers, stack: sys.stack, emu: sys.emu.Emulator, faults: faults, log: log, begin: time.Now()}
 	kinds := schedule(rng, o.RandomKills)
+	if sys.stack != nil {
+		kinds = withStackKills(rng, kinds, o.ServerKills, o.PostgresRestarts)
+	}
 	var killsDone atomic.Bool
 	workDone := make(chan error, 1)
 	during := w.resources
@@ -139,12 +126,7 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 	if killErr != nil {
 		return res, fmt.Errorf("kill schedule: %w", killErr)
 	}
-	if !wp.running() {
-		if err := wp.start(); err != nil {
-			return res, err
-		}
-	}
-	fmt.Fprintf(log, "chaos: %6.1fs kills done; waiting for %d requests with the worker running\n", time.Since(k.begin).Seconds(), len(w.requests))
+	fmt.Fprintf(log, "chaos: %6.1fs kills done; waiting for %d requests with the workers running\n", time.Since(k.begin).Seconds(), len(w.requests))
 
 	settle, cancel := context.WithTimeout(ctx, settleTimeout)
 	defer cancel()
@@ -173,14 +155,20 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 	if err := v.checkExistence(ctx, chains); err != nil {
 		return res, err
 	}
-	v.checkKills(k.kills, wp, o)
+	v.checkKills(k.kills, o)
 	v.checkFaults(o.Faults)
+	if sys.stack != nil {
+		v.checkStack(k.kills, sys.stack, o)
+	}
 
 	res.Kills, res.Checks = k.kills, v.checks
-	res.Problems = append(res.Problems, wp.problems()...)
+	if sys.dev != nil {
+		res.Problems = append(res.Problems, sys.dev.problems()...)
+	}
 	f := &res.Figures
-	f.WorkerStarts = wp.startCount()
+	f.WorkerStarts = sys.workers.startCount()
 	f.Requests = len(w.requests)
+	f.SendsRetried = w.sendsRetried
 	for _, r := range w.requests {
 		if r.Sends > 1 {
 			f.RequestsSentTwice++
@@ -191,9 +179,14 @@ func Run(ctx context.Context, o Options, command string) (res Results, err error
 
 // checkKills: every deliberate kill landed, and expiry deletions happened while the
 // worker was being killed when some lifecycles are short.
-func (v *verifier) checkKills(kills []Kill, wp *workerProcess, o Options) {
+func (v *verifier) checkKills(kills []Kill, o Options) {
 	var problems []string
+	workerKills := 0
 	for _, k := range kills {
+		if k.Kind == KillServer || k.Kind == RestartPostgres {
+			continue // checked with the stack
+		}
+		workerKills++
 		if !k.Landed {
 			problems = append(problems, k.Kind+": "+k.Note)
 			continue
@@ -203,7 +196,7 @@ func (v *verifier) checkKills(kills []Kill, wp *workerProcess, o Options) {
 			v.fig.DeliberateKills++
 		}
 	}
-	v.check("every kill landed (random and deliberate)", strconv.Itoa(len(kills)), v.fig.Kills, problems)
+	v.check("every kill landed (random and deliberate)", strconv.Itoa(workerKills), v.fig.Kills, problems)
 	if o.ShortLifecycle > 0 {
 		var none []string
 		if v.fig.Deleted == 0 {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"math/rand"
 	"sync"
 	"time"
@@ -12,8 +13,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/backup"
 	"github.com/aws/aws-sdk-go-v2/service/backup/types"
 	enumspb "go.temporal.io/api/enums/v1"
+	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
+	"google.golang.org/grpc/codes"
+	"google.golang.org/grpc/status"
 
 	"github.com/regioncopy/regioncopy/devstack"
 	"github.com/regioncopy/regioncopy/emulator"
@@ -80,10 +84,14 @@ type workload struct {
 	emu       *devstack.EmulatorServer
 	client    client.Client
 	timeScale float64
+	log       io.Writer
 
 	mu        sync.Mutex
 	resources []*resource
 	requests  []*request
+	// sendsRetried counts the sends the Temporal server failed to take while it or its
+	// database was down, each sent again.
+	sendsRetried int
 }
 
 // prepare creates the vaults and seeds the volumes.
@@ -192,16 +200,36 @@ func (w *workload) point(ctx context.Context, rng *rand.Rand, res *resource, n i
 }
 
 // send starts the request's workflow as `regioncopy copy` does: its deterministic id and
-// the conflict policy USE_EXISTING, so a second send joins the first.
+// the conflict policy USE_EXISTING, so a second send joins the first. While the Temporal
+// server or its database is down (the stack topology restarts both) the send is made
+// again, as an operator would, for up to sendRetryFor: USE_EXISTING makes a send that
+// the server took before failing join its own workflow.
 func (w *workload) send(ctx context.Context, req model.CopyRequest, r *request) error {
-	run, err := w.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID:                       r.WorkflowID,
-		TaskQueue:                taskQueue,
-		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
-	}, model.WorkflowCopyRecoveryPoint, req)
-	if err != nil {
-		return fmt.Errorf("start request %s: %w", r.WorkflowID, err)
+	var run client.WorkflowRun
+	deadline := time.Now().Add(sendRetryFor)
+	for {
+		var err error
+		run, err = w.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+			ID:                       r.WorkflowID,
+			TaskQueue:                taskQueue,
+			WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+			WorkflowIDReusePolicy:    enumspb.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE_FAILED_ONLY,
+		}, model.WorkflowCopyRecoveryPoint, req)
+		if err == nil {
+			break
+		}
+		if ctx.Err() != nil || !serverDown(err) || time.Now().After(deadline) {
+			return fmt.Errorf("start request %s: %w", r.WorkflowID, err)
+		}
+		w.mu.Lock()
+		w.sendsRetried++
+		w.mu.Unlock()
+		if w.log != nil {
+			fmt.Fprintf(w.log, "chaos: request %s not taken (%v); sending it again\n", r.WorkflowID, err)
+		}
+		if !sleep(ctx, 250*time.Millisecond) {
+			return ctx.Err()
+		}
 	}
 	if run.GetID() != r.WorkflowID {
 		return fmt.Errorf("request started as %s, want %s", run.GetID(), r.WorkflowID)
@@ -210,6 +238,31 @@ func (w *workload) send(ctx context.Context, req model.CopyRequest, r *request) 
 	r.Sends++
 	w.mu.Unlock()
 	return nil
+}
+
+// sendRetryFor bounds how long a send is made again while the server is down: a
+// restart of the server or of PostgreSQL takes seconds.
+const sendRetryFor = 2 * time.Minute
+
+// serverDown reports whether err is how a client finds the Temporal server or its
+// database down: no connection (Unavailable), a call that timed out, or, for the first
+// calls after PostgreSQL restarted, the namespace not found while the server's
+// connections to it are made again.
+func serverDown(err error) bool {
+	var (
+		unavailable *serviceerror.Unavailable
+		timedOut    *serviceerror.DeadlineExceeded
+		nsNotFound  *serviceerror.NamespaceNotFound
+	)
+	if errors.As(err, &unavailable) || errors.As(err, &timedOut) || errors.As(err, &nsNotFound) || errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	// The same, as a gRPC status the SDK has not converted.
+	switch status.Code(err) {
+	case codes.Unavailable, codes.DeadlineExceeded:
+		return true
+	}
+	return false
 }
 
 // backup takes one backup of the volume through the AWS Backup API and waits until it

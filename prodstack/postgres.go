@@ -28,6 +28,7 @@ type Postgres struct {
 	User  string
 
 	schemaMarker string
+	user         postgresUser
 	proc         *process
 }
 
@@ -52,7 +53,7 @@ func startPostgres(ctx context.Context, dir, logDir string) (*Postgres, error) {
 	if err := u.own(dir); err != nil {
 		return nil, err
 	}
-	pg := &Postgres{DataDir: filepath.Join(dir, "data"), User: u.name, schemaMarker: filepath.Join(filepath.Dir(dir), "postgres-schema-applied")}
+	pg := &Postgres{DataDir: filepath.Join(dir, "data"), User: u.name, user: u, schemaMarker: filepath.Join(filepath.Dir(dir), "postgres-schema-applied")}
 	passFile := filepath.Join(filepath.Dir(dir), "postgres-password")
 	// A cluster without Temporal's schema (a start stopped between initdb and the
 	// schema) is made again rather than patched.
@@ -76,7 +77,7 @@ func startPostgres(ctx context.Context, dir, logDir string) (*Postgres, error) {
 	}
 	const attempts = 3
 	for range attempts {
-		if err = pg.run(ctx, u, logDir); err == nil || !errors.Is(err, errExitedEarly) {
+		if err = pg.run(ctx, logPath(logDir, "postgres", 1), 0); err == nil || !errors.Is(err, errExitedEarly) {
 			return pg, err
 		}
 	}
@@ -114,19 +115,24 @@ func initdb(ctx context.Context, u postgresUser, dir, dataDir, logDir string) (s
 	return password, nil
 }
 
-// run starts the postgres server process and waits until it accepts connections.
-func (pg *Postgres) run(ctx context.Context, u postgresUser, logDir string) error {
-	ports, err := freePorts(1)
-	if err != nil {
-		return err
+// run starts the postgres server process on port (0: a free one), logging to log, and
+// waits until it accepts connections.
+func (pg *Postgres) run(ctx context.Context, log string, port int) error {
+	if port == 0 {
+		ports, err := freePorts(1)
+		if err != nil {
+			return err
+		}
+		port = ports[0]
 	}
-	pg.Port = ports[0]
+	pg.Port = port
+	var err error
 	// TCP on loopback only: no Unix socket, whose default directory (/var/run/postgresql)
 	// belongs to the system's own cluster.
 	// Not tied to ctx: the server outlives the start, and Stop ends it.
-	cmd := u.command(context.Background(), filepath.Join(PostgresBinDir, "postgres"), "-D", pg.DataDir, "-p", strconv.Itoa(pg.Port),
+	cmd := pg.user.command(context.Background(), filepath.Join(PostgresBinDir, "postgres"), "-D", pg.DataDir, "-p", strconv.Itoa(pg.Port),
 		"-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=200")
-	if pg.proc, err = startProcess("postgres", cmd, filepath.Join(logDir, "postgres.log")); err != nil {
+	if pg.proc, err = startProcess("postgres", cmd, log); err != nil {
 		return err
 	}
 	deadline := time.Now().Add(time.Minute)

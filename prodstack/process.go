@@ -2,12 +2,14 @@ package prodstack
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -24,6 +26,9 @@ type process struct {
 
 	stopOnce sync.Once
 	stopErr  error
+	// ending is set once this program has asked the process to end (stop or kill), so an
+	// exit without it is the process's own.
+	ending atomic.Bool
 }
 
 // startProcess starts cmd in its own process group (devstack.ChildProcAttr unless cmd
@@ -71,6 +76,7 @@ func (p *process) exitedEarly() error {
 // group after grace. It is safe to call more than once.
 func (p *process) stop(sig syscall.Signal, grace time.Duration) error {
 	p.stopOnce.Do(func() {
+		p.ending.Store(true)
 		pgid := p.cmd.Process.Pid
 		_ = syscall.Kill(-pgid, sig)
 		select {
@@ -82,6 +88,39 @@ func (p *process) stop(sig syscall.Signal, grace time.Duration) error {
 		}
 	})
 	return p.stopErr
+}
+
+// kill SIGKILLs the process group, with no grace, and waits for the process to end.
+func (p *process) kill() error {
+	p.ending.Store(true)
+	if err := syscall.Kill(-p.cmd.Process.Pid, syscall.SIGKILL); err != nil && !errors.Is(err, syscall.ESRCH) {
+		return fmt.Errorf("SIGKILL %s (pid %d): %w", p.name, p.cmd.Process.Pid, err)
+	}
+	<-p.exited
+	return nil
+}
+
+// endedOnItsOwn describes the process when it has ended without being stopped or killed
+// by this program; "" otherwise.
+func (p *process) endedOnItsOwn() string {
+	select {
+	case <-p.exited:
+	default:
+		return ""
+	}
+	if p.ending.Load() {
+		return ""
+	}
+	return fmt.Sprintf("%s (pid %d) ended on its own: %v; see %s", p.name, p.Pid(), p.waitErr, p.logPath)
+}
+
+// logPath is the log file of a process's incarnation (1 for the first start): name.log,
+// then name.2.log and so on, so a restart keeps the log of the process it replaced.
+func logPath(logDir, name string, incarnation int) string {
+	if incarnation <= 1 {
+		return filepath.Join(logDir, name+".log")
+	}
+	return filepath.Join(logDir, fmt.Sprintf("%s.%d.log", name, incarnation))
 }
 
 // logTail is the last n bytes of the file at path, for error messages.

@@ -39,20 +39,21 @@ type TemporalServer struct {
 }
 
 // startServer writes the configuration into dir and starts the server, its frontend on
-// port (0: a free one), then waits for the frontend to answer. A server that exits
-// before it answers (one of its internal ports taken meanwhile) is started again.
-func startServer(ctx context.Context, bins Binaries, pg *Postgres, dir, logDir string, port int) (*TemporalServer, error) {
+// port (0: a free one), logging to log, then waits for the frontend to answer. A server
+// that exits before it answers (one of its internal ports taken meanwhile) is started
+// again.
+func startServer(ctx context.Context, bins Binaries, pg *Postgres, dir, log string, port int) (*TemporalServer, error) {
 	var err error
 	for range 3 {
 		var s *TemporalServer
-		if s, err = startServerOnce(ctx, bins, pg, dir, logDir, port); err == nil || !errors.Is(err, errExitedEarly) {
+		if s, err = startServerOnce(ctx, bins, pg, dir, log, port); err == nil || !errors.Is(err, errExitedEarly) {
 			return s, err
 		}
 	}
 	return nil, err
 }
 
-func startServerOnce(ctx context.Context, bins Binaries, pg *Postgres, dir, logDir string, port int) (*TemporalServer, error) {
+func startServerOnce(ctx context.Context, bins Binaries, pg *Postgres, dir, log string, port int) (*TemporalServer, error) {
 	ports, err := pickServerPorts(filepath.Join(dir, "ports.json"), port)
 	if err != nil {
 		return nil, err
@@ -61,7 +62,7 @@ func startServerOnce(ctx context.Context, bins Binaries, pg *Postgres, dir, logD
 		return nil, err
 	}
 	cmd := exec.Command(bins.Server, "--root", dir, "--config", "config", "--env", serverConfigEnv, "--allow-no-auth", "start")
-	proc, err := startProcess("temporal-server", cmd, filepath.Join(logDir, "temporal-server.log"))
+	proc, err := startProcess("temporal-server", cmd, log)
 	if err != nil {
 		return nil, err
 	}
@@ -96,6 +97,9 @@ func (s *TemporalServer) Stop() error {
 	}
 	return s.proc.stop(syscall.SIGTERM, 30*time.Second)
 }
+
+// Pid is the server's process id.
+func (s *TemporalServer) Pid() int { return s.proc.Pid() }
 
 // LogPath is the server's log file.
 func (s *TemporalServer) LogPath() string { return s.proc.LogPath() }

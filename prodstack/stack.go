@@ -51,6 +51,10 @@ type Options struct {
 	Emulator emulator.Config
 	// NoSamplePlan leaves out the sample plan's hourly schedule.
 	NoSamplePlan bool
+	// NoSample leaves out the sample's vaults and backups, and so the sample plan.
+	NoSample bool
+	// TaskQueue is the workers' task queue; "" means model.DefaultTaskQueue.
+	TaskQueue string
 	// Progress is told what is starting; nil means silence.
 	Progress func(string)
 }
@@ -67,6 +71,11 @@ type Stack struct {
 	Workers []*WorkerProcess
 	// LogDir holds every process's log.
 	LogDir string
+
+	opts      Options        // as started, Binaries found
+	workerEnv []string       // the workers' Temporal, AWS and task queue settings
+	started   []*process     // every process started, restarts included
+	starts    map[string]int // incarnations started, by process name
 }
 
 // Start starts PostgreSQL, applies Temporal's schema, starts the Temporal server,
@@ -86,7 +95,7 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 			return nil, err
 		}
 	}
-	s := &Stack{LogDir: filepath.Join(o.StateDir, "logs")}
+	s := &Stack{LogDir: filepath.Join(o.StateDir, "logs"), opts: o, starts: map[string]int{}}
 	defer func() {
 		if err != nil {
 			_ = s.Stop()
@@ -99,6 +108,7 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	if s.Postgres, err = startPostgres(ctx, filepath.Join(o.StateDir, "postgres"), s.LogDir); err != nil {
 		return nil, err
 	}
+	s.track("postgres", s.Postgres.proc)
 	if err := applySchema(ctx, o.Binaries, s.Postgres, s.LogDir); err != nil {
 		return nil, err
 	}
@@ -106,9 +116,10 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 		return nil, err
 	}
 	say("Starting the Temporal server...")
-	if s.Server, err = startServer(ctx, o.Binaries, s.Postgres, filepath.Join(o.StateDir, "temporal"), s.LogDir, o.Port); err != nil {
+	if s.Server, err = startServer(ctx, o.Binaries, s.Postgres, filepath.Join(o.StateDir, "temporal"), logPath(s.LogDir, "temporal-server", 1), o.Port); err != nil {
 		return nil, err
 	}
+	s.track("temporal-server", s.Server.proc)
 	say("Registering the namespace and regioncopy's search attributes...")
 	if err := setUpNamespace(ctx, s.Server.Address); err != nil {
 		return nil, err
@@ -118,6 +129,7 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 		if s.UI, err = startUI(ctx, o.Binaries, s.Server.Address, filepath.Join(o.StateDir, "temporal"), s.LogDir, o.UIPort); err != nil {
 			return nil, err
 		}
+		s.track("temporal-ui-server", s.UI.proc)
 	}
 	say("Starting the AWS Backup emulator and the workers...")
 	if s.Dev, err = devstack.Start(ctx, devstack.Options{
@@ -127,7 +139,9 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 		TimeScale:       o.TimeScale,
 		Emulator:        o.Emulator,
 		NoWorker:        true,
+		NoSample:        o.NoSample,
 		NoSamplePlan:    o.NoSamplePlan,
+		TaskQueue:       o.TaskQueue,
 		Logger:          zap.NewNop(),
 	}); err != nil {
 		return nil, err
@@ -136,12 +150,14 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	if n == 0 {
 		n = 2
 	}
+	s.workerEnv = s.Dev.WorkerEnv()
 	for i := 1; i <= n; i++ {
-		w, err := startWorker(ctx, o.Binaries, i, s.Dev.WorkerEnv(), s.LogDir)
+		w, err := startWorker(ctx, o.Binaries, i, 1, s.workerEnv, s.LogDir)
 		if err != nil {
 			return nil, err
 		}
 		s.Workers = append(s.Workers, w)
+		s.track(w.Name, w.proc)
 	}
 	return s, nil
 }

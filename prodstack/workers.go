@@ -5,7 +5,6 @@ import (
 	"errors"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -28,19 +27,20 @@ func (w *WorkerProcess) Pid() int { return w.proc.Pid() }
 func (w *WorkerProcess) LogPath() string { return w.proc.LogPath() }
 
 // startWorker runs regioncopy-worker number n with env (the stack's Temporal, AWS and
-// task queue settings) and its metrics on a free port, and waits until that answers.
-func startWorker(ctx context.Context, bins Binaries, n int, env []string, logDir string) (*WorkerProcess, error) {
+// task queue settings) and its metrics on a free port, and waits until that answers;
+// incarnation numbers its log (1 for the first start).
+func startWorker(ctx context.Context, bins Binaries, n, incarnation int, env []string, logDir string) (*WorkerProcess, error) {
 	var err error
 	for range 3 {
 		var w *WorkerProcess
-		if w, err = startWorkerOnce(ctx, bins, n, env, logDir); err == nil || !errors.Is(err, errExitedEarly) {
+		if w, err = startWorkerOnce(ctx, bins, n, incarnation, env, logDir); err == nil || !errors.Is(err, errExitedEarly) {
 			return w, err
 		}
 	}
 	return nil, err
 }
 
-func startWorkerOnce(ctx context.Context, bins Binaries, n int, env []string, logDir string) (*WorkerProcess, error) {
+func startWorkerOnce(ctx context.Context, bins Binaries, n, incarnation int, env []string, logDir string) (*WorkerProcess, error) {
 	free, err := freePorts(1)
 	if err != nil {
 		return nil, err
@@ -51,7 +51,7 @@ func startWorkerOnce(ctx context.Context, bins Binaries, n int, env []string, lo
 	// The caller's Temporal and AWS settings (a cloud API key, a profile, TLS, a
 	// session token) are for other deployments; the stack's own replace them.
 	cmd.Env = append(append(environWithout("TEMPORAL_", "AWS_"), env...), "REGIONCOPY_METRICS_LISTEN="+listen)
-	proc, err := startProcess(name, cmd, filepath.Join(logDir, name+".log"))
+	proc, err := startProcess(name, cmd, logPath(logDir, name, incarnation))
 	if err != nil {
 		return nil, err
 	}
