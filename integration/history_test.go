@@ -2,7 +2,6 @@ package integration
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 
 	"go.temporal.io/sdk/worker"
@@ -22,14 +21,11 @@ func exportHistories(t *testing.T, requestID, chainID string) {
 	}
 }
 
-// The recorded histories in testdata load as `temporal workflow show --output json`
+// The recorded histories in testdata (testdata/v<release>/ kept from each release,
+// testdata/ recorded on the current code) load as `temporal workflow show --output json`
 // files do and replay with the current workflow code.
 func TestRecordedHistoriesReplay(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join("testdata", "*.json"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no recorded histories in testdata (%v)", err)
-	}
-	for _, f := range files {
+	for _, f := range temporaltest.RecordedHistories(t, "testdata") {
 		replayer := worker.NewWorkflowReplayer()
 		workflows.Register(replayer)
 		if err := replayer.ReplayWorkflowHistoryFromJSONFile(nil, f); err != nil {

@@ -6,6 +6,8 @@ import (
 
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/worker"
+
+	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
 )
 
 // TestReplayRecordedHistories replays histories recorded on a real Temporal server
@@ -16,13 +18,7 @@ import (
 // running chain or request of a release non-deterministic fails here; changing workflow
 // behaviour on purpose needs workflow.GetVersion (versions.go), not a re-recorded history.
 func TestReplayRecordedHistories(t *testing.T) {
-	current, err := filepath.Glob(filepath.Join("testdata", "*.json"))
-	require.NoError(t, err)
-	released, err := filepath.Glob(filepath.Join("testdata", "v*", "*.json"))
-	require.NoError(t, err)
-	require.NotEmpty(t, current, "histories recorded on the current code belong in testdata/")
-	require.NotEmpty(t, released, "histories of the releases belong in testdata/v<release>/")
-	for _, f := range append(released, current...) {
+	for _, f := range temporaltest.RecordedHistories(t, "testdata") {
 		t.Run(filepath.ToSlash(f), func(t *testing.T) {
 			replayer := worker.NewWorkflowReplayer()
 			Register(replayer)

@@ -86,3 +86,26 @@ func ReplayAndKeep(t testing.TB, ctx context.Context, c client.Client, register 
 	}
 	return h
 }
+
+// RecordedHistories lists the replay test's histories under dir: those kept from each
+// release (dir/v<release>/*.json, never recorded again) and those recorded on the current
+// code (dir/*.json, by the tests that call ReplayAndKeep with RecordEnv set). It fails t
+// when either is missing: a replay test must cover the last release and the current code.
+func RecordedHistories(t testing.TB, dir string) []string {
+	t.Helper()
+	released, err := filepath.Glob(filepath.Join(dir, "v*", "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	current, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(released) == 0 {
+		t.Fatalf("no histories of a release in %s/v<release>/", dir)
+	}
+	if len(current) == 0 {
+		t.Fatalf("no histories recorded on the current code in %s/ (record them with %s=1)", dir, RecordEnv)
+	}
+	return append(released, current...)
+}
