@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"os/exec"
 	"path/filepath"
@@ -15,6 +16,7 @@ import (
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
 	"google.golang.org/protobuf/types/known/durationpb"
 
 	"github.com/regioncopy/regioncopy/temporalclient"
@@ -108,7 +110,7 @@ func (s *TemporalServer) LogPath() string { return s.proc.LogPath() }
 // until the frontend serves it, and registers regioncopy's search attributes in it, as
 // `regioncopy setup` does.
 func setUpNamespace(ctx context.Context, address string) error {
-	nc, err := client.NewNamespaceClient(client.Options{HostPort: address, Logger: quietLogger{}})
+	nc, err := client.NewNamespaceClient(client.Options{HostPort: address, Logger: sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
 	if err != nil {
 		return err
 	}

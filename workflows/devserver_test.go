@@ -236,11 +236,3 @@ func TestOnDevServer(t *testing.T) {
 	}
 	require.NoError(t, c.TerminateWorkflow(ctx, chainID, "", "test finished"))
 }
-
-// quietLogger drops the SDK's logs so the test output shows only failures.
-type quietLogger struct{}
-
-func (quietLogger) Debug(string, ...any) {}
-func (quietLogger) Info(string, ...any)  {}
-func (quietLogger) Warn(string, ...any)  {}
-func (quietLogger) Error(string, ...any) {}

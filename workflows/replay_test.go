@@ -1,10 +1,12 @@
 package workflows
 
 import (
+	"log/slog"
 	"path/filepath"
 	"testing"
 
 	"github.com/stretchr/testify/require"
+	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
@@ -22,7 +24,7 @@ func TestReplayRecordedHistories(t *testing.T) {
 		t.Run(filepath.ToSlash(f), func(t *testing.T) {
 			replayer := worker.NewWorkflowReplayer()
 			Register(replayer)
-			require.NoError(t, replayer.ReplayWorkflowHistoryFromJSONFile(quietLogger{}, f))
+			require.NoError(t, replayer.ReplayWorkflowHistoryFromJSONFile(sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler)), f))
 		})
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"os"
 	"os/exec"
@@ -17,6 +18,7 @@ import (
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/client"
+	sdklog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/temporal"
 )
 
@@ -181,7 +183,7 @@ func WaitHealthy(ctx context.Context, address string, timeout time.Duration, exi
 		default:
 		}
 		dctx, cancel := context.WithTimeout(ctx, 2*time.Second)
-		c, err := client.DialContext(dctx, client.Options{HostPort: address, Logger: quietLogger{}})
+		c, err := client.DialContext(dctx, client.Options{HostPort: address, Logger: sdklog.NewStructuredLogger(slog.New(slog.DiscardHandler))})
 		if err == nil {
 			_, err = c.CheckHealth(dctx, &client.CheckHealthRequest{})
 			c.Close()
