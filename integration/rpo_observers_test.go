@@ -8,11 +8,13 @@ import (
 	"mime"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/prometheus/common/expfmt"
+	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/converter"
 
@@ -119,4 +121,34 @@ func chainRpo(ctx context.Context, chainID string) (state string, deadline time.
 		}
 	}
 	return state, deadline, true, nil
+}
+
+// logChainOnFailure logs, if the test fails, the chain's pending workflow task and the
+// last events of its history: whether a worker took the chain's work after a restart,
+// and what the chain did with it.
+func logChainOnFailure(t *testing.T, chainID string) {
+	t.Cleanup(func() {
+		if !t.Failed() {
+			return
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if d, err := stack.Client.DescribeWorkflowExecution(ctx, chainID, ""); err == nil {
+			t.Logf("chain %s: pending workflow task %v", chainID, d.GetPendingWorkflowTask())
+		}
+		var tail []string
+		it := stack.Client.GetWorkflowHistory(ctx, chainID, "", false, enumspb.HISTORY_EVENT_FILTER_TYPE_ALL_EVENT)
+		for it.HasNext() {
+			e, err := it.Next()
+			if err != nil {
+				t.Logf("chain history: %v", err)
+				break
+			}
+			tail = append(tail, fmt.Sprintf("%d %s %s", e.GetEventId(), e.GetEventTime().AsTime().Format("15:04:05.000"), e.GetEventType()))
+			if len(tail) > 40 {
+				tail = tail[1:]
+			}
+		}
+		t.Logf("chain history, last events:\n%s", strings.Join(tail, "\n"))
+	})
 }
