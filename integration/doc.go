@@ -3,5 +3,8 @@
 // `regioncopy` command path, all started by package devstack. They prove the promises
 // users rely on by the emulator's own counters: copies land, the second copy of a
 // resource is incremental, asking twice starts one copy job, invalid requests start
-// nothing, copies are deleted at expiry, and a worker killed mid-copy loses nothing.
+// nothing, copies are deleted at expiry, a worker killed mid-copy loses nothing, and a
+// worker stopped past a plan's RPO leaves the resource AT_RISK then BREACH in the report,
+// then in the search attribute, the metrics and the webhook once it is back, until a new
+// copy lands.
 package integration
