@@ -125,3 +125,20 @@ func TestChainBeforeLocalCalls(t *testing.T) {
 	require.Len(t, h.resultsFor("req-1"), 1, "answered by a signal command")
 	assert.Equal(t, model.JobCompleted, h.resultsFor("req-1")[0].Record.State)
 }
+
+// TestChainStartedWithAPlanOrderNeverShowsNoRpo: a chain started by its first order (as
+// EnqueueCopy's signal-with-start does) takes the order before it first publishes, so its
+// RpoState goes straight to OK, never NO_RPO (as it did before changeLocalCalls).
+func TestChainStartedWithAPlanOrderNeverShowsNoRpo(t *testing.T) {
+	h := newChainHarness(t)
+	w := watchRpo(h)
+	o := h.order(1, t0.Add(-time.Hour), model.Lifecycle{DeleteAfterDays: 35}, "req-1")
+	o.Plan, o.RpoMinutes = "compliance", 24*60
+	h.send(0, o)
+	h.run(time.Hour, nil)
+
+	require.Len(t, h.copies, 1)
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	assert.Equal(t, []string{model.RpoOK}, w.states)
+}
