@@ -93,8 +93,7 @@ type chain struct {
 
 	published publishedStatus
 	// localCalls (from version changeLocalCalls on) answers requesters through a local
-	// activity, makes the first attempt of each StartCopyJob a local one (startJob), and
-	// takes the orders already delivered before publishing the chain's state.
+	// activity and takes the orders already delivered before publishing the chain's state.
 	localCalls bool
 	// alertsInFlight counts RPO alerts still being sent (see sendRpoAlert).
 	alertsInFlight int

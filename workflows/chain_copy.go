@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"time"
 
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/regioncopy/regioncopy/model"
@@ -59,17 +58,17 @@ func (c *chain) copyOne(ctx workflow.Context, cur *inflightCopy) {
 
 		var started model.StartCopyJobOutput
 		asked := workflow.Now(ctx)
-		err := c.startJob(ctx, startCopyOptions(
-			fmt.Sprintf("start %s copy %d/%d to %s", rec.Kind, i, CopyAttempts, model.VaultNameFromArn(k.DestinationBackupVaultArn)), left),
-			model.StartCopyJobInput{
-				SourceRegion:              k.SourceRegion,
-				RecoveryPointArn:          o.SourceRecoveryPointArn,
-				SourceBackupVaultName:     o.SourceBackupVaultName,
-				DestinationBackupVaultArn: k.DestinationBackupVaultArn,
-				IamRoleArn:                o.IamRoleArn,
-				Lifecycle:                 o.Lifecycle,
-				IdempotencyToken:          token,
-			}, &started)
+		startCtx := workflow.WithActivityOptions(ctx, startCopyOptions(
+			fmt.Sprintf("start %s copy %d/%d to %s", rec.Kind, i, CopyAttempts, model.VaultNameFromArn(k.DestinationBackupVaultArn)), left))
+		err := workflow.ExecuteActivity(startCtx, model.ActStartCopyJob, model.StartCopyJobInput{
+			SourceRegion:              k.SourceRegion,
+			RecoveryPointArn:          o.SourceRecoveryPointArn,
+			SourceBackupVaultName:     o.SourceBackupVaultName,
+			DestinationBackupVaultArn: k.DestinationBackupVaultArn,
+			IamRoleArn:                o.IamRoleArn,
+			Lifecycle:                 o.Lifecycle,
+			IdempotencyToken:          token,
+		}).Get(ctx, &started)
 		if err != nil && windowExceeded(err) {
 			c.failCopy(ctx, rec, fmt.Sprintf("StartCopyJob did not succeed within %s (its retry window, bounded by the completion window of %s): %s",
 				min(StartCopyJobWindow, left), window, errorMessage(err)))
@@ -121,25 +120,6 @@ func (c *chain) copyOne(ctx workflow.Context, cur *inflightCopy) {
 		}
 		backoff *= 2
 	}
-}
-
-// startJob calls StartCopyJob. From localCalls on, its first attempt is a local activity:
-// when AWS answers at once, as it mostly does, the chain follows the job in the same
-// workflow task and the start costs no task of its own. A first attempt that fails with
-// a retryable error (throttling, a 5xx, a timeout) is followed by the StartCopyJob
-// activity, whose retries wait as long as AWS asks (NextRetryDelay), which local retries
-// cannot. The idempotency token is the same, so a first attempt whose answer was lost
-// gets the same job back.
-func (c *chain) startJob(ctx workflow.Context, o workflow.ActivityOptions, in model.StartCopyJobInput, out *model.StartCopyJobOutput) error {
-	if c.localCalls {
-		lo := local(o)
-		lo.RetryPolicy = &temporal.RetryPolicy{MaximumAttempts: 1}
-		err := workflow.ExecuteLocalActivity(workflow.WithLocalActivityOptions(ctx, lo), model.ActStartCopyJob, in).Get(ctx, out)
-		if err == nil || !retryable(err) {
-			return err
-		}
-	}
-	return workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, o), model.ActStartCopyJob, in).Get(ctx, out)
 }
 
 func (c *chain) failCopy(ctx workflow.Context, rec *model.CopyRecord, msg string) {

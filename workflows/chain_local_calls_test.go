@@ -10,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/converter"
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/regioncopy/regioncopy/model"
@@ -41,72 +40,22 @@ func countStarts(h *chainHarness) *startKinds {
 	return k
 }
 
-// TestChainStartsItsJobInsideItsWorkflowTask: AWS answering at once, the chain's one
-// StartCopyJob is a local activity, and the requester is answered through
+// TestChainAnswersThroughALocalActivity: the chain starts its job as an activity (its
+// token recorded before AWS is called) and answers its requester through
 // AnswerRequester, not a signal command.
-func TestChainStartsItsJobInsideItsWorkflowTask(t *testing.T) {
+func TestChainAnswersThroughALocalActivity(t *testing.T) {
 	h := newChainHarness(t)
 	kinds := countStarts(h)
 	o := h.order(1, t0, model.Lifecycle{}, "req-1")
 	h.send(time.Minute, o)
 	h.run(day, nil)
 
-	assert.Equal(t, 1, kinds.local)
-	assert.Zero(t, kinds.activity)
-	assert.Len(t, h.aws.calls().starts, 1)
+	assert.Zero(t, kinds.local)
+	assert.Equal(t, 1, kinds.activity)
 	require.Len(t, h.aws.answers, 1, "answered through AnswerRequester")
 	assert.Equal(t, "req-1", h.aws.answers[0].RequesterWorkflowId)
 	require.Len(t, h.resultsFor("req-1"), 1)
 	assert.Equal(t, model.JobCompleted, h.resultsFor("req-1")[0].Record.State)
-}
-
-// TestChainThrottledStartFallsBackToTheActivity: a first attempt AWS throttles is
-// retried by the StartCopyJob activity, which waits as AWS asks, with the same token;
-// one job is made.
-func TestChainThrottledStartFallsBackToTheActivity(t *testing.T) {
-	h := newChainHarness(t)
-	kinds := countStarts(h)
-	h.aws.startErrs = []error{
-		temporal.NewApplicationErrorWithOptions("StartCopyJob in us-east-1: ThrottlingException: Rate exceeded",
-			model.ErrThrottled, temporal.ApplicationErrorOptions{NextRetryDelay: 40 * time.Minute}),
-		temporal.NewApplicationErrorWithOptions("StartCopyJob in us-east-1: ThrottlingException: Rate exceeded",
-			model.ErrThrottled, temporal.ApplicationErrorOptions{NextRetryDelay: 40 * time.Minute}),
-	}
-	o := h.order(1, t0, model.Lifecycle{}, "req-1")
-	h.send(time.Minute, o)
-	h.run(day, nil)
-
-	assert.Equal(t, 1, kinds.local, "one local attempt")
-	assert.Equal(t, 2, kinds.activity, "then the activity: throttled once more, then started")
-	calls := h.aws.calls()
-	require.Len(t, calls.starts, 3)
-	for _, s := range calls.starts {
-		assert.Equal(t, calls.starts[0].IdempotencyToken, s.IdempotencyToken)
-	}
-	assert.Equal(t, 1, calls.jobs)
-	rec := recordFor(t, h.copies, o.SourceRecoveryPointArn)
-	assert.Equal(t, model.JobCompleted, rec.State, rec.StatusMessage)
-}
-
-// TestChainRefusedStartIsNotRetried: AWS refusing the start (access denied) fails the
-// attempt at its local call; the activity is not tried.
-func TestChainRefusedStartIsNotRetried(t *testing.T) {
-	h := newChainHarness(t)
-	kinds := countStarts(h)
-	h.aws.startErrs = []error{temporal.NewNonRetryableApplicationError(
-		"StartCopyJob in us-east-1: AccessDeniedException: not authorized to perform backup:StartCopyJob", model.ErrAccessDenied, nil)}
-	o := h.order(1, t0, model.Lifecycle{}, "req-1")
-	h.send(time.Minute, o)
-	h.run(day, nil)
-
-	assert.Equal(t, 1, kinds.local)
-	assert.Zero(t, kinds.activity)
-	assert.Zero(t, h.aws.calls().jobs)
-	rec := recordFor(t, h.copies, o.SourceRecoveryPointArn)
-	assert.Equal(t, model.JobFailed, rec.State)
-	assert.Contains(t, rec.StatusMessage, "StartCopyJob failed: AccessDenied")
-	require.Len(t, h.resultsFor("req-1"), 1)
-	assert.Contains(t, h.resultsFor("req-1")[0].Error, "AccessDeniedException")
 }
 
 // TestChainBeforeLocalCalls: a chain run of the version before changeLocalCalls starts
@@ -119,7 +68,6 @@ func TestChainBeforeLocalCalls(t *testing.T) {
 	h.send(time.Minute, o)
 	h.run(day, nil)
 
-	assert.Zero(t, kinds.local)
 	assert.Equal(t, 1, kinds.activity)
 	assert.Empty(t, h.aws.answers, "no AnswerRequester")
 	require.Len(t, h.resultsFor("req-1"), 1, "answered by a signal command")

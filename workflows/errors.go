@@ -2,7 +2,6 @@ package workflows
 
 import (
 	"errors"
-	"slices"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/sdk/temporal"
@@ -65,17 +64,3 @@ func windowExceeded(err error) bool {
 	return false
 }
 
-// retryable reports whether the activity retry policies of this package would retry the
-// failure of one attempt: anything but a cancellation, an error its activity marked
-// non-retryable, and the types in model.NonRetryableErrorTypes.
-func retryable(err error) bool {
-	var canceled *temporal.CanceledError
-	if errors.As(err, &canceled) {
-		return false
-	}
-	var appErr *temporal.ApplicationError
-	if errors.As(err, &appErr) && (appErr.NonRetryable() || slices.Contains(model.NonRetryableErrorTypes, appErr.Type())) {
-		return false
-	}
-	return true
-}

@@ -6,11 +6,12 @@ package workflows
 const (
 	// changeLocalCalls (version 1, after v0.1.0): a request runs its checks and hands its
 	// orders over as local activities and publishes its search attributes once, after the
-	// checks; a chain makes the first attempt of each StartCopyJob a local activity,
-	// answers its requesters through the local activity AnswerRequester instead of
-	// signalling them as a command, and publishes its state after taking the orders that
-	// are already delivered. A copy to one destination that AWS starts at once then costs
-	// four workflow tasks and one activity task instead of eight and six
-	// (bench/results/latest.md, throughput).
+	// checks; a chain answers its requesters through the local activity AnswerRequester
+	// instead of signalling them as a command, and publishes its state after taking the
+	// orders that are already delivered. A copy to one destination then costs five
+	// workflow tasks and two activity tasks instead of eight and six
+	// (bench/results/latest.md, throughput). StartCopyJob stays an activity: it is
+	// scheduled durably before AWS is called, so a workflow task lost after a local start
+	// could not send the same token with another recovery point on its retry.
 	changeLocalCalls = "local-calls"
 )
