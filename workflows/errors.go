@@ -63,4 +63,3 @@ func windowExceeded(err error) bool {
 	}
 	return false
 }
-
