@@ -36,6 +36,7 @@ func TestWorkerMetricsThroughTheEmulator(t *testing.T) {
 	emu := emulatortest.Start(t, emulator.Config{TimeScale: timeScale, Faults: emulator.Faults{Errors: []emulator.ErrorFault{
 		{Operation: "DescribeRecoveryPoint", Code: "ThrottlingException", Count: 4},
 		{Operation: "DescribeBackupVault", Code: "ServiceUnavailableException", Count: 1},
+		{Operation: "StartCopyJob", Code: "ThrottlingException", Count: 4},
 	}}})
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -113,7 +114,10 @@ func TestWorkerMetricsThroughTheEmulator(t *testing.T) {
 			return sum(f, "regioncopy_rpo_collected_timestamp_seconds", nil) > float64(time.Now().Add(-time.Minute).Unix())
 		}},
 		{"a failed activity attempt counted by the SDK", func(f map[string]*dto.MetricFamily) bool {
-			return sum(f, "temporal_activity_execution_failed_total", map[string]string{"activity_type": model.ActDescribeRecoveryPoint}) >= 1
+			return sum(f, "temporal_activity_execution_failed_total", map[string]string{"activity_type": model.ActStartCopyJob}) >= 1
+		}},
+		{"a failed local activity attempt (a request's check) counted by the SDK", func(f map[string]*dto.MetricFamily) bool {
+			return sum(f, "temporal_local_activity_execution_failed_total", map[string]string{"activity_type": model.ActDescribeRecoveryPoint}) >= 1
 		}},
 	}
 	var families map[string]*dto.MetricFamily
