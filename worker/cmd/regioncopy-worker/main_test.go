@@ -119,6 +119,8 @@ func TestBinarySurvivesSIGKILLAndStopsOnSIGTERM(t *testing.T) {
 	if err := second.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
+	// Read the last line before Wait, which closes the log pipe once the process exits.
+	second.waitFor(t, "worker stopped", 20*time.Second)
 	exited := make(chan error, 1)
 	go func() { exited <- second.cmd.Wait() }()
 	select {
@@ -129,7 +131,6 @@ func TestBinarySurvivesSIGKILLAndStopsOnSIGTERM(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("worker still running 20s after SIGTERM")
 	}
-	second.waitFor(t, "worker stopped", time.Second)
 }
 
 // process is a running worker binary whose JSON log lines are collected.
