@@ -9,7 +9,6 @@ import (
 	"net/http"
 	"slices"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -131,12 +130,12 @@ func runReport(ctx context.Context, e *env, o Options) (ReportResult, error) {
 	var out, errOut bytes.Buffer
 	env := &rccli.Env{Stdout: &out, Stderr: &errOut, Getenv: func(string) string { return "" },
 		AWSConfig: func(context.Context) (aws.Config, error) { return awsConfig(reportSource), nil }}
-	cpuBefore := processCPU()
+	cpuBefore := selfCPU()
 	began := time.Now()
 	res.ExitCode = rccli.Run(ctx, []string{"--address", e.stack.Temporal.Address, "report", "--plan", "bench-report",
 		"--now", e.emu.Now().Format(time.RFC3339Nano), "--output", "json"}, env)
 	res.ReportTook = Duration(time.Since(began).Round(time.Millisecond))
-	res.ReportCPU = Duration((processCPU() - cpuBefore).Round(time.Millisecond))
+	res.ReportCPU = Duration((selfCPU() - cpuBefore).Round(time.Millisecond))
 	after := e.emu.Counters()
 	res.AWSCalls = map[string]int64{}
 	for op, n := range after.Calls {
@@ -283,15 +282,6 @@ func (r ReportResult) markdown() string {
 	}
 	b.WriteString("The copies are made through the AWS Backup API, not by regioncopy chains, so every row carries an UNRECORDED_COPY finding and no chain's records are read. The chains' table copies some volumes to another Region through regioncopy: reading a chain's records costs a visibility list and one copies query per page of each of its latest runs, 16 chains at a time, paid by default only for the chains whose search attributes disagree with their vault.\n\n")
 	return b.String()
-}
-
-// processCPU is the user and system CPU time of this process so far.
-func processCPU() time.Duration {
-	var ru syscall.Rusage
-	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
-		return 0
-	}
-	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
 
 func callsText(calls map[string]int64) string {

@@ -82,10 +82,12 @@ func (r Results) scaleMarkdown(b *strings.Builder) {
 	if p := r.Throughput; p != nil {
 		fmt.Fprintf(b, "## Throughput: %d on-demand copies at once vs %d two-activity workflows, %d rounds\n\n", p.Copies, p.Copies, len(p.Rounds))
 		b.WriteString("Each round runs the floor's burst, then the copies' burst, on the same server; the check takes the median round.\n\n")
-		b.WriteString("| round | copies took | copies/s | floor took | floor workflows/s | ratio |\n|---|---|---|---|---|---|\n")
+		b.WriteString("| round | copies took | copies/s | floor took | floor workflows/s | ratio | server CPU per copy | per floor workflow | CPU ratio | worker process CPU per copy | per floor workflow |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
 		for i, r := range p.Rounds {
-			fmt.Fprintf(b, "| %d | %s | %.2f | %s | %.2f | %.3f |\n", i+1, r.CopiesTook, r.CopiesPerSecond, r.FloorTook, r.FloorPerSecond, r.Ratio)
+			fmt.Fprintf(b, "| %d | %s | %.2f | %s | %.2f | %.3f | %s | %s | %.3f | %s | %s |\n", i+1, r.CopiesTook, r.CopiesPerSecond, r.FloorTook, r.FloorPerSecond, r.Ratio,
+				r.ServerCPUPerCopy, r.ServerCPUPerFloor, r.CPURatio, r.WorkerCPUPerCopy, r.WorkerCPUPerFloor)
 		}
+		fmt.Fprintf(b, "\nCPU is measured over each burst: the dev server process's, and the benchmark process's, which runs the worker, the emulator and the client. The CPU ratio (server CPU per floor workflow / per copy; median %.3f) is what the ratio would be if the server's CPU alone set the pace.\n", p.CPURatio)
 		fmt.Fprintf(b, "\nEvents per copy (request + chain): %.1f (%d + %d over %d copies); a floor workflow's: %d.\n\n",
 			p.EventsPerCopy, p.RequestEvents, p.ChainEvents, p.Copies*len(p.Rounds), p.FloorEvents)
 	}

@@ -104,6 +104,13 @@ func TestThroughputScenarioLandsEveryCopy(t *testing.T) {
 	if p.CopiesPerSecond <= 0 || p.FloorPerSecond <= 0 || p.Ratio <= 0 || p.FloorEvents == 0 {
 		t.Errorf("figures not computed: %+v", p)
 	}
+	// Every burst costs the server CPU; a copy, two workflows, costs it more than a floor
+	// workflow does.
+	for i, r := range p.Rounds {
+		if r.ServerCPUPerFloor <= 0 || r.ServerCPUPerCopy <= r.ServerCPUPerFloor || r.CPURatio <= 0 || r.CPURatio >= 1 || r.WorkerCPUPerCopy <= 0 {
+			t.Errorf("round %d CPU figures: %+v", i+1, r)
+		}
+	}
 	// A copy is a request and a chain, each with more than a floor workflow's events.
 	if p.EventsPerCopy <= float64(p.FloorEvents) || p.RequestEvents == 0 || p.ChainEvents == 0 {
 		t.Errorf("events per copy %.1f (request %d, chain %d) vs floor %d", p.EventsPerCopy, p.RequestEvents, p.ChainEvents, p.FloorEvents)

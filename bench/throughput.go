@@ -54,6 +54,8 @@ type ThroughputResult struct {
 	CopiesPerSecond float64
 	FloorPerSecond  float64
 	Ratio           float64
+	// CPURatio is the median of the rounds' CPURatio.
+	CPURatio float64
 	// RequestEvents and ChainEvents are the requests' and chains' history lengths summed
 	// over all rounds; EventsPerCopy is their sum over all copies. FloorEvents is one
 	// floor workflow's.
@@ -71,6 +73,15 @@ type ThroughputRound struct {
 	CopiesPerSecond float64
 	FloorPerSecond  float64
 	Ratio           float64
+	// ServerCPUPerCopy and ServerCPUPerFloor are the dev server's CPU time over each
+	// burst divided by its copies or workflows; WorkerCPUPerCopy and WorkerCPUPerFloor
+	// are this process's (worker, emulator, client). CPURatio is ServerCPUPerFloor /
+	// ServerCPUPerCopy: what the ratio would be if the server's CPU alone set the pace.
+	ServerCPUPerCopy  Duration
+	ServerCPUPerFloor Duration
+	WorkerCPUPerCopy  Duration
+	WorkerCPUPerFloor Duration
+	CPURatio          float64
 }
 
 // runThroughput measures the floor, then the copies, throughputRounds times on the same
@@ -96,53 +107,78 @@ func runThroughput(ctx context.Context, e *env, o Options) (ThroughputResult, er
 		}
 		points[i] = p
 	}
+	meter := cpuMeter{serverPid: e.stack.Temporal.Pid()}
 	for r := range throughputRounds {
-		floorTook, floorEvents, err := runFloor(ctx, e, n, r)
+		floorTook, floorCPU, floorEvents, err := runFloor(ctx, e, meter, n, r)
 		if err != nil {
 			return res, fmt.Errorf("floor: %w", err)
 		}
 		res.FloorEvents = floorEvents
-		copiesTook, err := runCopies(ctx, e, points[r*n:(r+1)*n], &res)
+		copiesTook, copiesCPU, err := runCopies(ctx, e, meter, points[r*n:(r+1)*n], &res)
 		if err != nil {
 			return res, err
 		}
 		round := ThroughputRound{CopiesTook: Duration(copiesTook), FloorTook: Duration(floorTook),
-			CopiesPerSecond: float64(n) / copiesTook.Seconds(), FloorPerSecond: float64(n) / floorTook.Seconds()}
+			CopiesPerSecond: float64(n) / copiesTook.Seconds(), FloorPerSecond: float64(n) / floorTook.Seconds(),
+			ServerCPUPerCopy: perItem(copiesCPU.server, n), ServerCPUPerFloor: perItem(floorCPU.server, n),
+			WorkerCPUPerCopy: perItem(copiesCPU.self, n), WorkerCPUPerFloor: perItem(floorCPU.self, n)}
 		round.Ratio = round.CopiesPerSecond / round.FloorPerSecond
+		if round.ServerCPUPerCopy > 0 {
+			round.CPURatio = float64(round.ServerCPUPerFloor) / float64(round.ServerCPUPerCopy)
+		}
 		res.Rounds = append(res.Rounds, round)
 	}
 	median := slices.Clone(res.Rounds)
 	slices.SortFunc(median, func(a, b ThroughputRound) int { return cmp.Compare(a.Ratio, b.Ratio) })
 	m := median[len(median)/2]
 	res.CopiesTook, res.FloorTook, res.CopiesPerSecond, res.FloorPerSecond, res.Ratio = m.CopiesTook, m.FloorTook, m.CopiesPerSecond, m.FloorPerSecond, m.Ratio
+	cpuRatios := make([]float64, len(res.Rounds))
+	for i, r := range res.Rounds {
+		cpuRatios[i] = r.CPURatio
+	}
+	slices.Sort(cpuRatios)
+	res.CPURatio = cpuRatios[len(cpuRatios)/2]
 	res.EventsPerCopy = float64(res.RequestEvents+res.ChainEvents) / float64(n*throughputRounds)
 	return res, nil
+}
+
+// perItem is d shared over n items, to the microsecond.
+func perItem(d time.Duration, n int) Duration {
+	return Duration((d / time.Duration(n)).Round(time.Microsecond))
 }
 
 // runCopies asks for a copy of every point at once, waits for all to end, counts the
 // landed copies and the requests' and chains' events into res, and returns the wall time
 // from the first start to the last end.
-func runCopies(ctx context.Context, e *env, points []point, res *ThroughputResult) (time.Duration, error) {
+func runCopies(ctx context.Context, e *env, meter cpuMeter, points []point, res *ThroughputResult) (time.Duration, cpuReading, error) {
 	reqs := newRequests()
+	cpuBefore, err := meter.read()
+	if err != nil {
+		return 0, cpuReading{}, err
+	}
 	began := time.Now()
 	runs, err := startAll(ctx, len(points), func(i int) (client.WorkflowRun, error) {
 		return e.requestCopy(ctx, throughputSource, points[i], []string{throughputDestination}, false)
 	})
 	if err != nil {
-		return 0, err
+		return 0, cpuReading{}, err
 	}
 	for _, run := range runs {
 		reqs.follow(ctx, run)
 	}
 	wait := time.Minute + time.Duration(len(points))*time.Second
 	if !reqs.wait(ctx, wait) {
-		return 0, fmt.Errorf("%d of %d copies still running after %s", reqs.started-len(reqs.all), reqs.started, wait)
+		return 0, cpuReading{}, fmt.Errorf("%d of %d copies still running after %s", reqs.started-len(reqs.all), reqs.started, wait)
 	}
 	took := time.Since(began)
+	cpu, err := meter.read()
+	if err != nil {
+		return 0, cpuReading{}, err
+	}
 	var chains []string
 	for _, out := range reqs.all {
 		if out.Err != nil {
-			return 0, fmt.Errorf("copy request %s: %w", out.WorkflowID, out.Err)
+			return 0, cpuReading{}, fmt.Errorf("copy request %s: %w", out.WorkflowID, out.Err)
 		}
 		for _, d := range out.Result.Results {
 			if d.Record != nil && d.Record.State == model.JobCompleted {
@@ -156,50 +192,58 @@ func runCopies(ctx context.Context, e *env, points []point, res *ThroughputResul
 	for _, out := range reqs.all {
 		h, err := fetchHistory(ctx, e, out.WorkflowID)
 		if err != nil {
-			return 0, err
+			return 0, cpuReading{}, err
 		}
 		res.RequestEvents += len(h.Events)
 	}
 	for _, id := range chains {
 		h, err := fetchHistory(ctx, e, id)
 		if err != nil {
-			return 0, err
+			return 0, cpuReading{}, err
 		}
 		res.ChainEvents += len(h.Events)
 	}
-	return took, nil
+	return took, cpu.since(cpuBefore), nil
 }
 
 // runFloor runs n two-activity workflows, all started at once as the copies are, on a
 // worker in this process configured as regioncopy's (rcworker.SDKOptions), and
 // returns how long they took and one's history length.
-func runFloor(ctx context.Context, e *env, n, round int) (time.Duration, int, error) {
+func runFloor(ctx context.Context, e *env, meter cpuMeter, n, round int) (time.Duration, cpuReading, int, error) {
 	w := sdkworker.New(e.client, floorTaskQueue, rcworker.SDKOptions(rcworker.DefaultConfig()))
 	w.RegisterWorkflow(floorWorkflow)
 	w.RegisterActivity(floorActivity)
 	if err := w.Start(); err != nil {
-		return 0, 0, err
+		return 0, cpuReading{}, 0, err
 	}
 	defer w.Stop()
+	cpuBefore, err := meter.read()
+	if err != nil {
+		return 0, cpuReading{}, 0, err
+	}
 	began := time.Now()
 	runs, err := startAll(ctx, n, func(i int) (client.WorkflowRun, error) {
 		return e.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: fmt.Sprintf("bench-floor-%d-%d", round, i), TaskQueue: floorTaskQueue},
 			floorWorkflow)
 	})
 	if err != nil {
-		return 0, 0, err
+		return 0, cpuReading{}, 0, err
 	}
 	for _, run := range runs {
 		if err := run.Get(ctx, nil); err != nil {
-			return 0, 0, fmt.Errorf("floor workflow %s: %w", run.GetID(), err)
+			return 0, cpuReading{}, 0, fmt.Errorf("floor workflow %s: %w", run.GetID(), err)
 		}
 	}
 	took := time.Since(began)
+	cpu, err := meter.read()
+	if err != nil {
+		return 0, cpuReading{}, 0, err
+	}
 	h, err := fetchHistory(ctx, e, runs[0].GetID())
 	if err != nil {
-		return 0, 0, err
+		return 0, cpuReading{}, 0, err
 	}
-	return took, len(h.Events), nil
+	return took, cpu.since(cpuBefore), len(h.Events), nil
 }
 
 // concurrentStarts is how many workflow starts the scenario has in flight at once, for

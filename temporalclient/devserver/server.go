@@ -232,6 +232,14 @@ func (s *Server) Stop() error {
 // Exited is closed when the server process has ended.
 func (s *Server) Exited() <-chan struct{} { return s.exited }
 
+// Pid is the server process's id, 0 for a server this package did not start.
+func (s *Server) Pid() int {
+	if s.cmd == nil || s.cmd.Process == nil {
+		return 0
+	}
+	return s.cmd.Process.Pid
+}
+
 func searchAttributeTypeName(t enumspb.IndexedValueType) (string, error) {
 	switch t {
 	case enumspb.INDEXED_VALUE_TYPE_KEYWORD:
