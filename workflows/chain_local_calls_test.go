@@ -1,51 +1,22 @@
 package workflows
 
 import (
-	"context"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/regioncopy/regioncopy/model"
 )
-
-// startKinds counts how a chain ran StartCopyJob: as a local activity or as an activity.
-type startKinds struct {
-	mu              sync.Mutex
-	local, activity int
-}
-
-func countStarts(h *chainHarness) *startKinds {
-	k := &startKinds{}
-	h.env.SetOnLocalActivityStartedListener(func(info *activity.Info, _ context.Context, _ []any) {
-		if info.ActivityType.Name == model.ActStartCopyJob {
-			k.mu.Lock()
-			k.local++
-			k.mu.Unlock()
-		}
-	})
-	h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) {
-		if info.ActivityType.Name == model.ActStartCopyJob {
-			k.mu.Lock()
-			k.activity++
-			k.mu.Unlock()
-		}
-	})
-	return k
-}
 
 // TestChainAnswersThroughALocalActivity: the chain starts its job as an activity (its
 // token recorded before AWS is called) and answers its requester through
 // AnswerRequester, not a signal command.
 func TestChainAnswersThroughALocalActivity(t *testing.T) {
 	h := newChainHarness(t)
-	kinds := countStarts(h)
+	kinds := countActivityStarts(h.env, model.ActStartCopyJob)
 	o := h.order(1, t0, model.Lifecycle{}, "req-1")
 	h.send(time.Minute, o)
 	h.run(day, nil)
@@ -63,7 +34,7 @@ func TestChainAnswersThroughALocalActivity(t *testing.T) {
 func TestChainBeforeLocalCalls(t *testing.T) {
 	h := newChainHarness(t)
 	h.env.OnGetVersion(changeLocalCalls, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
-	kinds := countStarts(h)
+	kinds := countActivityStarts(h.env, model.ActStartCopyJob)
 	o := h.order(1, t0, model.Lifecycle{}, "req-1")
 	h.send(time.Minute, o)
 	h.run(day, nil)

@@ -1,7 +1,6 @@
 package workflows
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -11,8 +10,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -93,25 +90,40 @@ func TestRequestEndsPromptlyWhenCanceled(t *testing.T) {
 	assert.Empty(t, h.aws.calls().starts)
 }
 
-// TestRequestCanceledWhileCheckingStartsNothing: canceled during its checks, a request
-// ends canceled without handing any order over, not rejected for the canceled calls; the
-// checks run as local activities, and as activities in runs of the earlier version.
-func TestRequestCanceledWhileCheckingStartsNothing(t *testing.T) {
-	for _, v := range []workflow.Version{workflow.DefaultVersion, 1} {
-		t.Run(fmt.Sprintf("version %d", v), func(t *testing.T) {
-			h := newRequestHarness(t)
-			cancelWhenCalled(h, v, model.ActDescribeRecoveryPoint)
-			h.run()
+// TestRequestCanceledBeforeItsOrdersAreHandedOver: canceled during its checks, a request
+// ends canceled without handing any order over, not rejected for the canceled calls;
+// canceled while handing its orders over, it says each order may have reached its chain.
+// The checks and hand-overs run as local activities, and as activities in runs of the
+// version before changeLocalCalls.
+func TestRequestCanceledBeforeItsOrdersAreHandedOver(t *testing.T) {
+	for _, tc := range []struct {
+		canceledIn string
+		says       string
+	}{
+		{model.ActDescribeRecoveryPoint, "nothing was started"},
+		{model.ActEnqueueCopy, "may have reached the chain"},
+	} {
+		for _, v := range []workflow.Version{workflow.DefaultVersion, 1} {
+			t.Run(fmt.Sprintf("%s, version %d", tc.canceledIn, v), func(t *testing.T) {
+				h := newRequestHarness(t)
+				cancelWhenCalled(h, v, tc.canceledIn)
+				h.run()
 
-			res := canceledResult(t, h)
-			require.Len(t, res.Results, 2)
-			for _, r := range res.Results {
-				assert.True(t, r.Canceled)
-				assert.Contains(t, r.Error, "nothing was started")
-			}
-			assert.Empty(t, h.aws.calls().enqueued)
-			assert.Equal(t, model.RequestCanceled, h.status().State)
-		})
+				res := canceledResult(t, h)
+				require.Len(t, res.Results, 2)
+				for _, r := range res.Results {
+					assert.True(t, r.Canceled)
+					assert.Contains(t, r.Error, tc.says)
+					if tc.canceledIn == model.ActEnqueueCopy {
+						assert.Contains(t, r.Error, r.ChainWorkflowId)
+					}
+				}
+				if tc.canceledIn != model.ActEnqueueCopy {
+					assert.Empty(t, h.aws.calls().enqueued)
+				}
+				assert.Equal(t, model.RequestCanceled, h.status().State)
+			})
+		}
 	}
 }
 
@@ -120,35 +132,9 @@ func TestRequestCanceledWhileCheckingStartsNothing(t *testing.T) {
 func cancelWhenCalled(h *requestHarness, v workflow.Version, act string) {
 	h.env.OnGetVersion(changeLocalCalls, workflow.DefaultVersion, 1).Return(v)
 	var once sync.Once
-	cancelOn := func(info *activity.Info) {
-		if info.ActivityType.Name == act {
+	onActivityStarted(h.env, func(name string, local bool) {
+		if name == act && local == (v >= 1) {
 			once.Do(h.env.CancelWorkflow)
 		}
-	}
-	if v == workflow.DefaultVersion {
-		h.env.SetOnActivityStartedListener(func(info *activity.Info, _ context.Context, _ converter.EncodedValues) { cancelOn(info) })
-		return
-	}
-	h.env.SetOnLocalActivityStartedListener(func(info *activity.Info, _ context.Context, _ []any) { cancelOn(info) })
-}
-
-// TestRequestCanceledWhileHandingOver: canceled while its orders are handed over, a
-// request ends canceled and says each order may have reached its chain.
-func TestRequestCanceledWhileHandingOver(t *testing.T) {
-	for _, v := range []workflow.Version{workflow.DefaultVersion, 1} {
-		t.Run(fmt.Sprintf("version %d", v), func(t *testing.T) {
-			h := newRequestHarness(t)
-			cancelWhenCalled(h, v, model.ActEnqueueCopy)
-			h.run()
-
-			res := canceledResult(t, h)
-			require.Len(t, res.Results, 2)
-			for _, r := range res.Results {
-				assert.True(t, r.Canceled)
-				assert.Contains(t, r.Error, "may have reached the chain")
-				assert.Contains(t, r.Error, r.ChainWorkflowId)
-			}
-			assert.Equal(t, model.RequestCanceled, h.status().State)
-		})
-	}
+	})
 }

@@ -1,17 +1,13 @@
 package workflows
 
 import (
-	"context"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/mock"
 	"github.com/stretchr/testify/require"
-	"go.temporal.io/sdk/activity"
-	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/workflow"
 
@@ -35,18 +31,7 @@ func TestRequestChecksAndHandsOverInItsFirstWorkflowTask(t *testing.T) {
 		t.Run(fmt.Sprintf("version %d", tc.version), func(t *testing.T) {
 			h := newRequestHarness(t)
 			h.env.OnGetVersion(changeLocalCalls, workflow.DefaultVersion, 1).Return(tc.version)
-			var mu sync.Mutex
-			local, act := 0, 0
-			h.env.SetOnLocalActivityStartedListener(func(*activity.Info, context.Context, []any) {
-				mu.Lock()
-				local++
-				mu.Unlock()
-			})
-			h.env.SetOnActivityStartedListener(func(*activity.Info, context.Context, converter.EncodedValues) {
-				mu.Lock()
-				act++
-				mu.Unlock()
-			})
+			starts := countActivityStarts(h.env, "")
 			var states []string
 			var attrs []temporal.SearchAttributes
 			h.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
@@ -61,8 +46,8 @@ func TestRequestChecksAndHandsOverInItsFirstWorkflowTask(t *testing.T) {
 			h.run()
 
 			require.NoError(t, h.env.GetWorkflowError())
-			assert.Equal(t, tc.local, local, "local activities: 4 checks and 2 hand-overs")
-			assert.Equal(t, tc.activity, act)
+			assert.Equal(t, tc.local, starts.local, "local activities: 4 checks and 2 hand-overs")
+			assert.Equal(t, tc.activity, starts.activity)
 			assert.Equal(t, tc.states, states)
 			require.Len(t, h.aws.calls().enqueued, 2)
 			// Whichever upsert comes first carries the request's identity.
