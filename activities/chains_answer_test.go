@@ -1,18 +1,14 @@
 package activities
 
 import (
-	"context"
 	"errors"
 	"strings"
 	"testing"
-	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
-	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/converter"
 	"go.temporal.io/sdk/temporal"
-	"go.temporal.io/sdk/testsuite"
 
 	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
@@ -23,15 +19,7 @@ import (
 // SignalCopyResult; a requester that has ended is a final NotFound naming it; a missing
 // id is refused.
 func TestAnswerRequesterSignalsTheRequester(t *testing.T) {
-	if testing.Short() {
-		t.Skip("starts the Temporal dev server")
-	}
-	srv := temporaltest.Start(t)
-	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestActivityEnvironment()
-	env.RegisterActivityWithOptions((&Chains{Client: srv.Client}).AnswerRequester, activity.RegisterOptions{Name: model.ActAnswerRequester})
+	srv, ctx, env := chainsOnDevServer(t)
 
 	const requester = "copy/requester-under-test"
 	if _, err := srv.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: requester, TaskQueue: "answer-test"},

@@ -15,22 +15,33 @@ import (
 	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
 )
 
-// TestEnqueueCopyStartsOneChainAndSignalsIt runs EnqueueCopy twice against the real dev
-// server (no worker: the chain only needs to exist and hold the signals) and checks the
-// chain's id, type, start argument, search attributes, summary and both signals.
-func TestEnqueueCopyStartsOneChainAndSignalsIt(t *testing.T) {
+// chainsOnDevServer starts the real dev server (not with -short) and an activity
+// environment running Chains' activities against it, with no worker: the workflows they
+// start or signal only need to exist.
+func chainsOnDevServer(t *testing.T) (*temporaltest.Server, context.Context, *testsuite.TestActivityEnvironment) {
+	t.Helper()
 	if testing.Short() {
 		t.Skip("starts the Temporal dev server")
 	}
 	srv := temporaltest.Start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-	defer cancel()
+	t.Cleanup(cancel)
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	chains := &Chains{Client: srv.Client}
+	env.RegisterActivityWithOptions(chains.EnqueueCopy, activity.RegisterOptions{Name: model.ActEnqueueCopy})
+	env.RegisterActivityWithOptions(chains.AnswerRequester, activity.RegisterOptions{Name: model.ActAnswerRequester})
+	return srv, ctx, env
+}
+
+// TestEnqueueCopyStartsOneChainAndSignalsIt runs EnqueueCopy twice against the real dev
+// server (no worker: the chain only needs to exist and hold the signals) and checks the
+// chain's id, type, start argument, search attributes, summary and both signals.
+func TestEnqueueCopyStartsOneChainAndSignalsIt(t *testing.T) {
+	srv, ctx, env := chainsOnDevServer(t)
 	if err := temporalclient.EnsureSearchAttributes(ctx, srv.Client, srv.Namespace, ChainSearchAttributes); err != nil {
 		t.Fatal(err)
 	}
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestActivityEnvironment()
-	env.RegisterActivityWithOptions((&Chains{Client: srv.Client}).EnqueueCopy, activity.RegisterOptions{Name: model.ActEnqueueCopy})
 
 	key := model.ChainKey{
 		ResourceArn: volume, ResourceType: "EBS", SourceRegion: east,
