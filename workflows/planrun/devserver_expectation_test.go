@@ -9,8 +9,6 @@ import (
 
 	sdkpb "go.temporal.io/api/sdk/v1"
 	"go.temporal.io/api/workflowservice/v1"
-	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 
 	"github.com/regioncopy/regioncopy/emulator"
@@ -64,19 +62,7 @@ func TestNeverCopiedResourceIsInBreachOnDevServer(t *testing.T) {
 	}
 	runAt := func(k int) model.PlanRunResult {
 		t.Helper()
-		nominal := time.Now().UTC().Truncate(time.Second)
-		run, err := srv.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-			ID: fmt.Sprintf("plan/never-copied/hourly/%d", k), TaskQueue: taskQueue,
-			TypedSearchAttributes: temporal.NewSearchAttributes(temporal.NewSearchAttributeKeyTime("TemporalScheduledStartTime").ValueSet(nominal)),
-		}, model.WorkflowPlanRun, in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var res model.PlanRunResult
-		if err := run.Get(ctx, &res); err != nil {
-			t.Fatalf("run %d: %v", k, err)
-		}
-		return res
+		return runPlanAt(t, ctx, srv, taskQueue, fmt.Sprintf("plan/never-copied/hourly/%d", k), time.Now().UTC().Truncate(time.Second), in)
 	}
 
 	first := runAt(0)

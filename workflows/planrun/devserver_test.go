@@ -82,18 +82,8 @@ func TestHourlyPlanCopiesEveryBackupFullThenIncremental(t *testing.T) {
 	for k := range hourlyRuns {
 		nominal := first.Add(time.Duration(k) * hour)
 		time.Sleep(time.Until(nominal))
-		run, err := srv.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-			ID:                    fmt.Sprintf("plan/hourly-dr/every-hour/%d", k),
-			TaskQueue:             taskQueue,
-			TypedSearchAttributes: temporal.NewSearchAttributes(temporal.NewSearchAttributeKeyTime("TemporalScheduledStartTime").ValueSet(nominal)),
-		}, model.WorkflowPlanRun, in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var res model.PlanRunResult
-		if err := run.Get(ctx, &res); err != nil {
-			t.Fatalf("run %d: %v", k, err)
-		}
+		id := fmt.Sprintf("plan/hourly-dr/every-hour/%d", k)
+		res := runPlanAt(t, ctx, srv, taskQueue, id, nominal, in)
 		want := model.PlanRunTally{Resources: 3, BackupsCompleted: 3, CopiesEnqueued: 6}
 		if res.State != model.PlanRunCompleted || res.Tally != want || !res.NominalTime.Equal(nominal) {
 			t.Fatalf("run %d: %+v, want COMPLETED at %s with %+v", k, res, nominal, want)
@@ -123,7 +113,7 @@ func TestHourlyPlanCopiesEveryBackupFullThenIncremental(t *testing.T) {
 				}
 			}
 		}
-		desc, err := srv.Client.DescribeWorkflow(ctx, run.GetID(), run.GetRunID())
+		desc, err := srv.Client.DescribeWorkflow(ctx, id, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -137,7 +127,7 @@ func TestHourlyPlanCopiesEveryBackupFullThenIncremental(t *testing.T) {
 			// A run that is not the first, and one of its children (which waited for its
 			// copies to land), as the server recorded them, replay against the current
 			// code.
-			temporaltest.ReplayAndKeep(t, ctx, srv.Client, planrun.Register, run.GetID(), "planrun-landed.json")
+			temporaltest.ReplayAndKeep(t, ctx, srv.Client, planrun.Register, id, "planrun-landed.json")
 			child := fmt.Sprintf("planrun/hourly-dr/every-hour/%s/%s", nominal.UTC().Format(time.RFC3339), volumes[0])
 			temporaltest.ReplayAndKeep(t, ctx, srv.Client, planrun.Register, child, "planresource-landed.json")
 		}
@@ -191,6 +181,24 @@ func completed(records []model.CopyRecord) int {
 // startStack starts the dev server, an emulator built from emuCfg with a source vault
 // and two destination vaults, and the real worker (on the emulator's time scale)
 // pointed at both.
+// runPlanAt runs a PlanRun with id at its nominal time, as the rule's schedule would
+// start it (TemporalScheduledStartTime marks that time), and returns its result.
+func runPlanAt(t *testing.T, ctx context.Context, srv *temporaltest.Server, taskQueue, id string, nominal time.Time, in model.PlanRunInput) model.PlanRunResult {
+	t.Helper()
+	run, err := srv.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
+		ID: id, TaskQueue: taskQueue,
+		TypedSearchAttributes: temporal.NewSearchAttributes(temporal.NewSearchAttributeKeyTime("TemporalScheduledStartTime").ValueSet(nominal)),
+	}, model.WorkflowPlanRun, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res model.PlanRunResult
+	if err := run.Get(ctx, &res); err != nil {
+		t.Fatalf("plan run %s: %v", id, err)
+	}
+	return res
+}
+
 func startStack(t *testing.T, ctx context.Context, emuCfg emulator.Config) (*temporaltest.Server, *emulatortest.Server, string) {
 	t.Helper()
 	srv := temporaltest.Start(t)
@@ -388,18 +396,7 @@ func TestCopyOnlyPlanCopiesTheVaultsNewPoints(t *testing.T) {
 	for k := range 2 {
 		time.Sleep(time.Second)
 		nominal := time.Now().UTC().Truncate(time.Second)
-		run, err := srv.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-			ID:                    fmt.Sprintf("plan/native-dr/hourly/%d", k),
-			TaskQueue:             taskQueue,
-			TypedSearchAttributes: temporal.NewSearchAttributes(temporal.NewSearchAttributeKeyTime("TemporalScheduledStartTime").ValueSet(nominal)),
-		}, model.WorkflowPlanRun, in)
-		if err != nil {
-			t.Fatal(err)
-		}
-		var res model.PlanRunResult
-		if err := run.Get(ctx, &res); err != nil {
-			t.Fatalf("run %d: %v", k, err)
-		}
+		res := runPlanAt(t, ctx, srv, taskQueue, fmt.Sprintf("plan/native-dr/hourly/%d", k), nominal, in)
 		want := model.PlanRunTally{Resources: 2, CopiesEnqueued: 4}
 		if res.State != model.PlanRunCompleted || res.Tally != want {
 			t.Fatalf("run %d: %+v, want COMPLETED with %+v", k, res, want)

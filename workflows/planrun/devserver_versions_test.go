@@ -6,9 +6,6 @@ import (
 	"testing"
 	"time"
 
-	"go.temporal.io/sdk/client"
-	"go.temporal.io/sdk/temporal"
-
 	"github.com/regioncopy/regioncopy/emulator"
 	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
@@ -46,18 +43,9 @@ func TestPlanRunSkipsAndLandsOnDevServer(t *testing.T) {
 		},
 		Selection: &model.PlanSelection{SelectionName: "volumes", Resources: []string{vol}},
 	}
+	const runID = "plan/skips/hourly/0"
 	nominal := time.Now().UTC().Truncate(time.Second)
-	run, err := srv.Client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{
-		ID: "plan/skips/hourly/0", TaskQueue: taskQueue,
-		TypedSearchAttributes: temporal.NewSearchAttributes(temporal.NewSearchAttributeKeyTime("TemporalScheduledStartTime").ValueSet(nominal)),
-	}, model.WorkflowPlanRun, in)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var res model.PlanRunResult
-	if err := run.Get(ctx, &res); err != nil {
-		t.Fatal(err)
-	}
+	res := runPlanAt(t, ctx, srv, taskQueue, runID, nominal, in)
 	want := model.PlanRunTally{Resources: 1, BackupsCompleted: 1, CopiesEnqueued: 1, CopiesSkipped: 1}
 	if res.State != model.PlanRunCompleted || res.Tally != want || res.Landings != (model.PlanRunLandingTally{Landed: 1}) {
 		t.Fatalf("run: %+v, want COMPLETED with %+v and the one copy handed over landed", res, want)
@@ -69,7 +57,7 @@ func TestPlanRunSkipsAndLandsOnDevServer(t *testing.T) {
 	if landed.DestinationBackupVaultArn != dr || landed.Landing != model.PlanCopyLanded || landed.Kind != model.CopyFull || landed.CopyJobId == "" {
 		t.Errorf("copy %+v, want the landed FULL copy into %s", landed, dr)
 	}
-	desc, err := srv.Client.DescribeWorkflow(ctx, run.GetID(), run.GetRunID())
+	desc, err := srv.Client.DescribeWorkflow(ctx, runID, "")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -103,6 +91,6 @@ func TestPlanRunSkipsAndLandsOnDevServer(t *testing.T) {
 		t.Errorf("emulator saw %d copy jobs, want 1", c.CopyJobs)
 	}
 
-	temporaltest.ReplayAndKeep(t, ctx, srv.Client, planrun.Register, run.GetID(), "planrun-skip-landed.json")
+	temporaltest.ReplayAndKeep(t, ctx, srv.Client, planrun.Register, runID, "planrun-skip-landed.json")
 	temporaltest.ReplayAndKeep(t, ctx, srv.Client, planrun.Register, child, "planresource-skip-landed.json")
 }
