@@ -18,27 +18,43 @@ import (
 // the emulator shows one copy job per copy, failed job and token.
 // REGIONCOPY_CHAOS_SEED repeats a run.
 func TestWorkerSIGKILLedNoCopyLostOrDoubled(t *testing.T) {
-	if testing.Short() || os.Getenv("REGIONCOPY_SKIP_INTEGRATION") != "" {
-		t.Skip("chaos run skipped (-short or REGIONCOPY_SKIP_INTEGRATION)")
-	}
+	skipUnlessIntegration(t)
 	o := DefaultOptions()
 	res := runChaos(t, o)
 	f := res.Figures
-	if want := o.RandomKills + 4; f.Kills != want || f.DeliberateKills != 4 {
-		t.Errorf("kills: %d (%d deliberate), want %d (4 deliberate)", f.Kills, f.DeliberateKills, want)
-	}
+	checkKillsAndCopies(t, o, f)
 	if f.WorkerStarts != f.Kills+1 {
 		t.Errorf("worker processes started: %d, want one more than the %d kills", f.WorkerStarts, f.Kills)
+	}
+	if f.Faults.CopiedAfterFailedJob == 0 {
+		t.Errorf("AWS faults %+v: want copies retried after a failed job", f.Faults)
+	}
+	if f.RequestsSentTwice == 0 {
+		t.Error("no request was sent twice: the workload no longer repeats requests")
+	}
+}
+
+func skipUnlessIntegration(t *testing.T) {
+	t.Helper()
+	if testing.Short() || os.Getenv("REGIONCOPY_SKIP_INTEGRATION") != "" {
+		t.Skip("chaos run skipped (-short or REGIONCOPY_SKIP_INTEGRATION)")
+	}
+}
+
+// checkKillsAndCopies holds on both topologies: the worker was SIGKILLed at every chosen
+// moment and at random ones, AWS's faults all happened, and every order ended in one
+// copy job per copy and per failed job, none doubled.
+func checkKillsAndCopies(t *testing.T, o Options, f Figures) {
+	t.Helper()
+	if want := o.RandomKills + 4; f.Kills != want || f.DeliberateKills != 4 {
+		t.Errorf("worker kills: %d (%d deliberate), want %d (4 deliberate)", f.Kills, f.DeliberateKills, want)
 	}
 	if f.Duplicates != 0 || f.CopyJobs != int64(f.Copies)+f.Faults.FailedJobsListed || f.Copies+f.Faults.FailedCopies < o.Resources*o.Points*len(destinationRegions) {
 		t.Errorf("copies %d (%d FAILED), copy jobs %d (%d FAILED), duplicates %d: want one job per copy and per failed job, none doubled, at least %d orders",
 			f.Copies, f.Faults.FailedCopies, f.CopyJobs, f.Faults.FailedJobsListed, f.Duplicates, o.Resources*o.Points*len(destinationRegions))
 	}
-	if ff := f.Faults; ff.Throttled == 0 || ff.ServiceFaults == 0 || ff.FailedJobs == 0 || ff.HeldJobs == 0 || ff.CopiedAfterFailedJob == 0 {
-		t.Errorf("AWS faults %+v: want throttled calls, service faults, failed and held copy jobs, and copies retried after a failed job", ff)
-	}
-	if f.RequestsSentTwice == 0 {
-		t.Error("no request was sent twice: the workload no longer repeats requests")
+	if ff := f.Faults; ff.Throttled == 0 || ff.ServiceFaults == 0 || ff.FailedJobs == 0 || ff.HeldJobs == 0 {
+		t.Errorf("AWS faults %+v: want throttled calls, service faults, failed and held copy jobs", ff)
 	}
 }
 
