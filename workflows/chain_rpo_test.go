@@ -33,6 +33,19 @@ func watchRpo(h *chainHarness) *rpoWatch {
 	return w
 }
 
+// assertThroughBreachAndBack checks the chain went from NO_RPO to OK, to AT_RISK at
+// atRisk, to BREACH at breach and back to OK after okAfter (times since t0).
+func (w *rpoWatch) assertThroughBreachAndBack(t *testing.T, atRisk, breach, okAfter time.Duration) {
+	t.Helper()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	assert.Equal(t, []string{model.RpoNone, model.RpoOK, model.RpoAtRisk, model.RpoBreach, model.RpoOK}, w.states)
+	require.Len(t, w.at, 5)
+	assert.Equal(t, atRisk, w.at[2], "AT_RISK")
+	assert.Equal(t, breach, w.at[3], "BREACH")
+	assert.Greater(t, w.at[4], okAfter, "OK once a copy has landed")
+}
+
 // A chain fed by a plan with a 24-hour RPO: OK while its newest copy's source is young,
 // AT_RISK 6 hours before the deadline, BREACH at it (on the chain's timer, with no order
 // or copy to wake it), OK again when a newer copy lands; one alert into BREACH, one out.
@@ -49,15 +62,10 @@ func TestChainRpoStateMovesOnItsTimerAndAlerts(t *testing.T) {
 	h.run(40*time.Hour, nil)
 
 	require.Len(t, h.copies, 2)
-	w.mu.Lock()
-	defer w.mu.Unlock()
 	// NO_RPO until the first order arrives (the harness starts the chain without one).
-	assert.Equal(t, []string{model.RpoNone, model.RpoOK, model.RpoAtRisk, model.RpoBreach, model.RpoOK}, w.states)
-	require.Len(t, w.at, 5)
-	// Source created at -1h: deadline at 23h, AT_RISK a quarter of the RPO before it.
-	assert.Equal(t, 17*time.Hour, w.at[2], "AT_RISK at the deadline less 6 hours")
-	assert.Equal(t, 23*time.Hour, w.at[3], "BREACH at the deadline")
-	assert.Greater(t, w.at[4], 30*time.Hour, "OK once the newer copy has landed")
+	// Source created at -1h: deadline at 23h, AT_RISK a quarter of the RPO before it; OK
+	// once the newer copy has landed.
+	w.assertThroughBreachAndBack(t, 17*time.Hour, 23*time.Hour, 30*time.Hour)
 
 	alerts := h.aws.sentAlerts()
 	require.Len(t, alerts, 2)
