@@ -59,8 +59,8 @@ func runScale(ctx context.Context, o Options, res *Results) error {
 				return fmt.Errorf("throughput scenario: %w", err)
 			}
 			res.Throughput = &r
-			o.logf("bench: throughput: %.2f copies/s vs a floor of %.2f two-activity workflows/s = %.3f (server CPU: %.3f), %.1f events per copy (%s)",
-				r.CopiesPerSecond, r.FloorPerSecond, r.Ratio, r.CPURatio, r.EventsPerCopy, time.Since(t).Round(time.Millisecond))
+			o.logf("bench: throughput: %.2f copies/s vs a floor of %.2f two-activity workflows/s = %.3f (server CPU: %.3f), %.1f events per copy; later copies %.3f (server CPU: %.3f) (%s)",
+				r.CopiesPerSecond, r.FloorPerSecond, r.Ratio, r.CPURatio, r.EventsPerCopy, r.LaterRatio, r.LaterCPURatio, time.Since(t).Round(time.Millisecond))
 			return nil
 		}); err != nil {
 			return err

@@ -45,8 +45,10 @@ func (r *Results) checkScale() {
 		r.Checks = append(r.Checks,
 			Check{Name: "throughput: copies landed", Target: fmt.Sprint(p.Copies * len(p.Rounds)),
 				Measured: fmt.Sprint(p.Landed), Pass: p.Landed == p.Copies*len(p.Rounds)},
+			Check{Name: "throughput: later copies landed", Target: fmt.Sprint(p.Copies * len(p.LaterRounds)),
+				Measured: fmt.Sprint(p.LaterLanded), Pass: p.LaterLanded == p.Copies*len(p.LaterRounds)},
 			Check{Name: throughputRatioCheck, Target: fmt.Sprintf(">= %.1f × the two-activity floor", minThroughputRatio),
-				Measured: fmt.Sprintf("median of %d rounds: %.2f/s vs %.2f/s = %.3f", len(p.Rounds), p.CopiesPerSecond, p.FloorPerSecond, p.Ratio), Pass: p.Ratio >= minThroughputRatio})
+				Measured: fmt.Sprintf("first copies, median of %d rounds: %.2f/s vs %.2f/s = %.3f", len(p.Rounds), p.CopiesPerSecond, p.FloorPerSecond, p.Ratio), Pass: p.Ratio >= minThroughputRatio})
 	}
 }
 
@@ -82,13 +84,20 @@ func (r Results) scaleMarkdown(b *strings.Builder) {
 	if p := r.Throughput; p != nil {
 		fmt.Fprintf(b, "## Throughput: %d on-demand copies at once vs %d two-activity workflows, %d rounds\n\n", p.Copies, p.Copies, len(p.Rounds))
 		b.WriteString("Each round runs the floor's burst, then the copies' burst, on the same server; the check takes the median round.\n\n")
-		b.WriteString("| round | copies took | copies/s | floor took | floor workflows/s | ratio | server CPU per copy | per floor workflow | CPU ratio | worker process CPU per copy | per floor workflow |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
-		for i, r := range p.Rounds {
-			fmt.Fprintf(b, "| %d | %s | %.2f | %s | %.2f | %.3f | %s | %s | %.3f | %s | %s |\n", i+1, r.CopiesTook, r.CopiesPerSecond, r.FloorTook, r.FloorPerSecond, r.Ratio,
-				r.ServerCPUPerCopy, r.ServerCPUPerFloor, r.CPURatio, r.WorkerCPUPerCopy, r.WorkerCPUPerFloor)
-		}
-		fmt.Fprintf(b, "\nCPU is measured over each burst: the dev server process's, and the benchmark process's, which runs the worker, the emulator and the client. The CPU ratio (server CPU per floor workflow / per copy; median %.3f) is what the ratio would be if the server's CPU alone set the pace.\n", p.CPURatio)
+		b.WriteString("First copies: each copy's resource is new, so its chain starts with it.\n\n")
+		throughputRoundsTable(b, p.Rounds)
+		fmt.Fprintf(b, "\nCPU is measured over each burst: the dev server process's, and the benchmark process's, which runs the worker, the emulator and the client. The CPU ratio (server CPU per floor workflow / per copy; median %.3f) is what the ratio would be if the server's CPU alone set the pace.\n\n", p.CPURatio)
+		fmt.Fprintf(b, "Later copies, not under the target: the next recovery point of the first rounds' resources, to their running chains (%d landed). Median ratio %.3f, CPU ratio %.3f.\n\n", p.LaterLanded, p.LaterRatio, p.LaterCPURatio)
+		throughputRoundsTable(b, p.LaterRounds)
 		fmt.Fprintf(b, "\nEvents per copy (request + chain): %.1f (%d + %d over %d copies); a floor workflow's: %d.\n\n",
 			p.EventsPerCopy, p.RequestEvents, p.ChainEvents, p.Copies*len(p.Rounds), p.FloorEvents)
+	}
+}
+
+func throughputRoundsTable(b *strings.Builder, rounds []ThroughputRound) {
+	b.WriteString("| round | copies took | copies/s | floor took | floor workflows/s | ratio | server CPU per copy | per floor workflow | CPU ratio | worker process CPU per copy | per floor workflow |\n|---|---|---|---|---|---|---|---|---|---|---|\n")
+	for i, r := range rounds {
+		fmt.Fprintf(b, "| %d | %s | %.2f | %s | %.2f | %.3f | %s | %s | %.3f | %s | %s |\n", i+1, r.CopiesTook, r.CopiesPerSecond, r.FloorTook, r.FloorPerSecond, r.Ratio,
+			r.ServerCPUPerCopy, r.ServerCPUPerFloor, r.CPURatio, r.WorkerCPUPerCopy, r.WorkerCPUPerFloor)
 	}
 }

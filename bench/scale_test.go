@@ -98,7 +98,8 @@ func TestTimersScenarioArms500Timers(t *testing.T) {
 func TestThroughputScenarioLandsEveryCopy(t *testing.T) {
 	res := runScaleScenario(t, ScenarioThroughput, func(o *Options) { o.ThroughputCopies = 20 }, throughputRatioCheck)
 	p := res.Throughput
-	if p == nil || p.Landed != 20*throughputRounds || len(p.Rounds) != throughputRounds {
+	if p == nil || p.Landed != 20*throughputRounds || len(p.Rounds) != throughputRounds ||
+		p.LaterLanded != 20*throughputLaterRounds || len(p.LaterRounds) != throughputLaterRounds || p.LaterRatio <= 0 {
 		t.Fatalf("throughput: %+v", p)
 	}
 	if p.CopiesPerSecond <= 0 || p.FloorPerSecond <= 0 || p.Ratio <= 0 || p.FloorEvents == 0 {
@@ -106,7 +107,7 @@ func TestThroughputScenarioLandsEveryCopy(t *testing.T) {
 	}
 	// Every burst costs the server CPU; a copy, two workflows, costs it more than a floor
 	// workflow does.
-	for i, r := range p.Rounds {
+	for i, r := range append(slices.Clone(p.Rounds), p.LaterRounds...) {
 		if r.ServerCPUPerFloor <= 0 || r.ServerCPUPerCopy <= r.ServerCPUPerFloor || r.CPURatio <= 0 || r.CPURatio >= 1 || r.WorkerCPUPerCopy <= 0 {
 			t.Errorf("round %d CPU figures: %+v", i+1, r)
 		}
