@@ -10,7 +10,10 @@ import (
 // MaxChainWorkflowIDLength bounds a chain's workflow id. Temporal's SQL stores are often
 // configured with 255-character ids (limit.maxIDLength), and Temporal Cloud has its own
 // limits; ids stay well below the smallest of them whatever the ARN.
-const MaxChainWorkflowIDLength = 200
+const MaxChainWorkflowIDLength = MaxWorkflowIDLength
+
+// MaxWorkflowIDLength bounds the workflow ids regioncopy makes from ARNs.
+const MaxWorkflowIDLength = 200
 
 // ChainWorkflowIDForm is the form of ChainWorkflowID, as help and error texts show it.
 const ChainWorkflowIDForm = "chain/<resource ARN>/from/<source Region>/to/<account>/<Region>/<vault>"
@@ -39,14 +42,15 @@ func ChainWorkflowID(k ChainKey) string {
 	tail := "/from/" + k.SourceRegion + "/to/" + k.DestinationAccount() + "/" + k.DestinationRegion + "/" + VaultNameFromArn(k.DestinationBackupVaultArn)
 	resource := k.ResourceArn
 	if room := MaxChainWorkflowIDLength - len(chainIDPrefix) - len(tail); len(resource) > room {
-		resource = shortenArn(resource, room)
+		resource = ShortenArn(resource, room)
 	}
 	return chainIDPrefix + resource + tail
 }
 
-// shortenArn keeps as much of the start of arn as fits in room with the hash of the
-// whole ARN after it, cut at a character boundary.
-func shortenArn(arn string, room int) string {
+// ShortenArn keeps as much of the start of arn as fits in room with '~' and the hash of
+// the whole ARN after it, cut at a character boundary, for workflow ids that must stay
+// within MaxWorkflowIDLength whatever the ARN.
+func ShortenArn(arn string, room int) string {
 	sum := sha256.Sum256([]byte(arn))
 	hash := shortenedArnMark + hex.EncodeToString(sum[:8])
 	keep := min(max(room-len(hash), 0), len(arn))

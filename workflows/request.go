@@ -23,7 +23,10 @@ import (
 // copy/<recovery point ARN>/<short hash of the request's identity>. The identity
 // (requestIdentity) is everything that decides what is copied and how: the source vault,
 // every destination with its lifecycle, the IAM role, coalescing, the plan, the
-// completion window and the rules (absent for the built-in rules). The same request made twice has the same id, and the CLI starts it
+// completion window and the rules (absent for the built-in rules). A recovery point ARN
+// too long for an id of model.MaxWorkflowIDLength (a DynamoDB table's name alone may be
+// 255 characters) is cut and followed by '~' and a hash of the whole ARN, as in chain ids.
+// The same request made twice has the same id, and the CLI starts it
 // with the ID conflict policy "use existing", so asking twice follows one workflow and one
 // set of copy jobs; a request that differs in any of these is a new workflow, so a new
 // lifecycle is never answered with an earlier request's result.
@@ -36,8 +39,16 @@ func RequestWorkflowID(req model.CopyRequest) string {
 		panic("regioncopy: request identity does not marshal: " + err.Error())
 	}
 	sum := sha256.Sum256(b)
-	return "copy/" + req.RecoveryPointArn + "/" + hex.EncodeToString(sum[:6])
+	tail := "/" + hex.EncodeToString(sum[:6])
+	point := req.RecoveryPointArn
+	if room := model.MaxWorkflowIDLength - len(requestIDPrefix) - len(tail); len(point) > room {
+		point = model.ShortenArn(point, room)
+	}
+	return requestIDPrefix + point + tail
 }
+
+// requestIDPrefix starts every request's workflow id.
+const requestIDPrefix = "copy/"
 
 // requestIdentity is the request's content in a canonical form: destinations sorted (by
 // vault, then lifecycle) with exact repeats dropped, and a zero completion window replaced

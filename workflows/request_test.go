@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -319,6 +320,28 @@ func TestRequestWorkflowIDIsStable(t *testing.T) {
 	assert.Regexp(t, `^copy/arn:aws:ec2:us-east-1::snapshot/snap-0+1/[0-9a-f]{12}$`, RequestWorkflowID(a))
 	assert.Len(t, a.Destinations, 2, "computing the id leaves the request alone")
 	assert.Equal(t, dstVaultArn, a.Destinations[0].BackupVaultArn, "computing the id leaves the request's order alone")
+}
+
+// TestRequestWorkflowIDStaysShortForLongArns: the recovery point of a DynamoDB table
+// with a 255-character name makes an ARN past every id limit; the id is cut to
+// model.MaxWorkflowIDLength and keeps two such points, which differ only at their end,
+// apart. A short ARN's id holds the whole ARN, as before.
+func TestRequestWorkflowIDStaysShortForLongArns(t *testing.T) {
+	table := strings.Repeat("t", 255)
+	req := func(backup string) model.CopyRequest {
+		return model.CopyRequest{SourceRegion: srcRegion, SourceBackupVaultName: srcVault, IamRoleArn: roleArn,
+			RecoveryPointArn: "arn:aws:dynamodb:us-east-1:123456789012:table/" + table + "/backup/" + backup,
+			Destinations:     []model.Destination{{BackupVaultArn: dstVaultArn}}}
+	}
+	a, b := RequestWorkflowID(req("01700000000000-a1b2c3d4")), RequestWorkflowID(req("01700000000000-a1b2c3d5"))
+	assert.LessOrEqual(t, len(a), model.MaxWorkflowIDLength)
+	assert.LessOrEqual(t, len(b), model.MaxWorkflowIDLength)
+	assert.NotEqual(t, a, b, "two recovery points of one table")
+	assert.True(t, strings.HasPrefix(a, "copy/arn:aws:dynamodb:us-east-1:123456789012:table/ttt"), a)
+	assert.Contains(t, a, "~", "a cut ARN is marked")
+	short := req("x")
+	short.RecoveryPointArn = snapshotArn(1)
+	assert.Contains(t, RequestWorkflowID(short), "/"+snapshotArn(1)+"/")
 }
 
 // TestRequestWorkflowIDIgnoresHowRulesAreWritten: the built-in rules named explicitly,

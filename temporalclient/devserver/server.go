@@ -91,7 +91,7 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 // the dev server is one process. With four, a burst of tasks outruns the few pollers one
 // worker keeps, tasks are written to the backlogs of partitions that no poll is waiting
 // on, and wait there for seconds while the worker idles: in a burst of 500 copies the last
-// chains waited up to 17 s for their first workflow task with the CPUs mostly idle.
+// chains waited up to 20 s for their first workflow task with the CPUs mostly idle.
 var dynamicConfig = []string{
 	"matching.numTaskqueueReadPartitions=1",
 	"matching.numTaskqueueWritePartitions=1",
