@@ -287,6 +287,9 @@ func (r *planRun) startChild(ctx workflow.Context, res model.SelectedResource, p
 		what = "Copy recovery point " + point.RecoveryPointArn + " of " + res.ResourceArn
 	}
 	id := childWorkflowID(r.in.Plan, r.in.Rule, nominal, subject)
+	if len(id) > model.MaxWorkflowIDLength && workflow.GetVersion(ctx, boundedChildIDsChange, workflow.DefaultVersion, 1) >= 1 {
+		id = boundedChildWorkflowID(r.in.Plan, r.in.Rule, nominal, subject)
+	}
 	cctx := workflow.WithChildOptions(ctx, workflow.ChildWorkflowOptions{
 		WorkflowID:            id,
 		StaticSummary:         fmt.Sprintf("%s for plan %s rule %s (run %s) and hand it to %d copy action(s)", what, r.in.Plan, r.in.Rule, nominal.Format(time.RFC3339), len(r.in.CopyActions)),
