@@ -149,17 +149,23 @@ func TestEnqueueCopyWithoutSearchAttributesFailsClearly(t *testing.T) {
 	wantAppError(t, err, model.ErrInvalidParameter, false, "signal-with-start of chain chain/", "no mapping defined for search attribute", "regioncopy setup")
 }
 
+// enqueueWithoutServer is an activity environment running EnqueueCopy with no Temporal
+// client, for orders refused before any chain is reached, and a chain key from the
+// source Region to a vault in the destination Region.
+func enqueueWithoutServer() (*testsuite.TestActivityEnvironment, model.ChainKey) {
+	var suite testsuite.WorkflowTestSuite
+	env := suite.NewTestActivityEnvironment()
+	env.RegisterActivityWithOptions((&Chains{}).EnqueueCopy, activity.RegisterOptions{Name: model.ActEnqueueCopy})
+	return env, model.ChainKey{ResourceArn: volume, ResourceType: "EBS", SourceRegion: east, DestinationRegion: west,
+		DestinationBackupVaultArn: vaultArn(west, dstVault)}
+}
+
 // An order whose recovery point is not in the chain's source Region (a copy of a copy
 // handed to the chain of its resource's Region), or a key whose Region disagrees with
 // its vault, is refused before any chain is started or signaled: that chain would call
 // StartCopyJob in the wrong Region.
 func TestEnqueueCopyRefusesAnOrderTheChainCannotCopy(t *testing.T) {
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestActivityEnvironment()
-	// No client: a refused order reaches no Temporal server.
-	env.RegisterActivityWithOptions((&Chains{}).EnqueueCopy, activity.RegisterOptions{Name: model.ActEnqueueCopy})
-	key := model.ChainKey{ResourceArn: volume, ResourceType: "EBS", SourceRegion: east, DestinationRegion: west,
-		DestinationBackupVaultArn: vaultArn(west, dstVault)}
+	env, key := enqueueWithoutServer()
 	copyInWest := model.CopyOrder{SourceRecoveryPointArn: "arn:aws:ec2:eu-west-1::snapshot/snap-1", SourceBackupVaultName: srcVault}
 	_, err := env.ExecuteActivity(model.ActEnqueueCopy, model.EnqueueCopyInput{Key: key, Order: copyInWest})
 	wantAppError(t, err, model.ErrInvalidParameter, false, "Order.SourceRecoveryPointArn", `"eu-west-1"`, "source Region us-east-1")
@@ -175,11 +181,7 @@ func TestEnqueueCopyRefusesAnOrderTheChainCannotCopy(t *testing.T) {
 // an order with neither a recovery point nor ExpectedAt still names the missing field.
 // Each is refused before any chain is started or signaled.
 func TestEnqueueCopyChecksAnRpoExpectation(t *testing.T) {
-	var suite testsuite.WorkflowTestSuite
-	env := suite.NewTestActivityEnvironment()
-	env.RegisterActivityWithOptions((&Chains{}).EnqueueCopy, activity.RegisterOptions{Name: model.ActEnqueueCopy})
-	key := model.ChainKey{ResourceArn: volume, ResourceType: "EBS", SourceRegion: east, DestinationRegion: west,
-		DestinationBackupVaultArn: vaultArn(west, dstVault)}
+	env, key := enqueueWithoutServer()
 	nominal := time.Date(2026, 12, 4, 10, 0, 0, 0, time.UTC)
 
 	_, err := env.ExecuteActivity(model.ActEnqueueCopy, model.EnqueueCopyInput{Key: key, Order: model.ExpectationOrder("daily", 0, nominal)})
