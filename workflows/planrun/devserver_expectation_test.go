@@ -38,14 +38,7 @@ func TestNeverCopiedResourceIsInBreachOnDevServer(t *testing.T) {
 
 	vol := "arn:aws:ec2:us-east-1:123456789012:volume/vol-0000000000000004a"
 	dr := emuVaultArn("eu-west-1", "dr")
-	in := model.PlanRunInput{
-		Plan: "never-copied", Rule: "hourly", Revision: "test",
-		SourceRegion: east, ScheduleExpression: "cron(0 * * * ? *)",
-		BackupVaultName: "primary", IamRoleArn: role,
-		StartWindowMinutes: 1440, CompletionWindowMinutes: 1440,
-		CopyActions: []model.PlanCopyAction{{DestinationBackupVaultArn: dr, Lifecycle: model.Lifecycle{DeleteAfterDays: 35}, RpoMinutes: 12 * 60}},
-		Selection:   &model.PlanSelection{SelectionName: "volumes", Resources: []string{vol}},
-	}
+	in := hourlyPlanOver("never-copied", []model.PlanCopyAction{{DestinationBackupVaultArn: dr, Lifecycle: model.Lifecycle{DeleteAfterDays: 35}, RpoMinutes: 12 * 60}}, vol)
 	chain := model.ChainWorkflowID(model.ChainKey{ResourceArn: vol, SourceRegion: east, DestinationRegion: "eu-west-1", DestinationBackupVaultArn: dr})
 	inState := func(state string) bool {
 		n, err := srv.Client.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{

@@ -181,6 +181,20 @@ func completed(records []model.CopyRecord) int {
 // startStack starts the dev server, an emulator built from emuCfg with a source vault
 // and two destination vaults, and the real worker (on the emulator's time scale)
 // pointed at both.
+// hourlyPlanOver is rule "hourly" of plan, backing volumes up into vault primary of
+// us-east-1 and handing each backup to actions, with start and completion windows of 24
+// emulated hours (24 s at timeScale) so that a loaded machine does not fail the test.
+func hourlyPlanOver(plan string, actions []model.PlanCopyAction, volumes ...string) model.PlanRunInput {
+	return model.PlanRunInput{
+		Plan: plan, Rule: "hourly", Revision: "test",
+		SourceRegion: east, ScheduleExpression: "cron(0 * * * ? *)",
+		BackupVaultName: "primary", IamRoleArn: role,
+		StartWindowMinutes: 1440, CompletionWindowMinutes: 1440,
+		CopyActions: actions,
+		Selection:   &model.PlanSelection{SelectionName: "volumes", Resources: volumes},
+	}
+}
+
 // runPlanAt runs a PlanRun with id at its nominal time, as the rule's schedule would
 // start it (TemporalScheduledStartTime marks that time), and returns its result.
 func runPlanAt(t *testing.T, ctx context.Context, srv *temporaltest.Server, taskQueue, id string, nominal time.Time, in model.PlanRunInput) model.PlanRunResult {

@@ -32,17 +32,10 @@ func TestPlanRunSkipsAndLandsOnDevServer(t *testing.T) {
 	vol := "arn:aws:ec2:us-east-1:123456789012:volume/vol-0000000000000003a"
 	dr := emuVaultArn("eu-west-1", "dr")
 	otherAccount := "arn:aws:backup:us-west-2:210987654321:backup-vault:dr2"
-	in := model.PlanRunInput{
-		Plan: "skips", Rule: "hourly", Revision: "test",
-		SourceRegion: east, ScheduleExpression: "cron(0 * * * ? *)",
-		BackupVaultName: "primary", IamRoleArn: role,
-		StartWindowMinutes: 1440, CompletionWindowMinutes: 1440,
-		CopyActions: []model.PlanCopyAction{
-			{DestinationBackupVaultArn: dr, Lifecycle: model.Lifecycle{MoveToColdStorageAfterDays: 30, DeleteAfterDays: 400}},
-			{DestinationBackupVaultArn: otherAccount},
-		},
-		Selection: &model.PlanSelection{SelectionName: "volumes", Resources: []string{vol}},
-	}
+	in := hourlyPlanOver("skips", []model.PlanCopyAction{
+		{DestinationBackupVaultArn: dr, Lifecycle: model.Lifecycle{MoveToColdStorageAfterDays: 30, DeleteAfterDays: 400}},
+		{DestinationBackupVaultArn: otherAccount},
+	}, vol)
 	const runID = "plan/skips/hourly/0"
 	nominal := time.Now().UTC().Truncate(time.Second)
 	res := runPlanAt(t, ctx, srv, taskQueue, runID, nominal, in)
