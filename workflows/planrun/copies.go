@@ -27,11 +27,6 @@ import (
 // plan), so the order for such a type carries DeleteAfterDays alone.
 func handOver(ctx workflow.Context, in model.PlanResourceInput, p model.RecoveryPoint, requester string) []model.PlanCopyOutcome {
 	run := in.Run
-	info := workflow.GetInfo(ctx)
-	taskQueue := in.TaskQueue
-	if taskQueue == "" {
-		taskQueue = info.TaskQueueName
-	}
 	// The rules the plan was validated with (the seed rules for an input without them).
 	rules, rulesErr := policy.FromJSON(run.Rules, "Rules")
 	outcomes := make([]model.PlanCopyOutcome, len(run.CopyActions))
@@ -44,24 +39,18 @@ func handOver(ctx workflow.Context, in model.PlanResourceInput, p model.Recovery
 			continue
 		}
 		outcomes[i].ChainWorkflowId = model.ChainWorkflowID(key)
-		futures[i] = workflow.ExecuteActivity(withCall(ctx, "hand order to "+outcomes[i].ChainWorkflowId), model.ActEnqueueCopy,
-			model.EnqueueCopyInput{
-				Key: key,
-				Order: model.CopyOrder{
-					SourceRecoveryPointArn: p.RecoveryPointArn,
-					SourceBackupVaultName:  run.BackupVaultName,
-					SourceCreationDate:     p.CreationDate,
-					IamRoleArn:             run.IamRoleArn,
-					Lifecycle:              lifecycle,
-					Coalesce:               a.Coalesce,
-					Plan:                   run.Plan,
-					RpoMinutes:             a.RpoMinutes,
-					RequesterWorkflowId:    requester,
-					Rules:                  run.Rules,
-				},
-				TaskQueue: taskQueue,
-				TimeScale: in.TimeScale,
-			})
+		futures[i] = enqueueOrder(ctx, in, key, model.CopyOrder{
+			SourceRecoveryPointArn: p.RecoveryPointArn,
+			SourceBackupVaultName:  run.BackupVaultName,
+			SourceCreationDate:     p.CreationDate,
+			IamRoleArn:             run.IamRoleArn,
+			Lifecycle:              lifecycle,
+			Coalesce:               a.Coalesce,
+			Plan:                   run.Plan,
+			RpoMinutes:             a.RpoMinutes,
+			RequesterWorkflowId:    requester,
+			Rules:                  run.Rules,
+		}, "hand order to")
 	}
 	for i, f := range futures {
 		if f == nil {
@@ -122,4 +111,16 @@ func actionChain(run model.PlanRunInput, rules *policy.Rules, rulesErr error, i 
 		DestinationRegion:         model.RegionFromArn(a.DestinationBackupVaultArn),
 		DestinationBackupVaultArn: a.DestinationBackupVaultArn,
 	}, lifecycle, ""
+}
+
+// enqueueOrder hands order to the chain of key through EnqueueCopy, on the task queue in
+// names (the child's own when it names none); what heads the activity's summary, which
+// ends with the chain's id.
+func enqueueOrder(ctx workflow.Context, in model.PlanResourceInput, key model.ChainKey, order model.CopyOrder, what string) workflow.Future {
+	taskQueue := in.TaskQueue
+	if taskQueue == "" {
+		taskQueue = workflow.GetInfo(ctx).TaskQueueName
+	}
+	return workflow.ExecuteActivity(withCall(ctx, what+" "+model.ChainWorkflowID(key)), model.ActEnqueueCopy,
+		model.EnqueueCopyInput{Key: key, Order: order, TaskQueue: taskQueue, TimeScale: in.TimeScale})
 }

@@ -31,10 +31,6 @@ func (c *resourceRun) expectCopies(ctx workflow.Context) {
 	if !withRpo || workflow.GetVersion(ctx, rpoExpectationChange, workflow.DefaultVersion, 1) == workflow.DefaultVersion {
 		return
 	}
-	taskQueue := c.in.TaskQueue
-	if taskQueue == "" {
-		taskQueue = workflow.GetInfo(ctx).TaskQueueName
-	}
 	rules, rulesErr := policy.FromJSON(run.Rules, "Rules")
 	res := c.in.Resource
 	var chains []string
@@ -47,15 +43,8 @@ func (c *resourceRun) expectCopies(ctx workflow.Context) {
 		if skipped != "" {
 			continue
 		}
-		id := model.ChainWorkflowID(key)
-		chains = append(chains, id)
-		futures = append(futures, workflow.ExecuteActivity(withCall(ctx, "hand RPO expectation to "+id), model.ActEnqueueCopy,
-			model.EnqueueCopyInput{
-				Key:       key,
-				Order:     model.ExpectationOrder(run.Plan, a.RpoMinutes, c.in.NominalTime),
-				TaskQueue: taskQueue,
-				TimeScale: c.in.TimeScale,
-			}))
+		chains = append(chains, model.ChainWorkflowID(key))
+		futures = append(futures, enqueueOrder(ctx, c.in, key, model.ExpectationOrder(run.Plan, a.RpoMinutes, c.in.NominalTime), "hand RPO expectation to"))
 	}
 	var failed []string
 	for i, f := range futures {
