@@ -78,6 +78,9 @@ type killer struct {
 	log     io.Writer
 	begin   time.Time
 	kills   []Kill
+	// started is when each process was last started, by name; a process not in it has
+	// run since begin.
+	started map[string]time.Time
 
 	deletesFrom time.Time // when expiry deletions are due (zero: unknown)
 	deleteDone  bool
@@ -159,7 +162,6 @@ func (k *killer) once(ctx context.Context, kind string) error {
 	if kind == KillDelete {
 		k.deleteDone = true
 	}
-	up := time.Now()
 	kill := Kill{Kind: kind, Landed: true}
 	var err error
 	switch kind {
@@ -190,7 +192,6 @@ func (k *killer) once(ctx context.Context, kind string) error {
 	if err != nil {
 		return err
 	}
-	kill.Uptime = time.Since(up)
 	kill.At = time.Since(k.begin)
 	if !kill.Landed {
 		kill.Note = fmt.Sprintf("its moment did not come within %s; the worker was not killed", deliberateTimeout)
@@ -198,18 +199,21 @@ func (k *killer) once(ctx context.Context, kind string) error {
 		fmt.Fprintf(k.log, "chaos: %6.1fs %s kill did not land: %s\n", kill.At.Seconds(), kind, kill.Note)
 		return nil
 	}
-	if kind == KillServer || kind == RestartPostgres {
+	if stackKill(kind) {
 		return k.restartStackProcess(ctx, kill)
 	}
 	hit := k.targets(kind)
 	names := k.workers.names()
+	var hitNames []string
 	for _, i := range hit {
 		if err := k.workers.kill(i); err != nil {
 			return err
 		}
-		if len(names) > 1 {
-			kill.Hit = append(kill.Hit, names[i])
-		}
+		hitNames = append(hitNames, names[i])
+	}
+	kill.Uptime = k.uptime(hitNames...)
+	if len(names) > 1 || k.stack != nil {
+		kill.Hit = hitNames
 	}
 	// The in-flight call has been abandoned with its caller; later calls run at once.
 	if err := k.faults.undelay(); err != nil {
@@ -226,8 +230,31 @@ func (k *killer) once(ctx context.Context, kind string) error {
 		if err := k.workers.start(ctx, i); err != nil {
 			return err
 		}
+		k.markStarted(names[i])
 	}
 	return nil
+}
+
+// stackKill reports whether a kill of kind stops the Temporal server or PostgreSQL
+// rather than workers.
+func stackKill(kind string) bool { return kind == KillServer || kind == RestartPostgres }
+
+// uptime is how long the last started of the named processes had run.
+func (k *killer) uptime(names ...string) time.Duration {
+	last := k.begin
+	for _, n := range names {
+		if t, ok := k.started[n]; ok && t.After(last) {
+			last = t
+		}
+	}
+	return time.Since(last)
+}
+
+func (k *killer) markStarted(name string) {
+	if k.started == nil {
+		k.started = map[string]time.Time{}
+	}
+	k.started[name] = time.Now()
 }
 
 // targets are the workers a kill hits: the only one; with several, one drawn from the
@@ -263,6 +290,7 @@ func (k *killer) restartStackProcess(ctx context.Context, kill Kill) error {
 		down, restart, hit = k.stack.StopPostgres, k.stack.RestartPostgres, "postgres"
 	}
 	kill.Hit = []string{hit}
+	kill.Uptime = k.uptime(hit)
 	if err := down(); err != nil {
 		return fmt.Errorf("%s: %w", kill.Kind, err)
 	}
@@ -275,6 +303,7 @@ func (k *killer) restartStackProcess(ctx context.Context, kill Kill) error {
 		return fmt.Errorf("%s: restart: %w", kill.Kind, err)
 	}
 	kill.Recovery = time.Since(began)
+	k.markStarted(hit)
 	fmt.Fprintf(k.log, "chaos: %6.1fs %s after %.1fs; down %.1fs, back in %.1fs\n",
 		kill.At.Seconds(), kill.Kind, kill.Uptime.Seconds(), kill.Pause.Seconds(), kill.Recovery.Seconds())
 	k.kills = append(k.kills, kill)

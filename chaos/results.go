@@ -179,7 +179,7 @@ func (r Results) markdown() string {
 		{"**duplicates**", fmt.Sprintf("**%d**", f.Duplicates)},
 	}
 	if r.Options.Topology != nil {
-		rows = append(rows[:1:1], append(r.stackRows(), rows[1:]...)...)
+		rows = slices.Insert(rows, 1, r.stackRows()...)
 	}
 	for _, row := range rows {
 		fmt.Fprintf(&b, "| %s | %v |\n", row.k, row.v)

@@ -183,7 +183,7 @@ func (v *verifier) checkKills(kills []Kill, o Options) {
 	var problems []string
 	workerKills := 0
 	for _, k := range kills {
-		if k.Kind == KillServer || k.Kind == RestartPostgres {
+		if stackKill(k.Kind) {
 			continue // checked with the stack
 		}
 		workerKills++

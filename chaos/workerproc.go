@@ -98,13 +98,6 @@ func (w *workerProcess) kill() (bool, error) {
 	return true, nil
 }
 
-// running reports whether an incarnation is running.
-func (w *workerProcess) running() bool {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.cmd != nil
-}
-
 // problems lists the incarnations that ended without being killed.
 func (w *workerProcess) problems() []string {
 	w.mu.Lock()
