@@ -58,12 +58,11 @@ type cpuMeter struct{ serverPid int }
 
 type cpuReading struct{ server, self time.Duration }
 
-func (m cpuMeter) read() (cpuReading, error) {
-	srv, err := pidCPU(m.serverPid)
-	if err != nil {
-		return cpuReading{}, fmt.Errorf("the dev server's CPU time: %w", err)
-	}
-	return cpuReading{server: srv, self: selfCPU()}, nil
+// read takes a reading; the server's time is 0 where /proc cannot tell it (not Linux),
+// so the scenario's CPU figures read 0 there rather than failing its wall-clock ones.
+func (m cpuMeter) read() cpuReading {
+	srv, _ := pidCPU(m.serverPid)
+	return cpuReading{server: srv, self: selfCPU()}
 }
 
 func (r cpuReading) since(before cpuReading) cpuReading {

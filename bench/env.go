@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -13,6 +12,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	historypb "go.temporal.io/api/history/v1"
 	"go.temporal.io/sdk/client"
+	"go.temporal.io/sdk/converter"
 
 	"github.com/regioncopy/regioncopy/devstack"
 	"github.com/regioncopy/regioncopy/emulator"
@@ -225,7 +225,7 @@ func localActivityType(ev *historypb.HistoryEvent) string {
 		return ""
 	}
 	var marker struct{ ActivityType string }
-	if json.Unmarshal(data[0].GetData(), &marker) != nil {
+	if converter.GetDefaultDataConverter().FromPayload(data[0], &marker) != nil {
 		return ""
 	}
 	return marker.ActivityType

@@ -121,15 +121,16 @@ func runThroughput(ctx context.Context, e *env, o Options) (ThroughputResult, er
 	}
 	meter := cpuMeter{serverPid: e.stack.Temporal.Pid()}
 	for r := range throughputRounds {
-		round, err := measureRound(ctx, e, meter, r, points[r*n:(r+1)*n], &res)
+		round, landed, err := measureRound(ctx, e, meter, r, points[r*n:(r+1)*n], &res)
 		if err != nil {
 			return res, err
 		}
+		res.Landed += landed
 		res.Rounds = append(res.Rounds, round)
 	}
-	m := medianRound(res.Rounds)
+	m := median(res.Rounds, byRatio)
 	res.CopiesTook, res.FloorTook, res.CopiesPerSecond, res.FloorPerSecond, res.Ratio = m.CopiesTook, m.FloorTook, m.CopiesPerSecond, m.FloorPerSecond, m.Ratio
-	res.CPURatio = medianCPURatio(res.Rounds)
+	res.CPURatio = median(res.Rounds, byCPURatio).CPURatio
 
 	// Later copies: the next recovery point of the first rounds' resources, whose chains
 	// are running. Their events are not counted: a chain's history holds both copies.
@@ -142,129 +143,126 @@ func runThroughput(ctx context.Context, e *env, o Options) (ThroughputResult, er
 			}
 			later[i] = p
 		}
-		var scratch ThroughputResult
-		round, err := measureRound(ctx, e, meter, throughputRounds+r, later, &scratch)
+		round, landed, err := measureRound(ctx, e, meter, throughputRounds+r, later, nil)
 		if err != nil {
 			return res, fmt.Errorf("later copies: %w", err)
 		}
-		res.LaterLanded += scratch.Landed
+		res.LaterLanded += landed
 		res.LaterRounds = append(res.LaterRounds, round)
 	}
-	res.LaterRatio = medianRound(res.LaterRounds).Ratio
-	res.LaterCPURatio = medianCPURatio(res.LaterRounds)
+	res.LaterRatio = median(res.LaterRounds, byRatio).Ratio
+	res.LaterCPURatio = median(res.LaterRounds, byCPURatio).CPURatio
 	res.EventsPerCopy = float64(res.RequestEvents+res.ChainEvents) / float64(n*throughputRounds)
 	return res, nil
 }
 
 // measureRound runs round's floor burst, then the copies of points, and returns the
-// round's figures; runCopies counts the copies' landings and events into res.
-func measureRound(ctx context.Context, e *env, meter cpuMeter, round int, points []point, res *ThroughputResult) (ThroughputRound, error) {
+// round's figures and how many copies landed. With events, it counts the requests' and
+// chains' history events into it, and a floor workflow's once.
+func measureRound(ctx context.Context, e *env, meter cpuMeter, round int, points []point, events *ThroughputResult) (ThroughputRound, int, error) {
 	n := len(points)
-	floorTook, floorCPU, floorEvents, err := runFloor(ctx, e, meter, n, round)
+	floorTook, floorCPU, floorEvents, err := runFloor(ctx, e, meter, n, round, events != nil && events.FloorEvents == 0)
 	if err != nil {
-		return ThroughputRound{}, fmt.Errorf("floor: %w", err)
+		return ThroughputRound{}, 0, fmt.Errorf("floor: %w", err)
 	}
-	res.FloorEvents = floorEvents
-	copiesTook, copiesCPU, err := runCopies(ctx, e, meter, points, res)
+	if floorEvents > 0 {
+		events.FloorEvents = floorEvents
+	}
+	copiesTook, copiesCPU, landed, err := runCopies(ctx, e, meter, points, events)
 	if err != nil {
-		return ThroughputRound{}, err
+		return ThroughputRound{}, 0, err
 	}
 	r := ThroughputRound{CopiesTook: Duration(copiesTook), FloorTook: Duration(floorTook),
 		CopiesPerSecond: float64(n) / copiesTook.Seconds(), FloorPerSecond: float64(n) / floorTook.Seconds(),
 		ServerCPUPerCopy: perItem(copiesCPU.server, n), ServerCPUPerFloor: perItem(floorCPU.server, n),
 		WorkerCPUPerCopy: perItem(copiesCPU.self, n), WorkerCPUPerFloor: perItem(floorCPU.self, n)}
 	r.Ratio = r.CopiesPerSecond / r.FloorPerSecond
-	if r.ServerCPUPerCopy > 0 {
-		r.CPURatio = float64(r.ServerCPUPerFloor) / float64(r.ServerCPUPerCopy)
-	}
-	return r, nil
+	r.CPURatio = ratio(int64(floorCPU.server), int64(copiesCPU.server))
+	return r, landed, nil
 }
 
-// medianRound is the round of median Ratio.
-func medianRound(rounds []ThroughputRound) ThroughputRound {
+// median is the round whose key is the median of the rounds'.
+func median(rounds []ThroughputRound, key func(ThroughputRound) float64) ThroughputRound {
 	sorted := slices.Clone(rounds)
-	slices.SortFunc(sorted, func(a, b ThroughputRound) int { return cmp.Compare(a.Ratio, b.Ratio) })
+	slices.SortFunc(sorted, func(a, b ThroughputRound) int { return cmp.Compare(key(a), key(b)) })
 	return sorted[len(sorted)/2]
 }
 
-// medianCPURatio is the median of the rounds' CPURatio.
-func medianCPURatio(rounds []ThroughputRound) float64 {
-	ratios := make([]float64, len(rounds))
-	for i, r := range rounds {
-		ratios[i] = r.CPURatio
-	}
-	slices.Sort(ratios)
-	return ratios[len(ratios)/2]
-}
+func byRatio(r ThroughputRound) float64    { return r.Ratio }
+func byCPURatio(r ThroughputRound) float64 { return r.CPURatio }
 
 // perItem is d shared over n items, to the microsecond.
 func perItem(d time.Duration, n int) Duration {
 	return Duration((d / time.Duration(n)).Round(time.Microsecond))
 }
 
-// runCopies asks for a copy of every point at once, waits for all to end, counts the
-// landed copies and the requests' and chains' events into res, and returns the wall time
-// from the first start to the last end.
-func runCopies(ctx context.Context, e *env, meter cpuMeter, points []point, res *ThroughputResult) (time.Duration, cpuReading, error) {
+// runCopies asks for a copy of every point at once and waits for all to end. It returns
+// the wall time from the first start to the last end, the burst's CPU and the copies
+// landed; with events, it counts the requests' and chains' history events into it.
+func runCopies(ctx context.Context, e *env, meter cpuMeter, points []point, events *ThroughputResult) (time.Duration, cpuReading, int, error) {
 	reqs := newRequests()
-	cpuBefore, err := meter.read()
-	if err != nil {
-		return 0, cpuReading{}, err
-	}
+	cpuBefore := meter.read()
 	began := time.Now()
 	runs, err := startAll(ctx, len(points), func(i int) (client.WorkflowRun, error) {
 		return e.requestCopy(ctx, throughputSource, points[i], []string{throughputDestination}, false)
 	})
 	if err != nil {
-		return 0, cpuReading{}, err
+		return 0, cpuReading{}, 0, err
 	}
 	for _, run := range runs {
 		reqs.follow(ctx, run)
 	}
 	wait := time.Minute + time.Duration(len(points))*time.Second
 	if !reqs.wait(ctx, wait) {
-		return 0, cpuReading{}, fmt.Errorf("%d of %d copies still running after %s", reqs.started-len(reqs.all), reqs.started, wait)
+		return 0, cpuReading{}, 0, fmt.Errorf("%d of %d copies still running after %s", reqs.started-len(reqs.all), reqs.started, wait)
 	}
 	took := time.Since(began)
-	cpu, err := meter.read()
-	if err != nil {
-		return 0, cpuReading{}, err
-	}
+	// A chain records its requester's receipt a moment after the request ends: the CPU
+	// reading waits for that, as the floor's waits for its trailing work.
+	time.Sleep(burstSettle)
+	cpu := meter.read().since(cpuBefore)
+	landed := 0
 	var chains []string
 	for _, out := range reqs.all {
 		if out.Err != nil {
-			return 0, cpuReading{}, fmt.Errorf("copy request %s: %w", out.WorkflowID, out.Err)
+			return 0, cpuReading{}, 0, fmt.Errorf("copy request %s: %w", out.WorkflowID, out.Err)
 		}
 		for _, d := range out.Result.Results {
 			if d.Record != nil && d.Record.State == model.JobCompleted {
-				res.Landed++
+				landed++
 			}
 			chains = append(chains, d.ChainWorkflowId)
 		}
 	}
-	// A chain records its requester's receipt a moment after the request ends.
-	time.Sleep(2 * time.Second)
+	if events == nil {
+		return took, cpu, landed, nil
+	}
 	for _, out := range reqs.all {
 		h, err := fetchHistory(ctx, e, out.WorkflowID)
 		if err != nil {
-			return 0, cpuReading{}, err
+			return 0, cpuReading{}, 0, err
 		}
-		res.RequestEvents += len(h.Events)
+		events.RequestEvents += len(h.Events)
 	}
 	for _, id := range chains {
 		h, err := fetchHistory(ctx, e, id)
 		if err != nil {
-			return 0, cpuReading{}, err
+			return 0, cpuReading{}, 0, err
 		}
-		res.ChainEvents += len(h.Events)
+		events.ChainEvents += len(h.Events)
 	}
-	return took, cpu.since(cpuBefore), nil
+	return took, cpu, landed, nil
 }
+
+// burstSettle is how long after a burst's last result its CPU is read: the work a burst
+// leaves behind (a chain's last workflow task, visibility records) counts as its own.
+const burstSettle = 2 * time.Second
 
 // runFloor runs n two-activity workflows, all started at once as the copies are, on a
 // worker in this process configured as regioncopy's (rcworker.SDKOptions), and
-// returns how long they took and one's history length.
-func runFloor(ctx context.Context, e *env, meter cpuMeter, n, round int) (time.Duration, cpuReading, int, error) {
+// returns how long they took, the burst's CPU and, with countEvents, one's history
+// length.
+func runFloor(ctx context.Context, e *env, meter cpuMeter, n, round int, countEvents bool) (time.Duration, cpuReading, int, error) {
 	w := sdkworker.New(e.client, floorTaskQueue, rcworker.SDKOptions(rcworker.DefaultConfig()))
 	w.RegisterWorkflow(floorWorkflow)
 	w.RegisterActivity(floorActivity)
@@ -272,10 +270,7 @@ func runFloor(ctx context.Context, e *env, meter cpuMeter, n, round int) (time.D
 		return 0, cpuReading{}, 0, err
 	}
 	defer w.Stop()
-	cpuBefore, err := meter.read()
-	if err != nil {
-		return 0, cpuReading{}, 0, err
-	}
+	cpuBefore := meter.read()
 	began := time.Now()
 	runs, err := startAll(ctx, n, func(i int) (client.WorkflowRun, error) {
 		return e.client.ExecuteWorkflow(ctx, client.StartWorkflowOptions{ID: fmt.Sprintf("bench-floor-%d-%d", round, i), TaskQueue: floorTaskQueue},
@@ -290,15 +285,16 @@ func runFloor(ctx context.Context, e *env, meter cpuMeter, n, round int) (time.D
 		}
 	}
 	took := time.Since(began)
-	cpu, err := meter.read()
-	if err != nil {
-		return 0, cpuReading{}, 0, err
+	time.Sleep(burstSettle)
+	cpu := meter.read().since(cpuBefore)
+	if !countEvents {
+		return took, cpu, 0, nil
 	}
 	h, err := fetchHistory(ctx, e, runs[0].GetID())
 	if err != nil {
 		return 0, cpuReading{}, 0, err
 	}
-	return took, cpu.since(cpuBefore), len(h.Events), nil
+	return took, cpu, len(h.Events), nil
 }
 
 // concurrentStarts is how many workflow starts the scenario has in flight at once, for
