@@ -77,6 +77,12 @@ func (p *process) exitedEarly() error {
 func (p *process) stop(sig syscall.Signal, grace time.Duration) error {
 	p.stopOnce.Do(func() {
 		p.ending.Store(true)
+		select {
+		case <-p.exited:
+			// Killed or ended already: its group id may belong to another process now.
+			return
+		default:
+		}
 		pgid := p.cmd.Process.Pid
 		_ = syscall.Kill(-pgid, sig)
 		select {
