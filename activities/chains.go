@@ -52,7 +52,7 @@ func (c *Chains) EnqueueCopy(ctx context.Context, in model.EnqueueCopyInput) (mo
 		ID:                       id,
 		TaskQueue:                taskQueue,
 		WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
-		TypedSearchAttributes:    chainSearchAttributes(in.Key),
+		TypedSearchAttributes:    ChainStartSearchAttributes(in.Key, in.Order),
 		StaticSummary:            ChainSummary(in.Key),
 	}
 	start := model.ChainStart{Key: in.Key, TimeScale: in.TimeScale, TaskQueue: taskQueue}
@@ -126,16 +126,33 @@ func classifyTemporal(id string, err error) error {
 	return temporal.NewApplicationError(msg, model.ErrServiceFault)
 }
 
-func chainSearchAttributes(k model.ChainKey) temporal.SearchAttributes {
+// ChainStartSearchAttributes are the search attributes a chain starts with when its first
+// order starts it: its identity, and what taking that order makes it show (a copy order
+// makes it COPYING; a plan's order names the plan; an order without an RPO makes it
+// NO_RPO). The chain publishes only what differs from them, so a new chain's first copy
+// costs no search-attribute update before the copy ends. An RPO's state and deadline
+// are the chain's to work out, on AWS's clock.
+func ChainStartSearchAttributes(k model.ChainKey, o model.CopyOrder) temporal.SearchAttributes {
 	updates := []temporal.SearchAttributeUpdate{
-		AttrResourceArn.ValueSet(k.ResourceArn),
-		AttrSourceRegion.ValueSet(k.SourceRegion),
-		AttrDestinationRegion.ValueSet(k.DestinationRegion),
-		AttrDestinationAccount.ValueSet(k.DestinationAccount()),
-		AttrDestinationVault.ValueSet(model.VaultNameFromArn(k.DestinationBackupVaultArn)),
+		model.ResourceArnKey.ValueSet(k.ResourceArn),
+		model.SourceRegionKey.ValueSet(k.SourceRegion),
+		model.DestinationRegionKey.ValueSet(k.DestinationRegion),
+		model.DestinationAccountKey.ValueSet(k.DestinationAccount()),
+		model.DestinationVaultKey.ValueSet(model.VaultNameFromArn(k.DestinationBackupVaultArn)),
 	}
 	if k.ResourceType != "" {
-		updates = append(updates, AttrResourceType.ValueSet(k.ResourceType))
+		updates = append(updates, model.ResourceTypeKey.ValueSet(k.ResourceType))
+	}
+	if o.IsExpectation() {
+		updates = append(updates, model.CopyStateKey.ValueSet(model.ChainIdle))
+	} else {
+		updates = append(updates, model.CopyStateKey.ValueSet(model.ChainCopying))
+	}
+	if o.Plan != "" {
+		updates = append(updates, model.PlanKey.ValueSet(o.Plan))
+	}
+	if o.Plan == "" || o.RpoMinutes <= 0 {
+		updates = append(updates, model.RpoStateKey.ValueSet(model.RpoNone))
 	}
 	return temporal.NewSearchAttributes(updates...)
 }

@@ -39,7 +39,7 @@ func chainsOnDevServer(t *testing.T) (*temporaltest.Server, context.Context, *te
 // chain's id, type, start argument, search attributes, summary and both signals.
 func TestEnqueueCopyStartsOneChainAndSignalsIt(t *testing.T) {
 	srv, ctx, env := chainsOnDevServer(t)
-	if err := temporalclient.EnsureSearchAttributes(ctx, srv.Client, srv.Namespace, ChainSearchAttributes); err != nil {
+	if err := temporalclient.EnsureSearchAttributes(ctx, srv.Client, srv.Namespace, model.SearchAttributes); err != nil {
 		t.Fatal(err)
 	}
 
@@ -78,12 +78,15 @@ func TestEnqueueCopyStartsOneChainAndSignalsIt(t *testing.T) {
 	checks := []struct {
 		name, got, want string
 	}{
-		{"ResourceArn", valueOf(sa.GetKeyword(AttrResourceArn)), volume},
-		{"ResourceType", valueOf(sa.GetKeyword(AttrResourceType)), "EBS"},
-		{"SourceRegion", valueOf(sa.GetKeyword(AttrSourceRegion)), east},
-		{"DestinationRegion", valueOf(sa.GetKeyword(AttrDestinationRegion)), west},
-		{"DestinationAccount", valueOf(sa.GetKeyword(AttrDestinationAccount)), account},
-		{"DestinationVault", valueOf(sa.GetKeyword(AttrDestinationVault)), dstVault},
+		{"ResourceArn", valueOf(sa.GetKeyword(model.ResourceArnKey)), volume},
+		{"ResourceType", valueOf(sa.GetKeyword(model.ResourceTypeKey)), "EBS"},
+		{"SourceRegion", valueOf(sa.GetKeyword(model.SourceRegionKey)), east},
+		{"DestinationRegion", valueOf(sa.GetKeyword(model.DestinationRegionKey)), west},
+		{"DestinationAccount", valueOf(sa.GetKeyword(model.DestinationAccountKey)), account},
+		{"DestinationVault", valueOf(sa.GetKeyword(model.DestinationVaultKey)), dstVault},
+		{"CopyState", valueOf(sa.GetKeyword(model.CopyStateKey)), model.ChainCopying},
+		{"RpoState", valueOf(sa.GetKeyword(model.RpoStateKey)), model.RpoNone},
+		{"Plan", valueOf(sa.GetKeyword(model.PlanKey)), "<unset>"},
 	}
 	for _, c := range checks {
 		if c.got != c.want {
@@ -190,4 +193,39 @@ func TestEnqueueCopyChecksAnRpoExpectation(t *testing.T) {
 	wantAppError(t, err, model.ErrInvalidParameter, false, "Order.Plan")
 	_, err = env.ExecuteActivity(model.ActEnqueueCopy, model.EnqueueCopyInput{Key: key, Order: model.CopyOrder{Plan: "daily", RpoMinutes: 60}})
 	wantAppError(t, err, model.ErrInvalidParameter, false, "Order.SourceRecoveryPointArn")
+}
+
+// TestChainStartSearchAttributes: a new chain starts showing what its first order makes
+// it: COPYING for a copy, IDLE for an RPO expectation, the order's plan, and NO_RPO only
+// when the order has no RPO (the chain works out an RPO's state on AWS's clock).
+func TestChainStartSearchAttributes(t *testing.T) {
+	key := model.ChainKey{ResourceArn: volume, SourceRegion: east, DestinationRegion: west, DestinationBackupVaultArn: vaultArn(west, dstVault)}
+	copyOrder := model.CopyOrder{SourceRecoveryPointArn: "arn:aws:ec2:us-east-1::snapshot/snap-1"}
+	planOrder := copyOrder
+	planOrder.Plan, planOrder.RpoMinutes = "compliance", 60
+	for _, tc := range []struct {
+		name             string
+		order            model.CopyOrder
+		state, plan, rpo string
+	}{
+		{"on-demand copy", copyOrder, model.ChainCopying, "<unset>", model.RpoNone},
+		{"plan copy with an RPO", planOrder, model.ChainCopying, "compliance", "<unset>"},
+		{"RPO expectation", model.ExpectationOrder("compliance", 60, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)), model.ChainIdle, "compliance", "<unset>"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sa := ChainStartSearchAttributes(key, tc.order)
+			if got := valueOf(sa.GetKeyword(model.CopyStateKey)); got != tc.state {
+				t.Errorf("CopyState %q, want %q", got, tc.state)
+			}
+			if got := valueOf(sa.GetKeyword(model.PlanKey)); got != tc.plan {
+				t.Errorf("Plan %q, want %q", got, tc.plan)
+			}
+			if got := valueOf(sa.GetKeyword(model.RpoStateKey)); got != tc.rpo {
+				t.Errorf("RpoState %q, want %q", got, tc.rpo)
+			}
+			if got := valueOf(sa.GetKeyword(model.ResourceTypeKey)); got != "<unset>" {
+				t.Errorf("ResourceType %q for a key without one", got)
+			}
+		})
+	}
 }

@@ -18,7 +18,6 @@ import (
 	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/temporalclient"
 	"github.com/regioncopy/regioncopy/worker"
-	"github.com/regioncopy/regioncopy/workflows"
 )
 
 // Options configure a Stack. The zero value starts everything on free ports, in memory.
@@ -90,7 +89,7 @@ func Start(ctx context.Context, o Options) (st *Stack, err error) {
 	}()
 
 	to := o.Temporal
-	to.SearchAttributes = workflows.SearchAttributes
+	to.SearchAttributes = model.SearchAttributes
 	if o.ServerLog != nil {
 		to.Log = o.ServerLog
 	}

@@ -16,7 +16,6 @@ import (
 
 	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
-	"github.com/regioncopy/regioncopy/workflows"
 )
 
 const (
@@ -154,7 +153,7 @@ func TestReadmeDashboardLinksAreValidQueries(t *testing.T) {
 	if testing.Short() {
 		return
 	}
-	srv := temporaltest.Start(t, workflows.SearchAttributes...)
+	srv := temporaltest.Start(t, model.SearchAttributes...)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	count := func(q string) error {

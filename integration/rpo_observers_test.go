@@ -19,7 +19,6 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/regioncopy/regioncopy/model"
-	"github.com/regioncopy/regioncopy/workflows"
 )
 
 // What an operator watches an RPO with, each read the way it is read in production: the
@@ -110,12 +109,12 @@ func chainRpo(ctx context.Context, chainID string) (state string, deadline time.
 	}
 	fields := resp.GetExecutions()[0].GetSearchAttributes().GetIndexedFields()
 	dc := converter.GetDefaultDataConverter()
-	if p := fields[workflows.RpoStateKey.GetName()]; p != nil {
+	if p := fields[model.RpoStateKey.GetName()]; p != nil {
 		if err := dc.FromPayload(p, &state); err != nil {
 			return "", time.Time{}, true, err
 		}
 	}
-	if p := fields[workflows.RpoDeadlineKey.GetName()]; p != nil {
+	if p := fields[model.RpoDeadlineKey.GetName()]; p != nil {
 		if err := dc.FromPayload(p, &deadline); err != nil {
 			return "", time.Time{}, true, err
 		}

@@ -19,9 +19,9 @@ import (
 	sdklog "go.temporal.io/sdk/log"
 	"google.golang.org/protobuf/types/known/durationpb"
 
+	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/temporalclient"
 	"github.com/regioncopy/regioncopy/temporalclient/devserver"
-	"github.com/regioncopy/regioncopy/workflows"
 )
 
 // Namespace is the namespace the stack registers and its workers use.
@@ -147,7 +147,7 @@ func setUpNamespace(ctx context.Context, address string) error {
 	if err := waitHistory(ctx, c); err != nil {
 		return err
 	}
-	if err := temporalclient.EnsureSearchAttributes(ctx, c, Namespace, workflows.SearchAttributes); err != nil {
+	if err := temporalclient.EnsureSearchAttributes(ctx, c, Namespace, model.SearchAttributes); err != nil {
 		return err
 	}
 	return waitSchedules(ctx, c)

@@ -215,7 +215,7 @@ func searchAttributeHint(err error) string {
 	var ia *serviceerror.InvalidArgument
 	if errors.As(err, &ia) && strings.Contains(strings.ToLower(ia.Error()), "search attribute") {
 		return fmt.Sprintf(" (register the %s search attribute: start the regioncopy worker once, or run "+
-			"`temporal operator search-attribute create --name %s --type Keyword`)", PlanKey.GetName(), PlanKey.GetName())
+			"`temporal operator search-attribute create --name %s --type Keyword`)", model.PlanKey.GetName(), model.PlanKey.GetName())
 	}
 	return ""
 }

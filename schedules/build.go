@@ -37,9 +37,6 @@ const (
 	DefaultCompletionWindowMinutes = 10080
 )
 
-// PlanKey is the Plan search attribute set on schedules and on the runs they start.
-var PlanKey = temporal.NewSearchAttributeKeyKeyword("Plan")
-
 // revisionFormat changes when the way schedules are built changes, so that Apply updates
 // schedules built the old way even if their plan file did not change.
 const revisionFormat = "schedules/1"
@@ -215,7 +212,7 @@ func (r Rule) action() *client.ScheduleWorkflowAction {
 		Workflow:              model.WorkflowPlanRun,
 		Args:                  []any{r.Input},
 		TaskQueue:             r.TaskQueue,
-		TypedSearchAttributes: temporal.NewSearchAttributes(PlanKey.ValueSet(r.Input.Plan)),
+		TypedSearchAttributes: temporal.NewSearchAttributes(model.PlanKey.ValueSet(r.Input.Plan)),
 		StaticSummary:         fmt.Sprintf("Plan %s, rule %s: %s", r.Input.Plan, r.Input.Rule, r.describeSchedule()),
 	}
 }

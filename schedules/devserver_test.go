@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/client"
 
 	"github.com/regioncopy/regioncopy/awscron"
+	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/temporalclient"
 	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
 )
@@ -22,7 +23,7 @@ import (
 // registered; the test is skipped when there is no Temporal CLI.
 func startDevServer(t *testing.T) client.Client {
 	t.Helper()
-	return temporaltest.Start(t, PlanKey).Client
+	return temporaltest.Start(t, model.PlanKey).Client
 }
 
 func kinds(changes []Change) map[string]ChangeKind {

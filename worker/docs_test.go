@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"slices"
 	"testing"
+
+	"github.com/regioncopy/regioncopy/model"
 )
 
 // TestCloudGuideCreatesEverySearchAttribute keeps the tcld command of docs/aws.md, the
@@ -20,7 +22,7 @@ func TestCloudGuideCreatesEverySearchAttribute(t *testing.T) {
 		documented = append(documented, m[1])
 	}
 	var needed []string
-	for _, k := range SearchAttributes() {
+	for _, k := range model.SearchAttributes {
 		needed = append(needed, k.GetName()+"="+k.GetValueType().String())
 	}
 	slices.Sort(documented)

@@ -11,7 +11,6 @@ import (
 	"go.temporal.io/sdk/converter"
 
 	"github.com/regioncopy/regioncopy/model"
-	"github.com/regioncopy/regioncopy/workflows"
 )
 
 // openChainsQuery selects the running chains in the visibility store.
@@ -48,11 +47,11 @@ func listOpenChains(ctx context.Context, c client.Client, pageSize int32) ([]ope
 // the summary reads as "not set".
 func openChainOf(fields map[string]*commonpb.Payload) openChain {
 	var c openChain
-	decode(fields, workflows.PlanKey.GetName(), &c.Plan)
-	decode(fields, workflows.DestinationRegionKey.GetName(), &c.DestinationRegion)
-	decode(fields, workflows.RpoStateKey.GetName(), &c.RpoState)
+	decode(fields, model.PlanKey.GetName(), &c.Plan)
+	decode(fields, model.DestinationRegionKey.GetName(), &c.DestinationRegion)
+	decode(fields, model.RpoStateKey.GetName(), &c.RpoState)
 	var at time.Time
-	if decode(fields, workflows.LastCopyAtKey.GetName(), &at) {
+	if decode(fields, model.LastCopyAtKey.GetName(), &at) {
 		c.LastCopyAt = at
 	}
 	return c

@@ -12,7 +12,6 @@ import (
 
 	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
-	"github.com/regioncopy/regioncopy/workflows"
 )
 
 // TestListOpenChainsReadsTheChainsSearchAttributes starts executions on a task queue no
@@ -24,7 +23,7 @@ func TestListOpenChainsReadsTheChainsSearchAttributes(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts the Temporal dev server")
 	}
-	srv := temporaltest.Start(t, workflows.SearchAttributes...)
+	srv := temporaltest.Start(t, model.SearchAttributes...)
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	copied := time.Date(2026, 3, 1, 6, 30, 0, 0, time.UTC)
@@ -37,15 +36,15 @@ func TestListOpenChainsReadsTheChainsSearchAttributes(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	start("chain-daily-eu", model.WorkflowCopyChain, workflows.PlanKey.ValueSet("daily"), workflows.DestinationRegionKey.ValueSet("eu-west-1"),
-		workflows.RpoStateKey.ValueSet(model.RpoBreach), workflows.LastCopyAtKey.ValueSet(copied))
-	start("chain-daily-usw2", model.WorkflowCopyChain, workflows.PlanKey.ValueSet("daily"), workflows.DestinationRegionKey.ValueSet("us-west-2"),
-		workflows.RpoStateKey.ValueSet(model.RpoAtRisk))
-	start("chain-on-demand-eu", model.WorkflowCopyChain, workflows.DestinationRegionKey.ValueSet("eu-west-1"),
-		workflows.LastCopyAtKey.ValueSet(copied.Add(time.Hour)))
+	start("chain-daily-eu", model.WorkflowCopyChain, model.PlanKey.ValueSet("daily"), model.DestinationRegionKey.ValueSet("eu-west-1"),
+		model.RpoStateKey.ValueSet(model.RpoBreach), model.LastCopyAtKey.ValueSet(copied))
+	start("chain-daily-usw2", model.WorkflowCopyChain, model.PlanKey.ValueSet("daily"), model.DestinationRegionKey.ValueSet("us-west-2"),
+		model.RpoStateKey.ValueSet(model.RpoAtRisk))
+	start("chain-on-demand-eu", model.WorkflowCopyChain, model.DestinationRegionKey.ValueSet("eu-west-1"),
+		model.LastCopyAtKey.ValueSet(copied.Add(time.Hour)))
 	start("chain-bare", model.WorkflowCopyChain)
-	start("chain-ended", model.WorkflowCopyChain, workflows.DestinationRegionKey.ValueSet("sa-east-1"))
-	start("request", model.WorkflowCopyRecoveryPoint, workflows.DestinationRegionKey.ValueSet("ca-central-1"))
+	start("chain-ended", model.WorkflowCopyChain, model.DestinationRegionKey.ValueSet("sa-east-1"))
+	start("request", model.WorkflowCopyRecoveryPoint, model.DestinationRegionKey.ValueSet("ca-central-1"))
 	if err := srv.Client.TerminateWorkflow(ctx, "chain-ended", "", "test"); err != nil {
 		t.Fatal(err)
 	}

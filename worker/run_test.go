@@ -72,7 +72,7 @@ func TestWorkerCopiesThroughTheEmulator(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, k := range worker.SearchAttributes() {
+	for _, k := range model.SearchAttributes {
 		if got, ok := sa.GetCustomAttributes()[k.GetName()]; !ok || got != k.GetValueType() {
 			t.Errorf("search attribute %s not registered as %v on the dev server", k.GetName(), k.GetValueType())
 		}

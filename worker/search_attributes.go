@@ -11,31 +11,15 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.uber.org/zap"
 
-	"github.com/regioncopy/regioncopy/activities"
+	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/temporalclient"
-	"github.com/regioncopy/regioncopy/workflows"
 )
-
-// SearchAttributes lists every custom search attribute regioncopy sets: the workflows'
-// and those EnqueueCopy sets when it starts a chain. `regioncopy setup` registers the
-// same list.
-func SearchAttributes() []temporal.SearchAttributeKey {
-	seen := map[string]bool{}
-	var keys []temporal.SearchAttributeKey
-	for _, k := range append(append([]temporal.SearchAttributeKey{}, workflows.SearchAttributes...), activities.ChainSearchAttributes...) {
-		if !seen[k.GetName()] {
-			seen[k.GetName()] = true
-			keys = append(keys, k)
-		}
-	}
-	return keys
-}
 
 // prepareSearchAttributes registers or checks the search attributes according to mode.
 // Without them every workflow that upserts one fails its task, so a missing attribute
 // is reported at start-up with the command that fixes it.
 func prepareSearchAttributes(ctx context.Context, c client.Client, cfg Config, log *zap.Logger) error {
-	keys := SearchAttributes()
+	keys := model.SearchAttributes
 	register := cfg.RegisterSearchAttributes == RegisterAlways
 	if cfg.RegisterSearchAttributes == RegisterAuto {
 		register = isDevServer(ctx, c)

@@ -95,6 +95,9 @@ type chain struct {
 	// localCalls (from version changeLocalCalls on) answers requesters through a local
 	// activity and takes the orders already delivered before publishing the chain's state.
 	localCalls bool
+	// publishesDifferences (from version 2 of changeLocalCalls on) starts from the search
+	// attributes the run already holds, so its first publication upserts only what differs.
+	publishesDifferences bool
 	// alertsInFlight counts RPO alerts still being sent (see sendRpoAlert).
 	alertsInFlight int
 }
@@ -120,7 +123,8 @@ func newChain(ctx workflow.Context, in ChainInput) *chain {
 		// Only the SDK's test environment leaves it empty; a run id is as unique.
 		c.firstRunID = info.WorkflowExecution.RunID
 	}
-	c.localCalls = workflow.GetVersion(ctx, changeLocalCalls, workflow.DefaultVersion, 1) >= 1
+	localCalls := workflow.GetVersion(ctx, changeLocalCalls, workflow.DefaultVersion, 2)
+	c.localCalls, c.publishesDifferences = localCalls >= 1, localCalls >= 2
 	if in.State != nil {
 		c.ChainState = *in.State
 	}
@@ -151,6 +155,9 @@ func (c *chain) setup(ctx workflow.Context) error {
 	}
 	if c.localCalls {
 		// The first pass of run publishes, after taking the orders that started the run.
+		if c.publishesDifferences {
+			c.published = publishedIn(workflow.GetTypedSearchAttributes(ctx), c.start.Key)
+		}
 		workflow.SetCurrentDetails(ctx, c.details())
 		return nil
 	}

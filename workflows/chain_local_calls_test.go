@@ -33,7 +33,7 @@ func TestChainAnswersThroughALocalActivity(t *testing.T) {
 // its job as an activity and signals its requester as a command.
 func TestChainBeforeLocalCalls(t *testing.T) {
 	h := newChainHarness(t)
-	h.env.OnGetVersion(changeLocalCalls, workflow.DefaultVersion, 1).Return(workflow.DefaultVersion)
+	h.env.OnGetVersion(changeLocalCalls, workflow.DefaultVersion, 2).Return(workflow.DefaultVersion)
 	kinds := countActivityStarts(h.env, model.ActStartCopyJob)
 	o := h.order(1, t0, model.Lifecycle{}, "req-1")
 	h.send(time.Minute, o)

@@ -139,14 +139,14 @@ func (c *chain) publishRpo(ctx workflow.Context) []temporal.SearchAttributeUpdat
 	p := &c.published
 	var updates []temporal.SearchAttributeUpdate
 	if state != p.rpoState {
-		updates = append(updates, RpoStateKey.ValueSet(state))
+		updates = append(updates, model.RpoStateKey.ValueSet(state))
 		p.rpoState = state
 	}
 	if !deadline.Equal(p.rpoDeadline) {
 		if deadline.IsZero() {
-			updates = append(updates, RpoDeadlineKey.ValueUnset())
+			updates = append(updates, model.RpoDeadlineKey.ValueUnset())
 		} else {
-			updates = append(updates, RpoDeadlineKey.ValueSet(deadline))
+			updates = append(updates, model.RpoDeadlineKey.ValueSet(deadline))
 		}
 		p.rpoDeadline = deadline
 	}

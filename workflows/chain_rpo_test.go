@@ -23,7 +23,7 @@ type rpoWatch struct {
 func watchRpo(h *chainHarness) *rpoWatch {
 	w := &rpoWatch{}
 	h.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
-		if v, ok := args.Get(0).(temporal.SearchAttributes).GetKeyword(RpoStateKey); ok {
+		if v, ok := args.Get(0).(temporal.SearchAttributes).GetKeyword(model.RpoStateKey); ok {
 			w.mu.Lock()
 			w.states = append(w.states, v)
 			w.at = append(w.at, h.env.Now().Sub(t0))

@@ -22,9 +22,42 @@ type publishedStatus struct {
 	lastCopyAt time.Time
 	nextExpiry time.Time
 	copyCount  int
-	// rpoState starts empty, so a chain's first pass sets RpoState (NO_RPO without one).
+	// rpoState starts empty, so a chain's first pass sets RpoState (NO_RPO without one),
+	// unless the run already holds it (publishedIn).
 	rpoState    string
 	rpoDeadline time.Time
+}
+
+// publishedIn is what a run shows the UI before it has published anything: the search
+// attributes it was started with (EnqueueCopy sets the chain's identity and what its
+// first order makes it show) or carried over from the run it continues. A new chain, and
+// every continued run, then upserts only what differs: for a first copy, nothing until
+// the copy ends.
+func publishedIn(sa temporal.SearchAttributes, k model.ChainKey) publishedStatus {
+	keyword := func(key temporal.SearchAttributeKeyKeyword) string {
+		v, _ := sa.GetKeyword(key)
+		return v
+	}
+	timeOf := func(key temporal.SearchAttributeKeyTime) time.Time {
+		v, _ := sa.GetTime(key)
+		return v
+	}
+	count, _ := sa.GetInt64(model.CopyCountKey)
+	return publishedStatus{
+		keysSet: keyword(model.ResourceArnKey) == k.ResourceArn &&
+			keyword(model.ResourceTypeKey) == k.ResourceType &&
+			keyword(model.SourceRegionKey) == k.SourceRegion &&
+			keyword(model.DestinationRegionKey) == k.DestinationRegion &&
+			keyword(model.DestinationAccountKey) == k.DestinationAccount() &&
+			keyword(model.DestinationVaultKey) == model.VaultNameFromArn(k.DestinationBackupVaultArn),
+		state:       keyword(model.CopyStateKey),
+		plan:        keyword(model.PlanKey),
+		lastCopyAt:  timeOf(model.LastCopyAtKey),
+		nextExpiry:  timeOf(model.NextExpiryKey),
+		copyCount:   int(count),
+		rpoState:    keyword(model.RpoStateKey),
+		rpoDeadline: timeOf(model.RpoDeadlineKey),
+	}
 }
 
 // status builds the answer to QueryStatus.
@@ -116,36 +149,36 @@ func (c *chain) updateStatus(ctx workflow.Context) {
 	var updates []temporal.SearchAttributeUpdate
 	if !p.keysSet {
 		updates = append(updates,
-			ResourceArnKey.ValueSet(k.ResourceArn),
-			ResourceTypeKey.ValueSet(k.ResourceType),
-			SourceRegionKey.ValueSet(k.SourceRegion),
-			DestinationRegionKey.ValueSet(k.DestinationRegion),
-			DestinationAccountKey.ValueSet(k.DestinationAccount()),
-			DestinationVaultKey.ValueSet(model.VaultNameFromArn(k.DestinationBackupVaultArn)))
+			model.ResourceArnKey.ValueSet(k.ResourceArn),
+			model.ResourceTypeKey.ValueSet(k.ResourceType),
+			model.SourceRegionKey.ValueSet(k.SourceRegion),
+			model.DestinationRegionKey.ValueSet(k.DestinationRegion),
+			model.DestinationAccountKey.ValueSet(k.DestinationAccount()),
+			model.DestinationVaultKey.ValueSet(model.VaultNameFromArn(k.DestinationBackupVaultArn)))
 		p.keysSet = true
 	}
 	if st := c.state(); st != p.state {
-		updates = append(updates, CopyStateKey.ValueSet(st))
+		updates = append(updates, model.CopyStateKey.ValueSet(st))
 		p.state = st
 	}
 	if c.Plan != "" && c.Plan != p.plan {
-		updates = append(updates, PlanKey.ValueSet(c.Plan))
+		updates = append(updates, model.PlanKey.ValueSet(c.Plan))
 		p.plan = c.Plan
 	}
 	if !c.LastCopyAt.IsZero() && !c.LastCopyAt.Equal(p.lastCopyAt) {
-		updates = append(updates, LastCopyAtKey.ValueSet(c.LastCopyAt))
+		updates = append(updates, model.LastCopyAtKey.ValueSet(c.LastCopyAt))
 		p.lastCopyAt = c.LastCopyAt
 	}
 	if next := c.nextExpiry(); !next.Equal(p.nextExpiry) {
 		if next.IsZero() {
-			updates = append(updates, NextExpiryKey.ValueUnset())
+			updates = append(updates, model.NextExpiryKey.ValueUnset())
 		} else {
-			updates = append(updates, NextExpiryKey.ValueSet(next))
+			updates = append(updates, model.NextExpiryKey.ValueSet(next))
 		}
 		p.nextExpiry = next
 	}
 	if c.CopiesTotal != p.copyCount {
-		updates = append(updates, CopyCountKey.ValueSet(int64(c.CopiesTotal)))
+		updates = append(updates, model.CopyCountKey.ValueSet(int64(c.CopiesTotal)))
 		p.copyCount = c.CopiesTotal
 	}
 	updates = append(updates, c.publishRpo(ctx)...)

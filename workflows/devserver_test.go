@@ -14,6 +14,7 @@ import (
 	"go.temporal.io/sdk/temporal"
 	"go.temporal.io/sdk/worker"
 
+	"github.com/regioncopy/regioncopy/activities"
 	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
 )
@@ -34,7 +35,7 @@ func TestOnDevServer(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 4*time.Minute)
 	defer cancel()
-	c := temporaltest.Start(t, SearchAttributes...).Client
+	c := temporaltest.Start(t, model.SearchAttributes...).Client
 
 	aws := newFakeAWS()
 	start := time.Now()
@@ -45,6 +46,7 @@ func TestOnDevServer(t *testing.T) {
 		id := model.ChainWorkflowID(in.Key)
 		run, err := c.SignalWithStartWorkflow(ctx, id, model.SignalCopy, in.Order, client.StartWorkflowOptions{
 			TaskQueue: in.TaskQueue, WorkflowIDConflictPolicy: enumspb.WORKFLOW_ID_CONFLICT_POLICY_USE_EXISTING,
+			TypedSearchAttributes: activities.ChainStartSearchAttributes(in.Key, in.Order),
 		}, model.WorkflowCopyChain, model.ChainStart{Key: in.Key, TimeScale: in.TimeScale, TaskQueue: in.TaskQueue})
 		if err != nil {
 			return model.EnqueueCopyOutput{}, err
@@ -167,13 +169,13 @@ func TestOnDevServer(t *testing.T) {
 	require.NoError(t, err)
 	sa := desc.TypedSearchAttributes
 	get := func(k temporal.SearchAttributeKeyKeyword) string { v, _ := sa.GetKeyword(k); return v }
-	assert.Equal(t, volumeArn, get(ResourceArnKey))
-	assert.Equal(t, "EBS", get(ResourceTypeKey))
-	assert.Equal(t, dstRegion, get(DestinationRegionKey))
-	assert.Equal(t, "dr", get(DestinationVaultKey))
-	assert.Equal(t, model.ChainIdle, get(CopyStateKey))
-	assert.Equal(t, "devserver", get(PlanKey))
-	count, _ := sa.GetInt64(CopyCountKey)
+	assert.Equal(t, volumeArn, get(model.ResourceArnKey))
+	assert.Equal(t, "EBS", get(model.ResourceTypeKey))
+	assert.Equal(t, dstRegion, get(model.DestinationRegionKey))
+	assert.Equal(t, "dr", get(model.DestinationVaultKey))
+	assert.Equal(t, model.ChainIdle, get(model.CopyStateKey))
+	assert.Equal(t, "devserver", get(model.PlanKey))
+	count, _ := sa.GetInt64(model.CopyCountKey)
 	assert.Equal(t, int64(2), count)
 
 	// The workflow page's current details.

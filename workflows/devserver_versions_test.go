@@ -152,7 +152,7 @@ func TestCanceledRequestOnDevServer(t *testing.T) {
 	desc, err := stack.Client.DescribeWorkflow(ctx, run.GetID(), "")
 	require.NoError(t, err)
 	assert.Equal(t, enumspb.WORKFLOW_EXECUTION_STATUS_CANCELED, desc.Status)
-	state, _ := desc.TypedSearchAttributes.GetKeyword(workflows.CopyStateKey)
+	state, _ := desc.TypedSearchAttributes.GetKeyword(model.CopyStateKey)
 	assert.Equal(t, model.RequestCanceled, state)
 
 	// The chain kept the order: the copy lands there, as the canceled result said it may.

@@ -170,16 +170,16 @@ func (r *request) setup(ctx workflow.Context) error {
 	}); err != nil {
 		return err
 	}
-	updates := []temporal.SearchAttributeUpdate{SourceRegionKey.ValueSet(r.req.SourceRegion)}
+	updates := []temporal.SearchAttributeUpdate{model.SourceRegionKey.ValueSet(r.req.SourceRegion)}
 	if r.req.Plan != "" {
-		updates = append(updates, PlanKey.ValueSet(r.req.Plan))
+		updates = append(updates, model.PlanKey.ValueSet(r.req.Plan))
 	}
 	if len(r.req.Destinations) == 1 {
 		vault := r.req.Destinations[0].BackupVaultArn
 		updates = append(updates,
-			DestinationRegionKey.ValueSet(model.RegionFromArn(vault)),
-			DestinationAccountKey.ValueSet(model.AccountFromArn(vault)),
-			DestinationVaultKey.ValueSet(model.VaultNameFromArn(vault)))
+			model.DestinationRegionKey.ValueSet(model.RegionFromArn(vault)),
+			model.DestinationAccountKey.ValueSet(model.AccountFromArn(vault)),
+			model.DestinationVaultKey.ValueSet(model.VaultNameFromArn(vault)))
 	}
 	if r.localCalls {
 		// The checks run inside this workflow task, so VALIDATING would never be seen in
@@ -444,9 +444,9 @@ func (r *request) reject(ctx workflow.Context, problems []policy.Violation) erro
 func (r *request) updateStatus(ctx workflow.Context, state string) {
 	r.state = state
 	if state != r.published {
-		updates := append(r.unpublished, CopyStateKey.ValueSet(state))
+		updates := append(r.unpublished, model.CopyStateKey.ValueSet(state))
 		if r.rp != nil && (r.published == model.RequestValidating || (r.localCalls && r.published == "")) {
-			updates = append(updates, ResourceArnKey.ValueSet(r.rp.ResourceArn), ResourceTypeKey.ValueSet(r.rp.ResourceType))
+			updates = append(updates, model.ResourceArnKey.ValueSet(r.rp.ResourceArn), model.ResourceTypeKey.ValueSet(r.rp.ResourceType))
 		}
 		if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
 			workflow.GetLogger(ctx).Warn("Could not update search attributes", "Error", err)

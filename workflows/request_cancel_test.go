@@ -31,7 +31,7 @@ func copyStates(h *requestHarness) *[]string {
 	var mu sync.Mutex
 	states := &[]string{}
 	h.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
-		if v, ok := args.Get(0).(temporal.SearchAttributes).GetKeyword(CopyStateKey); ok {
+		if v, ok := args.Get(0).(temporal.SearchAttributes).GetKeyword(model.CopyStateKey); ok {
 			mu.Lock()
 			*states = append(*states, v)
 			mu.Unlock()

@@ -37,7 +37,7 @@ func TestRequestChecksAndHandsOverInItsFirstWorkflowTask(t *testing.T) {
 			h.env.OnUpsertTypedSearchAttributes(mock.Anything).Run(func(args mock.Arguments) {
 				sa := args.Get(0).(temporal.SearchAttributes)
 				attrs = append(attrs, sa)
-				if v, ok := sa.GetKeyword(CopyStateKey); ok {
+				if v, ok := sa.GetKeyword(model.CopyStateKey); ok {
 					states = append(states, v)
 				}
 			}).Return(nil)
@@ -52,13 +52,13 @@ func TestRequestChecksAndHandsOverInItsFirstWorkflowTask(t *testing.T) {
 			require.Len(t, h.aws.calls().enqueued, 2)
 			// Whichever upsert comes first carries the request's identity.
 			require.NotEmpty(t, attrs)
-			region, _ := attrs[0].GetKeyword(SourceRegionKey)
+			region, _ := attrs[0].GetKeyword(model.SourceRegionKey)
 			assert.Equal(t, srcRegion, region)
-			plan, _ := attrs[0].GetKeyword(PlanKey)
+			plan, _ := attrs[0].GetKeyword(model.PlanKey)
 			assert.Equal(t, "daily", plan)
 			found := false
 			for _, a := range attrs {
-				if v, ok := a.GetKeyword(ResourceArnKey); ok && v == volumeArn {
+				if v, ok := a.GetKeyword(model.ResourceArnKey); ok && v == volumeArn {
 					found = true
 				}
 			}

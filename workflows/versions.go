@@ -13,5 +13,11 @@ const (
 	// (bench/results/latest.md, throughput). StartCopyJob stays an activity: it is
 	// scheduled durably before AWS is called, so a workflow task lost after a local start
 	// could not send the same token with another recovery point on its retry.
+	//
+	// Version 2: a chain run starts from the search attributes it already holds (set at
+	// its start by EnqueueCopy, or carried over by continue-as-new) and upserts only
+	// those that differ, so a new chain's first copy and a continued run need one
+	// UpsertWorkflowSearchAttributes event, and visibility write, fewer. Requests stay on
+	// version 1.
 	changeLocalCalls = "local-calls"
 )

@@ -187,8 +187,8 @@ func copyDetails(req model.CopyRequest) string {
 // findable at once; the workflow adds the resource and keeps CopyState current.
 func copySearchAttributes(req model.CopyRequest) temporal.SearchAttributes {
 	updates := []temporal.SearchAttributeUpdate{
-		workflows.SourceRegionKey.ValueSet(req.SourceRegion),
-		workflows.CopyStateKey.ValueSet(model.RequestValidating),
+		model.SourceRegionKey.ValueSet(req.SourceRegion),
+		model.CopyStateKey.ValueSet(model.RequestValidating),
 	}
 	regions, accounts := map[string]bool{}, map[string]bool{}
 	for _, d := range req.Destinations {
@@ -198,16 +198,16 @@ func copySearchAttributes(req model.CopyRequest) temporal.SearchAttributes {
 	// DestinationRegion and DestinationAccount are single keywords: set each only when
 	// it is unambiguous.
 	if len(regions) == 1 {
-		updates = append(updates, workflows.DestinationRegionKey.ValueSet(model.RegionFromArn(req.Destinations[0].BackupVaultArn)))
+		updates = append(updates, model.DestinationRegionKey.ValueSet(model.RegionFromArn(req.Destinations[0].BackupVaultArn)))
 	}
 	if len(accounts) == 1 {
-		updates = append(updates, workflows.DestinationAccountKey.ValueSet(model.AccountFromArn(req.Destinations[0].BackupVaultArn)))
+		updates = append(updates, model.DestinationAccountKey.ValueSet(model.AccountFromArn(req.Destinations[0].BackupVaultArn)))
 	}
 	if len(req.Destinations) == 1 {
-		updates = append(updates, workflows.DestinationVaultKey.ValueSet(model.VaultNameFromArn(req.Destinations[0].BackupVaultArn)))
+		updates = append(updates, model.DestinationVaultKey.ValueSet(model.VaultNameFromArn(req.Destinations[0].BackupVaultArn)))
 	}
 	if req.Plan != "" {
-		updates = append(updates, workflows.PlanKey.ValueSet(req.Plan))
+		updates = append(updates, model.PlanKey.ValueSet(req.Plan))
 	}
 	return temporal.NewSearchAttributes(updates...)
 }

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/regioncopy/regioncopy/devstack"
-	"github.com/regioncopy/regioncopy/workflows"
+	"github.com/regioncopy/regioncopy/model"
 )
 
 // startServer runs a Temporal dev server with regioncopy's search attributes and
@@ -17,7 +17,7 @@ func startServer(t *testing.T) string {
 	if testing.Short() {
 		t.Skip("starts the Temporal dev server")
 	}
-	srv, err := devstack.StartTemporal(context.Background(), devstack.TemporalOptions{Headless: true, SearchAttributes: workflows.SearchAttributes})
+	srv, err := devstack.StartTemporal(context.Background(), devstack.TemporalOptions{Headless: true, SearchAttributes: model.SearchAttributes})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -5,8 +5,8 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/temporalclient"
-	"github.com/regioncopy/regioncopy/workflows"
 )
 
 // setupResult is `setup`'s document.
@@ -36,18 +36,18 @@ the web UI instead.`,
 			}
 			defer c.Close()
 			ns := app.connection().Namespace
-			if err := temporalclient.EnsureSearchAttributes(ctx, c, ns, workflows.SearchAttributes); err != nil {
+			if err := temporalclient.EnsureSearchAttributes(ctx, c, ns, model.SearchAttributes); err != nil {
 				return err
 			}
 			res := setupResult{Namespace: ns, SearchAttributes: map[string]string{}}
-			for _, k := range workflows.SearchAttributes {
+			for _, k := range model.SearchAttributes {
 				res.SearchAttributes[k.GetName()] = k.GetValueType().String()
 			}
 			if app.JSON() {
 				return printJSON(app.Env.Stdout, res)
 			}
 			fmt.Fprintf(app.Env.Stdout, "Search attributes registered in namespace %s:\n", ns)
-			for _, k := range workflows.SearchAttributes {
+			for _, k := range model.SearchAttributes {
 				fmt.Fprintf(app.Env.Stdout, "  %-18s %s\n", k.GetName(), k.GetValueType())
 			}
 			return nil

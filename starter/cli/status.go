@@ -15,7 +15,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/regioncopy/regioncopy/model"
-	"github.com/regioncopy/regioncopy/workflows"
 )
 
 // workflowStatus is `status`'s document: the execution as Temporal sees it plus the
@@ -313,7 +312,7 @@ func printChainStatus(app *App, cs model.ChainStatus) {
 
 // ownSearchAttribute reports whether name is one of regioncopy's search attributes.
 func ownSearchAttribute(name string) bool {
-	for _, k := range workflows.SearchAttributes {
+	for _, k := range model.SearchAttributes {
 		if k.GetName() == name {
 			return true
 		}

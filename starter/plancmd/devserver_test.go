@@ -18,7 +18,6 @@ import (
 	"github.com/regioncopy/regioncopy/starter/cli"
 	"github.com/regioncopy/regioncopy/temporalclient"
 	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
-	"github.com/regioncopy/regioncopy/workflows"
 )
 
 const (
@@ -36,7 +35,7 @@ func startTemporal(t *testing.T) (*temporaltest.Server, string) {
 	srv := temporaltest.Start(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	if err := temporalclient.EnsureSearchAttributes(ctx, srv.Client, srv.Namespace, workflows.SearchAttributes); err != nil {
+	if err := temporalclient.EnsureSearchAttributes(ctx, srv.Client, srv.Namespace, model.SearchAttributes); err != nil {
 		t.Fatal(err)
 	}
 	return srv, "--address=" + srv.HostPort

@@ -7,10 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/regioncopy/regioncopy/model"
 	"go.temporal.io/api/serviceerror"
 	"go.temporal.io/sdk/client"
-
-	"github.com/regioncopy/regioncopy/workflows"
 )
 
 // runResult is one PlanRun a schedule started, as list and describe show it.
@@ -55,7 +54,7 @@ func runOf(ctx context.Context, c client.Client, a client.ScheduleActionResult) 
 		return r, fmt.Errorf("describe run %s: %w", r.WorkflowId, err)
 	}
 	r.Status = executionStatus(d.Status.String())
-	if state, ok := d.TypedSearchAttributes.GetKeyword(workflows.CopyStateKey); ok {
+	if state, ok := d.TypedSearchAttributes.GetKeyword(model.CopyStateKey); ok {
 		r.State = state
 	}
 	return r, nil

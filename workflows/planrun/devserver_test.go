@@ -22,7 +22,6 @@ import (
 	"github.com/regioncopy/regioncopy/temporalclient"
 	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
 	"github.com/regioncopy/regioncopy/worker"
-	"github.com/regioncopy/regioncopy/workflows"
 	"github.com/regioncopy/regioncopy/workflows/planrun"
 )
 
@@ -117,9 +116,9 @@ func TestHourlyPlanCopiesEveryBackupFullThenIncremental(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		plan, _ := desc.TypedSearchAttributes.GetKeyword(workflows.PlanKey)
-		state, _ := desc.TypedSearchAttributes.GetKeyword(workflows.CopyStateKey)
-		copies, _ := desc.TypedSearchAttributes.GetInt64(workflows.CopyCountKey)
+		plan, _ := desc.TypedSearchAttributes.GetKeyword(model.PlanKey)
+		state, _ := desc.TypedSearchAttributes.GetKeyword(model.CopyStateKey)
+		copies, _ := desc.TypedSearchAttributes.GetInt64(model.CopyCountKey)
 		if plan != "hourly-dr" || state != model.PlanRunCompleted || copies != 6 {
 			t.Errorf("run %d search attributes: Plan=%q CopyState=%q CopyCount=%d", k, plan, state, copies)
 		}

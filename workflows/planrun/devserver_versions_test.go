@@ -9,7 +9,6 @@ import (
 	"github.com/regioncopy/regioncopy/emulator"
 	"github.com/regioncopy/regioncopy/model"
 	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
-	"github.com/regioncopy/regioncopy/workflows"
 	"github.com/regioncopy/regioncopy/workflows/planrun"
 )
 
@@ -54,8 +53,8 @@ func TestPlanRunSkipsAndLandsOnDevServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	state, _ := desc.TypedSearchAttributes.GetKeyword(workflows.CopyStateKey)
-	count, _ := desc.TypedSearchAttributes.GetInt64(workflows.CopyCountKey)
+	state, _ := desc.TypedSearchAttributes.GetKeyword(model.CopyStateKey)
+	count, _ := desc.TypedSearchAttributes.GetInt64(model.CopyCountKey)
 	if state != model.PlanRunCompleted || count != 1 {
 		t.Errorf("search attributes CopyState=%q CopyCount=%d, want COMPLETED and 1 landed copy", state, count)
 	}

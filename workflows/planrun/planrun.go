@@ -9,7 +9,6 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/regioncopy/regioncopy/model"
-	"github.com/regioncopy/regioncopy/workflows"
 )
 
 // PlanRun runs one nominal run of one plan rule (model.WorkflowPlanRun); see the package
@@ -62,9 +61,9 @@ func (r *planRun) setup(ctx workflow.Context) error {
 	if err := workflow.SetQueryHandler(ctx, model.QueryStatus, func() (model.PlanRunResult, error) { return r.result(), nil }); err != nil {
 		return err
 	}
-	updates := []temporal.SearchAttributeUpdate{workflows.SourceRegionKey.ValueSet(r.in.SourceRegion)}
+	updates := []temporal.SearchAttributeUpdate{model.SourceRegionKey.ValueSet(r.in.SourceRegion)}
 	if r.in.Plan != "" {
-		updates = append(updates, workflows.PlanKey.ValueSet(r.in.Plan))
+		updates = append(updates, model.PlanKey.ValueSet(r.in.Plan))
 	}
 	if err := workflow.UpsertTypedSearchAttributes(ctx, updates...); err != nil {
 		return err
@@ -273,14 +272,14 @@ func (r *planRun) startChild(ctx workflow.Context, res model.SelectedResource, p
 		TaskQueue:     info.TaskQueueName,
 	}
 	attrs := []temporal.SearchAttributeUpdate{
-		workflows.ResourceArnKey.ValueSet(res.ResourceArn),
-		workflows.SourceRegionKey.ValueSet(r.in.SourceRegion),
+		model.ResourceArnKey.ValueSet(res.ResourceArn),
+		model.SourceRegionKey.ValueSet(r.in.SourceRegion),
 	}
 	if r.in.Plan != "" {
-		attrs = append(attrs, workflows.PlanKey.ValueSet(r.in.Plan))
+		attrs = append(attrs, model.PlanKey.ValueSet(r.in.Plan))
 	}
 	if res.ResourceType != "" {
-		attrs = append(attrs, workflows.ResourceTypeKey.ValueSet(res.ResourceType))
+		attrs = append(attrs, model.ResourceTypeKey.ValueSet(res.ResourceType))
 	}
 	what := "Back up " + res.ResourceArn
 	if point != nil {
@@ -404,8 +403,8 @@ func (r *planRun) publish(ctx workflow.Context) {
 		// CopyCount is copies made, as on a chain: the landed ones.
 		count := r.progress.Landings.Landed
 		if err := workflow.UpsertTypedSearchAttributes(ctx,
-			workflows.CopyStateKey.ValueSet(r.state),
-			workflows.CopyCountKey.ValueSet(int64(count))); err != nil {
+			model.CopyStateKey.ValueSet(r.state),
+			model.CopyCountKey.ValueSet(int64(count))); err != nil {
 			workflow.GetLogger(ctx).Warn("Could not update search attributes", "Error", err)
 		}
 		r.published = r.state

@@ -11,7 +11,6 @@ import (
 	"go.temporal.io/sdk/workflow"
 
 	"github.com/regioncopy/regioncopy/model"
-	"github.com/regioncopy/regioncopy/workflows"
 )
 
 // PlanResource backs up one resource for one nominal run and hands the recovery point
@@ -242,7 +241,7 @@ func (c *resourceRun) fail(ctx workflow.Context) error {
 func (c *resourceRun) setState(ctx workflow.Context, state string) {
 	c.res.State = state
 	if state != c.published {
-		if err := workflow.UpsertTypedSearchAttributes(ctx, workflows.CopyStateKey.ValueSet(state)); err != nil {
+		if err := workflow.UpsertTypedSearchAttributes(ctx, model.CopyStateKey.ValueSet(state)); err != nil {
 			workflow.GetLogger(ctx).Warn("Could not update search attributes", "Error", err)
 		}
 		c.published = state

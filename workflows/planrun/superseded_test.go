@@ -8,7 +8,6 @@ import (
 	"go.temporal.io/sdk/temporal"
 
 	"github.com/regioncopy/regioncopy/model"
-	"github.com/regioncopy/regioncopy/workflows"
 )
 
 // A coalescing chain that copied a newer point of the resource instead answers
@@ -57,7 +56,7 @@ func TestPlanRunCopyCountIsLandedCopies(t *testing.T) {
 	var counts []int64
 	env.OnUpsertTypedSearchAttributes(mock.Anything).Return(nil).Run(func(args mock.Arguments) {
 		sa := args.Get(0).(temporal.SearchAttributes)
-		if v, ok := sa.GetInt64(workflows.CopyCountKey); ok {
+		if v, ok := sa.GetInt64(model.CopyCountKey); ok {
 			counts = append(counts, v)
 		}
 	})

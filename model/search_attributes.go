@@ -1,4 +1,4 @@
-package workflows
+package model
 
 import "go.temporal.io/sdk/temporal"
 
@@ -8,7 +8,7 @@ import "go.temporal.io/sdk/temporal"
 //	WorkflowType = "CopyChain" AND DestinationRegion = "eu-west-1" AND CopyState = "FAILED"
 //
 // Each workflow upserts them from one method (updateStatus), so the UI never disagrees
-// with the workflow's state.
+// with the workflow's state; EnqueueCopy sets a new chain's first values at its start.
 var (
 	ResourceArnKey       = temporal.NewSearchAttributeKeyKeyword("ResourceArn")
 	ResourceTypeKey      = temporal.NewSearchAttributeKeyKeyword("ResourceType")
