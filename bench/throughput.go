@@ -200,7 +200,6 @@ func perItem(d time.Duration, n int) Duration {
 // the wall time from the first start to the last end, the burst's CPU and the copies
 // landed; with events, it counts the requests' and chains' history events into it.
 func runCopies(ctx context.Context, e *env, meter cpuMeter, points []point, events *ThroughputResult) (time.Duration, cpuReading, int, error) {
-	reqs := newRequests()
 	cpuBefore := meter.read()
 	began := time.Now()
 	runs, err := startAll(ctx, len(points), func(i int) (client.WorkflowRun, error) {
@@ -209,12 +208,9 @@ func runCopies(ctx context.Context, e *env, meter cpuMeter, points []point, even
 	if err != nil {
 		return 0, cpuReading{}, 0, err
 	}
-	for _, run := range runs {
-		reqs.follow(ctx, run)
-	}
-	wait := time.Minute + time.Duration(len(points))*time.Second
-	if !reqs.wait(ctx, wait) {
-		return 0, cpuReading{}, 0, fmt.Errorf("%d of %d copies still running after %s", reqs.started-len(reqs.all), reqs.started, wait)
+	outs, err := awaitInOrder(ctx, runs, time.Minute+time.Duration(len(points))*time.Second)
+	if err != nil {
+		return 0, cpuReading{}, 0, err
 	}
 	took := time.Since(began)
 	// A chain records its requester's receipt a moment after the request ends: the CPU
@@ -223,7 +219,7 @@ func runCopies(ctx context.Context, e *env, meter cpuMeter, points []point, even
 	cpu := meter.read().since(cpuBefore)
 	landed := 0
 	var chains []string
-	for _, out := range reqs.all {
+	for _, out := range outs {
 		if out.Err != nil {
 			return 0, cpuReading{}, 0, fmt.Errorf("copy request %s: %w", out.WorkflowID, out.Err)
 		}
@@ -237,7 +233,7 @@ func runCopies(ctx context.Context, e *env, meter cpuMeter, points []point, even
 	if events == nil {
 		return took, cpu, landed, nil
 	}
-	for _, out := range reqs.all {
+	for _, out := range outs {
 		h, err := fetchHistory(ctx, e, out.WorkflowID)
 		if err != nil {
 			return 0, cpuReading{}, 0, err
@@ -252,6 +248,25 @@ func runCopies(ctx context.Context, e *env, meter cpuMeter, points []point, even
 		events.ChainEvents += len(h.Events)
 	}
 	return took, cpu, landed, nil
+}
+
+// awaitInOrder waits for each copy request in start order, one after the other, as
+// runFloor waits for its workflows: either side's client then holds one long poll at a
+// time, so neither figure includes the server's work for hundreds of waiting clients
+// (each open poll is woken by every event its workflow records).
+func awaitInOrder(ctx context.Context, runs []client.WorkflowRun, wait time.Duration) ([]outcome, error) {
+	ctx, cancel := context.WithTimeout(ctx, wait)
+	defer cancel()
+	outs := make([]outcome, len(runs))
+	for i, run := range runs {
+		var res model.CopyRequestResult
+		err := run.Get(ctx, &res)
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("%d of %d copies still running after %s", len(runs)-i, len(runs), wait)
+		}
+		outs[i] = outcome{WorkflowID: run.GetID(), Result: res, Err: err}
+	}
+	return outs, nil
 }
 
 // burstSettle is how long after a burst's last result its CPU is read: the work a burst
