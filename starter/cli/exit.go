@@ -82,6 +82,14 @@ func classifyRunError(err error) error {
 	if isConnectionError(err) {
 		return unavailable(err)
 	}
+	var noNamespace *serviceerror.NamespaceNotFound
+	if errors.As(err, &noNamespace) {
+		// The frontend also answers this while it cannot read its namespaces, with its
+		// database down: the message would send an operator after the wrong cause.
+		return failure(fmt.Errorf("%w (if namespace %q exists, Temporal's database may be unreachable: the server "+
+			"answers this while it cannot read its namespaces; try again once the database is back)",
+			err, noNamespace.Namespace))
+	}
 	return failure(err)
 }
 

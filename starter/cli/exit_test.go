@@ -3,10 +3,14 @@ package cli
 import (
 	"bytes"
 	"context"
+	"errors"
+	"fmt"
 	"net"
 	"strconv"
 	"strings"
 	"testing"
+
+	"go.temporal.io/api/serviceerror"
 )
 
 // runCLI runs one command line in-process with only the given environment.
@@ -129,6 +133,25 @@ func TestExitCodeClassification(t *testing.T) {
 	}
 	if got := ExitCode(classifyRunError(usageErrorf("x"))); got != ExitUsage {
 		t.Errorf("a usage error from a command = %d, want %d", got, ExitUsage)
+	}
+}
+
+// TestNamespaceNotFoundNamesTheDatabaseToo: Temporal's frontend answers "Namespace ... is
+// not found" both for a namespace that does not exist and while its database is down,
+// so the message says both, keeping Temporal's words and the failed-operation code.
+func TestNamespaceNotFoundNamesTheDatabaseToo(t *testing.T) {
+	err := classifyRunError(fmt.Errorf("start the copy request: %w", serviceerror.NewNamespaceNotFound("compliance")))
+	if got := ExitCode(err); got != ExitFailure {
+		t.Errorf("exit code %d, want %d", got, ExitFailure)
+	}
+	for _, want := range []string{"Namespace compliance is not found", `if namespace "compliance" exists`, "database"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("message %q lacks %q", err.Error(), want)
+		}
+	}
+	var nf *serviceerror.NamespaceNotFound
+	if !errors.As(err, &nf) {
+		t.Error("Temporal's error is no longer in the chain")
 	}
 }
 
