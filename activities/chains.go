@@ -133,16 +133,7 @@ func classifyTemporal(id string, err error) error {
 // costs no search-attribute update before the copy ends. An RPO's state and deadline
 // are the chain's to work out, on AWS's clock.
 func ChainStartSearchAttributes(k model.ChainKey, o model.CopyOrder) temporal.SearchAttributes {
-	updates := []temporal.SearchAttributeUpdate{
-		model.ResourceArnKey.ValueSet(k.ResourceArn),
-		model.SourceRegionKey.ValueSet(k.SourceRegion),
-		model.DestinationRegionKey.ValueSet(k.DestinationRegion),
-		model.DestinationAccountKey.ValueSet(k.DestinationAccount()),
-		model.DestinationVaultKey.ValueSet(model.VaultNameFromArn(k.DestinationBackupVaultArn)),
-	}
-	if k.ResourceType != "" {
-		updates = append(updates, model.ResourceTypeKey.ValueSet(k.ResourceType))
-	}
+	updates := model.ChainIdentity(k)
 	if o.IsExpectation() {
 		updates = append(updates, model.CopyStateKey.ValueSet(model.ChainIdle))
 	} else {

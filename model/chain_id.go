@@ -7,12 +7,10 @@ import (
 	"unicode/utf8"
 )
 
-// MaxChainWorkflowIDLength bounds a chain's workflow id. Temporal's SQL stores are often
-// configured with 255-character ids (limit.maxIDLength), and Temporal Cloud has its own
-// limits; ids stay well below the smallest of them whatever the ARN.
-const MaxChainWorkflowIDLength = MaxWorkflowIDLength
-
-// MaxWorkflowIDLength bounds the workflow ids regioncopy makes from ARNs.
+// MaxWorkflowIDLength bounds the workflow ids regioncopy makes from ARNs (chains,
+// requests, plan-run children). Temporal's SQL stores are often configured with
+// 255-character ids (limit.maxIDLength), and Temporal Cloud has its own limits; ids stay
+// well below the smallest of them whatever the ARN.
 const MaxWorkflowIDLength = 200
 
 // ChainWorkflowIDForm is the form of ChainWorkflowID, as help and error texts show it.
@@ -33,7 +31,7 @@ const shortenedArnMark = "~"
 // for example chain/arn:aws:ec2:us-east-1:123456789012:volume/vol-0abc/from/eu-west-1/to/123456789012/us-west-2/Default
 // for the copies of eu-west-1's copies of that volume into vault Default of us-west-2.
 // Every part of the identity is in it, so two source Regions or two destination accounts
-// never share a chain. When the whole id would be longer than MaxChainWorkflowIDLength
+// never share a chain. When the whole id would be longer than MaxWorkflowIDLength
 // (DynamoDB and Timestream tables have names of hundreds of characters), the
 // resource ARN is cut and followed by '~' and 16 hex digits of its SHA-256; the full ARN
 // stays in the chain's ResourceArn search attribute. The parts after the ARN hold no '/',
@@ -41,7 +39,7 @@ const shortenedArnMark = "~"
 func ChainWorkflowID(k ChainKey) string {
 	tail := "/from/" + k.SourceRegion + "/to/" + k.DestinationAccount() + "/" + k.DestinationRegion + "/" + VaultNameFromArn(k.DestinationBackupVaultArn)
 	resource := k.ResourceArn
-	if room := MaxChainWorkflowIDLength - len(chainIDPrefix) - len(tail); len(resource) > room {
+	if room := MaxWorkflowIDLength - len(chainIDPrefix) - len(tail); len(resource) > room {
 		resource = ShortenArn(resource, room)
 	}
 	return chainIDPrefix + resource + tail

@@ -65,7 +65,7 @@ func TestChainWorkflowIDIsUniquePerIdentity(t *testing.T) {
 
 // The longest ARNs AWS forms for the resources AWS Backup protects, in the longest
 // partition and Regions, into a vault with the longest name, make ids within
-// MaxChainWorkflowIDLength; such ids keep the start of the ARN and still tell apart ARNs
+// MaxWorkflowIDLength; such ids keep the start of the ARN and still tell apart ARNs
 // that differ only at their end. ARNs of ordinary length are kept whole.
 func TestChainWorkflowIDLengthIsBounded(t *testing.T) {
 	const (
@@ -90,8 +90,8 @@ func TestChainWorkflowIDLengthIsBounded(t *testing.T) {
 	for name, resource := range longest {
 		k := idKey(resource, "ap-southeast-5", longVault)
 		id := ChainWorkflowID(k)
-		if len(id) > MaxChainWorkflowIDLength {
-			t.Errorf("%s: id of %d characters, want at most %d: %s", name, len(id), MaxChainWorkflowIDLength, id)
+		if len(id) > MaxWorkflowIDLength {
+			t.Errorf("%s: id of %d characters, want at most %d: %s", name, len(id), MaxWorkflowIDLength, id)
 		}
 		got, ok := ParseChainWorkflowID(id)
 		if !ok || got.SourceRegion != "ap-southeast-5" || got.DestinationAccount != account || got.VaultName != strings.Repeat("v", 50) {

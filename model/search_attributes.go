@@ -40,3 +40,20 @@ var SearchAttributes = []temporal.SearchAttributeKey{
 	ResourceArnKey, ResourceTypeKey, SourceRegionKey, DestinationRegionKey, DestinationAccountKey, DestinationVaultKey,
 	CopyStateKey, PlanKey, LastCopyAtKey, NextExpiryKey, CopyCountKey, RpoStateKey, RpoDeadlineKey,
 }
+
+// ChainIdentity is a chain's identity as search attributes: its resource, Regions,
+// account and vault (ResourceType only when the key has one). A chain starts with them
+// (EnqueueCopy) and a run checks it holds them before it publishes.
+func ChainIdentity(k ChainKey) []temporal.SearchAttributeUpdate {
+	updates := []temporal.SearchAttributeUpdate{
+		ResourceArnKey.ValueSet(k.ResourceArn),
+		SourceRegionKey.ValueSet(k.SourceRegion),
+		DestinationRegionKey.ValueSet(k.DestinationRegion),
+		DestinationAccountKey.ValueSet(k.DestinationAccount()),
+		DestinationVaultKey.ValueSet(VaultNameFromArn(k.DestinationBackupVaultArn)),
+	}
+	if k.ResourceType != "" {
+		updates = append(updates, ResourceTypeKey.ValueSet(k.ResourceType))
+	}
+	return updates
+}

@@ -42,14 +42,17 @@ func publishedIn(sa temporal.SearchAttributes, k model.ChainKey) publishedStatus
 		v, _ := sa.GetTime(key)
 		return v
 	}
+	held := map[string]any{}
+	for key, v := range sa.GetUntypedValues() {
+		held[key.GetName()] = v
+	}
+	keysSet := true
+	for key, v := range temporal.NewSearchAttributes(model.ChainIdentity(k)...).GetUntypedValues() {
+		keysSet = keysSet && held[key.GetName()] == v
+	}
 	count, _ := sa.GetInt64(model.CopyCountKey)
 	return publishedStatus{
-		keysSet: keyword(model.ResourceArnKey) == k.ResourceArn &&
-			keyword(model.ResourceTypeKey) == k.ResourceType &&
-			keyword(model.SourceRegionKey) == k.SourceRegion &&
-			keyword(model.DestinationRegionKey) == k.DestinationRegion &&
-			keyword(model.DestinationAccountKey) == k.DestinationAccount() &&
-			keyword(model.DestinationVaultKey) == model.VaultNameFromArn(k.DestinationBackupVaultArn),
+		keysSet:     keysSet,
 		state:       keyword(model.CopyStateKey),
 		plan:        keyword(model.PlanKey),
 		lastCopyAt:  timeOf(model.LastCopyAtKey),
