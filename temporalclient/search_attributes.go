@@ -6,10 +6,12 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/serviceerror"
+	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
 	"go.temporal.io/sdk/temporal"
 )
@@ -40,7 +42,47 @@ func EnsureSearchAttributes(ctx context.Context, c client.Client, namespace stri
 		return fmt.Errorf("create search attributes %s in namespace %s: %w (on Temporal Cloud create them with tcld or the UI)",
 			names(missing), namespace, err)
 	}
-	return nil
+	return awaitServed(ctx, c, namespace, missing)
+}
+
+// namespaceRefresh is how often each Temporal service rereads a namespace (the server's
+// system.namespaceCacheRefreshInterval default). On SQL visibility a new attribute is an
+// alias in its namespace, which a service knows only after its next reread.
+const namespaceRefresh = 2 * time.Second
+
+// awaitServed waits until the attributes just created can be used: until the frontend
+// accepts a visibility query naming every one, then one namespace refresh more, since each
+// service rereads the namespace on a timer of its own. Without it, a workflow started with
+// one or upserting one at once could be refused as naming an unknown attribute.
+func awaitServed(ctx context.Context, c client.Client, namespace string, added map[string]enumspb.IndexedValueType) error {
+	parts := strings.Split(names(added), ", ")
+	for i, n := range parts {
+		parts[i] = n + " IS NULL"
+	}
+	query := strings.Join(parts, " AND ")
+	deadline := time.Now().Add(time.Minute)
+	for {
+		_, err := c.CountWorkflow(ctx, &workflowservice.CountWorkflowExecutionsRequest{Namespace: namespace, Query: query})
+		if err == nil {
+			break
+		}
+		if _, unknown := errors.AsType[*serviceerror.InvalidArgument](err); !unknown || time.Now().After(deadline) {
+			return fmt.Errorf("search attributes %s created in namespace %s, but a query naming them fails: %w", names(added), namespace, err)
+		}
+		if err := sleep(ctx, 200*time.Millisecond); err != nil {
+			return err
+		}
+	}
+	return sleep(ctx, namespaceRefresh)
+}
+
+func sleep(ctx context.Context, d time.Duration) error {
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-time.After(d):
+		return nil
+	}
 }
 
 // missingSearchAttributes returns the keys the namespace lacks, or an error when one

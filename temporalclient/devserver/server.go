@@ -92,9 +92,16 @@ func Start(ctx context.Context, o Options) (*Server, error) {
 // worker keeps, tasks are written to the backlogs of partitions that no poll is waiting
 // on, and wait there for seconds while the worker idles: in a burst of 500 copies the last
 // chains waited up to 20 s for their first workflow task with the CPUs mostly idle.
+//
+// The search attribute cache is kept, as on a production server: the Temporal CLI turns
+// it off (system.forceSearchAttributesCacheRefreshOnRead), which rereads the namespace from
+// the database, under one lock, at every use of a custom attribute, a few times per copy.
+// Attributes created while the server runs are usable once every service has reread the
+// namespace, which temporalclient.EnsureSearchAttributes waits for.
 var dynamicConfig = []string{
 	"matching.numTaskqueueReadPartitions=1",
 	"matching.numTaskqueueWritePartitions=1",
+	"system.forceSearchAttributesCacheRefreshOnRead=false",
 }
 
 // startAttempts bounds the starts of a server whose ports are picked free.
