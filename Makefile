@@ -67,8 +67,9 @@ stack: $(SERVER_TOOLS)
 	exec bin/regioncopy stack $(STACK_FLAGS)
 
 # Published benchmarks (bench/README.md): figures to bench/results/latest.{json,md}; exits 1
-# when a target is missed.
-bench: $(TEMPORAL)
+# when a target is missed. The throughput-postgres scenario runs make stack's PostgreSQL and
+# Temporal server.
+bench: $(TEMPORAL) $(SERVER_TOOLS)
 	REGIONCOPY_TEMPORAL_BIN=$(TEMPORAL) $(GO) run ./bench $(BENCH_FLAGS)
 
 # The chaos run (chaos/README.md): the worker SIGKILLed at seeded moments while AWS throttles,

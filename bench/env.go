@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,6 +18,7 @@ import (
 	"github.com/regioncopy/regioncopy/devstack"
 	"github.com/regioncopy/regioncopy/emulator"
 	"github.com/regioncopy/regioncopy/model"
+	"github.com/regioncopy/regioncopy/prodstack"
 	"github.com/regioncopy/regioncopy/workflows"
 )
 
@@ -35,13 +37,25 @@ const (
 )
 
 // env is one running regioncopy system: the Temporal dev server, the emulator and the
-// regioncopy worker in this process, started as `make dev` starts them.
+// regioncopy worker in this process, started as `make dev` starts them; or, for the
+// production topology, the Temporal server on PostgreSQL in place of the dev server.
 type env struct {
 	stack     *devstack.Stack
 	emu       *emulator.Emulator
 	client    client.Client
 	timeScale float64
+	// server names the Temporal server for the figures; meter reads its CPU.
+	server string
+	meter  cpuMeter
+	// prod is the production topology, nil on the dev server; prodDir its state.
+	prod    *prodstack.Stack
+	prodDir string
 }
+
+const (
+	devServer  = "the Temporal dev server"
+	prodServer = "temporal-server on PostgreSQL 15"
+)
 
 // startEnv starts a system whose emulator runs timeScale times faster than the wall
 // clock and lets copyQuota copy jobs run at once per destination Region (0: AWS's 100);
@@ -58,10 +72,53 @@ func startEnv(ctx context.Context, o Options, timeScale float64, copyQuota int, 
 	if err != nil {
 		return nil, fmt.Errorf("start the dev server, emulator and worker: %w", err)
 	}
-	return &env{stack: st, emu: st.Emulator.Emulator, client: st.Client, timeScale: st.TimeScale}, nil
+	e := &env{stack: st, emu: st.Emulator.Emulator, client: st.Client, timeScale: st.TimeScale, server: devServer}
+	e.meter = cpuMeter{server: func() (time.Duration, error) { return pidCPU(st.Temporal.Pid()) }}
+	return e, nil
 }
 
-func (e *env) stop() error { return e.stack.Stop() }
+// startProdEnv starts the production topology as `regioncopy stack` does, on a state
+// directory of its own (the scenarios' workflow ids repeat from run to run), with the
+// regioncopy worker in this process as on the dev server, and no UI.
+func startProdEnv(ctx context.Context, o Options, copyQuota int) (*env, error) {
+	dir, err := os.MkdirTemp("", "regioncopy-bench-stack-")
+	if err != nil {
+		return nil, err
+	}
+	// Run as root, PostgreSQL runs as another user, who must enter the directory.
+	if err := os.Chmod(dir, 0o755); err != nil {
+		return nil, errors.Join(err, os.RemoveAll(dir))
+	}
+	st, err := prodstack.Start(ctx, prodstack.Options{
+		StateDir: dir, NoUI: true, NoWorkers: true, NoSample: true, TaskQueue: taskQueue, EmulatorInMemory: true,
+		Emulator: emulator.Config{Seed: o.Seed, CopyBandwidth: copyBandwidth, BackupBandwidth: backupBandwidth, CopyQuota: copyQuota},
+	})
+	if err != nil {
+		return nil, errors.Join(fmt.Errorf("start PostgreSQL, the Temporal server and the emulator: %w", err), os.RemoveAll(dir))
+	}
+	if err := st.Dev.StartWorker(ctx); err != nil {
+		return nil, errors.Join(fmt.Errorf("start the worker: %w", err), st.Stop(), os.RemoveAll(dir))
+	}
+	server, postgres := st.Server.Pid(), st.Postgres.Pid()
+	e := &env{stack: st.Dev, emu: st.Dev.Emulator.Emulator, client: st.Dev.Client, timeScale: st.Dev.TimeScale,
+		server: prodServer, prod: st, prodDir: dir}
+	e.meter = cpuMeter{server: func() (time.Duration, error) {
+		s, err := pidCPU(server)
+		if err != nil {
+			return 0, err
+		}
+		pg, err := treeCPU(postgres)
+		return s + pg, err
+	}}
+	return e, nil
+}
+
+func (e *env) stop() error {
+	if e.prod == nil {
+		return e.stack.Stop()
+	}
+	return errors.Join(e.prod.Stop(), os.RemoveAll(e.prodDir))
+}
 
 func vaultArn(region string) string {
 	return "arn:aws:backup:" + region + ":" + account + ":backup-vault:" + vaultName

@@ -19,11 +19,14 @@ const (
 	ScenarioChain      = "chain"
 	ScenarioTimers     = "timers"
 	ScenarioThroughput = "throughput"
-	ScenarioReport     = "report"
+	// ScenarioThroughputPostgres is the throughput scenario on the production topology:
+	// the Temporal server on PostgreSQL in place of the dev server.
+	ScenarioThroughputPostgres = "throughput-postgres"
+	ScenarioReport             = "report"
 )
 
 // scenarioNames lists every scenario, in the order a run takes them.
-var scenarioNames = []string{ScenarioBytes, ScenarioHistory, ScenarioFollow, ScenarioPlanRun, ScenarioChain, ScenarioTimers, ScenarioThroughput, ScenarioReport}
+var scenarioNames = []string{ScenarioBytes, ScenarioHistory, ScenarioFollow, ScenarioPlanRun, ScenarioChain, ScenarioTimers, ScenarioThroughput, ScenarioThroughputPostgres, ScenarioReport}
 
 // Options are what a run measures and where its figures go.
 type Options struct {

@@ -26,7 +26,9 @@ type Results struct {
 	Chain      *ChainResult      `json:",omitempty"`
 	Timers     *TimersResult     `json:",omitempty"`
 	Throughput *ThroughputResult `json:",omitempty"`
-	Report     *ReportResult     `json:",omitempty"`
+	// ThroughputPostgres is the throughput scenario on the production topology.
+	ThroughputPostgres *ThroughputResult `json:",omitempty"`
+	Report             *ReportResult     `json:",omitempty"`
 	// Checks are the targets, each with what was measured; a failed one fails the run.
 	Checks []Check
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -49,22 +50,42 @@ func runScale(ctx context.Context, o Options, res *Results) error {
 			return err
 		}
 	}
+	// Instant jobs: a copy quota of at least the burst, so that no job waits in CREATED
+	// for another to end and is then seen ended only at a watcher's sweep.
+	quota := max(100, o.ThroughputCopies)
 	if o.wants(ScenarioThroughput) {
-		// Instant jobs: a copy quota of at least the burst, so that no job waits in
-		// CREATED for another to end and is then seen ended only at a watcher's sweep.
-		if err := withEnv(ctx, o, 1, max(100, o.ThroughputCopies), func(e *env) error {
-			t := time.Now()
-			r, err := runThroughput(ctx, e, o)
-			if err != nil {
-				return fmt.Errorf("throughput scenario: %w", err)
-			}
-			res.Throughput = &r
-			o.logf("bench: throughput: %.2f copies/s vs a floor of %.2f two-activity workflows/s = %.3f (server CPU: %.3f), %.1f events per copy; later copies %.3f (server CPU: %.3f) (%s)",
-				r.CopiesPerSecond, r.FloorPerSecond, r.Ratio, r.CPURatio, r.EventsPerCopy, r.LaterRatio, r.LaterCPURatio, time.Since(t).Round(time.Millisecond))
-			return nil
+		if err := withEnv(ctx, o, 1, quota, func(e *env) error {
+			r, err := throughput(ctx, e, o)
+			res.Throughput = r
+			return err
 		}); err != nil {
 			return err
 		}
 	}
+	if o.wants(ScenarioThroughputPostgres) {
+		began := time.Now()
+		e, err := startProdEnv(ctx, o, quota)
+		if err != nil {
+			return fmt.Errorf("%s scenario: %w", ScenarioThroughputPostgres, err)
+		}
+		o.logf("bench: PostgreSQL, the Temporal server, emulator and worker up in %s", time.Since(began).Round(time.Millisecond))
+		r, err := throughput(ctx, e, o)
+		res.ThroughputPostgres = r
+		if err := errors.Join(err, e.stop()); err != nil {
+			return err
+		}
+	}
 	return nil
+}
+
+// throughput runs the throughput scenario on e.
+func throughput(ctx context.Context, e *env, o Options) (*ThroughputResult, error) {
+	t := time.Now()
+	r, err := runThroughput(ctx, e, o)
+	if err != nil {
+		return nil, fmt.Errorf("throughput scenario on %s: %w", e.server, err)
+	}
+	o.logf("bench: throughput on %s: %.2f copies/s vs a floor of %.2f two-activity workflows/s = %.3f (server CPU: %.3f), %.1f events per copy; later copies %.3f (server CPU: %.3f) (%s)",
+		e.server, r.CopiesPerSecond, r.FloorPerSecond, r.Ratio, r.CPURatio, r.EventsPerCopy, r.LaterRatio, r.LaterCPURatio, time.Since(t).Round(time.Millisecond))
+	return &r, nil
 }

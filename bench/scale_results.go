@@ -42,18 +42,31 @@ func (r *Results) checkScale() {
 				Measured: fmt.Sprintf("%.0f B", t.DBBytesPerChain), Pass: t.DBBytesPerChain > 0 && t.DBBytesPerChain < maxDBBytesPerChain})
 	}
 	if p := r.Throughput; p != nil {
-		r.Checks = append(r.Checks,
-			Check{Name: "throughput: copies landed", Target: fmt.Sprint(p.Copies * len(p.Rounds)),
-				Measured: fmt.Sprint(p.Landed), Pass: p.Landed == p.Copies*len(p.Rounds)},
-			Check{Name: "throughput: later copies landed", Target: fmt.Sprint(p.Copies * len(p.LaterRounds)),
-				Measured: fmt.Sprint(p.LaterLanded), Pass: p.LaterLanded == p.Copies*len(p.LaterRounds)},
-			Check{Name: throughputRatioCheck, Target: fmt.Sprintf(">= %.1f × the two-activity floor", minThroughputRatio),
-				Measured: fmt.Sprintf("first copies, median of %d rounds: %.2f/s vs %.2f/s = %.3f", len(p.Rounds), p.CopiesPerSecond, p.FloorPerSecond, p.Ratio), Pass: p.Ratio >= minThroughputRatio})
+		r.Checks = append(r.Checks, p.landedChecks("throughput on the dev server")...)
+	}
+	if p := r.ThroughputPostgres; p != nil {
+		r.Checks = append(r.Checks, p.landedChecks("throughput on PostgreSQL")...)
+		r.Checks = append(r.Checks, Check{Name: throughputRatioCheck, Target: fmt.Sprintf(">= %.1f × the two-activity floor", minThroughputRatio),
+			Measured: fmt.Sprintf("first copies, median of %d rounds: %.2f/s vs %.2f/s = %.3f", len(p.Rounds), p.CopiesPerSecond, p.FloorPerSecond, p.Ratio),
+			Pass:     p.Ratio >= minThroughputRatio})
 	}
 }
 
-// throughputRatioCheck names the throughput target (the reduced test leaves it aside).
-const throughputRatioCheck = "throughput: copies per second vs the floor"
+// landedChecks are a throughput result's checks that every copy landed, their names
+// prefixed by label.
+func (p *ThroughputResult) landedChecks(label string) []Check {
+	return []Check{
+		{Name: label + ": copies landed", Target: fmt.Sprint(p.Copies * len(p.Rounds)),
+			Measured: fmt.Sprint(p.Landed), Pass: p.Landed == p.Copies*len(p.Rounds)},
+		{Name: label + ": later copies landed", Target: fmt.Sprint(p.Copies * len(p.LaterRounds)),
+			Measured: fmt.Sprint(p.LaterLanded), Pass: p.LaterLanded == p.Copies*len(p.LaterRounds)},
+	}
+}
+
+// throughputRatioCheck names the throughput target, read on the production topology (the
+// reduced test leaves it aside). The dev server's ratio is published beside it: see
+// bench/README.md for why the target is read where a copy program runs.
+const throughputRatioCheck = "throughput on PostgreSQL: copies per second vs the floor"
 
 // scaleMarkdown writes the production-scale scenarios' tables.
 func (r Results) scaleMarkdown(b *strings.Builder) {
@@ -82,16 +95,32 @@ func (r Results) scaleMarkdown(b *strings.Builder) {
 		b.WriteString("The worker runs in the benchmark's process: heap is the Go heap in use after a collection, RSS the process's VmRSS (emulator and client included), both as growth over the run.\n\n")
 	}
 	if p := r.Throughput; p != nil {
-		fmt.Fprintf(b, "## Throughput: %d on-demand copies at once vs %d two-activity workflows, %d rounds\n\n", p.Copies, p.Copies, len(p.Rounds))
-		b.WriteString("Each round runs the floor's burst, then the copies' burst, on the same server; the check takes the median round.\n\n")
-		b.WriteString("First copies: each copy's resource is new, so its chain starts with it.\n\n")
-		throughputRoundsTable(b, p.Rounds)
-		fmt.Fprintf(b, "\nCPU is measured over each burst: the dev server process's, and the benchmark process's, which runs the worker, the emulator and the client. The CPU ratio (server CPU per floor workflow / per copy; median %.3f) is what the ratio would be if the server's CPU alone set the pace.\n\n", p.CPURatio)
-		fmt.Fprintf(b, "Later copies, not under the target: the next recovery point of the first rounds' resources, to their running chains (%d landed). Median ratio %.3f, CPU ratio %.3f.\n\n", p.LaterLanded, p.LaterRatio, p.LaterCPURatio)
-		throughputRoundsTable(b, p.LaterRounds)
-		fmt.Fprintf(b, "\nEvents per copy (request + chain): %.1f (%d + %d over %d copies); a floor workflow's: %d.\n\n",
-			p.EventsPerCopy, p.RequestEvents, p.ChainEvents, p.Copies*len(p.Rounds), p.FloorEvents)
+		p.markdown(b, "## Throughput")
 	}
+	if p := r.ThroughputPostgres; p != nil {
+		p.markdown(b, "## Throughput on the production topology")
+	}
+}
+
+func (p *ThroughputResult) markdown(b *strings.Builder, title string) {
+	fmt.Fprintf(b, "%s: %d on-demand copies at once vs %d two-activity workflows, %d rounds\n\n", title, p.Copies, p.Copies, len(p.Rounds))
+	fmt.Fprintf(b, "On %s. Each round runs the floor's burst, then the copies' burst, on the same server; the median round is taken.", p.Server)
+	if p.Server == prodServer {
+		fmt.Fprintf(b, " Target: first copies at least %.1f × the floor.\n\n", minThroughputRatio)
+	} else {
+		b.WriteString(" The target is read on the production topology (its own table); this ratio is reported beside it.\n\n")
+	}
+	b.WriteString("First copies: each copy's resource is new, so its chain starts with it.\n\n")
+	throughputRoundsTable(b, p.Rounds)
+	server := "the dev server process's"
+	if p.Server == prodServer {
+		server = "the Temporal server process's and PostgreSQL's (the postmaster and every backend)"
+	}
+	fmt.Fprintf(b, "\nCPU is measured over each burst: %s, and the benchmark process's, which runs the worker, the emulator and the client. The CPU ratio (server CPU per floor workflow / per copy; median %.3f) is what the ratio would be if the server's CPU alone set the pace.\n\n", server, p.CPURatio)
+	fmt.Fprintf(b, "Later copies, not under the target: the next recovery point of the first rounds' resources, to their running chains (%d landed). Median ratio %.3f, CPU ratio %.3f.\n\n", p.LaterLanded, p.LaterRatio, p.LaterCPURatio)
+	throughputRoundsTable(b, p.LaterRounds)
+	fmt.Fprintf(b, "\nEvents per copy (request + chain): %.1f (%d + %d over %d copies); a floor workflow's: %d.\n\n",
+		p.EventsPerCopy, p.RequestEvents, p.ChainEvents, p.Copies*len(p.Rounds), p.FloorEvents)
 }
 
 func throughputRoundsTable(b *strings.Builder, rounds []ThroughputRound) {

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/regioncopy/regioncopy/prodstack"
 	"github.com/regioncopy/regioncopy/temporalclient/temporaltest"
 )
 
@@ -51,6 +53,8 @@ func scenarioTitle(s string) string {
 		return "chains each waiting on its expiry timer"
 	case ScenarioReport:
 		return "## regioncopy report over"
+	case ScenarioThroughputPostgres:
+		return "## Throughput on the production topology"
 	}
 	return "## Throughput"
 }
@@ -96,9 +100,37 @@ func TestTimersScenarioArms500Timers(t *testing.T) {
 // TestThroughputScenarioLandsEveryCopy asks for 20 copies at once: every one lands and
 // the figures are computed; the ratio to the floor is reported, not asserted here.
 func TestThroughputScenarioLandsEveryCopy(t *testing.T) {
-	res := runScaleScenario(t, ScenarioThroughput, func(o *Options) { o.ThroughputCopies = 20 }, throughputRatioCheck)
-	p := res.Throughput
-	if p == nil || p.Landed != 20*throughputRounds || len(p.Rounds) != throughputRounds ||
+	res := runScaleScenario(t, ScenarioThroughput, func(o *Options) { o.ThroughputCopies = 20 })
+	assertThroughputFigures(t, res.Throughput, devServer)
+	if res.ThroughputPostgres != nil {
+		t.Error("the dev server's scenario also ran on PostgreSQL")
+	}
+}
+
+// TestThroughputPostgresScenarioLandsEveryCopy runs the same on the production topology:
+// PostgreSQL's CPU is counted with the Temporal server's, and everything it started is
+// stopped and removed.
+func TestThroughputPostgresScenarioLandsEveryCopy(t *testing.T) {
+	if testing.Short() || temporaltest.Binary() == "" {
+		t.Skip("needs the Temporal dev server and PostgreSQL: make test runs it")
+	}
+	if _, err := os.Stat(filepath.Join(prodstack.PostgresBinDir, "postgres")); err != nil {
+		t.Fatalf("PostgreSQL 15 is not installed (apt-get install postgresql; .ci/run does): %v", err)
+	}
+	before, _ := filepath.Glob(filepath.Join(os.TempDir(), "regioncopy-bench-stack-*"))
+	res := runScaleScenario(t, ScenarioThroughputPostgres, func(o *Options) { o.ThroughputCopies = 20 }, throughputRatioCheck)
+	assertThroughputFigures(t, res.ThroughputPostgres, prodServer)
+	if res.Throughput != nil {
+		t.Error("the PostgreSQL scenario also ran on the dev server")
+	}
+	if after, _ := filepath.Glob(filepath.Join(os.TempDir(), "regioncopy-bench-stack-*")); len(after) > len(before) {
+		t.Errorf("state directories left behind: %v (before the run: %v)", after, before)
+	}
+}
+
+func assertThroughputFigures(t *testing.T, p *ThroughputResult, server string) {
+	t.Helper()
+	if p == nil || p.Server != server || p.Landed != 20*throughputRounds || len(p.Rounds) != throughputRounds ||
 		p.LaterLanded != 20*throughputLaterRounds || len(p.LaterRounds) != throughputLaterRounds || p.LaterRatio <= 0 {
 		t.Fatalf("throughput: %+v", p)
 	}

@@ -47,6 +47,8 @@ const throughputLaterRounds = 3
 // resources to one Region, all asked at once, against N two-activity workflows run the
 // same way on the same server, in throughputRounds alternating rounds.
 type ThroughputResult struct {
+	// Server is the Temporal server the scenario ran on.
+	Server string
 	// Copies is the copies asked per round; Landed counts, over all rounds, the copies
 	// whose request ended with a COMPLETED record.
 	Copies int
@@ -100,7 +102,7 @@ type ThroughputRound struct {
 // server and emulator, each round's copies of resources of their own.
 func runThroughput(ctx context.Context, e *env, o Options) (ThroughputResult, error) {
 	n := o.ThroughputCopies
-	res := ThroughputResult{Copies: n}
+	res := ThroughputResult{Server: e.server, Copies: n}
 	if err := e.createVaults(ctx, throughputSource, throughputDestination); err != nil {
 		return res, err
 	}
@@ -119,7 +121,7 @@ func runThroughput(ctx context.Context, e *env, o Options) (ThroughputResult, er
 		}
 		points[i] = p
 	}
-	meter := cpuMeter{serverPid: e.stack.Temporal.Pid()}
+	meter := e.meter
 	for r := range throughputRounds {
 		round, landed, err := measureRound(ctx, e, meter, r, points[r*n:(r+1)*n], &res)
 		if err != nil {

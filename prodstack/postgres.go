@@ -32,6 +32,9 @@ type Postgres struct {
 	proc         *process
 }
 
+// Pid is the postmaster's process id; the backends serving connections are its children.
+func (pg *Postgres) Pid() int { return pg.proc.Pid() }
+
 // markSchemaApplied records that the cluster holds Temporal's schema.
 func (pg *Postgres) markSchemaApplied() error {
 	return os.WriteFile(pg.schemaMarker, []byte("temporal and temporal_visibility created by temporal-sql-tool\n"), 0o644)
