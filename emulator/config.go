@@ -23,8 +23,9 @@ type Config struct {
 	// reproducible given the same requests in the same order.
 	Seed int64
 	// StateFile, when set, is loaded at New (if it exists) and rewritten atomically in the
-	// background moments after every change, and at Save and Close, so a restarted emulator
-	// has lost nothing.
+	// background within a second of every change (changes in the same second share one
+	// write), and at Save and Close, so a restarted emulator has lost nothing but, after a
+	// crash, that last second.
 	StateFile string
 
 	// DefaultResourceSize is the size in bytes of a resource created on first use. Default 8 GiB.

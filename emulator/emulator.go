@@ -37,6 +37,7 @@ type Emulator struct {
 	closed    bool
 	saveErr   error
 	kick      chan struct{} // wakes the background saver (nil without a state file)
+	closing   chan struct{} // closed by Close, ends the saver's wait between saves
 	saverDone chan struct{}
 
 	writeMu sync.Mutex // orders state file writes
@@ -88,6 +89,7 @@ func New(cfg Config) (*Emulator, error) {
 	}
 	if cfg.StateFile != "" {
 		e.kick = make(chan struct{}, 1)
+		e.closing = make(chan struct{})
 		e.saverDone = make(chan struct{})
 		go e.saveLoop()
 	}
@@ -127,6 +129,7 @@ func (e *Emulator) Close() error {
 	e.settle(e.clock.now())
 	e.dirty = true
 	if e.kick != nil {
+		close(e.closing)
 		close(e.kick)
 	}
 	e.mu.Unlock()

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 )
 
 // load reads the state file when one is configured and exists.
@@ -77,7 +78,7 @@ func (e *Emulator) snapshotLocked() ([]byte, error) {
 }
 
 // Save writes the current state to the state file now (changes are otherwise saved in the
-// background moments after they happen, and at Close).
+// background within saveInterval, and at Close).
 func (e *Emulator) Save() error {
 	e.writeMu.Lock()
 	defer e.writeMu.Unlock()
@@ -108,7 +109,14 @@ func (e *Emulator) requestSaveLocked() {
 	}
 }
 
-// saveLoop is the background saver; it ends when kick is closed.
+// saveInterval is the least time between two background saves. A save encodes the whole
+// state under the emulator's lock and writes it with an fsync: with thousands of jobs that
+// costs far more than the calls that changed it, and saving after each change would keep
+// the emulator saving while it is busy. Changes within an interval go out in one save.
+const saveInterval = time.Second
+
+// saveLoop is the background saver; it ends when Close closes closing and kick (Close
+// then saves the final state itself).
 func (e *Emulator) saveLoop() {
 	defer close(e.saverDone)
 	for range e.kick {
@@ -118,6 +126,11 @@ func (e *Emulator) saveLoop() {
 				e.saveErr = err
 			}
 			e.mu.Unlock()
+		}
+		select {
+		case <-e.closing:
+			return
+		case <-time.After(saveInterval):
 		}
 	}
 }

@@ -142,3 +142,45 @@ func TestRefusedCallsReachTheStateFile(t *testing.T) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestBackgroundSavesAreSpacedBySaveInterval: a stream of calls, each of which changes the
+// state (its counters), is saved about once a second, not once per call, and the last
+// change still reaches the state file within a second or so of the stream's end.
+func TestBackgroundSavesAreSpacedBySaveInterval(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "state.json")
+	s := start(t, emulator.Config{StateFile: file})
+	c := s.Client(east)
+	var seen []byte
+	writes := 0
+	look := func() []byte {
+		b, err := os.ReadFile(file)
+		if err == nil && !bytes.Equal(b, seen) {
+			writes++
+			seen = b
+		}
+		return b
+	}
+	look()
+	began := time.Now()
+	calls := 0
+	for time.Since(began) < 1500*time.Millisecond {
+		if _, err := c.ListBackupVaults(ctx(t), &backup.ListBackupVaultsInput{}); err != nil {
+			t.Fatal(err)
+		}
+		calls++
+		look()
+	}
+	elapsed := time.Since(began)
+	if limit := int(elapsed/time.Second) + 2; writes > limit || calls < 20 {
+		t.Errorf("%d state file writes seen over %d calls in %s, want at most %d", writes, calls, elapsed.Round(time.Millisecond), limit)
+	}
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(20 * time.Millisecond) {
+		var saved struct{ Counters emulator.Counters }
+		if json.Unmarshal(look(), &saved) == nil && saved.Counters.Calls["ListBackupVaults"] == int64(calls) {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the state file never counted all %d calls: %v", calls, saved.Counters.Calls)
+		}
+	}
+}
