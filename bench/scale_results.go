@@ -104,18 +104,15 @@ func (r Results) scaleMarkdown(b *strings.Builder) {
 
 func (p *ThroughputResult) markdown(b *strings.Builder, title string) {
 	fmt.Fprintf(b, "%s: %d on-demand copies at once vs %d two-activity workflows, %d rounds\n\n", title, p.Copies, p.Copies, len(p.Rounds))
-	fmt.Fprintf(b, "On %s. Each round runs the floor's burst, then the copies' burst, on the same server; the median round is taken.", p.Server)
-	if p.Server == prodServer {
-		fmt.Fprintf(b, " Target: first copies at least %.1f × the floor.\n\n", minThroughputRatio)
-	} else {
-		b.WriteString(" The target is read on the production topology (its own table); this ratio is reported beside it.\n\n")
-	}
-	b.WriteString("First copies: each copy's resource is new, so its chain starts with it.\n\n")
-	throughputRoundsTable(b, p.Rounds)
+	target := "The target is read on the production topology (its own table); this ratio is reported beside it."
 	server := "the dev server process's"
 	if p.Server == prodServer {
+		target = fmt.Sprintf("Target: first copies at least %.1f × the floor.", minThroughputRatio)
 		server = "the Temporal server process's and PostgreSQL's (the postmaster and every backend)"
 	}
+	fmt.Fprintf(b, "On %s. Each round runs the floor's burst, then the copies' burst, on the same server; the median round is taken. %s\n\n", p.Server, target)
+	b.WriteString("First copies: each copy's resource is new, so its chain starts with it.\n\n")
+	throughputRoundsTable(b, p.Rounds)
 	fmt.Fprintf(b, "\nCPU is measured over each burst: %s, and the benchmark process's, which runs the worker, the emulator and the client. The CPU ratio (server CPU per floor workflow / per copy; median %.3f) is what the ratio would be if the server's CPU alone set the pace.\n\n", server, p.CPURatio)
 	fmt.Fprintf(b, "Later copies, not under the target: the next recovery point of the first rounds' resources, to their running chains (%d landed). Median ratio %.3f, CPU ratio %.3f.\n\n", p.LaterLanded, p.LaterRatio, p.LaterCPURatio)
 	throughputRoundsTable(b, p.LaterRounds)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -34,11 +35,12 @@ func EnsureSearchAttributes(ctx context.Context, c client.Client, namespace stri
 		SearchAttributes: missing,
 	})
 	if _, exists := errors.AsType[*serviceerror.AlreadyExists](err); exists {
-		// Another worker or `regioncopy setup` created them meanwhile: check the types.
-		_, err = missingSearchAttributes(ctx, c, namespace, keys)
-		return err
-	}
-	if err != nil {
+		// Another worker or `regioncopy setup` created them meanwhile: check the types,
+		// and wait as they do until they are served.
+		if _, err := missingSearchAttributes(ctx, c, namespace, keys); err != nil {
+			return err
+		}
+	} else if err != nil {
 		return fmt.Errorf("create search attributes %s in namespace %s: %w (on Temporal Cloud create them with tcld or the UI)",
 			names(missing), namespace, err)
 	}
@@ -55,7 +57,7 @@ const namespaceRefresh = 2 * time.Second
 // service rereads the namespace on a timer of its own. Without it, a workflow started with
 // one or upserting one at once could be refused as naming an unknown attribute.
 func awaitServed(ctx context.Context, c client.Client, namespace string, added map[string]enumspb.IndexedValueType) error {
-	parts := strings.Split(names(added), ", ")
+	parts := sortedNames(added)
 	for i, n := range parts {
 		parts[i] = n + " IS NULL"
 	}
@@ -114,10 +116,9 @@ func missingSearchAttributes(ctx context.Context, c client.Client, namespace str
 }
 
 func names(m map[string]enumspb.IndexedValueType) string {
-	out := make([]string, 0, len(m))
-	for n := range m {
-		out = append(out, n)
-	}
-	slices.Sort(out)
-	return strings.Join(out, ", ")
+	return strings.Join(sortedNames(m), ", ")
+}
+
+func sortedNames(m map[string]enumspb.IndexedValueType) []string {
+	return slices.Sorted(maps.Keys(m))
 }
